@@ -1,0 +1,73 @@
+"""The command line: one face of the services (the GUI is the other). `python main.py --help` lists it all.
+
+Global options (--db, --user) come before the command. Each feature registers its commands in a module
+of cli/commands/; a command is a function (args, ledger) -> exit code.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+from ledger import APP_NAME, __version__
+from ledger.errors import LedgerError
+
+# Feature modules, each with register(subparsers). Order is the order of `--help`.
+COMMAND_MODULES = (
+    "cli.commands.basic",
+    "cli.commands.demo",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="streetledger", description=f"{APP_NAME}：街道办台账、工资与报表",
+                                     epilog="不带命令运行时启动图形界面。")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--db", metavar="PATH_OR_URL",
+                        help="数据库文件路径或 PostgreSQL 地址（默认：数据目录下的 streetledger.sqlite）")
+    parser.add_argument("--user", metavar="NAME", help="登录用户名（数据库有账号时必填；密码从提示或 STREETLEDGER_PASSWORD 读取）")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    _utf8_console()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        return _start_gui(args)
+    from .session import open_ledger
+    try:
+        ledger = open_ledger(args)
+        try:
+            return int(args.func(args, ledger) or 0)
+        finally:
+            ledger.close()
+    except LedgerError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("已取消", file=sys.stderr)
+        return 130
+
+
+def _start_gui(args) -> int:
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                                                 or os.environ.get("QT_QPA_PLATFORM")):
+        print("没有可用的图形显示，无法启动窗口。请在桌面环境中运行，或使用命令行（python main.py --help）。",
+              file=sys.stderr)
+        return 1
+    from ui.app import run
+    return run(args)
+
+
+def _utf8_console() -> None:
+    """Chinese output on a Windows console or a pipe without a UTF-8 locale."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(encoding="utf-8")
+        except (AttributeError, ValueError):
+            pass

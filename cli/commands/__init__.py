@@ -1,0 +1,1 @@
+"""Command modules: each registers its subcommands on the main parser."""

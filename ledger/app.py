@@ -1,0 +1,53 @@
+"""The application's entry to its services: one open database and the person using it.
+
+Every service call runs in `Ledger.unit(permission)`: one transaction per user action, the permission
+checked first, the actor attached so that the audit trail can say who. A refused change raises before
+anything is written, and an error inside the unit rolls the whole action back.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from . import audit
+from .access import Actor
+from .db import Database, open_database
+
+
+@dataclass
+class Ledger:
+    db: Database
+    actor: Actor = field(default_factory=Actor)
+
+    @classmethod
+    def open(cls, path_or_url: str | Path | None = None, actor: Actor | None = None) -> "Ledger":
+        db = open_database(path_or_url)
+        audit.install(db.sessions)
+        return cls(db, actor or Actor())
+
+    def as_actor(self, actor: Actor) -> "Ledger":
+        """The same database seen by another person (used after login)."""
+        return Ledger(self.db, actor)
+
+    @contextmanager
+    def unit(self, permission: str) -> Iterator[Session]:
+        """One all-or-nothing user action under a permission."""
+        self.actor.require(permission)
+        with self.db.sessions.begin() as session:
+            session.info["actor"] = self.actor
+            yield session
+
+    @contextmanager
+    def reading(self, permission: str = "ledger.read") -> Iterator[Session]:
+        """A read-only look under a permission (rolled back, never committed)."""
+        self.actor.require(permission)
+        with self.db.sessions() as session:
+            session.info["actor"] = self.actor
+            yield session
+
+    def close(self) -> None:
+        self.db.dispose()

@@ -1,0 +1,122 @@
+"""Opening the database: the engine, SQLite's pragmas, and migrations applied at start-up.
+
+SQLite is the default (a file in the data folder); a URL such as postgresql+psycopg://… selects a server.
+Before a schema upgrade the SQLite file is copied aside with SQLite's online backup API, so a failed
+upgrade never costs data.
+"""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from . import paths
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def database_url(path_or_url: str | Path | None) -> str:
+    """A SQLAlchemy URL from a file path, a URL, or None for the default file."""
+    if path_or_url is None:
+        return f"sqlite:///{paths.default_database()}"
+    text = str(path_or_url)
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def sqlite_file(url: str) -> Path | None:
+    if url.startswith("sqlite:///") and not url.endswith(":memory:"):
+        return Path(url.removeprefix("sqlite:///"))
+    return None
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")  # a power cut must not lose a committed entry
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    config.attributes["engine"] = engine
+    return config
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision(engine: Engine) -> str:
+    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+
+
+def backup_sqlite(source: Path, target: Path) -> Path:
+    """A consistent copy of a live SQLite database through the online backup API."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(source)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target
+
+
+def upgrade(engine: Engine, revision: str = "head") -> Path | None:
+    """Apply pending migrations; returns the copy made aside first, if one was made."""
+    current = current_revision(engine)
+    if current == head_revision(engine) and revision == "head":
+        return None
+    copy = None
+    path = sqlite_file(engine.url.render_as_string(hide_password=False))
+    if current is not None and path is not None and path.exists():
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        copy = backup_sqlite(path, paths.backups_dir() / f"升级前-{current}-{stamp}.sqlite")
+    command.upgrade(alembic_config(engine), revision)
+    return copy
+
+
+@dataclass
+class Database:
+    """An open, migrated database: the engine and its session factory."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(path_or_url: str | Path | None = None, migrate: bool = True) -> Database:
+    url = database_url(path_or_url)
+    if (path := sqlite_file(url)) is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(url)
+    if migrate:
+        upgrade(engine)
+    return Database(url, engine, sessionmaker(engine, expire_on_commit=False))

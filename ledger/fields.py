@@ -1,0 +1,126 @@
+"""Ledger columns as data: the header a clerk knows, its aliases, its kind and its rules.
+
+One definition per column serves the entry forms (labels, choices), the services (parsing and checks),
+the importer (header names and aliases) and the exports (the same columns as the import templates).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from . import values
+from .errors import Problem
+from .idcard import parse_id
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    kind: str = "text"   # text, int, decimal, money, date, bool, choice, idcard, ref, rooms
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    value_aliases: dict[str, str] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()        # other header wordings seen in clerks' workbooks
+    minimum: Decimal | int | None = None
+    maximum: Decimal | int | None = None
+    max_length: int = 100
+    personal: bool = False               # masked for roles without personal.read
+    help: str = ""                       # shown in forms and as the note in import templates
+    default: object = None
+    derived: bool = False                # shown and exported, never entered
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in ("int", "decimal", "money")
+
+    def parse(self, raw: object) -> object:
+        """The value in its domain type, None for blank; raises ValueError with a Chinese reason."""
+        if values.is_blank(raw) and self.kind != "bool":
+            if self.required:
+                raise ValueError("必填，不能为空")
+            return self.default
+        kind = self.kind
+        if kind == "text" or kind == "ref":
+            text = values.normalize(raw) if kind == "ref" else str(raw).strip()
+            if isinstance(raw, float) and raw.is_integer():
+                text = str(int(raw))
+            if len(text) > self.max_length:
+                raise ValueError(f"不能超过{self.max_length}个字")
+            return text
+        if kind == "int":
+            value = values.parse_int(raw)
+        elif kind in ("decimal", "money"):
+            value = values.parse_decimal(raw, 2)
+        elif kind == "date":
+            value = values.parse_date(raw)
+        elif kind == "bool":
+            return values.parse_bool(raw) if not values.is_blank(raw) else bool(self.default)
+        elif kind == "choice":
+            return values.parse_choice(raw, self.choices, self.value_aliases)
+        elif kind == "idcard":
+            return parse_id(raw).number
+        elif kind == "rooms":
+            return parse_rooms(raw)
+        else:
+            raise AssertionError(kind)
+        if self.minimum is not None and value < self.minimum:
+            raise ValueError("不能为负数" if self.minimum == 0 else f"不能小于{self.minimum}")
+        if self.maximum is not None and value > self.maximum:
+            raise ValueError(f"不能大于{self.maximum}")
+        return value
+
+    def render(self, value: object) -> str:
+        """How a value is shown in a table cell or a text export."""
+        if value is None:
+            return ""
+        if self.kind == "bool":
+            return "是" if value else "否"
+        if self.kind == "money":
+            return f"{value:,.2f}"
+        if self.kind == "decimal":
+            return f"{value:.2f}"
+        if isinstance(value, date):
+            return value.isoformat()
+        if self.kind == "rooms":
+            return format_rooms(value)
+        return str(value)
+
+
+def parse_record(fields: tuple[Field, ...], raw: dict[str, object], partial: bool = False,
+                 row: int | None = None) -> tuple[dict[str, object], list[Problem]]:
+    """Parse every field of a record; with partial=True only the keys present are parsed (an edit)."""
+    clean: dict[str, object] = {}
+    problems: list[Problem] = []
+    for f in fields:
+        if f.derived or (partial and f.key not in raw):
+            continue
+        try:
+            clean[f.key] = f.parse(raw.get(f.key))
+        except ValueError as exc:
+            problems.append(Problem(f.label, str(exc), row))
+    return clean, problems
+
+
+def parse_rooms(raw: object) -> list[tuple[str, Decimal | None]]:
+    """功能室 as written in a cell: '会议室(60)、活动室(80.5)' or a list of (name, area)."""
+    if isinstance(raw, list):
+        return [(str(n), None if a is None else Decimal(a)) for n, a in raw]
+    text = values.normalize(raw)
+    rooms = []
+    for part in filter(None, (p.strip() for p in text.replace(";", "、").replace(",", "、").split("、"))):
+        if "(" in part and part.endswith(")"):
+            name, area = part[:-1].split("(", 1)
+            rooms.append((name.strip(), values.parse_decimal(area, 2)))
+        else:
+            rooms.append((part, None))
+    return rooms
+
+
+def format_rooms(rooms: list[tuple[str, Decimal | None]]) -> str:
+    return "、".join(name if area is None else f"{name}({area})" for name, area in rooms)
+
+
+def label_of(fields: tuple[Field, ...], key: str) -> str:
+    return next(f.label for f in fields if f.key == key)

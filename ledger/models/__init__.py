@@ -1,0 +1,18 @@
+"""Every model, imported in one place so that metadata and Alembic see them all."""
+from __future__ import annotations
+
+from .account import AuditEntry, User
+from .base import Base
+from .fund import Budget, FundEntry
+from .org import Community, Grid, Setting, Street
+from .party import PartyOrg
+from .pay import PayAdjustment, PayLine, PayRun, PayStandardVersion, YearOpening
+from .snapshot import ImportBatch, QuarterSnapshot
+from .venue import Venue, VenueRoom
+from .worker import Appraisal, Certificate, LevelChange, PostChange, Worker
+
+__all__ = [
+    "Base", "Setting", "Street", "Community", "Grid", "PartyOrg", "Worker", "LevelChange", "PostChange",
+    "Appraisal", "Certificate", "FundEntry", "Budget", "Venue", "VenueRoom", "PayStandardVersion", "PayRun",
+    "PayLine", "PayAdjustment", "YearOpening", "User", "AuditEntry", "QuarterSnapshot", "ImportBatch",
+]

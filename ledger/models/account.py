@@ -1,0 +1,40 @@
+"""Accounts and the audit trail."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base
+
+
+class User(Base):
+    """An account: role 管理员 / 台账录入员 / 财务 / 领导, optionally limited to one community."""
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), unique=True)
+    role: Mapped[str] = mapped_column(String(8))
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id"))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    failed_attempts: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime | None]
+
+
+class AuditEntry(Base):
+    """One line of the audit trail: who did what to which record, with old and new values."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entry_record", "ledger", "record_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    user_name: Mapped[str | None] = mapped_column(String(32), index=True)
+    source: Mapped[str | None] = mapped_column(String(8))  # 界面 / 命令行 / 导入
+    action: Mapped[str] = mapped_column(String(16))
+    ledger: Mapped[str | None] = mapped_column(String(32))
+    record_id: Mapped[int | None]
+    record_label: Mapped[str | None] = mapped_column(String(100))
+    changes: Mapped[list | None] = mapped_column(JSON)

@@ -1,0 +1,68 @@
+"""The declarative base and the column types every model shares."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, Integer, MetaData
+from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.types import TypeDecorator
+
+# Named constraints so that Alembic batch migrations on SQLite can find them again.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Scaled(TypeDecorator):
+    """An exact Decimal stored as an integer count of 10^-places units (money: fen).
+
+    SQLite stores NUMERIC as a float, so sums drift; integers stay exact on every backend and a
+    plain SQL SUM over the column is exact too.
+    """
+
+    impl = BigInteger
+    cache_ok = True
+
+    def __init__(self, places: int = 2):
+        super().__init__()
+        self.places = places
+        self._factor = 10 ** places
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        scaled = Decimal(value) * self._factor
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"{value} has more than {self.places} decimal places")
+        return int(scaled)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return (Decimal(int(value)) / self._factor).quantize(Decimal(1).scaleb(-self.places))
+
+
+def Money() -> Scaled:
+    """Yuan, exact to the fen, stored as integer fen."""
+    return Scaled(2)
+
+
+def Area() -> Scaled:
+    """Square metres (or km²) to two decimals, stored as an integer of hundredths."""
+    return Scaled(2)
+
+
+def Rate() -> Scaled:
+    """A rate such as 0.005, stored exactly to six decimals."""
+    return Scaled(6)
+
+
+IntPK = Integer

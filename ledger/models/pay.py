@@ -1,0 +1,111 @@
+"""Pay: the versioned pay standard, monthly pay runs and their lines, adjustments and opening figures."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, Money
+
+
+class PayStandardVersion(Base):
+    """One version of the pay standard, in force from its effective date (spec: ledger.paystandard)."""
+
+    __tablename__ = "pay_standard"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    effective_from: Mapped[date] = mapped_column(unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    spec: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime | None]
+
+
+class PayRun(Base):
+    """A month's pay run: a draft until approved, then locked for ever."""
+
+    __tablename__ = "pay_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), unique=True)  # YYYY-MM
+    status: Mapped[str] = mapped_column(String(8), default="草稿")  # 草稿 / 已审批
+    pays_bonus: Mapped[bool] = mapped_column(default=False)  # 奖励性绩效 paid in this run
+    standard_id: Mapped[int | None] = mapped_column(ForeignKey("pay_standard.id"))
+    computed_at: Mapped[datetime | None]
+    approved_at: Mapped[datetime | None]
+    approved_by: Mapped[str | None] = mapped_column(String(32))
+
+
+class PayLine(Base):
+    """One worker's line in a pay run, with the figures and a snapshot of who was paid how."""
+
+    __tablename__ = "pay_line"
+    __table_args__ = (UniqueConstraint("run_id", "worker_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("pay_run.id", ondelete="CASCADE"), index=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"), index=True)
+    community: Mapped[str] = mapped_column(String(64))
+    worker_name: Mapped[str] = mapped_column(String(32))
+    id_number: Mapped[str] = mapped_column(String(18))
+    bank_account: Mapped[str | None] = mapped_column(String(32))
+    post: Mapped[int]
+    post_name: Mapped[str] = mapped_column(String(16))
+    level: Mapped[int]
+    grade_pay: Mapped[Decimal] = mapped_column(Money())
+    basic_performance: Mapped[Decimal] = mapped_column(Money())
+    dual_role_allowance: Mapped[Decimal] = mapped_column(Money())
+    qualification_allowance: Mapped[Decimal] = mapped_column(Money())
+    bonus: Mapped[Decimal] = mapped_column(Money())
+    other_add: Mapped[Decimal] = mapped_column(Money())
+    gross: Mapped[Decimal] = mapped_column(Money())
+    contribution_base: Mapped[Decimal] = mapped_column(Money())
+    pension: Mapped[Decimal] = mapped_column(Money())
+    medical: Mapped[Decimal] = mapped_column(Money())
+    unemployment: Mapped[Decimal] = mapped_column(Money())
+    housing_fund: Mapped[Decimal] = mapped_column(Money())
+    tax: Mapped[Decimal] = mapped_column(Money())
+    other_deduct: Mapped[Decimal] = mapped_column(Money())
+    deduct_total: Mapped[Decimal] = mapped_column(Money())
+    net: Mapped[Decimal] = mapped_column(Money())
+    special_deduction: Mapped[Decimal] = mapped_column(Money())
+    cum_gross: Mapped[Decimal] = mapped_column(Money())
+    cum_insurance: Mapped[Decimal] = mapped_column(Money())
+    cum_special: Mapped[Decimal] = mapped_column(Money())
+    cum_taxable: Mapped[Decimal] = mapped_column(Money())
+    cum_tax: Mapped[Decimal] = mapped_column(Money())
+    months_employed: Mapped[int]
+    er_pension: Mapped[Decimal] = mapped_column(Money())
+    er_medical: Mapped[Decimal] = mapped_column(Money())
+    er_unemployment: Mapped[Decimal] = mapped_column(Money())
+    er_injury: Mapped[Decimal] = mapped_column(Money())
+    er_housing_fund: Mapped[Decimal] = mapped_column(Money())
+    explanation: Mapped[str | None] = mapped_column(Text)
+
+
+class PayAdjustment(Base):
+    """A manual 其他补发 or 其他扣款 line for a worker in a month, with its reason."""
+
+    __tablename__ = "pay_adjustment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(4))  # 补发 / 扣款
+    amount: Mapped[Decimal] = mapped_column(Money())
+    taxable: Mapped[bool] = mapped_column(default=True)
+    reason: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime | None]
+    created_by: Mapped[str | None] = mapped_column(String(32))
+
+
+class YearOpening(Base):
+    """期初累计: a worker's cumulative figures for the year before the first run in this application."""
+
+    __tablename__ = "year_opening"
+    __table_args__ = (UniqueConstraint("worker_id", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"), index=True)
+    year: Mapped[int]
+    cum_gross: Mapped[Decimal] = mapped_column(Money())
+    cum_insurance: Mapped[Decimal] = mapped_column(Money())
+    cum_special: Mapped[Decimal] = mapped_column(Money())
+    cum_tax: Mapped[Decimal] = mapped_column(Money())
+    months: Mapped[int]

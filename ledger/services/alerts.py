@@ -1,0 +1,84 @@
+"""What needs attention: terms ending (换届), grids outside the household band, venues below standard, funds.
+
+The 首页 lists these with a link to each record; `check` reports them too.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from .. import settings
+from ..app import Ledger
+from ..models import Grid, PartyOrg, Venue
+from .base import community_names
+from .funds import fund_summary
+from .grids import household_warning
+from .orgs import term_end
+from .venues import meets_standard, per_100_households
+
+
+@dataclass(frozen=True)
+class Alert:
+    severity: str   # 逾期 / 紧急 / 提醒
+    ledger: str     # the LEDGERS key: orgs, grids, venues, funds
+    record_id: int | None
+    community_id: int | None
+    text: str
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, 28))
+
+
+def alerts(ledger: Ledger, today: date | None = None, community_id: int | None = None) -> list[Alert]:
+    today = today or date.today()
+    own = ledger.actor.community_id
+    community_id = own if own is not None else community_id
+    out: list[Alert] = []
+    with ledger.reading() as session:
+        cfg = settings.get_all(session)
+        names = community_names(session)
+        where = (lambda model: model.community_id == community_id) if community_id else (lambda model: True)
+        soon, urgent = _add_months(today, cfg["term_warn_months"]), _add_months(today, 1)
+        for org in session.execute(select(PartyOrg.id, PartyOrg.name, PartyOrg.community_id, PartyOrg.term_start,
+                                          PartyOrg.term_years).where(where(PartyOrg))):
+            end = term_end(org.term_start, org.term_years)
+            if end is None:
+                continue
+            if end < today:
+                out.append(Alert("逾期", "orgs", org.id, org.community_id,
+                                 f"{org.name}任期已于{end:%Y年%m月%d日}届满，尚未换届"))
+            elif end <= urgent:
+                out.append(Alert("紧急", "orgs", org.id, org.community_id, f"{org.name}将于{end:%Y年%m月%d日}任期届满（1个月内）"))
+            elif end <= soon:
+                out.append(Alert("提醒", "orgs", org.id, org.community_id,
+                                 f"{org.name}将于{end:%Y年%m月%d日}任期届满（{cfg['term_warn_months']}个月内）"))
+        band = (cfg["grid_households_min"], cfg["grid_households_max"])
+        for grid in session.execute(select(Grid.id, Grid.name, Grid.community_id, Grid.households).where(where(Grid))):
+            warning = household_warning(grid.households, band)
+            if warning:
+                out.append(Alert("提醒", "grids", grid.id, grid.community_id,
+                                 f"{names.get(grid.community_id, '')}{grid.name}{warning}"))
+        for venue in session.execute(select(Venue.id, Venue.name, Venue.community_id, Venue.kind, Venue.tier,
+                                            Venue.floor_area, Venue.households_served).where(where(Venue))):
+            ok = meets_standard(venue.kind, venue.tier, venue.floor_area, venue.households_served,
+                                cfg["venue_min_area"], cfg["venue_min_area_per_100"])
+            if ok is False:
+                per100 = per_100_households(venue.floor_area, venue.households_served)
+                detail = f"建筑面积{venue.floor_area}平方米" + (f"，每百户{per100}平方米" if per100 is not None else "")
+                out.append(Alert("提醒", "venues", venue.id, venue.community_id, f"{venue.name}未达标（{detail}）"))
+        late_in_year = today.month >= 10
+        for s in fund_summary(session, today.year, today, community_id):
+            if s.spent > s.allocated:
+                out.append(Alert("紧急", "funds", None, s.community_id,
+                                 f"{s.community}{s.category}超支：累计支出{s.spent:,.2f}元，累计拨入{s.allocated:,.2f}元"))
+            elif late_in_year and s.execution_rate is not None and s.execution_rate < Decimal(cfg["budget_low_execution"]):
+                out.append(Alert("提醒", "funds", None, s.community_id,
+                                 f"{s.community}{s.category}执行率仅{s.execution_rate}%"))
+    order = {"逾期": 0, "紧急": 1, "提醒": 2}
+    return sorted(out, key=lambda a: (order[a.severity], a.ledger, a.text))

@@ -1,0 +1,238 @@
+"""The shape every ledger service shares: parse, resolve, check, write — all or nothing.
+
+A ledger service knows its model and its fields (ledger.fields); subclasses add references to resolve
+and rules that span fields. Records go in as raw values (text from a form or a cell, or typed values) and
+come out as plain dicts keyed by field key, with `id`, never as attached ORM objects.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from ..app import Ledger
+from ..errors import NotFound, PermissionDenied, Problem, ValidationError
+from ..fields import Field, parse_record
+from ..idcard import mask
+from ..models import Community, Street
+
+Record = dict[str, Any]
+
+
+def community_ids(session: Session) -> dict[str, int]:
+    """社区名称 -> id for the communities of the database."""
+    return {name: cid for cid, name in session.execute(select(Community.id, Community.name))}
+
+
+def community_names(session: Session) -> dict[int, str]:
+    return {cid: name for cid, name in session.execute(select(Community.id, Community.name))}
+
+
+def current_street(session: Session) -> Street | None:
+    return session.scalars(select(Street).order_by(Street.id)).first()
+
+
+class LedgerService:
+    model: ClassVar[type]
+    name: ClassVar[str]                      # 社区, 网格, … as a user calls the ledger
+    fields: ClassVar[tuple[Field, ...]]
+    label_key: ClassVar[str] = "name"
+    # The field naming the community (a 'ref' resolved to community_id), if the ledger has one.
+    community_field: ClassVar[str | None] = "community"
+
+    def __init__(self, ledger: Ledger):
+        self.ledger = ledger
+
+    # --- reading ------------------------------------------------------------------------------
+    def list(self, community_id: int | None = None, **filters: Any) -> list[Record]:
+        with self.ledger.reading() as session:
+            stmt = self._select(session)
+            limit = self._limit_community(community_id)
+            if limit is not None:
+                stmt = stmt.where(self._scope_column() == limit)
+            for key, value in filters.items():
+                if value is not None:
+                    stmt = stmt.where(getattr(self.model, key) == value)
+            names = community_names(session)
+            records = [self._to_record(row, names) for row in session.execute(stmt.order_by(self.model.id)).mappings()]
+        return self._mask(records)
+
+    def get(self, record_id: int) -> Record:
+        with self.ledger.reading() as session:
+            row = session.execute(self._select(session).where(self.model.id == record_id)).mappings().first()
+            if row is None:
+                raise NotFound(f"{self.name}记录不存在（编号 {record_id}），可能已被删除")
+            record = self._to_record(row, community_names(session))
+            self._check_scope(row[self._scope_column().key])
+            record.update(self._details(session, record))
+        return self._mask([record])[0]
+
+    def count(self) -> int:
+        with self.ledger.reading() as session:
+            return session.scalar(select(func.count()).select_from(self.model)) or 0
+
+    # --- writing ------------------------------------------------------------------------------
+    def validate(self, raw: dict[str, Any], record_id: int | None = None) -> list[Problem]:
+        """The problems a save would report, without writing (for forms that validate as you type)."""
+        with self.ledger.reading() as session:
+            return self.prepare(session, raw, record_id)[1]
+
+    def create(self, raw: dict[str, Any]) -> Record:
+        with self.ledger.unit("ledger.write") as session:
+            obj = self.save(session, raw)
+            record_id = obj.id
+        return self.get(record_id)
+
+    def update(self, record_id: int, raw: dict[str, Any]) -> Record:
+        with self.ledger.unit("ledger.write") as session:
+            self.save(session, raw, record_id)
+        return self.get(record_id)
+
+    def delete(self, record_id: int) -> None:
+        with self.ledger.unit("ledger.write") as session:
+            obj = self._load(session, record_id)
+            self._check_scope(self._scope_id(obj))
+            self._before_delete(session, obj)
+            session.delete(obj)
+
+    def save(self, session: Session, raw: dict[str, Any], record_id: int | None = None, row: int | None = None):
+        """Validate and write one record inside the caller's unit; raises ValidationError, writes nothing then."""
+        attrs, problems = self.prepare(session, raw, record_id, row)
+        if problems:
+            raise ValidationError(problems)
+        obj = self._load(session, record_id) if record_id is not None else self.model()
+        if record_id is not None:
+            self._check_scope(self._scope_id(obj))
+        extra = self._apply(session, obj, attrs)
+        self._check_scope(self._scope_id(obj))
+        if record_id is None:
+            session.add(obj)
+        session.flush()
+        if extra:
+            extra(obj)
+            session.flush()
+        return obj
+
+    def prepare(self, session: Session, raw: dict[str, Any], record_id: int | None = None,
+                row: int | None = None) -> tuple[dict[str, Any], list[Problem]]:
+        """Parse, resolve references and check the rules; returns model attributes and problems."""
+        partial = record_id is not None
+        clean, problems = parse_record(self.fields, raw, partial=partial, row=row)
+        existing = self._load(session, record_id) if record_id is not None else None
+        if existing is not None:
+            merged = {**self._current(existing), **clean}
+        else:
+            merged = clean
+        bad = {p.field for p in problems}
+        self._resolve(session, merged, problems, row, bad)
+        if not problems:
+            self._check(session, merged, problems, existing, row)
+        return merged, problems
+
+    # --- hooks for subclasses -----------------------------------------------------------------
+    def _select(self, session: Session):
+        return select(self.model.__table__)
+
+    def _to_record(self, row, names: dict[int, str]) -> Record:
+        record = {f.key: row[f.key] for f in self.fields if f.key in row and not f.derived}
+        record["id"] = row["id"]
+        if self.community_field:
+            record["community_id"] = row["community_id"]
+            record[self.community_field] = names.get(row["community_id"], "")
+        return record
+
+    def _details(self, session: Session, record: Record) -> Record:
+        return {}
+
+    def _resolve(self, session: Session, attrs: dict, problems: list[Problem], row, bad: set[str]) -> None:
+        if self.community_field and self.community_field in attrs:
+            label = next(f.label for f in self.fields if f.key == self.community_field)
+            name = attrs.pop(self.community_field)
+            if name is None:
+                return
+            cid = community_ids(session).get(name)
+            if cid is None:
+                problems.append(Problem(label, f"社区“{name}”不存在，请先在社区台账中新建或导入该社区", row))
+            else:
+                attrs["community_id"] = cid
+
+    def _check(self, session: Session, attrs: dict, problems: list[Problem], existing, row) -> None:
+        pass
+
+    def _apply(self, session: Session, obj, attrs: dict):
+        """Copy attributes onto the object; may return a callable run after the object has an id."""
+        columns = {c.key for c in self.model.__table__.columns}
+        for key, value in attrs.items():
+            if key in columns:
+                setattr(obj, key, value)
+        return None
+
+    def _current(self, obj) -> dict[str, Any]:
+        """The record's present values in field terms (so an edit of one field re-checks the whole)."""
+        out = {f.key: getattr(obj, f.key) for f in self.fields if hasattr(obj, f.key) and not f.derived}
+        if self.community_field:
+            out.pop(self.community_field, None)
+            out["community_id"] = obj.community_id
+        return out
+
+    def _before_delete(self, session: Session, obj) -> None:
+        pass
+
+    # --- helpers -------------------------------------------------------------------------------
+    def _load(self, session: Session, record_id: int):
+        obj = session.get(self.model, record_id)
+        if obj is None:
+            raise NotFound(f"{self.name}记录不存在（编号 {record_id}），可能已被删除")
+        return obj
+
+    def _limit_community(self, community_id: int | None) -> int | None:
+        own = self.ledger.actor.community_id
+        if own is not None:
+            if community_id is not None and community_id != own:
+                raise PermissionDenied("您的账号只能查看本社区的记录")
+            return own
+        return community_id
+
+    def _scope_column(self):
+        """The column that says which community a record belongs to."""
+        return self.model.community_id
+
+    def _scope_id(self, obj) -> int | None:
+        return getattr(obj, self._scope_column().key)
+
+    def _check_scope(self, community_id: int | None) -> None:
+        """A user limited to one community touches only that community's records."""
+        own = self.ledger.actor.community_id
+        if own is not None and community_id != own:
+            raise PermissionDenied("您的账号只能查看和修改本社区的记录")
+
+    def _mask(self, records: list[Record]) -> list[Record]:
+        if self.ledger.actor.can("personal.read"):
+            return records
+        personal = [f.key for f in self.fields if f.personal]
+        for record in records:
+            for key in personal:
+                if record.get(key):
+                    record[key] = mask(str(record[key]))
+        return records
+
+    @staticmethod
+    def _refuse_if_used(session: Session, what: str, checks: Iterable[tuple[str, Any]]) -> None:
+        used = []
+        for label, stmt in checks:
+            n = session.scalar(stmt) or 0
+            if n:
+                used.append(f"{n}条{label}")
+        if used:
+            raise ValidationError.single("", f"{what}下还有{'、'.join(used)}，请先删除或转移这些记录")
+
+    @staticmethod
+    def _duplicate(session: Session, stmt, existing) -> bool:
+        found = session.scalar(stmt)
+        return found is not None and (existing is None or found != existing.id)
+
+
+def delete_all(session: Session, model) -> None:
+    session.execute(delete(model))

@@ -1,0 +1,55 @@
+"""社区台账: communities with their residents' figures and leaders."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from ..errors import Problem, ValidationError
+from ..fields import Field
+from ..models import Community, FundEntry, Grid, PartyOrg, Venue, Worker
+from .base import LedgerService, current_street
+
+FIELDS = (
+    Field("name", "社区名称", required=True, max_length=64, aliases=("社区", "名称", "社区名")),
+    Field("code", "社区编码", max_length=32, aliases=("编码", "社区代码")),
+    Field("households", "户数", "int", minimum=0, aliases=("总户数", "户数(户)")),
+    Field("population", "常住人口", "int", minimum=0, aliases=("人口", "常住人口数", "常住人口(人)")),
+    Field("area_km2", "辖区面积", "decimal", minimum=0, aliases=("面积", "辖区面积(km²)", "辖区面积(平方公里)"),
+          help="单位：平方公里"),
+    Field("party_secretary", "党组织书记", max_length=32, aliases=("书记", "社区党组织书记")),
+    Field("director", "居委会主任", max_length=32, aliases=("主任",)),
+    Field("phone", "联系电话", max_length=32, personal=True, aliases=("电话",)),
+    Field("address", "地址", max_length=200, aliases=("办公地址",)),
+    Field("note", "备注", max_length=500),
+)
+
+
+class CommunityService(LedgerService):
+    model = Community
+    name = "社区"
+    fields = FIELDS
+    community_field = None
+
+    def _check(self, session, attrs, problems, existing, row):
+        street = current_street(session)
+        if street is None:
+            problems.append(Problem("", "还没有建立街道，请先执行“新建街道”", row))
+            return
+        attrs["street_id"] = street.id
+        stmt = select(Community.id).where(Community.name == attrs["name"], Community.street_id == street.id)
+        if self._duplicate(session, stmt, existing):
+            problems.append(Problem("社区名称", f"“{attrs['name']}”已存在", row))
+
+    def _scope_column(self):
+        return Community.id
+
+    def _before_delete(self, session, obj):
+        count = lambda model: select(func.count()).select_from(model).where(model.community_id == obj.id)  # noqa: E731
+        self._refuse_if_used(session, f"社区“{obj.name}”", [
+            ("网格", count(Grid)), ("党组织", count(PartyOrg)), ("社区工作者", count(Worker)),
+            ("经费记录", count(FundEntry)), ("阵地", count(Venue))])
+
+    def id_by_name(self, name: str) -> int:
+        for record in self.list():
+            if record["name"] == name:
+                return record["id"]
+        raise ValidationError.single("社区", f"社区“{name}”不存在")

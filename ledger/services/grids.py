@@ -1,0 +1,63 @@
+"""网格台账: grids of about 450 households within a community."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from ..errors import Problem
+from ..fields import Field
+from ..models import Grid, PartyOrg
+from .base import LedgerService
+
+GRID_KINDS = ("片区型", "单位型", "楼院型", "单元型", "功能型")
+
+FIELDS = (
+    Field("community", "所属社区", "ref", required=True, aliases=("社区", "社区名称")),
+    Field("code", "网格编号", required=True, max_length=32, aliases=("编号", "网格编码", "网格代码")),
+    Field("name", "网格名称", required=True, max_length=64, aliases=("网格",)),
+    Field("kind", "网格类型", "choice", choices=GRID_KINDS, aliases=("类型",),
+          value_aliases={k.removesuffix("型"): k for k in GRID_KINDS}),
+    Field("bounds", "四至范围", max_length=200, aliases=("四至", "网格范围")),
+    Field("estates", "小区数", "int", minimum=0, aliases=("小区数量",)),
+    Field("buildings", "楼栋数", "int", minimum=0, aliases=("楼栋数量",)),
+    Field("units", "单元数", "int", minimum=0, aliases=("单元数量",)),
+    Field("households", "户数", "int", required=True, minimum=0, aliases=("总户数", "户数(户)")),
+    Field("population", "常住人口", "int", minimum=0, aliases=("人口",)),
+    Field("floating_population", "流动人口", "int", minimum=0),
+    Field("leader", "网格长", max_length=32),
+    Field("fulltime_worker", "专职网格员", max_length=32),
+    Field("parttime_count", "兼职网格员人数", "int", minimum=0, aliases=("兼职网格员",)),
+    Field("department_count", "部门网格员人数", "int", minimum=0, aliases=("部门网格员",)),
+    Field("building_leader_count", "楼栋长人数", "int", minimum=0, aliases=("楼栋长",)),
+    Field("unit_leader_count", "单元长人数", "int", minimum=0, aliases=("单元长",)),
+    Field("party_org", "网格党组织", max_length=64, aliases=("网格党支部",)),
+    Field("note", "备注", max_length=500),
+)
+
+# The standard grid is about 450 households; far outside this band is flagged, never refused.
+DEFAULT_BAND = (300, 600)
+
+
+class GridService(LedgerService):
+    model = Grid
+    name = "网格"
+    fields = FIELDS
+
+    def _check(self, session, attrs, problems, existing, row):
+        stmt = select(Grid.id).where(Grid.community_id == attrs["community_id"], Grid.code == attrs["code"])
+        if self._duplicate(session, stmt, existing):
+            problems.append(Problem("网格编号", f"“{attrs['code']}”在本社区已存在", row))
+
+    def _before_delete(self, session, obj):
+        self._refuse_if_used(session, f"网格“{obj.name}”", [
+            ("党组织", select(func.count()).select_from(PartyOrg).where(PartyOrg.grid_id == obj.id))])
+
+
+def household_warning(households: int | None, band: tuple[int, int] = DEFAULT_BAND) -> str | None:
+    if households is None:
+        return None
+    low, high = band
+    if households < low:
+        return f"户数{households}户，低于标准范围（{low}–{high}户）"
+    if households > high:
+        return f"户数{households}户，超过标准范围（{low}–{high}户）"
+    return None

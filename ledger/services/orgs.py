@@ -1,0 +1,156 @@
+"""党组织台账: party organisations, their terms (换届) and their place in the party tree."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from ..errors import Problem
+from ..fields import Field
+from ..models import Grid, PartyOrg
+from .base import LedgerService
+
+CATEGORIES = ("党工委", "党委", "党总支", "党支部", "联合党支部", "网格党支部", "小区党支部", "楼栋党小组")
+
+FIELDS = (
+    Field("name", "组织名称", required=True, aliases=("党组织名称", "名称")),
+    Field("category", "组织类别", "choice", required=True, choices=CATEGORIES, aliases=("类别", "组织类型"),
+          value_aliases={"街道党工委": "党工委", "社区党委": "党委", "党小组": "楼栋党小组"}),
+    Field("parent", "上级组织", "ref", aliases=("上级党组织",)),
+    Field("community", "所属社区", "ref", aliases=("社区",)),
+    Field("grid", "所属网格", "ref", aliases=("网格",), help="网格编号或网格名称"),
+    Field("secretary", "书记", max_length=32, aliases=("党组织书记",)),
+    Field("deputy_secretary", "副书记", max_length=32),
+    Field("committee_size", "委员人数", "int", minimum=0, maximum=15, aliases=("委员数",)),
+    Field("members_total", "党员总数", "int", minimum=0, aliases=("党员数", "党员人数")),
+    Field("members_full", "正式党员", "int", minimum=0, aliases=("正式党员数",)),
+    Field("members_probation", "预备党员", "int", minimum=0, aliases=("预备党员数",)),
+    Field("members_reported", "在职党员报到数", "int", minimum=0, aliases=("在职党员报到",)),
+    Field("founded_on", "成立日期", "date", aliases=("成立时间",)),
+    Field("term_start", "本届任期开始", "date", aliases=("任期开始", "本届任期开始时间", "换届时间")),
+    Field("term_years", "任期年限", "int", minimum=1, maximum=10, aliases=("任期",),
+          help="不填时按类别默认：社区党组织5年，其他党总支、党支部3年"),
+    Field("phone", "联系电话", max_length=32, aliases=("电话",)),
+    Field("venue", "活动场所", max_length=100),
+    Field("note", "备注", max_length=500),
+)
+
+
+def default_term_years(category: str, parent_category: str | None, has_community: bool) -> int | None:
+    """Terms by 中办《关于党的基层组织任期的意见》: 村/社区 organisations 5 years, other 党总支/党支部 3 years."""
+    if category == "楼栋党小组":
+        return None
+    if category in ("党工委", "党委"):
+        return 5
+    if has_community and parent_category in (None, "党工委"):
+        return 5  # the community's own 党总支/党支部
+    return 3
+
+
+def term_end(term_start: date | None, term_years: int | None) -> date | None:
+    if term_start is None or not term_years:
+        return None
+    try:
+        return term_start.replace(year=term_start.year + term_years)
+    except ValueError:  # 29 February
+        return term_start.replace(year=term_start.year + term_years, day=28)
+
+
+class PartyOrgService(LedgerService):
+    model = PartyOrg
+    name = "党组织"
+    fields = FIELDS
+
+    def _to_record(self, row, names):
+        record = super()._to_record(row, names)
+        record["parent_id"] = row["parent_id"]
+        record["grid_id"] = row["grid_id"]
+        record["term_end"] = term_end(row["term_start"], row["term_years"])
+        return record
+
+    def list(self, community_id=None, **filters):
+        records = super().list(community_id, **filters)
+        with self.ledger.reading() as session:
+            names = dict(session.execute(select(PartyOrg.id, PartyOrg.name)).all())
+            grids = dict(session.execute(select(Grid.id, Grid.name)).all())
+        for r in records:
+            r["parent"] = names.get(r["parent_id"], "")
+            r["grid"] = grids.get(r["grid_id"], "")
+        return records
+
+    def _details(self, session, record):
+        chain, parent_id = [], record["parent_id"]
+        while parent_id is not None and len(chain) < 20:
+            parent = session.get(PartyOrg, parent_id)
+            chain.append(parent.name)
+            parent_id = parent.parent_id
+        children = session.scalars(select(PartyOrg.name).where(PartyOrg.parent_id == record["id"])).all()
+        grid = session.get(Grid, record["grid_id"]) if record["grid_id"] else None
+        return {"parent": chain[0] if chain else "", "ancestors": list(reversed(chain)), "children": list(children),
+                "grid": grid.name if grid else ""}
+
+    def _current(self, obj):
+        out = super()._current(obj)
+        out["parent_id"] = obj.parent_id
+        out["grid_id"] = obj.grid_id
+        out.pop("parent", None)
+        out.pop("grid", None)
+        return out
+
+    def _resolve(self, session, attrs, problems, row, bad):
+        super()._resolve(session, attrs, problems, row, bad)
+        if "parent" in attrs:
+            name = attrs.pop("parent")
+            attrs["parent_id"] = None
+            if name:
+                ids = session.scalars(select(PartyOrg.id).where(PartyOrg.name == name)).all()
+                if not ids:
+                    problems.append(Problem("上级组织", f"“{name}”不存在，请先录入上级组织", row))
+                elif len(ids) > 1:
+                    same = [i for i in ids if session.get(PartyOrg, i).community_id == attrs.get("community_id")]
+                    if len(same) == 1:
+                        attrs["parent_id"] = same[0]
+                    else:
+                        problems.append(Problem("上级组织", f"名为“{name}”的组织有{len(ids)}个，无法确定是哪一个", row))
+                else:
+                    attrs["parent_id"] = ids[0]
+        if "grid" in attrs:
+            text = attrs.pop("grid")
+            attrs["grid_id"] = None
+            if text:
+                cid = attrs.get("community_id")
+                if cid is None:
+                    problems.append(Problem("所属网格", "填写所属网格时必须同时填写所属社区", row))
+                else:
+                    gid = session.scalar(select(Grid.id).where(Grid.community_id == cid, Grid.code == text)) or \
+                        session.scalar(select(Grid.id).where(Grid.community_id == cid, Grid.name == text))
+                    if gid is None:
+                        problems.append(Problem("所属网格", f"本社区没有编号或名称为“{text}”的网格", row))
+                    attrs["grid_id"] = gid
+
+    def _check(self, session, attrs, problems, existing, row):
+        total, full, probation = attrs.get("members_total"), attrs.get("members_full"), attrs.get("members_probation")
+        if total is not None and (full or 0) + (probation or 0) > total:
+            problems.append(Problem("党员总数", f"正式党员{full or 0}人加预备党员{probation or 0}人超过党员总数{total}人", row))
+        parent_id = attrs.get("parent_id")
+        if existing is not None and parent_id is not None:
+            seen, cursor = set(), parent_id
+            while cursor is not None and cursor not in seen:
+                if cursor == existing.id:
+                    problems.append(Problem("上级组织", "不能把本组织或它的下级组织设为上级（会形成循环）", row))
+                    break
+                seen.add(cursor)
+                cursor = session.scalar(select(PartyOrg.parent_id).where(PartyOrg.id == cursor))
+        dup = select(PartyOrg.id).where(PartyOrg.name == attrs["name"], PartyOrg.parent_id.is_(None) if parent_id is None
+                                        else PartyOrg.parent_id == parent_id)
+        if self._duplicate(session, dup, existing):
+            problems.append(Problem("组织名称", f"同一上级下已有“{attrs['name']}”", row))
+        if attrs.get("term_start") and attrs.get("founded_on") and attrs["term_start"] < attrs["founded_on"]:
+            problems.append(Problem("本届任期开始", "早于成立日期", row))
+        if attrs.get("term_years") is None:
+            parent_category = session.scalar(select(PartyOrg.category).where(PartyOrg.id == parent_id)) if parent_id else None
+            attrs["term_years"] = default_term_years(attrs["category"], parent_category, attrs.get("community_id") is not None)
+
+    def _before_delete(self, session, obj):
+        self._refuse_if_used(session, f"党组织“{obj.name}”", [
+            ("下级组织", select(func.count()).select_from(PartyOrg).where(PartyOrg.parent_id == obj.id))])

@@ -1,0 +1,35 @@
+"""Versions of the pay standard: which one is in force on a date, and saving a new one."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import PayStandardVersion
+from ..paystandard import PayStandard, default_standard
+
+
+def standard_in_force(session: Session, on: date) -> PayStandard:
+    """The version effective on `on`; the earliest one for dates before it; the default if none is stored."""
+    version = session.scalars(select(PayStandardVersion).where(PayStandardVersion.effective_from <= on)
+                              .order_by(PayStandardVersion.effective_from.desc())).first()
+    if version is None:
+        version = session.scalars(select(PayStandardVersion).order_by(PayStandardVersion.effective_from)).first()
+    if version is None:
+        return default_standard()
+    return PayStandard.from_json(version.spec)
+
+
+def store_standard(session: Session, standard: PayStandard) -> PayStandardVersion:
+    """Save a standard as the version from its effective date (replacing one of the same date)."""
+    version = session.scalar(select(PayStandardVersion).where(
+        PayStandardVersion.effective_from == standard.effective_from))
+    if version is None:
+        version = PayStandardVersion(effective_from=standard.effective_from)
+        session.add(version)
+    version.name = standard.name
+    version.spec = standard.to_json()
+    version.created_at = datetime.now()
+    session.flush()
+    return version

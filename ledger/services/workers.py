@@ -1,0 +1,204 @@
+"""社区工作者台账: the roster on the pay scale, with each worker's history."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ..errors import NotFound, Problem, ValidationError
+from ..fields import Field
+from ..idcard import parse_id
+from ..models import Appraisal, Certificate, LevelChange, PostChange, Worker
+from ..paystandard import APPRAISAL_GRADES, EDUCATIONS, QUALIFICATIONS, PayStandard
+from .base import LedgerService
+from .paystandards import standard_in_force
+
+TITLES = ("书记", "主任", "副书记", "副主任", "委员", "专职网格员", "社区工作者")
+STATUSES = ("在岗", "离职")
+POLITICAL = ("中共党员", "中共预备党员", "共青团员", "民主党派", "群众")
+
+FIELDS = (
+    Field("name", "姓名", required=True, max_length=32),
+    Field("id_number", "身份证号", "idcard", required=True, personal=True, aliases=("身份证号码", "公民身份号码", "身份证")),
+    Field("community", "所属社区", "ref", required=True, aliases=("社区", "社区名称", "所在社区")),
+    Field("title", "职务", "choice", required=True, choices=TITLES, aliases=("现任职务",),
+          value_aliases={"网格员": "专职网格员", "社工": "社区工作者", "党委书记": "书记", "居委会主任": "主任"}),
+    Field("post", "岗位", required=True, max_length=16, aliases=("岗位类别", "岗级"),
+          help="一岗（社区正职）、二岗（社区副职）、三岗（其他社区工作者）"),
+    Field("level", "等级", "int", required=True, minimum=1, maximum=60, aliases=("岗位等级", "级别", "薪级")),
+    Field("dual_role", "一肩挑", "bool", aliases=("是否一肩挑",), default=False),
+    Field("education", "学历", "choice", choices=EDUCATIONS, aliases=("最高学历", "文化程度"),
+          value_aliases={"大学本科": "本科", "研究生": "硕士", "专科": "大专", "大学专科": "大专", "高中": "高中及以下",
+                         "中专": "高中及以下", "初中": "高中及以下", "初中及以下": "高中及以下", "博士研究生": "博士",
+                         "硕士研究生": "硕士"}),
+    Field("qualification", "职业资格", "choice", choices=QUALIFICATIONS, aliases=("社工证", "职业资格证书"),
+          value_aliases={"助理社工师": "助理社会工作师", "社工师": "社会工作师", "高级社工师": "高级社会工作师"}),
+    Field("started_on", "参加社区工作时间", "date", aliases=("参加工作时间", "入职时间", "参加社区工作日期")),
+    Field("political_status", "政治面貌", "choice", choices=POLITICAL,
+          value_aliases={"党员": "中共党员", "预备党员": "中共预备党员", "团员": "共青团员"}),
+    Field("phone", "联系电话", max_length=32, personal=True, aliases=("电话", "手机", "手机号码")),
+    Field("bank_account", "银行账号", max_length=32, personal=True, aliases=("银行卡号", "工资卡号", "账号")),
+    Field("contribution_base", "缴费基数", "money", minimum=0, aliases=("社保缴费基数",),
+          help="不填时按当月固定工资计算"),
+    Field("special_deduction", "专项附加扣除", "money", minimum=0, aliases=("专项附加扣除(元/月)",),
+          help="每月金额，单位：元"),
+    Field("status", "状态", "choice", choices=STATUSES, default="在岗", aliases=("在岗状态",),
+          value_aliases={"在职": "在岗", "退休": "离职", "辞职": "离职"}),
+    Field("note", "备注", max_length=500),
+    Field("sex", "性别", derived=True),
+    Field("birth_date", "出生日期", "date", derived=True),
+)
+
+
+def age_on(birth: date, on: date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+class WorkerService(LedgerService):
+    model = Worker
+    name = "社区工作者"
+    fields = FIELDS
+
+    def standard(self, session: Session) -> PayStandard:
+        return standard_in_force(session, date.today())
+
+    def post_choices(self) -> list[str]:
+        with self.ledger.reading() as session:
+            return [f"{p.name}（{p.title}）" for p in self.standard(session).posts]
+
+    def _to_record(self, row, names):
+        record = super()._to_record(row, names)
+        record["post_code"] = row["post"]
+        record["post"] = self._post_names.get(row["post"], str(row["post"]))
+        card = parse_id(row["id_number"]) if len(row["id_number"]) == 18 else None
+        record["sex"] = card.sex if card else ""
+        record["birth_date"] = card.birth_date if card else None
+        return record
+
+    def list(self, community_id=None, **filters):
+        with self.ledger.reading() as session:
+            self._post_names = {p.code: p.name for p in self.standard(session).posts}
+        return super().list(community_id, **filters)
+
+    def get(self, record_id):
+        with self.ledger.reading() as session:
+            self._post_names = {p.code: p.name for p in self.standard(session).posts}
+        return super().get(record_id)
+
+    def _details(self, session, record):
+        wid = record["id"]
+        birth = record["birth_date"]
+        rows = lambda model, order: [  # noqa: E731
+            {c.key: getattr(o, c.key) for c in model.__table__.columns}
+            for o in session.scalars(select(model).where(model.worker_id == wid).order_by(order))]
+        return {
+            "age": age_on(birth, date.today()) if birth else None,
+            "level_changes": rows(LevelChange, LevelChange.effective_on),
+            "post_changes": rows(PostChange, PostChange.effective_on),
+            "appraisals": rows(Appraisal, Appraisal.year),
+            "certificates": rows(Certificate, Certificate.obtained_on),
+        }
+
+    def _current(self, obj):
+        out = super()._current(obj)
+        out["post"] = obj.post
+        return out
+
+    def _resolve(self, session, attrs, problems, row, bad):
+        super()._resolve(session, attrs, problems, row, bad)
+        standard = self.standard(session)
+        post = attrs.get("post")
+        if isinstance(post, str):
+            text = post.split("（")[0].strip()
+            found = standard.post_by_name(text) or (standard.post(int(text)) if text.isdigit() and
+                                                    int(text) in {p.code for p in standard.posts} else None)
+            if found is None:
+                names = "、".join(f"{p.name}（{p.title}）" for p in standard.posts)
+                problems.append(Problem("岗位", f"“{post}”不是有效岗位，可选：{names}", row))
+            else:
+                attrs["post"] = found.code
+
+    def _check(self, session, attrs, problems, existing, row):
+        standard = self.standard(session)
+        post = standard.post(attrs["post"])
+        if not post.min_level <= attrs["level"] <= post.max_level:
+            problems.append(Problem("等级", f"{post.name}（{post.title}）的等级范围是{post.min_level}–{post.max_level}级，"
+                                           f"不能是{attrs['level']}级", row))
+        if attrs.get("dual_role") and post.code != standard.posts[0].code:
+            problems.append(Problem("一肩挑", f"一肩挑只适用于{standard.posts[0].name}（{standard.posts[0].title}）", row))
+        other = session.execute(select(Worker.id, Worker.name).where(Worker.id_number == attrs["id_number"])).first()
+        if other is not None and (existing is None or other.id != existing.id):
+            problems.append(Problem("身份证号", f"已登记为“{other.name}”的身份证号，同一人不能重复登记", row))
+        card = parse_id(attrs["id_number"])
+        started = attrs.get("started_on")
+        if started is not None and age_on(card.birth_date, started) < 16:
+            problems.append(Problem("参加社区工作时间", "早于本人年满16周岁的日期，请核对", row))
+
+    def _apply(self, session, obj, attrs):
+        old_level, old_post, old_title = obj.level, obj.post, obj.title
+        super()._apply(session, obj, attrs)
+        if obj.status is None:
+            obj.status = "在岗"
+        if old_level is None:
+            return None
+        approver = self.ledger.actor.name
+
+        def history(saved: Worker) -> None:
+            today = date.today()
+            if saved.level != old_level:
+                session.add(LevelChange(worker_id=saved.id, old_level=old_level, new_level=saved.level,
+                                        reason="台账直接修改", effective_on=today, approver=approver,
+                                        recorded_at=datetime.now()))
+            if saved.post != old_post or saved.title != old_title:
+                session.add(PostChange(worker_id=saved.id, old_post=old_post, new_post=saved.post, old_title=old_title,
+                                       new_title=saved.title, reason="台账直接修改", effective_on=today))
+        return history
+
+    # --- history --------------------------------------------------------------------------------
+    HISTORY = {"调级记录": LevelChange, "岗位变动": PostChange, "年度考核": Appraisal, "证书": Certificate}
+
+    def add_history(self, worker_id: int, kind: str, values: dict[str, Any]) -> int:
+        """Add a line of 调级记录 / 岗位变动 / 年度考核 / 证书 to a worker; returns its id."""
+        model = self.HISTORY[kind]
+        with self.ledger.unit("ledger.write") as session:
+            worker = self._load(session, worker_id)
+            self._check_scope(worker.community_id)
+            problems = _check_history(kind, values)
+            if problems:
+                raise ValidationError(problems)
+            if kind == "年度考核":
+                existing = session.scalar(select(Appraisal).where(Appraisal.worker_id == worker_id,
+                                                                  Appraisal.year == values["year"]))
+                if existing is not None:
+                    existing.grade = values["grade"]
+                    return existing.id
+            obj = model(worker_id=worker_id, **values)
+            if kind == "调级记录":
+                obj.recorded_at = datetime.now()
+                worker.level = values["new_level"]
+            session.add(obj)
+            session.flush()
+            return obj.id
+
+    def remove_history(self, kind: str, entry_id: int) -> None:
+        model = self.HISTORY[kind]
+        with self.ledger.unit("ledger.write") as session:
+            obj = session.get(model, entry_id)
+            if obj is None:
+                raise NotFound(f"{kind}记录不存在")
+            self._check_scope(session.get(Worker, obj.worker_id).community_id)
+            session.execute(delete(model).where(model.id == entry_id))
+
+
+def _check_history(kind: str, values: dict[str, Any]) -> list[Problem]:
+    problems = []
+    if kind == "年度考核":
+        if values.get("grade") not in APPRAISAL_GRADES:
+            problems.append(Problem("考核结果", f"应为{'/'.join(APPRAISAL_GRADES)}"))
+        if not isinstance(values.get("year"), int) or not 1990 <= values["year"] <= 2100:
+            problems.append(Problem("年度", "不是有效年份"))
+    if kind == "调级记录" and not values.get("reason"):
+        problems.append(Problem("调级原因", "必填，不能为空"))
+    return problems
