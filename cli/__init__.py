@@ -17,6 +17,8 @@ from ledger.errors import LedgerError
 COMMAND_MODULES = (
     "cli.commands.basic",
     "cli.commands.demo",
+    # Feature modules that register export/import/template kinds come before cli.commands.files.
+    "cli.commands.files",
 )
 
 

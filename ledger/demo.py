@@ -165,7 +165,9 @@ def _party_orgs(session, rng, street, names, cids, spec, today) -> int:
         members = rng.randint(8, 48)
         full = members - rng.randint(0, 3)
         cname = next(n for n, i in cids.items() if i == cid) if len(cids) < 50 else None
-        start = date(rng.choice((2023, 2024, 2025)), rng.choice((3, 6, 9, 12)), 1)
+        # Three-year terms, mostly current; about one in twenty overdue for 换届.
+        started = today - timedelta(days=rng.randint(1150, 1300) if rng.random() < 0.05 else rng.randint(30, 1000))
+        start = started.replace(day=1)
         branch_rows.append({
             "name": f"{cname or ''}第{int(code)}网格党支部" if cname else f"第{int(code)}网格党支部", "category": "网格党支部",
             "parent_id": parents[cid], "community_id": cid, "grid_id": grid_id, "secretary": _name(rng),
@@ -251,7 +253,7 @@ def _funds(session, rng, names, cids, spec, today, progress) -> int:
                         voucher += 1
                         batch.append(_fund(cid, date(year, month, 10), category, "拨入", budget / 2, f"BR{year}{voucher:07d}", None,
                                            f"{year}年{category}拨付", rng))
-                target = budget * Decimal(rng.uniform(0.6, 1.05)) * last_month / 12
+                target = budget * Decimal(rng.uniform(0.72, 0.98)) * last_month / 12
                 expense_kind, projects = _EXPENSES[category]
                 for e in range(expenses):
                     month = 1 + e * last_month // expenses

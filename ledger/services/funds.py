@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import case, extract, func, select
+from sqlalchemy import BigInteger, case, extract, func, select, type_coerce
 
 from ..errors import Problem
 from ..fields import Field
@@ -109,10 +109,10 @@ class FundSummary:
 def fund_summary(session, year: int, until: date | None = None, community_id: int | None = None) -> list[FundSummary]:
     """Per community and category: budget, 累计拨入, 累计支出 (to `until`, default year end), in one SQL pass."""
     until = until or date(year, 12, 31)
-    cents = FundEntry.__table__.c.amount  # integer fen in the table
+    fen = type_coerce(FundEntry.amount, BigInteger)  # sum the stored integer fen, exact on every backend
     stmt = (select(FundEntry.community_id, FundEntry.category,
-                   func.sum(case((FundEntry.direction == "拨入", cents), else_=0)),
-                   func.sum(case((FundEntry.direction == "支出", cents), else_=0)))
+                   type_coerce(func.sum(case((FundEntry.direction == "拨入", fen), else_=0)), BigInteger),
+                   type_coerce(func.sum(case((FundEntry.direction == "支出", fen), else_=0)), BigInteger))
             .where(extract("year", FundEntry.entry_date) == year, FundEntry.entry_date <= until)
             .group_by(FundEntry.community_id, FundEntry.category))
     if community_id is not None:
