@@ -1,0 +1,28 @@
+"""Small builders shared by tests: valid records a test can vary one field of."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from ledger.idcard import make_id
+
+
+def worker(community: str = "幸福社区", **over) -> dict:
+    record = {"name": "张华", "id_number": make_id("150203", date(1985, 6, 15), 231), "community": community,
+              "title": "社区工作者", "post": "三岗", "level": "5", "education": "本科", "started_on": "2015.03",
+              "status": "在岗"}
+    record.update(over)
+    return record
+
+
+def count(ledger, model) -> int:
+    with ledger.reading() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def snapshot(ledger, model) -> list[tuple]:
+    """Every row of a table, for 'nothing was written' assertions."""
+    with ledger.reading() as session:
+        table = model.__table__
+        return [tuple(r) for r in session.execute(select(table).order_by(table.c.id))]

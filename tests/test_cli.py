@@ -1,0 +1,49 @@
+"""The command line: init, demo and check as a user runs them; clear messages on bad input."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_init_demo_check(tmp_path, capsys):
+    db = str(tmp_path / "t.sqlite")
+    assert main(["--db", db, "init", "--name", "测试街道"]) == 0
+    assert "已建立街道：测试街道" in capsys.readouterr().out
+    assert main(["--db", db, "demo", "--scale", "street"]) == 0
+    assert "社区工作者300" in capsys.readouterr().out
+    assert main(["--db", db, "check"]) == 0
+    assert "0个错误" in capsys.readouterr().out
+
+
+def test_demo_twice_is_refused_with_message(tmp_path, capsys):
+    db = str(tmp_path / "t.sqlite")
+    main(["--db", db, "demo", "--scale", "street"])
+    capsys.readouterr()
+    assert main(["--db", db, "demo", "--scale", "street"]) == 1
+    assert "只能加载到空数据库" in capsys.readouterr().err
+
+
+def test_empty_street_name_refused(tmp_path, capsys):
+    assert main(["--db", str(tmp_path / "t.sqlite"), "init", "--name", " "]) == 1
+    assert "街道名称：必填" in capsys.readouterr().err
+
+
+def test_version_and_no_display_message(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["STREETLEDGER_DATA_DIR"] = str(tmp_path)
+    version = subprocess.run([sys.executable, "main.py", "--version"], cwd=ROOT, capture_output=True, text=True, env=env)
+    assert version.returncode == 0 and "街道台账" in version.stdout
+    if sys.platform.startswith("linux"):
+        gui = subprocess.run([sys.executable, "main.py"], cwd=ROOT, capture_output=True, text=True, env=env, timeout=60)
+        assert gui.returncode == 1 and "没有可用的图形显示" in gui.stderr
+
+
+def test_default_database_lives_in_the_data_folder(data_dir, capsys):
+    assert main(["init", "--name", "默认街道"]) == 0
+    assert (data_dir / "streetledger.sqlite").exists()

@@ -1,0 +1,58 @@
+"""A database made by the first migration upgrades to the latest with its data intact."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from alembic import command
+from sqlalchemy import text
+
+from ledger.db import alembic_config, current_revision, head_revision, make_engine, open_database
+
+
+def test_first_migration_upgrades_with_data(db_url, data_dir):
+    engine = make_engine(db_url)
+    command.upgrade(alembic_config(engine), "0001")
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO street (id, name) VALUES (1, '老街道')"))
+        c.execute(text("INSERT INTO community (id, street_id, name, households, area_km2) VALUES (1, 1, '幸福社区', 2400, 150)"))
+        c.execute(text("INSERT INTO worker (id, name, id_number, community_id, title, post, level, dual_role, "
+                       "special_deduction, status, credited_bonus) VALUES (1, '张华', '11010519491231002X', 1, '书记', 1, "
+                       "9, true, 200000, '在岗', 0)"))
+        c.execute(text("INSERT INTO fund_entry (id, entry_date, community_id, category, direction, amount) "
+                       "VALUES (1, '2025-03-01', 1, '其他', '拨入', 12345678)"))
+    engine.dispose()
+
+    db = open_database(db_url)  # what start-up does: upgrade to head
+    assert current_revision(db.engine) == head_revision(db.engine)
+    from ledger.models import Community, FundEntry, Worker
+    with db.sessions() as session:
+        community = session.get(Community, 1)
+        assert (community.name, community.households, community.area_km2) == ("幸福社区", 2400, Decimal("1.50"))
+        worker = session.get(Worker, 1)
+        assert (worker.name, worker.level, worker.dual_role, worker.special_deduction) == ("张华", 9, True, Decimal("2000.00"))
+        fund = session.get(FundEntry, 1)
+        assert (fund.entry_date, fund.amount) == (date(2025, 3, 1), Decimal("123456.78"))
+        assert session.execute(text("SELECT count(*) FROM pay_run")).scalar() == 0
+    db.dispose()
+
+
+def test_sqlite_file_is_copied_aside_before_upgrade(tmp_path, data_dir):
+    path = tmp_path / "old.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    command.upgrade(alembic_config(engine), "0001")
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO street (id, name) VALUES (1, '老街道')"))
+    engine.dispose()
+    open_database(path).dispose()
+    copies = list((data_dir / "backups").glob("*.sqlite"))
+    assert len(copies) == 1
+    import sqlite3
+    with sqlite3.connect(copies[0]) as c:
+        assert c.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert c.execute("SELECT name FROM street").fetchall() == [("老街道",)]
+
+
+def test_new_database_needs_no_copy(tmp_path, data_dir):
+    open_database(tmp_path / "new.sqlite").dispose()
+    assert not list((data_dir / "backups").glob("*.sqlite")) if (data_dir / "backups").exists() else True
