@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from . import audit
 from .app import Ledger
+from .bulk import insert_rows
 from .errors import LedgerError
 from .idcard import make_id
 from .models import (Appraisal, Budget, Certificate, Community, FundEntry, Grid, PartyOrg, Street, Venue,
@@ -62,6 +63,19 @@ def _name(rng: random.Random) -> str:
     return rng.choice(_SURNAMES) + "".join(rng.choice(_GIVEN) for _ in range(rng.choice((1, 2, 2))))
 
 
+class _DemoRandom(random.Random):
+    """The demo's random source, with a fixed pool of plausible names (the city scale needs ~200,000)."""
+
+    def __init__(self, seed: int, pool_size: int = 4000):
+        super().__init__(seed)
+        self._people = [_name(self) for _ in range(pool_size)]
+
+    def person(self) -> str:
+        return self._people[int(self.random() * len(self._people))]
+
+
+
+
 def _community_names(n: int) -> list[str]:
     names = [p + w for p in _PREFIXES for w in _WORDS]
     return [f"{n_}社区" for n_ in names[:n]]
@@ -72,7 +86,7 @@ def load_demo(ledger: Ledger, scale: str = "street", today: date | None = None,
     """Fill an empty database with demo ledgers; returns how many rows of each kind were written."""
     spec = SCALES[scale]
     today = today or date.today()
-    rng = random.Random(seed)
+    rng = _DemoRandom(seed)
     counts: dict[str, int] = {}
     steps = 7
     with ledger.unit("ledger.write") as session:
@@ -91,9 +105,9 @@ def load_demo(ledger: Ledger, scale: str = "street", today: date | None = None,
             community_rows.append({
                 "street_id": street.id, "name": cname, "code": f"{_REGIONS[0]}{i:03d}",
                 "households": 0, "population": 0, "area_km2": Decimal(rng.randint(40, 400)) / 100,
-                "party_secretary": _name(rng), "director": _name(rng),
+                "party_secretary": rng.person(), "director": rng.person(),
                 "phone": f"0472-{rng.randint(2000000, 8999999)}", "address": f"{street.name}{cname.removesuffix('社区')}路{rng.randint(1, 300)}号"})
-        session.execute(insert(Community), community_rows)
+        insert_rows(session, Community, community_rows)
         cids = dict(session.execute(select(Community.name, Community.id)).all())
         counts["社区"] = len(community_rows)
 
@@ -111,11 +125,11 @@ def load_demo(ledger: Ledger, scale: str = "street", today: date | None = None,
                     "community_id": cid, "code": f"{g:02d}", "name": f"第{g}网格", "kind": rng.choice(_GRID_KINDS),
                     "bounds": f"东至{rng.choice(_WORDS)}路，西至{rng.choice(_WORDS)}街", "estates": rng.randint(1, 4),
                     "buildings": rng.randint(6, 20), "units": rng.randint(20, 60), "households": households,
-                    "population": population, "floating_population": rng.randint(10, 200), "leader": _name(rng),
-                    "fulltime_worker": _name(rng), "parttime_count": rng.randint(1, 6), "department_count": rng.randint(0, 5),
+                    "population": population, "floating_population": rng.randint(10, 200), "leader": rng.person(),
+                    "fulltime_worker": rng.person(), "parttime_count": rng.randint(1, 6), "department_count": rng.randint(0, 5),
                     "building_leader_count": rng.randint(5, 18), "unit_leader_count": rng.randint(15, 50),
                     "party_org": f"{cname}第{g}网格党支部"})
-        session.execute(insert(Grid), grid_rows)
+        insert_rows(session, Grid, grid_rows)
         counts["网格"] = len(grid_rows)
         for cid, (households, population) in totals.items():
             session.execute(Community.__table__.update().where(Community.id == cid).values(households=households, population=population))
@@ -138,7 +152,7 @@ def load_demo(ledger: Ledger, scale: str = "street", today: date | None = None,
 
 
 def _party_orgs(session, rng, street, names, cids, spec, today) -> int:
-    top = PartyOrg(name=f"{street.name}党工委", category="党工委", secretary=_name(rng), members_total=None,
+    top = PartyOrg(name=f"{street.name}党工委", category="党工委", secretary=rng.person(), members_total=None,
                    founded_on=date(1998, 7, 1), term_start=date(2021, 9, 1), term_years=5)
     session.add(top)
     session.flush()
@@ -151,13 +165,13 @@ def _party_orgs(session, rng, street, names, cids, spec, today) -> int:
         full = members - rng.randint(0, 8)
         community_rows.append({
             "name": f"{cname}党委" if members >= 100 else f"{cname}党总支", "category": "党委" if members >= 100 else "党总支",
-            "parent_id": top.id, "community_id": cids[cname], "secretary": _name(rng), "deputy_secretary": _name(rng),
+            "parent_id": top.id, "community_id": cids[cname], "secretary": rng.person(), "deputy_secretary": rng.person(),
             "committee_size": rng.choice((5, 7)), "members_total": members, "members_full": full,
             "members_probation": members - full, "members_reported": rng.randint(20, 150),
             "founded_on": date(rng.randint(1990, 2010), rng.randint(1, 12), 1),
             "term_start": end.replace(year=end.year - 5, day=1), "term_years": 5, "phone": f"0472-{rng.randint(2000000, 8999999)}",
             "venue": f"{cname}党群服务中心"})
-    session.execute(insert(PartyOrg), community_rows)
+    insert_rows(session, PartyOrg, community_rows)
     parents = dict(session.execute(select(PartyOrg.community_id, PartyOrg.id).where(PartyOrg.parent_id == top.id)).all())
     grids = session.execute(select(Grid.id, Grid.community_id, Grid.code)).all()
     branch_rows = []
@@ -170,16 +184,16 @@ def _party_orgs(session, rng, street, names, cids, spec, today) -> int:
         start = started.replace(day=1)
         branch_rows.append({
             "name": f"{cname or ''}第{int(code)}网格党支部" if cname else f"第{int(code)}网格党支部", "category": "网格党支部",
-            "parent_id": parents[cid], "community_id": cid, "grid_id": grid_id, "secretary": _name(rng),
+            "parent_id": parents[cid], "community_id": cid, "grid_id": grid_id, "secretary": rng.person(),
             "committee_size": 3 if full >= 7 else None, "members_total": members, "members_full": full,
             "members_probation": members - full, "members_reported": rng.randint(2, 20),
             "founded_on": date(rng.randint(2012, 2020), rng.randint(1, 12), 1), "term_start": start, "term_years": 3})
-    session.execute(insert(PartyOrg), branch_rows)
+    insert_rows(session, PartyOrg, branch_rows)
     branch_ids = session.execute(select(PartyOrg.id, PartyOrg.community_id).where(PartyOrg.category == "网格党支部")).all()
     group_rows = [{"name": f"{b}号楼党小组", "category": "楼栋党小组", "parent_id": org_id, "community_id": cid,
-                   "secretary": _name(rng), "members_total": rng.randint(3, 12)}
+                   "secretary": rng.person(), "members_total": rng.randint(3, 12)}
                   for org_id, cid in branch_ids[::3] for b in (1, 2)]
-    session.execute(insert(PartyOrg), group_rows)
+    insert_rows(session, PartyOrg, group_rows)
     return 1 + len(community_rows) + len(branch_rows) + len(group_rows)
 
 
@@ -207,21 +221,21 @@ def _workers(session, rng, names, cids, spec, today) -> int:
             education = rng.choice(("本科", "本科", "大专", "大专", "硕士", "高中及以下"))
             qualification = rng.choice(("无", "无", "助理社会工作师", "社会工作师", "社会工作师", "高级社会工作师"))
             rows.append({
-                "name": _name(rng), "id_number": number, "community_id": cid, "title": title, "post": post, "level": level,
+                "name": rng.person(), "id_number": number, "community_id": cid, "title": title, "post": post, "level": level,
                 "dual_role": dual and title == "书记", "education": education, "qualification": qualification,
                 "started_on": started, "political_status": rng.choice(("中共党员", "中共党员", "群众", "共青团员")),
                 "phone": f"1{rng.choice((3, 5, 8))}{rng.randint(100000000, 999999999)}",
                 "bank_account": f"6222{rng.randint(10**14, 10**15 - 1)}",
                 "contribution_base": None, "special_deduction": Decimal(rng.choice((0, 0, 1000, 2000, 3000, 4000))),
                 "status": "离职" if rng.random() < 0.02 else "在岗", "credited_bonus": 0})
-    session.execute(insert(Worker), rows)
+    insert_rows(session, Worker, rows)
     ids = session.scalars(select(Worker.id)).all()
     appraisals = [{"worker_id": wid, "year": year, "grade": rng.choices(("优秀", "合格", "基本合格", "不合格"), (15, 80, 4, 1))[0]}
                   for wid in ids for year in (today.year - 3, today.year - 2, today.year - 1)]
-    session.execute(insert(Appraisal), appraisals)
+    insert_rows(session, Appraisal, appraisals)
     quals = session.execute(select(Worker.id, Worker.qualification, Worker.started_on)
                             .where(Worker.qualification != "无")).all()
-    session.execute(insert(Certificate), [{"worker_id": wid, "kind": "职业资格", "name": q, "obtained_on": s.replace(year=s.year + 1),
+    insert_rows(session, Certificate, [{"worker_id": wid, "kind": "职业资格", "name": q, "obtained_on": s.replace(year=s.year + 1),
                                            "number": f"{rng.randint(10**9, 10**10 - 1)}"} for wid, q, s in quals])
     return len(rows)
 
@@ -234,7 +248,7 @@ def _funds(session, rng, names, cids, spec, today, progress) -> int:
             for category, (low, high) in _FUND_BUDGET.items():
                 budgets.append({"year": year, "community_id": cids[cname], "category": category,
                                 "amount": Decimal(rng.randint(low // 1000, high // 1000) * 1000)})
-    session.execute(insert(Budget), budgets)
+    insert_rows(session, Budget, budgets)
     budget_of = {(b["year"], b["community_id"], b["category"]): b["amount"] for b in budgets}
     batch: list[dict] = []
     voucher = 0
@@ -262,7 +276,7 @@ def _funds(session, rng, names, cids, spec, today, progress) -> int:
                     batch.append(_fund(cid, date(year, month, rng.randint(1, 28)), category, "支出", max(amount, Decimal("10.00")),
                                        f"ZC{year}{voucher:07d}", expense_kind, rng.choice(projects), rng))
         if len(batch) >= 20_000 or n == len(names) - 1:
-            session.execute(insert(FundEntry), batch)
+            insert_rows(session, FundEntry, batch)
             total += len(batch)
             batch = []
             progress.report(4, 7, f"经费 {total:,} 条")
@@ -272,7 +286,7 @@ def _funds(session, rng, names, cids, spec, today, progress) -> int:
 def _fund(cid, day, category, direction, amount, voucher, expense_kind, project, rng) -> dict:
     return {"entry_date": day, "community_id": cid, "category": category, "direction": direction,
             "amount": Decimal(amount).quantize(Decimal("0.01")), "voucher_no": voucher, "expense_category": expense_kind,
-            "project": project, "handler": _name(rng), "approver": _name(rng), "note": None}
+            "project": project, "handler": rng.person(), "approver": rng.person(), "note": None}
 
 
 def _venues(session, rng, names, cids, totals) -> int:
@@ -288,18 +302,18 @@ def _venues(session, rng, names, cids, totals) -> int:
         rows.append({"name": f"{cname}党群服务中心", "community_id": cid, "tier": "社区级", "kind": "党群服务中心",
                      "address": f"{cname.removesuffix('社区')}路{rng.randint(1, 200)}号", "ownership": rng.choice(("自有", "自有", "租赁", "配建")),
                      "floor_area": area, "households_served": households, "opening_hours": "周一至周日 8:30-17:30",
-                     "manager": _name(rng), "built_year": rng.randint(2008, 2024)})
+                     "manager": rng.person(), "built_year": rng.randint(2008, 2024)})
         for k in range(rng.randint(1, 2)):
             rows.append({"name": f"{cname}{('邻里', '红色', '幸福')[k]}驿站", "community_id": cid, "tier": "小区",
                          "kind": rng.choice(("社区服务驿站", "共享家园")), "address": None, "ownership": "配建",
                          "floor_area": Decimal(rng.randint(40, 200)), "households_served": rng.randint(300, 1200),
-                         "opening_hours": "周一至周五 9:00-17:00", "manager": _name(rng), "built_year": rng.randint(2015, 2025)})
-    session.execute(insert(Venue), rows)
+                         "opening_hours": "周一至周五 9:00-17:00", "manager": rng.person(), "built_year": rng.randint(2015, 2025)})
+    insert_rows(session, Venue, rows)
     rooms = []
     for vid, area in session.execute(select(Venue.id, Venue.floor_area)):
         for room in rng.sample(("会议室", "党员活动室", "图书阅览室", "老年活动室", "儿童之家", "便民服务大厅", "心理咨询室"), 3):
             rooms.append({"venue_id": vid, "name": room, "area": (area * Decimal(rng.uniform(0.08, 0.2))).quantize(Decimal("0.01"))})
-    session.execute(insert(VenueRoom), rooms)
+    insert_rows(session, VenueRoom, rooms)
     return len(rows)
 
 
