@@ -31,7 +31,7 @@ from typing import Any
 from xml.sax.saxutils import escape as _xml_escape
 
 import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.formula.translate import Translator
 from openpyxl.styles.numbers import is_date_format
@@ -621,9 +621,22 @@ def _text_of(value: Any) -> str:
     return str(value)
 
 
+# characters XML 1.0 cannot carry (control characters, lone surrogates, U+FFFE/U+FFFF): dropped, since a
+# workbook containing one will not open at all
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _clean(text: str) -> str:
-    if ILLEGAL_CHARACTERS_RE.search(text):
-        text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    if _ILLEGAL_XML.search(text):
+        text = _ILLEGAL_XML.sub("", text)
+    return text
+
+
+def _xml_escape_text(text: str) -> str:
+    if "&" in text or "<" in text or ">" in text:
+        text = _xml_escape(text)
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")   # a raw CR would be read back as LF
     return text
 
 
@@ -634,8 +647,7 @@ def _xml_text_cell(coord: str, text: str, col: _Col) -> str:
     # Text from the data is always a string cell, never a formula; one that starts like a formula also gets
     # the quote-prefix style, so that editing the cell in Excel does not turn it into one either.
     s = col.s_text if text[0] in _FORMULA_TRIGGERS else col.s
-    if "&" in text or "<" in text or ">" in text:
-        text = _xml_escape(text)
+    text = _xml_escape_text(text)
     space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
     return f'<c r="{coord}"{s} t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
@@ -957,7 +969,7 @@ def _proto_cell(col: _Col, r: str, ctx: _Context, epoch: datetime, translators: 
         if not text:
             return f'<c r="{coord}"{col.s}/>' if col.s else ""
         space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
-        return f'<c r="{coord}"{col.s} t="inlineStr"><is><t{space}>{_xml_escape(text)}</t></is></c>'
+        return f'<c r="{coord}"{col.s} t="inlineStr"><is><t{space}>{_xml_escape_text(text)}</t></is></c>'
     return _xml_cell(coord, value, col, epoch)
 
 
