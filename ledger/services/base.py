@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from ..app import Ledger
 from ..errors import NotFound, PermissionDenied, Problem, ValidationError
 from ..fields import Field, parse_record
-from ..idcard import mask
 from ..models import Community, Street
 
 Record = dict[str, Any]
@@ -57,6 +56,7 @@ class LedgerService:
                     stmt = stmt.where(getattr(self.model, key) == value)
             names = community_names(session)
             records = [self._to_record(row, names) for row in session.execute(stmt.order_by(self.model.id)).mappings()]
+            self._enrich(session, records)
         return self._mask(records)
 
     def get(self, record_id: int) -> Record:
@@ -66,6 +66,7 @@ class LedgerService:
                 raise NotFound(f"{self.name}记录不存在（编号 {record_id}），可能已被删除")
             record = self._to_record(row, community_names(session))
             self._check_scope(row[self._scope_column().key])
+            self._enrich(session, [record])
             record.update(self._details(session, record))
         return self._mask([record])[0]
 
@@ -143,7 +144,11 @@ class LedgerService:
             record[self.community_field] = names.get(row["community_id"], "")
         return record
 
+    def _enrich(self, session: Session, records: list[Record]) -> None:
+        """Add what one query per page can tell (names of references, derived figures) to listed records."""
+
     def _details(self, session: Session, record: Record) -> Record:
+        """What a single record's page shows beyond its row (history, children)."""
         return {}
 
     def _resolve(self, session: Session, attrs: dict, problems: list[Problem], row, bad: set[str]) -> None:
@@ -209,13 +214,14 @@ class LedgerService:
             raise PermissionDenied("您的账号只能查看和修改本社区的记录")
 
     def _mask(self, records: list[Record]) -> list[Record]:
-        if self.ledger.actor.can("personal.read"):
+        actor = self.ledger.actor
+        if actor.shows_personal:
             return records
         personal = [f.key for f in self.fields if f.personal]
         for record in records:
             for key in personal:
                 if record.get(key):
-                    record[key] = mask(str(record[key]))
+                    record[key] = actor.personal(record[key])
         return records
 
     @staticmethod

@@ -68,15 +68,12 @@ class PartyOrgService(LedgerService):
         record["term_end"] = term_end(row["term_start"], row["term_years"])
         return record
 
-    def list(self, community_id=None, **filters):
-        records = super().list(community_id, **filters)
-        with self.ledger.reading() as session:
-            names = dict(session.execute(select(PartyOrg.id, PartyOrg.name)).all())
-            grids = dict(session.execute(select(Grid.id, Grid.name)).all())
-        for r in records:
-            r["parent"] = names.get(r["parent_id"], "")
-            r["grid"] = grids.get(r["grid_id"], "")
-        return records
+    def _enrich(self, session, records):
+        names = dict(session.execute(select(PartyOrg.id, PartyOrg.name)).all())
+        grids = dict(session.execute(select(Grid.id, Grid.name)).all())
+        for record in records:
+            record["parent"] = names.get(record["parent_id"], "")
+            record["grid"] = grids.get(record["grid_id"], "")
 
     def _details(self, session, record):
         chain, parent_id = [], record["parent_id"]
@@ -85,9 +82,7 @@ class PartyOrgService(LedgerService):
             chain.append(parent.name)
             parent_id = parent.parent_id
         children = session.scalars(select(PartyOrg.name).where(PartyOrg.parent_id == record["id"])).all()
-        grid = session.get(Grid, record["grid_id"]) if record["grid_id"] else None
-        return {"parent": chain[0] if chain else "", "ancestors": list(reversed(chain)), "children": list(children),
-                "grid": grid.name if grid else ""}
+        return {"ancestors": list(reversed(chain)), "children": list(children)}
 
     def _current(self, obj):
         out = super()._current(obj)

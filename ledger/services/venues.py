@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from ..errors import Problem
 from ..fields import Field
 from ..models import Venue, VenueRoom
+from .. import settings
 from ..money import round_half_up
 from .base import LedgerService
 
@@ -55,26 +56,17 @@ class VenueService(LedgerService):
     name = "阵地"
     fields = FIELDS
 
-    def list(self, community_id=None, **filters):
-        records = super().list(community_id, **filters)
-        with self.ledger.reading() as session:
-            rooms: dict[int, list] = {}
-            for venue_id, name, area in session.execute(select(VenueRoom.venue_id, VenueRoom.name, VenueRoom.area)
-                                                        .order_by(VenueRoom.id)):
+    def _enrich(self, session, records):
+        wanted = {r["id"] for r in records}
+        rooms: dict[int, list] = {}
+        for venue_id, name, area in session.execute(select(VenueRoom.venue_id, VenueRoom.name, VenueRoom.area)
+                                                    .order_by(VenueRoom.id)):
+            if venue_id in wanted:
                 rooms.setdefault(venue_id, []).append((name, area))
-            from ..settings import get_all
-            cfg = get_all(session)
-        for r in records:
-            r["rooms"] = rooms.get(r["id"], [])
-            self._derive(r, cfg)
-        return records
-
-    def _details(self, session, record):
-        from ..settings import get_all
-        record["rooms"] = [(n, a) for n, a in session.execute(
-            select(VenueRoom.name, VenueRoom.area).where(VenueRoom.venue_id == record["id"]).order_by(VenueRoom.id))]
-        self._derive(record, get_all(session))
-        return {}
+        cfg = settings.get_all(session)
+        for record in records:
+            record["rooms"] = rooms.get(record["id"], [])
+            self._derive(record, cfg)
 
     @staticmethod
     def _derive(record, cfg):

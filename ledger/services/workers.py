@@ -71,21 +71,14 @@ class WorkerService(LedgerService):
     def _to_record(self, row, names):
         record = super()._to_record(row, names)
         record["post_code"] = row["post"]
-        record["post"] = self._post_names.get(row["post"], str(row["post"]))
-        card = parse_id(row["id_number"]) if len(row["id_number"]) == 18 else None
-        record["sex"] = card.sex if card else ""
-        record["birth_date"] = card.birth_date if card else None
+        card = parse_id(row["id_number"])
+        record["sex"], record["birth_date"] = card.sex, card.birth_date
         return record
 
-    def list(self, community_id=None, **filters):
-        with self.ledger.reading() as session:
-            self._post_names = {p.code: p.name for p in self.standard(session).posts}
-        return super().list(community_id, **filters)
-
-    def get(self, record_id):
-        with self.ledger.reading() as session:
-            self._post_names = {p.code: p.name for p in self.standard(session).posts}
-        return super().get(record_id)
+    def _enrich(self, session, records):
+        post_names = {p.code: p.name for p in self.standard(session).posts}
+        for record in records:
+            record["post"] = post_names.get(record["post_code"], str(record["post_code"]))
 
     def _details(self, session, record):
         wid = record["id"]

@@ -1,0 +1,175 @@
+"""Reading the audit trail: filtered lists and one record's history. There is no way to change an entry.
+
+Personal values (身份证号, 银行账号, 联系电话) inside the recorded changes are masked for roles that may not
+see them, exactly as in the ledgers themselves.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import distinct, func, or_, select
+
+from ..access import mask_personal
+from ..app import Ledger
+from ..audit import LEDGER_NAMES
+from ..errors import NotFound
+from ..models import AuditEntry
+from . import LEDGERS
+
+# (ledger name as recorded, field key) -> the Chinese label, and the set of personal ones.
+_LABELS: dict[tuple[str, str], str] = {}
+_PERSONAL: set[tuple[str, str]] = set()
+for _service in LEDGERS.values():
+    for _field in _service.fields:
+        _LABELS[(_service.name, _field.key)] = _field.label
+        if _field.personal:
+            _PERSONAL.add((_service.name, _field.key))
+# Columns stored under another key than the field's (references kept as ids).
+_COMMON_LABELS = {"community_id": "所属社区（编号）", "street_id": "街道（编号）", "grid_id": "所属网格（编号）",
+                  "parent_id": "上级组织（编号）", "worker_id": "社区工作者（编号）", "venue_id": "阵地（编号）",
+                  "role": "角色", "name": "名称", "active": "可登录", "status": "状态", "month": "月份",
+                  "approved_by": "审批人", "approved_at": "审批时间", "quarter": "季度", "closed_by": "关账人"}
+_PERSONAL_KEYS = {"id_number", "bank_account", "phone"}
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What to look for; every part is optional."""
+
+    user: str | None = None
+    since: date | datetime | None = None
+    until: date | datetime | None = None      # inclusive when a date
+    ledger: str | None = None                 # 社区工作者, 经费, 账号 …
+    record_id: int | None = None
+    action: str | None = None                 # 新增 / 修改 / 删除 / 登录 / 登录失败 / 导出 …
+    text: str | None = None                   # part of the record's label
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str        # the Chinese label when known
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: datetime
+    user: str
+    source: str
+    action: str
+    ledger: str
+    record_id: int | None
+    label: str
+    changes: tuple[Change, ...]
+
+    def summary(self) -> str:
+        """One line for a table or a terminal: 字段: 旧 → 新; …"""
+        parts = []
+        for c in self.changes:
+            if c.old is None:
+                parts.append(f"{c.field}：{_show(c.new)}")
+            else:
+                parts.append(f"{c.field}：{_show(c.old)} → {_show(c.new)}")
+        return "；".join(parts)
+
+
+def _show(value: Any) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    return str(value)
+
+
+def _bound(value: date | datetime, end: bool) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime.combine(value + timedelta(days=1) if end else value, time.min)
+
+
+def _statement(flt: AuditFilter):
+    stmt = select(AuditEntry)
+    if flt.user:
+        stmt = stmt.where(AuditEntry.user_name == flt.user)
+    if flt.since is not None:
+        stmt = stmt.where(AuditEntry.at >= _bound(flt.since, False))
+    if flt.until is not None:
+        bound = _bound(flt.until, True)
+        stmt = stmt.where(AuditEntry.at < bound if not isinstance(flt.until, datetime) else AuditEntry.at <= bound)
+    if flt.ledger:
+        stmt = stmt.where(AuditEntry.ledger == flt.ledger)
+    if flt.record_id is not None:
+        stmt = stmt.where(AuditEntry.record_id == flt.record_id)
+    if flt.action:
+        stmt = stmt.where(AuditEntry.action == flt.action)
+    if flt.text:
+        like = f"%{flt.text.strip()}%"
+        stmt = stmt.where(or_(AuditEntry.record_label.like(like), AuditEntry.user_name.like(like)))
+    return stmt
+
+
+def _row(entry: AuditEntry, show_personal: bool) -> AuditRow:
+    ledger = entry.ledger or ""
+    changes = []
+    for item in entry.changes or ():
+        key = str(item.get("field", ""))
+        old, new = item.get("old"), item.get("new")
+        if ((ledger, key) in _PERSONAL or key in _PERSONAL_KEYS) and not show_personal:
+            old = mask_personal(str(old)) if old not in (None, "") else old
+            new = mask_personal(str(new)) if new not in (None, "") else new
+        changes.append(Change(_LABELS.get((ledger, key)) or _COMMON_LABELS.get(key, key), old, new))
+    return AuditRow(entry.id, entry.at, entry.user_name or "（未登录）", entry.source or "", entry.action, ledger,
+                    entry.record_id, entry.record_label or "", tuple(changes))
+
+
+def query_audit(ledger: Ledger, flt: AuditFilter | None = None, limit: int = 1000, offset: int = 0) -> list[AuditRow]:
+    """The newest entries first that match the filter."""
+    flt = flt or AuditFilter()
+    with ledger.reading("audit.read") as session:
+        stmt = _statement(flt).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit).offset(offset)
+        show = ledger.actor.shows_personal
+        return [_row(e, show) for e in session.scalars(stmt)]
+
+
+def count_audit(ledger: Ledger, flt: AuditFilter | None = None) -> int:
+    with ledger.reading("audit.read") as session:
+        return session.scalar(select(func.count()).select_from(_statement(flt or AuditFilter()).subquery())) or 0
+
+
+def record_history(ledger: Ledger, ledger_name: str, record_id: int) -> list[AuditRow]:
+    """One record's own history, oldest first, for its page. Anyone who may see the record may see it."""
+    service = next((s for s in LEDGERS.values() if s.name == ledger_name), None)
+    permission = "audit.read"
+    if service is not None:
+        try:
+            service(ledger).get(record_id)   # raises PermissionDenied outside the person's community
+            permission = "ledger.read"
+        except NotFound:
+            pass                             # a deleted record's history is for those who read the whole trail
+    with ledger.reading(permission) as session:
+        stmt = select(AuditEntry).where(AuditEntry.ledger == ledger_name, AuditEntry.record_id == record_id) \
+            .order_by(AuditEntry.at, AuditEntry.id)
+        show = ledger.actor.shows_personal
+        return [_row(e, show) for e in session.scalars(stmt)]
+
+
+def audit_users(ledger: Ledger) -> list[str]:
+    """Names that appear in the trail, for a filter's choices."""
+    with ledger.reading("audit.read") as session:
+        return [n for n in session.scalars(select(distinct(AuditEntry.user_name)).order_by(AuditEntry.user_name)) if n]
+
+
+def audit_ledgers() -> list[str]:
+    """The ledger names a filter may choose from."""
+    return list(dict.fromkeys(LEDGER_NAMES.values()))
+
+
+def audit_actions(ledger: Ledger) -> list[str]:
+    with ledger.reading("audit.read") as session:
+        return [a for a in session.scalars(select(distinct(AuditEntry.action)).order_by(AuditEntry.action)) if a]
