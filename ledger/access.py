@@ -1,16 +1,26 @@
-"""Who may do what: the roles, the permissions each grants, and the signed-in actor.
+"""Who may do what: the roles, the permissions each grants, the signed-in actor, and personal-data masking.
 
 Permissions are checked in the services (through Ledger.unit), never by hiding buttons, so the GUI, the
 command line and the importer are held to the same rules.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .errors import PermissionDenied
 
 ADMIN, CLERK, FINANCE, LEADER = "管理员", "台账录入员", "财务", "领导"
 ROLES = (ADMIN, CLERK, FINANCE, LEADER)
+# Who uses a database that has accounts before logging in: allowed nothing at all.
+NOBODY = "未登录"
+
+# What each role is for, as the accounts dialog and `user list` explain it.
+ROLE_HELP = {
+    ADMIN: "全部功能，管理账号、备份与恢复",
+    CLERK: "录入和修改台账",
+    FINANCE: "工资标准、工资表、工资条和银行代发清单",
+    LEADER: "查看全部台账、导出报表，不能修改",
+}
 
 # permission -> (Chinese description for the refusal message, roles that hold it)
 PERMISSIONS: dict[str, tuple[str, frozenset[str]]] = {
@@ -24,6 +34,7 @@ PERMISSIONS: dict[str, tuple[str, frozenset[str]]] = {
     "quarter.close": ("关闭季度", frozenset({ADMIN})),
     "settings.write": ("修改系统设置", frozenset({ADMIN})),
     "accounts": ("管理账号", frozenset({ADMIN})),
+    "audit.read": ("查看操作日志", frozenset({ADMIN, LEADER})),
     "backup": ("备份与恢复", frozenset({ADMIN})),
 }
 
@@ -41,9 +52,33 @@ class Actor:
         return self.role in PERMISSIONS[permission][1]
 
     def require(self, permission: str) -> None:
+        if self.role == NOBODY:
+            raise PermissionDenied("此数据库已启用账号，请先登录")
         if not self.can(permission):
             what = PERMISSIONS[permission][0]
             raise PermissionDenied(f"“{self.name or '当前用户'}”的角色是{self.role}，没有“{what}”的权限")
 
     def with_source(self, source: str) -> "Actor":
-        return Actor(self.name, self.role, self.community_id, source)
+        return replace(self, source=source)
+
+    @property
+    def shows_personal(self) -> bool:
+        """Whether this person sees 身份证号, 银行账号 and 联系电话 in full (else masked)."""
+        return self.can("personal.read")
+
+    def personal(self, value: object) -> object:
+        """A personal value as this person may see it: in full, or masked."""
+        if self.shows_personal or value is None or value == "":
+            return value
+        return mask_personal(str(value))
+
+
+def mask_personal(value: str | None) -> str:
+    """110105********1234 for an ID or a bank account, 138****5678 for a phone: enough to tell people apart."""
+    if not value:
+        return ""
+    text = str(value).strip()
+    if len(text) <= 4:
+        return "*" * len(text)
+    head, tail = (6, 4) if len(text) >= 15 else (3, 4) if len(text) >= 10 else (0, 2)
+    return text[:head] + "*" * (len(text) - head - tail) + text[-tail:]
