@@ -11,11 +11,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import audit
-from .access import Actor
+from .access import NOBODY, Actor
 from .db import Database, open_database
+from .models import User
 
 
 @dataclass
@@ -27,7 +29,13 @@ class Ledger:
     def open(cls, path_or_url: str | Path | None = None, actor: Actor | None = None) -> "Ledger":
         db = open_database(path_or_url)
         audit.install(db.sessions)
-        return cls(db, actor or Actor())
+        actor = actor or Actor()
+        if actor.name is None:
+            # Once accounts exist nobody is an unnamed administrator: every service refuses until login.
+            with db.sessions() as session:
+                if session.scalar(select(func.count()).select_from(User)):
+                    actor = Actor(None, NOBODY, None, actor.source)
+        return cls(db, actor)
 
     def as_actor(self, actor: Actor) -> "Ledger":
         """The same database seen by another person (used after login)."""

@@ -22,10 +22,17 @@ class User(Base):
     locked_until: Mapped[datetime | None]
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime | None]
+    # Set by an administrator's reset: the temporary password must be replaced at the next login.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default="0")
+    password_changed_at: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
 
 
 class AuditEntry(Base):
-    """One line of the audit trail: who did what to which record, with old and new values."""
+    """One line of the audit trail: who did what to which record, with old and new values.
+
+    Rows are only ever inserted: database triggers (migration 0003_trust) refuse UPDATE and DELETE.
+    """
 
     __tablename__ = "audit_entry"
     __table_args__ = (Index("ix_audit_entry_record", "ledger", "record_id"),)
