@@ -1,7 +1,9 @@
 """The audit trail: every change to a record, written in the same transaction as the change.
 
 ORM changes are recorded automatically by a flush hook on the application's sessions; bulk operations
-(imports, pay runs, demo data) call record() themselves.
+(imports, pay runs, demo data) call record() themselves, and events outside a change (a login, an export of
+personal data) call note(). The trail is append-only: the flush hook refuses to update or delete an entry,
+and database triggers (migration 0003_trust) refuse it for any other path.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import event, inspect, insert
 from sqlalchemy.orm import Session
 
+from .errors import LedgerError
 from .models import AuditEntry, Base
 
 # Which tables are audited, under the ledger name a user knows.
@@ -20,8 +23,12 @@ LEDGER_NAMES = {
     "level_change": "调级记录", "post_change": "岗位变动", "appraisal": "年度考核", "certificate": "证书",
     "fund_entry": "经费", "budget": "预算", "venue": "阵地", "venue_room": "功能室", "setting": "设置",
     "pay_standard": "工资标准", "pay_adjustment": "工资调整", "year_opening": "期初累计", "app_user": "账号",
+    "pay_run": "工资表", "quarter_snapshot": "季度关账", "import_batch": "导入批次",
 }
-_SECRET = {"password_hash"}
+# Never copied into the trail: the password hash; login bookkeeping (logins are recorded as such); and
+# bulky data whose meaning is recorded by its operation (a closed quarter's figures, an import's undo data).
+_SECRET = {"password_hash", "failed_attempts", "locked_until", "last_login_at", "password_changed_at",
+           "must_change_password", "figures", "undo"}
 _LABEL_ATTRS = ("name", "month", "voucher_no", "key", "code")
 
 
@@ -42,6 +49,25 @@ def record(session: Session, action: str, ledger: str | None = None, record_id: 
         "action": action, "ledger": ledger, "record_id": record_id, "record_label": label,
         "changes": json.loads(json.dumps(changes, default=plain)) if changes else None,
     }])
+
+
+def note(ledger, action: str, ledger_name: str | None = None, record_id: int | None = None,
+         label: str | None = None, changes: list | None = None) -> None:
+    """Record an event that changes no record (an export, a backup) in a transaction of its own."""
+    with ledger.db.sessions.begin() as session:
+        session.info["actor"] = ledger.actor
+        record(session, action, ledger_name, record_id, label, changes)
+
+
+def exported(ledger, what: str, path, rows: int | None = None, personal: bool = True) -> None:
+    """Record an export; `personal` says whether it held 身份证号, 银行账号 or 电话 (in full or masked)."""
+    shown = "完整" if ledger.actor.shows_personal else "已遮蔽"
+    changes = [{"field": "文件", "old": None, "new": str(path)}]
+    if rows is not None:
+        changes.append({"field": "行数", "old": None, "new": rows})
+    if personal:
+        changes.append({"field": "个人信息", "old": None, "new": shown})
+    note(ledger, "导出", None, None, what[:100], changes)
 
 
 def _label(obj) -> str | None:
@@ -79,6 +105,8 @@ def install(session_factory) -> None:
 
     @event.listens_for(session_factory, "before_flush")
     def _before(session: Session, _ctx, _instances) -> None:
+        if any(isinstance(obj, AuditEntry) for obj in (*session.dirty, *session.deleted)):
+            raise LedgerError("操作日志只能新增，不能修改或删除")
         pending = session.info.setdefault("audit_pending", [])
         for obj in session.dirty:
             table = obj.__table__.name if isinstance(obj, Base) else None

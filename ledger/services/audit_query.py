@@ -17,6 +17,7 @@ from ..audit import LEDGER_NAMES
 from ..errors import NotFound
 from ..models import AuditEntry
 from . import LEDGERS
+from .base import community_names
 
 # (ledger name as recorded, field key) -> the Chinese label, and the set of personal ones.
 _LABELS: dict[tuple[str, str], str] = {}
@@ -30,7 +31,8 @@ for _service in LEDGERS.values():
 _COMMON_LABELS = {"community_id": "所属社区（编号）", "street_id": "街道（编号）", "grid_id": "所属网格（编号）",
                   "parent_id": "上级组织（编号）", "worker_id": "社区工作者（编号）", "venue_id": "阵地（编号）",
                   "role": "角色", "name": "名称", "active": "可登录", "status": "状态", "month": "月份",
-                  "approved_by": "审批人", "approved_at": "审批时间", "quarter": "季度", "closed_by": "关账人"}
+                  "approved_by": "审批人", "approved_at": "审批时间", "quarter": "季度", "closed_by": "关账人",
+                  "created_at": "创建时间", "created_by": "创建人", "computed_at": "计算时间"}
 _PERSONAL_KEYS = {"id_number", "bank_account", "phone"}
 
 
@@ -114,12 +116,16 @@ def _statement(flt: AuditFilter):
     return stmt
 
 
-def _row(entry: AuditEntry, show_personal: bool) -> AuditRow:
+def _row(entry: AuditEntry, show_personal: bool, communities: dict[int, str]) -> AuditRow:
     ledger = entry.ledger or ""
     changes = []
     for item in entry.changes or ():
         key = str(item.get("field", ""))
         old, new = item.get("old"), item.get("new")
+        if key == "community_id" and ledger != "社区":
+            # Shown by name; a community deleted since keeps its number.
+            changes.append(Change("所属社区", communities.get(old, old), communities.get(new, new)))
+            continue
         if ((ledger, key) in _PERSONAL or key in _PERSONAL_KEYS) and not show_personal:
             old = mask_personal(str(old)) if old not in (None, "") else old
             new = mask_personal(str(new)) if new not in (None, "") else new
@@ -133,8 +139,8 @@ def query_audit(ledger: Ledger, flt: AuditFilter | None = None, limit: int = 100
     flt = flt or AuditFilter()
     with ledger.reading("audit.read") as session:
         stmt = _statement(flt).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit).offset(offset)
-        show = ledger.actor.shows_personal
-        return [_row(e, show) for e in session.scalars(stmt)]
+        show, names = ledger.actor.shows_personal, community_names(session)
+        return [_row(e, show, names) for e in session.scalars(stmt)]
 
 
 def count_audit(ledger: Ledger, flt: AuditFilter | None = None) -> int:
@@ -155,8 +161,8 @@ def record_history(ledger: Ledger, ledger_name: str, record_id: int) -> list[Aud
     with ledger.reading(permission) as session:
         stmt = select(AuditEntry).where(AuditEntry.ledger == ledger_name, AuditEntry.record_id == record_id) \
             .order_by(AuditEntry.at, AuditEntry.id)
-        show = ledger.actor.shows_personal
-        return [_row(e, show) for e in session.scalars(stmt)]
+        show, names = ledger.actor.shows_personal, community_names(session)
+        return [_row(e, show, names) for e in session.scalars(stmt)]
 
 
 def audit_users(ledger: Ledger) -> list[str]:
