@@ -1,14 +1,12 @@
 """Opening the database: the engine, SQLite's pragmas, and migrations applied at start-up.
 
 SQLite is the default (a file in the data folder); a URL such as postgresql+psycopg://… selects a server.
-Before a schema upgrade the SQLite file is copied aside with SQLite's online backup API, so a failed
-upgrade never costs data.
+Before a schema upgrade the SQLite file is copied aside with SQLite's online backup API (ledger.backup,
+rotated with the other automatic backups), so a failed upgrade never costs data.
 """
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from alembic import command
@@ -18,7 +16,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import paths
+from . import backup, paths
+from .backup import backup_sqlite  # noqa: F401  (its old home; callers may still import it from here)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -73,19 +72,6 @@ def head_revision(engine: Engine) -> str:
     return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
 
 
-def backup_sqlite(source: Path, target: Path) -> Path:
-    """A consistent copy of a live SQLite database through the online backup API."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(source)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
-    return target
-
-
 def upgrade(engine: Engine, revision: str = "head") -> Path | None:
     """Apply pending migrations; returns the copy made aside first, if one was made."""
     current = current_revision(engine)
@@ -94,8 +80,7 @@ def upgrade(engine: Engine, revision: str = "head") -> Path | None:
     copy = None
     path = sqlite_file(engine.url.render_as_string(hide_password=False))
     if current is not None and path is not None and path.exists():
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        copy = backup_sqlite(path, paths.backups_dir() / f"升级前-{current}-{stamp}.sqlite")
+        copy = backup.before_upgrade(path, current)
     command.upgrade(alembic_config(engine), revision)
     return copy
 

@@ -1,0 +1,335 @@
+"""Backups of a SQLite database: rotating automatic copies, a copy on demand, checking and restoring.
+
+Every copy is made with SQLite's online backup API, so it is consistent even while the application is
+open and writing. Automatic copies live in the data folder's backups/ (daily, and before every schema
+upgrade) and are rotated, keeping the number set in 设置 (backup_keep). A damaged database is detected at
+start-up and the newest backup that passes the checks is offered.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from . import paths
+from .errors import LedgerError, PermissionDenied
+
+DAILY, BEFORE_UPGRADE, BEFORE_RESTORE = "每日", "升级前", "恢复前"
+KINDS = (DAILY, BEFORE_UPGRADE, BEFORE_RESTORE)
+DEFAULT_KEEP = 10
+_HEADER = b"SQLite format 3\x00"
+_NAME = re.compile(r"^(?P<key>.+)-(?P<kind>每日|升级前|恢复前)-(?P<stamp>\d{8}-\d{6})(?:-\d+)?\.sqlite$")
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    path: Path
+    kind: str
+    at: datetime
+    size: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S}（{self.kind}）"
+
+
+class DamagedDatabase(LedgerError):
+    """The database file fails SQLite's checks; the message says why, `path` says which file."""
+
+    def __init__(self, path: Path, problem: str):
+        self.path = Path(path)
+        self.problem = problem
+        super().__init__(f"数据库文件“{self.path.name}”已损坏：{problem}")
+
+
+# --- copying --------------------------------------------------------------------------------------
+def backup_sqlite(source: Path, target: Path) -> Path:
+    """A consistent copy of a live SQLite database through the online backup API, as one self-contained file.
+
+    The copy is written beside the target and renamed over it, so a copy interrupted half-way never
+    leaves a half file under the final name.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    src = sqlite3.connect(f"file:{Path(source).as_posix()}?mode=ro", uri=True)
+    dst = sqlite3.connect(partial)
+    try:
+        src.backup(dst)
+        # A backup carries the source's WAL mode; as a rollback-journal file it is one file a user can move.
+        dst.execute("PRAGMA journal_mode=DELETE")
+        dst.commit()
+    except sqlite3.DatabaseError as exc:
+        dst.close()
+        partial.unlink(missing_ok=True)
+        raise DamagedDatabase(Path(source), _explain(exc)) from exc
+    finally:
+        dst.close()
+        src.close()
+    try:
+        os.replace(partial, target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise LedgerError(f"无法写入备份文件“{target}”：{exc.strerror or exc}") from exc
+    return target
+
+
+def _key(db_path: Path) -> str:
+    """The prefix naming one database's backups (several databases may share a data folder)."""
+    db_path = Path(db_path).resolve()
+    if db_path == paths.default_database().resolve():
+        return db_path.stem
+    digest = hashlib.sha1(str(db_path).encode("utf-8")).hexdigest()[:6]
+    return f"{db_path.stem}-{digest}"
+
+
+def list_backups(db_path: Path, folder: Path | None = None) -> list[BackupFile]:
+    """The automatic backups of a database, newest first."""
+    folder = folder or paths.backups_dir()
+    key = _key(db_path)
+    found = []
+    for path in folder.glob("*.sqlite"):
+        match = _NAME.match(path.name)
+        if match is None or match["key"] != key:
+            continue
+        at = datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S")
+        found.append(BackupFile(path, match["kind"], at, path.stat().st_size))
+    return sorted(found, key=lambda b: (b.at, b.path.name), reverse=True)
+
+
+def make_backup(db_path: Path, kind: str = DAILY, keep: int | None = None) -> Path:
+    """An automatic backup of one kind, then the oldest of that kind beyond `keep` removed."""
+    assert kind in KINDS
+    folder = paths.backups_dir()
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = folder / f"{_key(db_path)}-{kind}-{stamp}.sqlite"
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{_key(db_path)}-{kind}-{stamp}-{n}.sqlite"
+    backup_sqlite(db_path, target)
+    rotate(db_path, kind, keep if keep is not None else keep_setting(db_path))
+    return target
+
+
+def rotate(db_path: Path, kind: str, keep: int) -> list[Path]:
+    """Remove the oldest automatic backups of one kind beyond `keep`; returns what was removed."""
+    keep = max(1, keep)
+    mine = [b for b in list_backups(db_path) if b.kind == kind]
+    removed = []
+    for old in mine[keep:]:
+        try:
+            old.path.unlink()
+            removed.append(old.path)
+        except OSError:
+            pass  # a backup open in another program is simply kept until the next rotation
+    return removed
+
+
+def keep_setting(db_path: Path) -> int:
+    """How many backups of each kind to keep (设置 backup_keep), read without the ORM: it must work on an
+    old schema before its upgrade and on a file the application has not opened."""
+    try:
+        con = sqlite3.connect(f"file:{Path(db_path).as_posix()}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT value FROM setting WHERE key = 'backup_keep'").fetchone()
+        finally:
+            con.close()
+        return max(1, int(row[0])) if row else DEFAULT_KEEP
+    except (sqlite3.Error, ValueError, TypeError):
+        return DEFAULT_KEEP
+
+
+def daily_backup(db_path: Path, today: datetime | None = None) -> Path | None:
+    """The day's automatic backup, made by the first start of the day; None when there already is one."""
+    db_path = Path(db_path)
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return None
+    today = today or datetime.now()
+    if any(b.kind == DAILY and b.at.date() == today.date() for b in list_backups(db_path)):
+        return None
+    return make_backup(db_path, DAILY)
+
+
+def before_upgrade(db_path: Path, revision: str | None) -> Path:
+    """The copy made before a schema upgrade (called by ledger.db.upgrade)."""
+    return make_backup(db_path, BEFORE_UPGRADE)
+
+
+def sqlite_path(ledger) -> Path | None:
+    from .db import sqlite_file
+    return sqlite_file(ledger.db.url)
+
+
+def backup_to(ledger, target: Path) -> Path:
+    """A backup on demand into a file the user chose (管理员 only), recorded in the audit trail."""
+    from . import audit
+    ledger.actor.require("backup")
+    source = sqlite_path(ledger)
+    if source is None:
+        raise LedgerError("PostgreSQL 数据库请由服务器管理员用 pg_dump 备份")
+    target = Path(target)
+    if target.resolve() == source.resolve():
+        raise LedgerError("备份文件不能是数据库文件本身，请换一个文件名")
+    backup_sqlite(source, target)
+    audit.note(ledger, "备份", None, None, target.name, [{"field": "文件", "old": None, "new": str(target)}])
+    return target
+
+
+# --- checking -------------------------------------------------------------------------------------
+def _explain(exc: Exception) -> str:
+    text = str(exc)
+    if "not a database" in text:
+        return "文件不是 SQLite 数据库（文件头已损坏或不是本程序的文件）"
+    if "malformed" in text:
+        return "数据库映像已损坏（malformed）"
+    if "locked" in text or "busy" in text:
+        return "数据库正被其他程序锁定，请稍后重试"
+    return text
+
+
+def database_problem(path: Path, thorough: bool = False) -> str | None:
+    """Why a database file is unusable, or None when it is fine (or does not exist yet: a new database).
+
+    At start-up `quick_check` (seconds even for a city) is enough; restoring uses the full integrity_check.
+    """
+    path = Path(path)
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    try:
+        with open(path, "rb") as f:
+            if f.read(16) != _HEADER:
+                return "文件不是 SQLite 数据库（文件头已损坏或不是本程序的文件）"
+    except OSError as exc:
+        return f"无法读取文件：{exc.strerror or exc}"
+    try:
+        # Opened read-write (not mode=ro): a WAL left by a killed process must be replayed, not ignored.
+        con = sqlite3.connect(path, timeout=10)
+        try:
+            rows = [r[0] for r in con.execute("PRAGMA integrity_check" if thorough else "PRAGMA quick_check")]
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return _explain(exc)
+    if rows != ["ok"]:
+        return "完整性检查未通过：" + "；".join(rows[:3])
+    return None
+
+
+def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+    from alembic.config import Config
+    from .db import MIGRATIONS
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return {s.revision for s in ScriptDirectory.from_config(config).walk_revisions()}
+
+
+def verify_backup(path: Path) -> None:
+    """Refuse a file that is not a sound backup of this application's database; the message says why."""
+    path = Path(path)
+    if not path.exists():
+        raise LedgerError(f"文件“{path}”不存在")
+    problem = database_problem(path, thorough=True)
+    if problem is None and path.stat().st_size == 0:
+        problem = "文件是空的"
+    if problem:
+        raise LedgerError(f"“{path.name}”不能用于恢复：{problem}")
+    try:
+        con = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+        try:
+            version = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            con.execute("SELECT count(*) FROM street").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        raise LedgerError(f"“{path.name}”不是街道台账的数据库") from None
+    if version is None or version[0] not in _known_revisions():
+        raise LedgerError(f"“{path.name}”来自更新版本的街道台账（数据版本 {version[0] if version else '未知'}），"
+                          "请先升级本程序再恢复")
+
+
+def latest_good_backup(db_path: Path) -> BackupFile | None:
+    """The newest automatic backup that passes verify_backup."""
+    for candidate in list_backups(db_path):
+        try:
+            verify_backup(candidate.path)
+        except LedgerError:
+            continue
+        return candidate
+    return None
+
+
+# --- restoring ------------------------------------------------------------------------------------
+def restore(db_path: Path, source: Path, ledger=None) -> Path | None:
+    """Put a verified backup in place of the database; returns where the current database was kept aside.
+
+    With `ledger` (the database opened and logged in) the person must hold 'backup', and the ledger is
+    closed first. Without one, restoring is allowed only when the current file is damaged or missing —
+    the start-up path, where nobody can log in to a broken database.
+    """
+    db_path = Path(db_path)
+    source = Path(source)
+    if ledger is not None:
+        ledger.actor.require("backup")
+        actor = ledger.actor
+        ledger.close()
+    else:
+        actor = None
+        if db_path.exists() and database_problem(db_path) is None:
+            raise PermissionDenied("数据库完好时，恢复备份需要管理员登录")
+    if source.resolve() == db_path.resolve():
+        raise LedgerError("不能用数据库文件本身来恢复")
+    verify_backup(source)
+
+    aside = None
+    if db_path.exists():
+        aside = _keep_aside(db_path)
+    staged = db_path.with_name(db_path.name + ".restoring")
+    backup_sqlite(source, staged)
+    try:
+        # A stale WAL beside the new file would be replayed into it: those of the old file must go.
+        for suffix in ("-wal", "-shm", "-journal"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        os.replace(staged, db_path)
+    except OSError as exc:
+        staged.unlink(missing_ok=True)
+        raise LedgerError(f"无法替换数据库文件“{db_path.name}”：它可能正被本程序的另一个窗口或其他程序打开，"
+                          f"请关闭后重试（{exc.strerror or exc}）。原数据库未改动") from exc
+    _record_restore(db_path, source, aside, actor)
+    return aside
+
+
+def _keep_aside(db_path: Path) -> Path:
+    """The current database, kept in backups/ before it is replaced: a sound copy, or the damaged file as is."""
+    folder = paths.backups_dir()
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    if database_problem(db_path) is None:
+        return make_backup(db_path, BEFORE_RESTORE)
+    damaged = folder / f"{_key(db_path)}-已损坏-{stamp}.sqlite"
+    shutil.copy2(db_path, damaged)
+    wal = Path(f"{db_path}-wal")
+    if wal.exists():
+        shutil.copy2(wal, Path(f"{damaged}-wal"))
+    return damaged
+
+
+def _record_restore(db_path: Path, source: Path, aside: Path | None, actor) -> None:
+    from . import audit
+    from .access import Actor
+    from .db import open_database
+    db = open_database(db_path)   # also brings an older backup up to the current schema
+    try:
+        with db.sessions.begin() as session:
+            session.info["actor"] = actor or Actor(None, source="启动")
+            audit.record(session, "恢复备份", None, None, source.name[:100], [
+                {"field": "备份文件", "old": None, "new": str(source)},
+                {"field": "原数据库另存为", "old": None, "new": str(aside) if aside else None}])
+    finally:
+        db.dispose()
