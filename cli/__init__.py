@@ -17,6 +17,7 @@ from ledger.errors import LedgerError
 COMMAND_MODULES = (
     "cli.commands.basic",
     "cli.commands.demo",
+    "cli.commands.trust",
     # Feature modules that register export/import/template kinds come before cli.commands.files.
     "cli.commands.files",
 )
