@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
+from .errors import Problem
+
 POST_NAMES = ("一岗", "二岗", "三岗", "四岗", "五岗", "六岗")
 INSURANCE_ITEMS = ("养老", "医疗", "失业", "住房公积金")
 EMPLOYER_ITEMS = ("养老", "医疗", "失业", "工伤", "住房公积金")
@@ -61,6 +63,7 @@ class PayStandard:
     monthly_exemption: Decimal
     tax_brackets: tuple[TaxBracket, ...]
     grading: Grading = field(default_factory=Grading)
+    bonus_month: int = 12  # the month whose run pays 奖励性绩效 unless the user marks another
 
     def post(self, code: int) -> Post:
         for post in self.posts:
@@ -112,7 +115,83 @@ class PayStandard:
             tax_brackets=tuple(TaxBracket(None if u is None else dec(u), dec(r), dec(q))
                                for u, r, q in data["tax_brackets"]),
             grading=Grading(**data.get("grading", {})),
+            bonus_month=int(data.get("bonus_month", 12)),
         )
+
+    # --- checks ----------------------------------------------------------------------------------
+    def validate(self) -> list[Problem]:
+        """Everything wrong with the standard, each naming the item; empty when it can be saved."""
+        problems: list[Problem] = []
+        add = lambda where, why: problems.append(Problem(where, why))  # noqa: E731
+        if not self.name.strip():
+            add("标准名称", "必填，不能为空")
+        if not 1 <= self.levels <= 60:
+            add("等级数", f"应在1–60之间，不能是{self.levels}")
+        if not self.posts:
+            add("岗位", "至少要有一个岗位")
+        if len({p.code for p in self.posts}) != len(self.posts) or len({p.name for p in self.posts}) != len(self.posts):
+            add("岗位", "岗位名称或代码重复")
+        for post in self.posts:
+            if not 1 <= post.min_level <= post.max_level <= self.levels:
+                add(f"{post.name}等级范围", f"应在1–{self.levels}级之间且起始级不高于最高级"
+                                         f"（现为{post.min_level}–{post.max_level}）")
+                continue
+            previous = None
+            for level in range(post.min_level, post.max_level + 1):
+                amount = self.matrix.get((post.code, level))
+                if amount is None:
+                    add(f"{post.name}{level}级", "缺少岗位等级工资")
+                    continue
+                _check_money(problems, f"{post.name}{level}级岗位等级工资", amount)
+                if previous is not None and amount < previous:
+                    add(f"{post.name}{level}级", f"岗位等级工资{amount}低于{level - 1}级的{previous}，应随等级递增")
+                previous = amount
+        ranges = {p.code: (p.min_level, p.max_level) for p in self.posts}
+        for (code, level) in self.matrix:
+            low, high = ranges.get(code, (1, 0))
+            if not low <= level <= high:
+                name = next((p.name for p in self.posts if p.code == code), str(code))
+                add(f"{name}{level}级", f"超出该岗位的等级范围（{low}–{high}级），应留空")
+        _check_money(problems, "基础绩效", self.basic_performance)
+        _check_money(problems, "一肩挑补贴", self.dual_role_allowance)
+        for key, value in self.qualification_allowance.items():
+            _check_money(problems, f"职业资格津贴（{key}）", value)
+        for key, value in self.appraisal_bonus.items():
+            _check_money(problems, f"奖励性绩效（{key}）", value)
+        for side, rates in (("个人", self.employee_rates), ("单位", self.employer_rates)):
+            for key, rate in rates.items():
+                if not Decimal(0) <= rate < Decimal(1):
+                    add(f"{side}{key}缴费比例", f"应在0–100%之间，不能是{rate * 100}%")
+        _check_money(problems, "缴费基数下限", self.base_min)
+        _check_money(problems, "缴费基数上限", self.base_max)
+        if self.base_min > self.base_max:
+            add("缴费基数", f"下限{self.base_min}高于上限{self.base_max}")
+        _check_money(problems, "每月减除费用", self.monthly_exemption)
+        if not self.tax_brackets or self.tax_brackets[-1].upper is not None:
+            add("税率表", "最后一档应不设上限")
+        uppers = [b.upper for b in self.tax_brackets if b.upper is not None]
+        if uppers != sorted(uppers) or len(set(uppers)) != len(uppers):
+            add("税率表", "各档上限应逐档递增")
+        for i, bracket in enumerate(self.tax_brackets, 1):
+            if not Decimal(0) <= bracket.rate < Decimal(1):
+                add(f"税率表第{i}档", f"税率应在0–100%之间")
+            _check_money(problems, f"税率表第{i}档速算扣除数", bracket.quick_deduction)
+        if self.grading.step_years < 1:
+            add("晋级年限", "至少1年")
+        if self.grading.stacking not in ("max", "sum"):
+            add("学历与证书加级", "应为“就高不叠加”（max）或“叠加”（sum）")
+        if not 1 <= self.bonus_month <= 12:
+            add("奖励性绩效发放月份", "应为1–12月")
+        return problems
+
+
+def _check_money(problems: list[Problem], where: str, value: Decimal) -> None:
+    if not isinstance(value, Decimal) or not value.is_finite():
+        problems.append(Problem(where, "不是有效的金额"))
+    elif value < 0:
+        problems.append(Problem(where, "不能为负数"))
+    elif value != value.quantize(Decimal("0.01")):
+        problems.append(Problem(where, "最多两位小数"))
 
 
 def _stringify(value):

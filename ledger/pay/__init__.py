@@ -1,0 +1,1 @@
+"""Pay: the calculation engine, grading, pay runs and the pay standard service (no Qt, no exports)."""
