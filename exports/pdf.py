@@ -1,0 +1,619 @@
+"""PDF reports: a renderer base (geometry, Chinese stylesheet, 第 X 页 共 Y 页), government-form tables and pay slips.
+
+Two ways to draw. Tables go through reportlab's Platypus in `PdfRenderer`: a subclass gives the story and the
+page decorations. Pay slips, thousands of small identical blocks, are drawn on the canvas directly by
+`render_slips`, since laying out 10,000 little tables with Platypus is dozens of times slower than the drawing.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from functools import partial
+from pathlib import Path
+from typing import Any, ClassVar
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle, StyleSheet1
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Paragraph, Spacer, Table
+from reportlab.platypus import TableStyle
+
+from exports import ExportError, atomic_output
+from exports.fonts import cjk_fonts
+from ledger import APP_NAME
+
+PAGE_LABEL = "第 {page} 页 共 {pages} 页"
+
+
+class ExportCancelled(ExportError):
+    """The user cancelled a long export; nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__("已取消导出")
+
+
+Progress = Callable[[int, int], "bool | None"]   # (done, total) -> False to cancel
+
+
+def format_value(value: Any, kind: str = "text") -> str:
+    """A value as printed in a report: amounts with two decimals and thousands separators, counts as integers."""
+    if value is None or value == "":
+        return ""
+    if kind == "amount":
+        if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
+            return f"{Decimal(value):,.2f}"
+        return str(value)
+    if kind == "count" and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return f"{int(value):d}"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}" if value.as_tuple().exponent == -2 else format(value, "f")
+    if isinstance(value, datetime):
+        return f"{value:%Y-%m-%d %H:%M}"
+    if isinstance(value, date):
+        return f"{value:%Y-%m-%d}"
+    return str(value)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The renderer base
+
+
+class _NumberedCanvas(Canvas):
+    """A canvas that holds its pages back until the end, so that each can say how many pages there are."""
+
+    def __init__(self, *args: Any, renderer: PdfRenderer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._renderer = renderer
+        self._held_pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        self._held_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._held_pages)
+        for number, state in enumerate(self._held_pages, start=1):
+            self.__dict__.update(state)
+            self._renderer.draw_page_number(self, number, total)
+            super().showPage()
+        super().save()
+
+
+class PdfRenderer:
+    """Base of every PDF report: subclasses set the class attributes and fill in `story` (and maybe decorations).
+
+    Geometry is in points (reportlab's unit); `mm` converts. Fonts are registered on first use.
+    """
+
+    pagesize: ClassVar[tuple[float, float]] = A4
+    landscape: ClassVar[bool] = False
+    left_margin: ClassVar[float] = 15 * mm
+    right_margin: ClassVar[float] = 15 * mm
+    top_margin: ClassVar[float] = 15 * mm
+    bottom_margin: ClassVar[float] = 16 * mm
+    font_size: ClassVar[float] = 10
+    table_font_size: ClassVar[float] = 9
+    title: str = ""
+    author: ClassVar[str] = APP_NAME
+
+    def __init__(self) -> None:
+        fonts = cjk_fonts()
+        self.font_name = fonts.regular
+        self.font_bold = fonts.bold
+        self.styles = self.stylesheet()
+
+    # geometry
+
+    @property
+    def page_width(self) -> float:
+        return self.page_size[0]
+
+    @property
+    def page_size(self) -> tuple[float, float]:
+        return landscape(self.pagesize) if self.landscape else self.pagesize
+
+    @property
+    def frame_width(self) -> float:
+        return self.page_size[0] - self.left_margin - self.right_margin
+
+    @property
+    def frame_height(self) -> float:
+        return self.page_size[1] - self.top_margin - self.bottom_margin
+
+    # styles
+
+    def stylesheet(self) -> StyleSheet1:
+        """The one named stylesheet: title, subtitle, normal, th, td, td_right, td_center, footer."""
+        sheet = StyleSheet1()
+        base = self.font_size
+        cell = self.table_font_size
+        sheet.add(ParagraphStyle("normal", fontName=self.font_name, fontSize=base, leading=base * 1.4,
+                                 wordWrap="CJK"))
+        sheet.add(ParagraphStyle("title", parent=sheet["normal"], fontName=self.font_bold, fontSize=18,
+                                 leading=24, alignment=TA_CENTER, spaceAfter=2 * mm))
+        sheet.add(ParagraphStyle("subtitle", parent=sheet["normal"], fontSize=base + 1, leading=(base + 1) * 1.4,
+                                 alignment=TA_CENTER, spaceAfter=2 * mm))
+        sheet.add(ParagraphStyle("th", parent=sheet["normal"], fontName=self.font_bold, fontSize=cell,
+                                 leading=cell * 1.25, alignment=TA_CENTER))
+        sheet.add(ParagraphStyle("td", parent=sheet["normal"], fontSize=cell, leading=cell * 1.25, alignment=TA_LEFT))
+        sheet.add(ParagraphStyle("td_right", parent=sheet["td"], alignment=TA_RIGHT))
+        sheet.add(ParagraphStyle("td_center", parent=sheet["td"], alignment=TA_CENTER))
+        sheet.add(ParagraphStyle("footer", parent=sheet["normal"], fontSize=8, leading=10, alignment=TA_CENTER,
+                                 textColor=colors.HexColor("#333333")))
+        return sheet
+
+    # hooks
+
+    def story(self) -> list[Flowable]:
+        """The flowables of the document; every report overrides this."""
+        raise NotImplementedError
+
+    def decorate_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        """Draw what every page carries besides the story (a watermark, a running header); nothing by default."""
+
+    def draw_page_number(self, canvas: Canvas, page: int, pages: int) -> None:
+        """Called at the end, once per page, when the number of pages is known."""
+        style = self.styles["footer"]
+        canvas.saveState()
+        canvas.setFont(style.fontName, style.fontSize)
+        canvas.setFillColor(style.textColor)
+        canvas.drawCentredString(self.page_size[0] / 2, self.bottom_margin / 2, PAGE_LABEL.format(page=page, pages=pages))
+        canvas.restoreState()
+
+    # output
+
+    def render(self, out_path: str | Path) -> Path:
+        """Write the PDF; the file appears only when it is complete."""
+        story = self.story()
+        with atomic_output(out_path) as tmp:
+            doc = BaseDocTemplate(str(tmp), pagesize=self.page_size, leftMargin=self.left_margin,
+                                  rightMargin=self.right_margin, topMargin=self.top_margin,
+                                  bottomMargin=self.bottom_margin, title=self.title, author=self.author,
+                                  creator=APP_NAME, invariant=True, initialFontName=self.font_name)
+            frame = Frame(self.left_margin, self.bottom_margin, self.frame_width, self.frame_height,
+                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+            doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self.decorate_page)])
+            doc.build(story, canvasmaker=partial(_NumberedCanvas, renderer=self))
+        return Path(out_path)
+
+    # the government-form table
+
+    def form_table_story(self, table: FormTable) -> list[Flowable]:
+        """Flowables for a government form: title, info line, the table split per page, signature line."""
+        return _FormLayout(self, table).story()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Government-form tables
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a form table."""
+
+    label: str                  # "\n" breaks a long header; too long a label is wrapped to the width
+    width: float = 1.0          # relative weight, scaled so that the table fills the page width
+    kind: str = "text"          # "text" (left), "center", "amount" (right, 2 decimals), "count" (right, integer)
+
+
+@dataclass
+class FormTable:
+    """The content of a government form (see DOMAIN.md §4)."""
+
+    title: str
+    columns: Sequence[Column]
+    rows: Sequence[Sequence[Any]]
+    unit_name: str = ""                            # 填报单位, printed left under the title
+    period: str = ""                               # 报告期, printed in the middle
+    measure: str = "单位：元"                       # printed right
+    groups: Sequence[tuple[str, int, int]] = ()    # a header row above the labels: (label, first, last column)
+    emphasis: Collection[int] = ()                 # indexes into rows printed bold (小计 rows)
+    total: Sequence[Any] | None = None             # the 合计 row, printed bold
+    signatures: Sequence[str] = ("制表人：", "审核人：", "负责人：")
+    marks: Sequence[str] = ()                      # 表号、制定机关… printed top right for statistical tables
+    notes: str = ""                                # 填表说明 under the signatures
+
+
+class FormTableRenderer(PdfRenderer):
+    """A PDF of one FormTable; set `landscape` on a subclass (or the instance) for wide tables."""
+
+    def __init__(self, table: FormTable, *, landscape_page: bool | None = None) -> None:
+        if landscape_page is not None:
+            self.landscape = landscape_page   # type: ignore[misc]  # per instance on purpose
+        super().__init__()
+        self.table = table
+        self.title = table.title
+
+    def story(self) -> list[Flowable]:
+        return self.form_table_story(self.table)
+
+
+_PAD = 2.5          # cell padding, points
+_MIN_FONT = 5.0     # text is shrunk to fit its cell down to this size, as Excel's 缩小字体填充 does
+
+
+class _FormLayout:
+    """Splits a FormTable into one Table per page with the header on each, at fixed row heights.
+
+    Fixed heights let the rows per page be computed rather than found by reportlab splitting one long table,
+    which costs more than linear time in the rows (STYLE.md: 2k rows 0.75 s, 10k rows 6.4 s).
+    """
+
+    def __init__(self, renderer: PdfRenderer, table: FormTable) -> None:
+        self.r = renderer
+        self.t = table
+        self.size = renderer.table_font_size
+        self.row_height = self.size * 1.3 + 2 * _PAD
+        total_weight = sum(c.width for c in table.columns) or 1
+        self.widths = [renderer.frame_width * c.width / total_weight for c in table.columns]
+
+    def story(self) -> list[Flowable]:
+        r, t = self.r, self.t
+        styles = r.styles
+        head: list[Flowable] = []
+        if t.marks:
+            marks_style = ParagraphStyle("marks", parent=styles["normal"], fontSize=8, leading=10, alignment=TA_RIGHT)
+            head.append(Paragraph("<br/>".join(_escape(m) for m in t.marks), marks_style))
+        head.append(Paragraph(_escape(t.title), styles["title"]))
+        info = Table([[f"填报单位：{t.unit_name}" if t.unit_name else "", f"报告期：{t.period}" if t.period else "",
+                       t.measure]], colWidths=[r.frame_width / 3] * 3)
+        info.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), r.font_name, r.font_size),
+                                  ("ALIGN", (0, 0), (0, 0), "LEFT"), ("ALIGN", (1, 0), (1, 0), "CENTER"),
+                                  ("ALIGN", (2, 0), (2, 0), "RIGHT"),
+                                  ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+        head.append(info)
+        head_height = sum(_height(f, r.frame_width) for f in head)
+
+        header_rows, header_heights, header_style = self._header()
+        header_height = sum(header_heights)
+        signature = self._signature()
+        sig_height = _height(signature, r.frame_width) if signature is not None else 0
+
+        body = [list(row) for row in t.rows]
+        bold = set(t.emphasis)
+        if t.total is not None:
+            bold.add(len(body))
+            body.append(list(t.total))
+        slack = 1.0     # points kept free so that rounding never pushes a table to the next page
+        first_capacity = max(1, math.floor((r.frame_height - head_height - header_height - slack) / self.row_height))
+        capacity = max(1, math.floor((r.frame_height - header_height - slack) / self.row_height))
+        chunks: list[tuple[int, int]] = []
+        start = 0
+        limit = first_capacity
+        while start < len(body) or not chunks:
+            chunks.append((start, min(len(body), start + limit)))
+            start += limit
+            limit = capacity
+        # keep the signature line on the page of the last rows rather than alone on a page of its own
+        last_start, last_end = chunks[-1]
+        room = (first_capacity if len(chunks) == 1 else capacity) - (last_end - last_start)
+        if signature is not None and room * self.row_height < sig_height + 4 * mm and last_end - last_start > 1:
+            need = min(last_end - last_start - 1, math.ceil((sig_height + 4 * mm - room * self.row_height) / self.row_height))
+            chunks[-1] = (last_start, last_end - need)
+            chunks.append((last_end - need, last_end))
+
+        texts, sizes = self._texts(body, bold)
+        story: list[Flowable] = list(head)
+        for index, (a, b) in enumerate(chunks):
+            if index:
+                story.append(PageBreak())
+            story.append(self._page_table(header_rows, header_heights, header_style, texts[a:b],
+                                          {i - a for i in bold if a <= i < b}, sizes))
+        if signature is not None:
+            story.append(Spacer(1, 4 * mm))
+            story.append(signature)
+        if t.notes:
+            story.append(Spacer(1, 2 * mm))
+            story.append(Paragraph(_escape(t.notes), ParagraphStyle("notes", parent=r.styles["normal"], fontSize=8,
+                                                                    leading=11)))
+        return story
+
+    def _header(self) -> tuple[list[list[str]], list[float], list[tuple]]:
+        t, r = self.t, self.r
+        bold = r.font_bold
+        size = self.size
+        leading = size * 1.25
+        n = len(t.columns)
+        labels = ["\n".join(_wrap(c.label, bold, size, w - 2 * _PAD)) for c, w in zip(t.columns, self.widths)]
+        commands: list[tuple] = []
+        if t.groups:
+            grouped = set()
+            top = [""] * n
+            for label, first, last in t.groups:
+                top[first] = label
+                grouped.update(range(first, last + 1))
+                if last > first:
+                    commands.append(("SPAN", (first, 0), (last, 0)))
+            rows = [top, [labels[i] if i in grouped else "" for i in range(n)]]
+            for i in range(n):
+                if i not in grouped:
+                    rows[0][i] = labels[i]
+                    commands.append(("SPAN", (i, 0), (i, 1)))
+            lines = max([1] + [labels[i].count("\n") + 1 for i in grouped])
+            ungrouped_lines = max([1] + [labels[i].count("\n") + 1 for i in range(n) if i not in grouped])
+            second = lines * leading + 2 * _PAD
+            first_h = max(leading + 2 * _PAD, ungrouped_lines * leading + 2 * _PAD - second)
+            heights = [first_h, second]
+        else:
+            rows = [labels]
+            heights = [max(label.count("\n") + 1 for label in labels) * leading + 2 * _PAD]
+        commands += [("FONT", (0, 0), (-1, len(rows) - 1), bold, size, leading),
+                     ("ALIGN", (0, 0), (-1, len(rows) - 1), "CENTER"),
+                     ("BACKGROUND", (0, 0), (-1, len(rows) - 1), colors.HexColor("#F2F2F2"))]
+        return rows, heights, commands
+
+    def _texts(self, body: list[list[Any]], bold: set[int]) -> tuple[list[list[str]], list[float]]:
+        """The printed text of every cell, and per column one font size at which its widest text fits.
+
+        One size per column, not per cell: a column of amounts in mixed sizes reads as an error.
+        """
+        r = self.r
+        size = self.size
+        columns = self.t.columns
+        texts: list[list[str]] = []
+        widest = [0.0] * len(columns)
+        for index, row in enumerate(body):
+            font = r.font_bold if index in bold else r.font_name
+            line = []
+            for i, column in enumerate(columns):
+                text = format_value(row[i] if i < len(row) else None, column.kind)
+                if "\n" in text:
+                    text = text.replace("\n", " ")
+                if text:
+                    width = stringWidth(text, font, size)
+                    if width > widest[i]:
+                        widest[i] = width
+                line.append(text)
+            texts.append(line)
+        sizes = []
+        for i, width in enumerate(widest):
+            room = self.widths[i] - 2 * _PAD
+            sizes.append(size if width <= room else max(_MIN_FONT, size * room / width))
+        return texts, sizes
+
+    def _page_table(self, header_rows: list[list[str]], header_heights: list[float], header_style: list[tuple],
+                    rows: list[list[str]], bold_rows: set[int], sizes: list[float]) -> Table:
+        r, t = self.r, self.t
+        size = self.size
+        nh = len(header_rows)
+        data: list[list[str]] = [list(h) for h in header_rows] + rows
+        commands: list[tuple] = list(header_style)
+        commands += [("FONT", (0, nh), (-1, -1), r.font_name, size, size * 1.25),
+                     ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                     ("BOX", (0, 0), (-1, -1), 1, colors.black),
+                     ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                     ("LEFTPADDING", (0, 0), (-1, -1), _PAD), ("RIGHTPADDING", (0, 0), (-1, -1), _PAD),
+                     ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]
+        for row_index in sorted(bold_rows):
+            commands.append(("FONTNAME", (0, nh + row_index), (-1, nh + row_index), r.font_bold))
+        for i, column in enumerate(t.columns):
+            align = {"amount": "RIGHT", "count": "RIGHT", "center": "CENTER"}.get(column.kind, "LEFT")
+            if align != "LEFT":
+                commands.append(("ALIGN", (i, nh), (i, -1), align))
+            if sizes[i] < size:
+                commands.append(("FONTSIZE", (i, nh), (i, -1), sizes[i]))
+        return Table(data, colWidths=self.widths, rowHeights=header_heights + [self.row_height] * len(rows),
+                     style=TableStyle(commands), repeatRows=nh)
+
+    def _signature(self) -> Table | None:
+        names = list(self.t.signatures)
+        if not names:
+            return None
+        r = self.r
+        table = Table([names], colWidths=[r.frame_width / len(names)] * len(names))
+        table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), r.font_name, r.font_size),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 0), ("ALIGN", (0, 0), (-1, -1), "LEFT")]))
+        return table
+
+
+def _height(flowable: Flowable, width: float) -> float:
+    _, height = flowable.wrap(width, 10_000)
+    space = flowable.getSpaceBefore() + flowable.getSpaceAfter() if hasattr(flowable, "getSpaceBefore") else 0
+    return height + space
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Break text into lines that fit `width`; Chinese may break between any two characters."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for ch in paragraph:
+            if line and stringWidth(line + ch, font, size) > width:
+                lines.append(line)
+                line = ch
+            else:
+                line += ch
+        lines.append(line)
+    return lines
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Slips: many small blocks drawn on the canvas directly
+
+
+@dataclass(frozen=True)
+class Slip:
+    """One slip (a pay slip, a notice stub): an optional caption and a row of labels over a row of values."""
+
+    labels: Sequence[str]
+    values: Sequence[Any]
+    caption: str = ""
+    kinds: Sequence[str] | None = None     # per column as in Column.kind; default: amounts for Decimal values
+
+
+@dataclass
+class _SlipLayout:
+    bands: list[list[tuple[int, float, float]]] = field(default_factory=list)   # per band: (column, x, width)
+    height: float = 0.0
+
+
+def render_slips(out_path: str | Path, title: str, blocks: Iterable[Slip | tuple[Sequence[str], Sequence[Any]]], *,
+                 per_page: int | None = None, landscape_page: bool = False, font_size: float = 8.0,
+                 progress: Progress | None = None) -> Path:
+    """Draw one slip per block, as many per A4 page as fit (at most `per_page`), never split across pages.
+
+    Each slip has a title line (`title` and the block's caption), then its labels over its values; columns
+    that do not fit the width continue in a second band. Dashed cut lines separate the slips on a page.
+    `progress(done, total)` is called per page; returning False cancels (ExportCancelled).
+    """
+    fonts = cjk_fonts()
+    regular, bold = fonts.regular, fonts.bold
+    slips = [b if isinstance(b, Slip) else Slip(b[0], b[1]) for b in blocks]
+    page_w, page_h = landscape(A4) if landscape_page else A4
+    margin = 12 * mm
+    frame_w, frame_h = page_w - 2 * margin, page_h - 2 * margin - 6 * mm     # 6 mm for the page number
+    row_h = font_size * 1.3 + 4
+    title_h = font_size * 1.6 + 3
+    gap = 7 * mm                                                              # space around a cut line
+    amount_probe = stringWidth("000,000.00", regular, font_size)
+
+    layouts: dict[tuple[str, ...], _SlipLayout] = {}
+
+    def layout_for(labels: Sequence[str]) -> _SlipLayout:
+        key = tuple(labels)
+        found = layouts.get(key)
+        if found is not None:
+            return found
+        natural = [max(stringWidth(label, bold, font_size), amount_probe * 0.8) + 6 for label in key]
+        bands: list[list[int]] = [[]]
+        used = 0.0
+        for i, width in enumerate(natural):
+            if bands[-1] and used + width > frame_w:
+                bands.append([])
+                used = 0.0
+            bands[-1].append(i)
+            used += width
+        result = _SlipLayout()
+        for band in bands:
+            scale = frame_w / sum(natural[i] for i in band)
+            x = margin
+            placed = []
+            for i in band:
+                w = natural[i] * scale
+                placed.append((i, x, w))
+                x += w
+            result.bands.append(placed)
+        result.height = title_h + 2 * row_h * len(result.bands)
+        if result.height > frame_h:
+            raise ExportError(f"“{title}”的每张条目过高，一页放不下")
+        layouts[key] = result
+        return result
+
+    # pages first, so that every page can say how many there are
+    pages: list[list[int]] = [[]]
+    used = 0.0
+    for index, slip in enumerate(slips):
+        height = layout_for(slip.labels).height
+        needed = height + (gap if pages[-1] else 0)
+        if pages[-1] and (used + needed > frame_h or (per_page is not None and len(pages[-1]) >= per_page)):
+            pages.append([])
+            used = 0.0
+            needed = height
+        pages[-1].append(index)
+        used += needed
+    total_pages = len(pages)
+
+    with atomic_output(out_path) as tmp:
+        # the initial font named so that no unembedded Helvetica is declared in the file
+        canvas = Canvas(str(tmp), pagesize=(page_w, page_h), invariant=True, pageCompression=1, initialFontName=regular)
+        canvas.setTitle(title)
+        canvas.setAuthor(APP_NAME)
+        canvas.setCreator(APP_NAME)
+        for page_number, members in enumerate(pages, start=1):
+            if progress is not None and progress(page_number - 1, total_pages) is False:
+                raise ExportCancelled()
+            _draw_slip_page(canvas, [slips[i] for i in members], layout_for, title, regular, bold, font_size,
+                            row_h, title_h, gap, margin, page_w, page_h, frame_w)
+            canvas.setFont(regular, 8)
+            canvas.drawCentredString(page_w / 2, margin / 2 + 2, PAGE_LABEL.format(page=page_number, pages=total_pages))
+            canvas.showPage()
+        canvas.save()
+        if progress is not None:
+            progress(total_pages, total_pages)
+    return Path(out_path)
+
+
+def _draw_slip_page(canvas: Canvas, slips: list[Slip], layout_for: Callable[[Sequence[str]], _SlipLayout], title: str,
+                    regular: str, bold: str, size: float, row_h: float, title_h: float, gap: float, margin: float,
+                    page_w: float, page_h: float, frame_w: float) -> None:
+    """Draw the slips of one page.
+
+    Drawing cost is in reportlab's number formatting and font-subset splitting, so: one text object for the
+    page, strings grouped by font so that the font is set once per group, each string placed with a relative
+    move (2 numbers) instead of a new text matrix (6), and all lines of a style in one path.
+    """
+    runs: dict[tuple[str, float], list[tuple[float, float, str]]] = {}
+    grid: list[tuple[float, float, float, float]] = []
+    cuts: list[tuple[float, float, float, float]] = []
+    top = page_h - margin
+    baseline_offset = (row_h - size) / 2 + size * 0.18    # vertical centring of a line of text in a row
+    right = margin + frame_w
+    labels_run = runs.setdefault((bold, size), [])
+    values_run = runs.setdefault((regular, size), [])
+    titles_run = runs.setdefault((bold, size + 1), [])
+    for slot, slip in enumerate(slips):
+        layout = layout_for(slip.labels)
+        if slot:
+            cut_y = top + gap / 2
+            cuts.append((margin - 6 * mm, cut_y, right + 6 * mm, cut_y))
+        titles_run.append((margin, top - title_h + 3, f"{title}　{slip.caption}" if slip.caption else title))
+        y = top - title_h
+        values = slip.values
+        kinds = slip.kinds
+        for band in layout.bands:
+            label_y, value_y = y - row_h, y - 2 * row_h
+            grid.append((margin, y, right, y))
+            grid.append((margin, label_y, right, label_y))
+            grid.append((margin, value_y, right, value_y))
+            for column, x, width in band:
+                grid.append((x, y, x, value_y))
+                label = slip.labels[column]
+                labels_run.append((x + (width - stringWidth(label, bold, size)) / 2, label_y + baseline_offset, label))
+                value = values[column] if column < len(values) else None
+                kind = kinds[column] if kinds is not None and column < len(kinds) else (
+                    "amount" if isinstance(value, Decimal) else "text")
+                shown = format_value(value, kind)
+                if shown:
+                    w = stringWidth(shown, regular, size)
+                    if w > width - 4:
+                        fit = max(_MIN_FONT, size * (width - 4) / w)
+                        runs.setdefault((regular, fit), []).append(
+                            (x + (width - w * fit / size) / 2, value_y + baseline_offset, shown))
+                    else:
+                        values_run.append((x + (width - w) / 2, value_y + baseline_offset, shown))
+            grid.append((right, y, right, value_y))
+            y = value_y
+        top = y - gap
+    text = canvas.beginText(0, 0)
+    x0 = y0 = 0.0
+    for (font, font_size), items in runs.items():
+        if not items:
+            continue
+        text.setFont(font, font_size)
+        for x, y, string in items:
+            text.moveCursor(x - x0, y0 - y)      # reportlab's dy counts downwards
+            x0, y0 = x, y
+            text.textOut(string)
+    canvas.drawText(text)
+    canvas.setLineWidth(0.5)
+    canvas.lines(grid)
+    if cuts:
+        canvas.saveState()
+        canvas.setDash(4, 3)
+        canvas.setStrokeColor(colors.HexColor("#777777"))
+        canvas.lines(cuts)
+        canvas.restoreState()
