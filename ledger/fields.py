@@ -43,7 +43,10 @@ class Field:
             return self.default
         kind = self.kind
         if kind == "text" or kind == "ref":
-            text = values.normalize(raw) if kind == "ref" else str(raw).strip()
+            if isinstance(raw, float) and abs(raw) >= 1e15:
+                # A long number (bank account, ID) typed into a numeric cell: Excel kept 15 digits only.
+                raise ValueError("被 Excel 存成了数字，后几位已经丢失；请把该列设为“文本”格式后重新录入完整号码")
+            text = values.normalize(raw) if kind == "ref" else values.printable(str(raw)).strip()
             if isinstance(raw, float) and raw.is_integer():
                 text = str(int(raw))
             if len(text) > self.max_length:
@@ -51,8 +54,12 @@ class Field:
             return text
         if kind == "int":
             value = values.parse_int(raw)
+            if abs(value) > values.INT_LIMIT:
+                raise ValueError(f"“{value}”数值过大")
         elif kind in ("decimal", "money"):
             value = values.parse_decimal(raw, 2)
+            if abs(value) >= values.DECIMAL_LIMIT:
+                raise ValueError(f"“{value}”数值过大")
         elif kind == "date":
             value = values.parse_date(raw)
         elif kind == "bool":
@@ -112,9 +119,14 @@ def parse_rooms(raw: object) -> list[tuple[str, Decimal | None]]:
     for part in filter(None, (p.strip() for p in text.replace(";", "、").replace(",", "、").split("、"))):
         if "(" in part and part.endswith(")"):
             name, area = part[:-1].split("(", 1)
-            rooms.append((name.strip(), values.parse_decimal(area, 2)))
+            name, area = name.strip(), values.parse_decimal(area, 2)
+            if not 0 <= area < values.DECIMAL_LIMIT:
+                raise ValueError(f"功能室“{name}”的面积“{area}”不合理")
         else:
-            rooms.append((part, None))
+            name, area = part, None
+        if len(name) > 64:
+            raise ValueError(f"功能室名称“{name[:10]}…”不能超过64个字")
+        rooms.append((name, area))
     return rooms
 
 

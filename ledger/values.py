@@ -11,6 +11,12 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 _EXCEL_EPOCH = date(1899, 12, 30)
+# The largest figures a ledger stores: PostgreSQL's INTEGER, and money/areas as BIGINT hundredths kept well
+# inside exact decimal range (a typo of extra digits is refused instead of overflowing the database).
+INT_LIMIT = 2_147_483_647
+DECIMAL_LIMIT = 10 ** 13
+_CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r")
+_CONTROL[127] = None
 _YES = {"是", "√", "✓", "✔", "Y", "YES", "1", "TRUE", "对", "有"}
 _NO = {"否", "×", "N", "NO", "0", "FALSE", "无", ""}
 
@@ -21,7 +27,12 @@ def normalize(text: object) -> str:
         return ""
     if isinstance(text, float) and text.is_integer():
         text = int(text)
-    return unicodedata.normalize("NFKC", str(text)).strip()
+    return unicodedata.normalize("NFKC", str(text)).translate(_CONTROL).strip()
+
+
+def printable(text: str) -> str:
+    """Text without control characters (a NUL pasted from another program cannot be stored)."""
+    return text.translate(_CONTROL)
 
 
 def is_blank(value: object) -> bool:

@@ -16,6 +16,7 @@ from ..app import Ledger
 from ..errors import NotFound, PermissionDenied, Problem, ValidationError
 from ..fields import Field, parse_record
 from ..models import Community, Street
+from .facts import facts_for
 
 Record = dict[str, Any]
 
@@ -40,6 +41,11 @@ class LedgerService:
     label_key: ClassVar[str] = "name"
     # The field naming the community (a 'ref' resolved to community_id), if the ledger has one.
     community_field: ClassVar[str | None] = "community"
+    # The columns that say which stored record a row of an imported workbook means (after references are
+    # resolved), e.g. 身份证号 for workers; a row whose key is blank is a new record unless the column is
+    # listed in match_nullable (a party organisation without 上级组织 is a top-level one).
+    match_on: ClassVar[tuple[str, ...]] = ()
+    match_nullable: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
@@ -122,15 +128,43 @@ class LedgerService:
         partial = record_id is not None
         clean, problems = parse_record(self.fields, raw, partial=partial, row=row)
         existing = self._load(session, record_id) if record_id is not None else None
-        if existing is not None:
-            merged = {**self._current(existing), **clean}
-        else:
-            merged = clean
+        return self.check_parsed(session, clean, problems, existing, row)
+
+    def check_parsed(self, session: Session, clean: dict[str, Any], problems: list[Problem], existing=None,
+                     row: int | None = None) -> tuple[dict[str, Any], list[Problem]]:
+        """Resolve references and check the rules on parsed values, over the stored record if one is given.
+
+        `existing` is the stored record as an ORM object or a row with the same attribute names; the importer
+        passes prefetched rows so that ten thousand rows are checked by the same rules as one form.
+        """
+        merged = {**self._current(existing), **clean} if existing is not None else dict(clean)
         bad = {p.field for p in problems}
         self._resolve(session, merged, problems, row, bad)
         if not problems:
             self._check(session, merged, problems, existing, row)
         return merged, problems
+
+    def match(self, session: Session, attrs: dict[str, Any]) -> list[Any] | None:
+        """The stored records that resolved `attrs` mean by the ledger's natural key; None when the key is blank.
+
+        A key column the attributes lack (not in the workbook) is left out, so that the rest may still match.
+        """
+        where = {k: attrs[k] for k in self.match_on if k in attrs}
+        if not where or any(v is None and k not in self.match_nullable for k, v in where.items()):
+            return None
+        return facts_for(session).find(self.model, **where)
+
+    def warnings(self, session: Session, attrs: dict[str, Any], row: int | None = None) -> list[Problem]:
+        """What is allowed but worth a second look (a grid far from 450 households), for previews and forms."""
+        return []
+
+    def write_children(self, session: Session, written: list[tuple[int, Any, dict[str, Any]]]) -> dict[str, dict]:
+        """For bulk writers: the rows of other tables that writing these records brings (history, rooms).
+
+        `written` holds (id, stored row before or None, attributes written). Returns per table the ids
+        inserted and the rows deleted, so that an import can be undone exactly.
+        """
+        return {}
 
     # --- hooks for subclasses -----------------------------------------------------------------
     def _select(self, session: Session):
@@ -157,7 +191,7 @@ class LedgerService:
             name = attrs.pop(self.community_field)
             if name is None:
                 return
-            cid = community_ids(session).get(name)
+            cid = facts_for(session).community_ids().get(name)
             if cid is None:
                 problems.append(Problem(label, f"社区“{name}”不存在，请先在社区台账中新建或导入该社区", row))
             else:
@@ -239,6 +273,20 @@ class LedgerService:
         found = session.scalar(stmt)
         return found is not None and (existing is None or found != existing.id)
 
+    @staticmethod
+    def _taken(found: list[Any], existing) -> bool:
+        """Whether rows found by a uniqueness question belong to another record than the one being saved."""
+        return any(existing is None or row.id != existing.id for row in found)
+
 
 def delete_all(session: Session, model) -> None:
     session.execute(delete(model))
+
+
+def bulk_insert(session: Session, model, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert many rows with one Core statement per batch; returns their new ids in the order given."""
+    if not rows:
+        return []
+    table = model.__table__
+    stmt = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+    return list(session.execute(stmt, rows).scalars())

@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 from ..errors import Problem, ValidationError
 from ..fields import Field
 from ..models import Community, FundEntry, Grid, PartyOrg, Venue, Worker
-from .base import LedgerService, current_street
+from .base import LedgerService
+from .facts import facts_for
 
 FIELDS = (
     Field("name", "社区名称", required=True, max_length=64, aliases=("社区", "名称", "社区名")),
@@ -28,15 +29,16 @@ class CommunityService(LedgerService):
     name = "社区"
     fields = FIELDS
     community_field = None
+    match_on = ("name",)
 
     def _check(self, session, attrs, problems, existing, row):
-        street = current_street(session)
-        if street is None:
-            problems.append(Problem("", "还没有建立街道，请先执行“新建街道”", row))
+        facts = facts_for(session)
+        street_id = facts.street_id()
+        if street_id is None:
+            problems.append(Problem("社区名称", "还没有建立街道，请先执行“新建街道”", row))
             return
-        attrs["street_id"] = street.id
-        stmt = select(Community.id).where(Community.name == attrs["name"], Community.street_id == street.id)
-        if self._duplicate(session, stmt, existing):
+        attrs["street_id"] = street_id
+        if self._taken(facts.find(Community, name=attrs["name"], street_id=street_id), existing):
             problems.append(Problem("社区名称", f"“{attrs['name']}”已存在", row))
 
     def _scope_column(self):

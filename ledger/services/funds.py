@@ -12,6 +12,7 @@ from ..fields import Field
 from ..models import Budget, Community, FundEntry
 from ..money import round_half_up
 from .base import LedgerService, community_names
+from .facts import facts_for
 
 CATEGORIES = ("社区工作经费", "党组织服务群众专项经费", "网格化管理经费", "共建项目资金", "其他")
 DIRECTIONS = ("拨入", "支出")
@@ -47,6 +48,7 @@ class FundService(LedgerService):
     name = "经费"
     fields = FIELDS
     label_key = "voucher_no"
+    match_on = ("voucher_no",)   # entries without a 凭证号 are always new
 
     def list(self, community_id=None, year: int | None = None, **filters):
         """Entries, optionally of one year (filtered in SQL: the city scale has ~100,000)."""
@@ -64,7 +66,7 @@ class FundService(LedgerService):
     def _check(self, session, attrs, problems, existing, row):
         voucher = attrs.get("voucher_no")
         if voucher:
-            if self._duplicate(session, select(FundEntry.id).where(FundEntry.voucher_no == voucher), existing):
+            if self._taken(facts_for(session).find(FundEntry, voucher_no=voucher), existing):
                 problems.append(Problem("凭证号", f"“{voucher}”已被另一条经费记录使用", row))
         if attrs.get("direction") == "拨入" and attrs.get("expense_category"):
             problems.append(Problem("支出类别", "拨入的经费不填支出类别", row))
@@ -75,11 +77,12 @@ class BudgetService(LedgerService):
     name = "预算"
     fields = BUDGET_FIELDS
     label_key = "category"
+    match_on = ("year", "community_id", "category")
 
     def _check(self, session, attrs, problems, existing, row):
-        stmt = select(Budget.id).where(Budget.year == attrs["year"], Budget.community_id == attrs["community_id"],
-                                       Budget.category == attrs["category"])
-        if self._duplicate(session, stmt, existing):
+        found = facts_for(session).find(Budget, year=attrs["year"], community_id=attrs["community_id"],
+                                        category=attrs["category"])
+        if self._taken(found, existing):
             problems.append(Problem("经费类别", f"{attrs['year']}年该社区的“{attrs['category']}”预算已存在", row))
 
 

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from .. import settings
 from ..errors import Problem
 from ..fields import Field
 from ..models import Grid, PartyOrg
 from .base import LedgerService
+from .facts import facts_for
 
 GRID_KINDS = ("片区型", "单位型", "楼院型", "单元型", "功能型")
 
@@ -41,11 +43,18 @@ class GridService(LedgerService):
     model = Grid
     name = "网格"
     fields = FIELDS
+    match_on = ("community_id", "code")
 
     def _check(self, session, attrs, problems, existing, row):
-        stmt = select(Grid.id).where(Grid.community_id == attrs["community_id"], Grid.code == attrs["code"])
-        if self._duplicate(session, stmt, existing):
+        found = facts_for(session).find(Grid, community_id=attrs["community_id"], code=attrs["code"])
+        if self._taken(found, existing):
             problems.append(Problem("网格编号", f"“{attrs['code']}”在本社区已存在", row))
+
+    def warnings(self, session, attrs, row=None):
+        low, high = (facts_for(session).memo("grid_band", lambda: (settings.get(session, "grid_households_min"),
+                                                                  settings.get(session, "grid_households_max"))))
+        text = household_warning(attrs.get("households"), (low, high))
+        return [Problem("户数", text, row)] if text else []
 
     def _before_delete(self, session, obj):
         self._refuse_if_used(session, f"网格“{obj.name}”", [

@@ -9,6 +9,7 @@ from ..errors import Problem
 from ..fields import Field
 from ..models import Grid, PartyOrg
 from .base import LedgerService
+from .facts import facts_for
 
 CATEGORIES = ("党工委", "党委", "党总支", "党支部", "联合党支部", "网格党支部", "小区党支部", "楼栋党小组")
 
@@ -60,6 +61,8 @@ class PartyOrgService(LedgerService):
     model = PartyOrg
     name = "党组织"
     fields = FIELDS
+    match_on = ("name", "parent_id")
+    match_nullable = ("parent_id",)
 
     def _to_record(self, row, names):
         record = super()._to_record(row, names)
@@ -98,17 +101,17 @@ class PartyOrgService(LedgerService):
             name = attrs.pop("parent")
             attrs["parent_id"] = None
             if name:
-                ids = session.scalars(select(PartyOrg.id).where(PartyOrg.name == name)).all()
-                if not ids:
+                found = facts_for(session).find(PartyOrg, name=name)
+                if not found:
                     problems.append(Problem("上级组织", f"“{name}”不存在，请先录入上级组织", row))
-                elif len(ids) > 1:
-                    same = [i for i in ids if session.get(PartyOrg, i).community_id == attrs.get("community_id")]
+                elif len(found) > 1:
+                    same = [o.id for o in found if o.community_id == attrs.get("community_id")]
                     if len(same) == 1:
                         attrs["parent_id"] = same[0]
                     else:
-                        problems.append(Problem("上级组织", f"名为“{name}”的组织有{len(ids)}个，无法确定是哪一个", row))
+                        problems.append(Problem("上级组织", f"名为“{name}”的组织有{len(found)}个，无法确定是哪一个", row))
                 else:
-                    attrs["parent_id"] = ids[0]
+                    attrs["parent_id"] = found[0].id
         if "grid" in attrs:
             text = attrs.pop("grid")
             attrs["grid_id"] = None
@@ -117,8 +120,9 @@ class PartyOrgService(LedgerService):
                 if cid is None:
                     problems.append(Problem("所属网格", "填写所属网格时必须同时填写所属社区", row))
                 else:
-                    gid = session.scalar(select(Grid.id).where(Grid.community_id == cid, Grid.code == text)) or \
-                        session.scalar(select(Grid.id).where(Grid.community_id == cid, Grid.name == text))
+                    facts = facts_for(session)
+                    grid = facts.first(Grid, community_id=cid, code=text) or facts.first(Grid, community_id=cid, name=text)
+                    gid = grid.id if grid is not None else None
                     if gid is None:
                         problems.append(Problem("所属网格", f"本社区没有编号或名称为“{text}”的网格", row))
                     attrs["grid_id"] = gid
@@ -127,6 +131,7 @@ class PartyOrgService(LedgerService):
         total, full, probation = attrs.get("members_total"), attrs.get("members_full"), attrs.get("members_probation")
         if total is not None and (full or 0) + (probation or 0) > total:
             problems.append(Problem("党员总数", f"正式党员{full or 0}人加预备党员{probation or 0}人超过党员总数{total}人", row))
+        facts = facts_for(session)
         parent_id = attrs.get("parent_id")
         if existing is not None and parent_id is not None:
             seen, cursor = set(), parent_id
@@ -135,15 +140,15 @@ class PartyOrgService(LedgerService):
                     problems.append(Problem("上级组织", "不能把本组织或它的下级组织设为上级（会形成循环）", row))
                     break
                 seen.add(cursor)
-                cursor = session.scalar(select(PartyOrg.parent_id).where(PartyOrg.id == cursor))
-        dup = select(PartyOrg.id).where(PartyOrg.name == attrs["name"], PartyOrg.parent_id.is_(None) if parent_id is None
-                                        else PartyOrg.parent_id == parent_id)
-        if self._duplicate(session, dup, existing):
+                above = facts.first(PartyOrg, id=cursor)
+                cursor = above.parent_id if above is not None else None
+        if self._taken(facts.find(PartyOrg, name=attrs["name"], parent_id=parent_id), existing):
             problems.append(Problem("组织名称", f"同一上级下已有“{attrs['name']}”", row))
         if attrs.get("term_start") and attrs.get("founded_on") and attrs["term_start"] < attrs["founded_on"]:
             problems.append(Problem("本届任期开始", "早于成立日期", row))
         if attrs.get("term_years") is None:
-            parent_category = session.scalar(select(PartyOrg.category).where(PartyOrg.id == parent_id)) if parent_id else None
+            parent = facts.first(PartyOrg, id=parent_id) if parent_id else None
+            parent_category = parent.category if parent is not None else None
             attrs["term_years"] = default_term_years(attrs["category"], parent_category, attrs.get("community_id") is not None)
 
     def _before_delete(self, session, obj):

@@ -11,7 +11,8 @@ from ..fields import Field
 from ..models import Venue, VenueRoom
 from .. import settings
 from ..money import round_half_up
-from .base import LedgerService
+from .base import LedgerService, bulk_insert
+from .facts import facts_for
 
 TIERS = ("区级", "街道级", "社区级", "小区", "楼宇", "网格站点")
 KINDS = ("党群服务中心", "党建长廊", "社区服务驿站", "共享家园", "其他")
@@ -55,6 +56,7 @@ class VenueService(LedgerService):
     model = Venue
     name = "阵地"
     fields = FIELDS
+    match_on = ("community_id", "name")
 
     def _enrich(self, session, records):
         wanted = {r["id"] for r in records}
@@ -81,8 +83,8 @@ class VenueService(LedgerService):
         return out
 
     def _check(self, session, attrs, problems, existing, row):
-        stmt = select(Venue.id).where(Venue.community_id == attrs["community_id"], Venue.name == attrs["name"])
-        if self._duplicate(session, stmt, existing):
+        found = facts_for(session).find(Venue, community_id=attrs["community_id"], name=attrs["name"])
+        if self._taken(found, existing):
             problems.append(Problem("阵地名称", f"本社区已有“{attrs['name']}”", row))
         if attrs.get("built_year") and attrs["built_year"] > date.today().year + 1:
             problems.append(Problem("建成/改造年份", "晚于明年，请核对", row))
@@ -99,6 +101,36 @@ class VenueService(LedgerService):
 
         def replace_rooms(saved: Venue) -> None:
             session.execute(delete(VenueRoom).where(VenueRoom.venue_id == saved.id))
-            for name, area in rooms:
-                session.add(VenueRoom(venue_id=saved.id, name=name, area=area))
+            for values in room_rows(saved.id, rooms):
+                session.add(VenueRoom(**values))
         return replace_rooms
+
+    def write_children(self, session, written):
+        """An imported 功能室 cell replaces the venue's rooms, as the form does; the old rooms are kept for undo."""
+        replaced = [(venue_id, attrs["rooms"]) for venue_id, _before, attrs in written if attrs.get("rooms") is not None]
+        if not replaced:
+            return {}
+        ids = [venue_id for venue_id, _ in replaced]
+        table = VenueRoom.__table__
+        old = []
+        for start in range(0, len(ids), 1000):
+            chunk = ids[start:start + 1000]
+            old += [dict(r._mapping) for r in session.execute(select(table).where(table.c.venue_id.in_(chunk)))]
+            session.execute(delete(table).where(table.c.venue_id.in_(chunk)))
+        values = [v for venue_id, rooms in replaced for v in room_rows(venue_id, rooms)]
+        return {"venue_room": {"inserted": bulk_insert(session, VenueRoom, values), "values": values, "deleted": old}}
+
+    def warnings(self, session, attrs, row=None):
+        cfg = facts_for(session).memo("settings", lambda: settings.get_all(session))
+        if attrs.get("floor_area") is None:
+            return []
+        ok = meets_standard(attrs.get("kind"), attrs.get("tier"), attrs["floor_area"], attrs.get("households_served"),
+                            cfg["venue_min_area"], cfg["venue_min_area_per_100"])
+        if ok is False:
+            return [Problem("建筑面积", f"社区党群服务中心未达标（标准：不少于{cfg['venue_min_area']}平方米，"
+                                    f"且每百户不少于{cfg['venue_min_area_per_100']}平方米）", row)]
+        return []
+
+
+def room_rows(venue_id: int, rooms: list[tuple[str, Decimal | None]]) -> list[dict]:
+    return [{"venue_id": venue_id, "name": name, "area": area} for name, area in rooms]

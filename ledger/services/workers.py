@@ -12,7 +12,8 @@ from ..fields import Field
 from ..idcard import parse_id
 from ..models import Appraisal, Certificate, LevelChange, PostChange, Worker
 from ..paystandard import APPRAISAL_GRADES, EDUCATIONS, QUALIFICATIONS, PayStandard
-from .base import LedgerService
+from .base import LedgerService, bulk_insert
+from .facts import facts_for
 from .paystandards import standard_in_force
 
 TITLES = ("书记", "主任", "副书记", "副主任", "委员", "专职网格员", "社区工作者")
@@ -60,9 +61,10 @@ class WorkerService(LedgerService):
     model = Worker
     name = "社区工作者"
     fields = FIELDS
+    match_on = ("id_number",)
 
     def standard(self, session: Session) -> PayStandard:
-        return standard_in_force(session, date.today())
+        return facts_for(session).memo("standard", lambda: standard_in_force(session, date.today()))
 
     def post_choices(self) -> list[str]:
         with self.ledger.reading() as session:
@@ -121,7 +123,7 @@ class WorkerService(LedgerService):
                                            f"不能是{attrs['level']}级", row))
         if attrs.get("dual_role") and post.code != standard.posts[0].code:
             problems.append(Problem("一肩挑", f"一肩挑只适用于{standard.posts[0].name}（{standard.posts[0].title}）", row))
-        other = session.execute(select(Worker.id, Worker.name).where(Worker.id_number == attrs["id_number"])).first()
+        other = facts_for(session).first(Worker, id_number=attrs["id_number"])
         if other is not None and (existing is None or other.id != existing.id):
             problems.append(Problem("身份证号", f"已登记为“{other.name}”的身份证号，同一人不能重复登记", row))
         card = parse_id(attrs["id_number"])
@@ -130,24 +132,33 @@ class WorkerService(LedgerService):
             problems.append(Problem("参加社区工作时间", "早于本人年满16周岁的日期，请核对", row))
 
     def _apply(self, session, obj, attrs):
-        old_level, old_post, old_title = obj.level, obj.post, obj.title
+        old = (obj.level, obj.post, obj.title)
         super()._apply(session, obj, attrs)
         if obj.status is None:
             obj.status = "在岗"
-        if old_level is None:
+        if old[0] is None:
             return None
         approver = self.ledger.actor.name
 
         def history(saved: Worker) -> None:
-            today = date.today()
-            if saved.level != old_level:
-                session.add(LevelChange(worker_id=saved.id, old_level=old_level, new_level=saved.level,
-                                        reason="台账直接修改", effective_on=today, approver=approver,
-                                        recorded_at=datetime.now()))
-            if saved.post != old_post or saved.title != old_title:
-                session.add(PostChange(worker_id=saved.id, old_post=old_post, new_post=saved.post, old_title=old_title,
-                                       new_title=saved.title, reason="台账直接修改", effective_on=today))
+            for model, values in history_rows(saved.id, old, (saved.level, saved.post, saved.title), approver,
+                                              "台账直接修改"):
+                session.add(model(**values))
         return history
+
+    def write_children(self, session, written):
+        """An import that changes a worker's level, post or title leaves the same history as a form does."""
+        approver = self.ledger.actor.name
+        rows: dict[type, list[dict]] = {LevelChange: [], PostChange: []}
+        for worker_id, before, attrs in written:
+            if before is None:
+                continue
+            new = (attrs.get("level", before.level), attrs.get("post", before.post), attrs.get("title", before.title))
+            for model, values in history_rows(worker_id, (before.level, before.post, before.title), new, approver,
+                                              "台账导入修改"):
+                rows[model].append(values)
+        return {model.__table__.name: {"inserted": bulk_insert(session, model, values), "values": values}
+                for model, values in rows.items() if values}
 
     # --- history --------------------------------------------------------------------------------
     HISTORY = {"调级记录": LevelChange, "岗位变动": PostChange, "年度考核": Appraisal, "证书": Certificate}
@@ -183,6 +194,20 @@ class WorkerService(LedgerService):
                 raise NotFound(f"{kind}记录不存在")
             self._check_scope(session.get(Worker, obj.worker_id).community_id)
             session.execute(delete(model).where(model.id == entry_id))
+
+
+def history_rows(worker_id: int, old: tuple[int, int, str], new: tuple[int, int, str], approver: str | None,
+                 reason: str) -> list[tuple[type, dict[str, Any]]]:
+    """The 调级记录 and 岗位变动 lines that a change of (level, post, title) leaves, as (model, values)."""
+    today = date.today()
+    out: list[tuple[type, dict[str, Any]]] = []
+    if new[0] != old[0]:
+        out.append((LevelChange, {"worker_id": worker_id, "old_level": old[0], "new_level": new[0], "reason": reason,
+                                  "effective_on": today, "approver": approver, "recorded_at": datetime.now()}))
+    if new[1] != old[1] or new[2] != old[2]:
+        out.append((PostChange, {"worker_id": worker_id, "old_post": old[1], "new_post": new[1], "old_title": old[2],
+                                 "new_title": new[2], "reason": reason, "effective_on": today}))
+    return out
 
 
 def _check_history(kind: str, values: dict[str, Any]) -> list[Problem]:

@@ -1,0 +1,105 @@
+"""What the ledgers' rules need to know about stored records: asked one question at a time, or prefetched.
+
+A rule such as "同一身份证号不能重复登记" needs to look at the other records. A form saves one record, so
+asking the database each time is right; an import checks ten thousand rows with the very same rules, so it
+loads each table once, indexes it, and adds the rows it plans as it goes (a party organisation further
+down the file may name one further up as its 上级组织). The rules ask through `facts_for(session)` and never
+know which of the two answered.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Community, Street
+
+
+class Facts:
+    """Live answers: one query per question, for a form's single record."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, name: str, compute: Callable[[], Any]) -> Any:
+        """A value computed once per Facts (the pay standard in force, the street)."""
+        if name not in self._memo:
+            self._memo[name] = compute()
+        return self._memo[name]
+
+    def find(self, model: type, **where: Any) -> list[Any]:
+        """Stored rows of `model` whose columns equal the given values (None matches NULL), in id order."""
+        table = model.__table__
+        conditions = [table.c[k].is_(None) if v is None else table.c[k] == v for k, v in where.items()]
+        return list(self.session.execute(select(table).where(*conditions).order_by(table.c.id)))
+
+    def first(self, model: type, **where: Any) -> Any | None:
+        found = self.find(model, **where)
+        return found[0] if found else None
+
+    def community_ids(self) -> dict[str, int]:
+        """社区名称 -> id."""
+        return self.memo("community_ids", lambda: {name: cid for cid, name in self.session.execute(
+            select(Community.id, Community.name))})
+
+    def street_id(self) -> int | None:
+        return self.memo("street_id", lambda: self.session.scalar(select(Street.id).order_by(Street.id).limit(1)))
+
+
+class PrefetchedFacts(Facts):
+    """Every row of a table asked about, loaded once and indexed by the columns asked about.
+
+    `add` makes a planned row (with a placeholder id) visible to later questions, so that rules see the
+    file's earlier rows as if they were stored.
+    """
+
+    def __init__(self, session: Session):
+        super().__init__(session)
+        self._rows: dict[str, list[Any]] = {}
+        self._indexes: dict[tuple[str, tuple[str, ...]], dict[tuple, list[Any]]] = {}
+
+    def rows(self, model: type) -> list[Any]:
+        name = model.__table__.name
+        if name not in self._rows:
+            table = model.__table__
+            self._rows[name] = list(self.session.execute(select(table).order_by(table.c.id)))
+        return self._rows[name]
+
+    def _index(self, model: type, columns: tuple[str, ...]) -> dict[tuple, list[Any]]:
+        key = (model.__table__.name, columns)
+        index = self._indexes.get(key)
+        if index is None:
+            index = {}
+            for row in self.rows(model):
+                index.setdefault(tuple(getattr(row, c) for c in columns), []).append(row)
+            self._indexes[key] = index
+        return index
+
+    def find(self, model: type, **where: Any) -> list[Any]:
+        columns = tuple(sorted(where))
+        return list(self._index(model, columns).get(tuple(where[c] for c in columns), ()))
+
+    def community_ids(self) -> dict[str, int]:
+        return self.memo("community_ids", lambda: {row.name: row.id for row in self.rows(Community)})
+
+    def add(self, model: type, values: Mapping[str, Any]) -> Any:
+        """A planned row, visible to later finds; columns not given are None."""
+        table = model.__table__
+        row = SimpleNamespace(**{c.key: values.get(c.key) for c in table.columns})
+        self.rows(model).append(row)
+        for (name, columns), index in self._indexes.items():
+            if name == table.name:
+                index.setdefault(tuple(getattr(row, c) for c in columns), []).append(row)
+        if model is Community:
+            self._memo.pop("community_ids", None)
+        return row
+
+
+def facts_for(session: Session) -> Facts:
+    """The prefetched facts an import put on the session, else live ones."""
+    facts = session.info.get("facts")
+    return facts if facts is not None else Facts(session)
