@@ -70,6 +70,12 @@ def exported(ledger, what: str, path, rows: int | None = None, personal: bool = 
     note(ledger, "导出", None, None, what[:100], changes)
 
 
+def _id(obj) -> int | None:
+    """The record's number; None for tables keyed otherwise (a setting is known by its key, the label)."""
+    value = getattr(obj, "id", None)
+    return value if isinstance(value, int) else None
+
+
 def _label(obj) -> str | None:
     for attr in _LABEL_ATTRS:
         value = getattr(obj, attr, None)
@@ -113,11 +119,11 @@ def install(session_factory) -> None:
             if table in LEDGER_NAMES and session.is_modified(obj, include_collections=False):
                 changes = _changes(obj, only_modified=True)
                 if changes:
-                    pending.append(("修改", LEDGER_NAMES[table], obj.id, _label(obj), changes))
+                    pending.append(("修改", LEDGER_NAMES[table], _id(obj), _label(obj), changes))
         for obj in session.deleted:
             table = obj.__table__.name if isinstance(obj, Base) else None
             if table in LEDGER_NAMES:
-                pending.append(("删除", LEDGER_NAMES[table], obj.id, _label(obj), _changes(obj, only_modified=False)))
+                pending.append(("删除", LEDGER_NAMES[table], _id(obj), _label(obj), _changes(obj, only_modified=False)))
         session.info["audit_new"] = [obj for obj in session.new
                                      if isinstance(obj, Base) and obj.__table__.name in LEDGER_NAMES]
 
@@ -125,7 +131,7 @@ def install(session_factory) -> None:
     def _after(session: Session, _ctx) -> None:
         pending = session.info.pop("audit_pending", [])
         for obj in session.info.pop("audit_new", []):
-            pending.append(("新增", LEDGER_NAMES[obj.__table__.name], obj.id, _label(obj),
+            pending.append(("新增", LEDGER_NAMES[obj.__table__.name], _id(obj), _label(obj),
                             [{"field": k, "old": None, "new": plain(v)} for k, v in _row_values(obj).items()]))
         for action, ledger, record_id, label, changes in pending:
             record(session, action, ledger, record_id, label, changes)
