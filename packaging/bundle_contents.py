@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "packaging" / "streetledger.spec"
 RESOURCES = ROOT / "resources"
 MIGRATIONS = ROOT / "ledger" / "migrations"
 
@@ -29,13 +30,17 @@ def _ignored(name: str) -> bool:
     return any(fnmatch.fnmatch(name, pattern) for pattern in IGNORED_FILES)
 
 
-def resource_datas(table: Mapping[str, Iterable[str]], resources: Path = RESOURCES) -> list[tuple[str, str]]:
+def resource_datas(
+    table: Mapping[str, Iterable[str]], not_shipped: Iterable[str] = (), resources: Path = RESOURCES
+) -> list[tuple[str, str]]:
     """(source file, destination folder) pairs for PyInstaller's `datas`, from {folder: [glob, …]}.
 
     Destinations keep the layout under `resources/`, which is where `ledger.paths.resources_dir()`
     looks in the frozen app (it resolves to the bundle's `resources` folder there). A folder named in
-    the table but absent (fonts before any are shipped) contributes nothing.
+    the table but absent (fonts before any are shipped) contributes nothing. `not_shipped` holds glob
+    patterns of paths relative to resources/ that stay out on purpose (a template generator script).
     """
+    not_shipped = tuple(not_shipped)
     problems: list[str] = []
     datas: list[tuple[str, str]] = []
     if resources.is_dir():
@@ -51,6 +56,9 @@ def resource_datas(table: Mapping[str, Iterable[str]], resources: Path = RESOURC
         patterns = tuple(patterns)
         for path in sorted(base.rglob("*")):
             if not path.is_file() or _ignored(path.name) or "__pycache__" in path.parts:
+                continue
+            relative = path.relative_to(resources).as_posix()
+            if any(fnmatch.fnmatch(relative, pattern) for pattern in not_shipped):
                 continue
             if not any(fnmatch.fnmatch(path.name.lower(), p.lower()) for p in patterns):
                 problems.append(f"{path.relative_to(ROOT).as_posix()} 不符合 RESOURCES[{folder!r}] 的文件类型 {patterns}")
@@ -169,3 +177,19 @@ def qt_translation_datas(names: Iterable[str]) -> list[tuple[str, str]]:
             raise BundleError(f"PySide6 缺少翻译文件 {source}")
         datas.append((str(source), dest))
     return datas
+
+
+def spec_constants(spec: Path = SPEC) -> dict[str, object]:
+    """The spec's top-level assignments of literal values (RESOURCES, NOT_SHIPPED, QT_TRANSLATIONS, …).
+
+    The spec is run by PyInstaller, not imported, so the smoke test and the unit tests read its explicit
+    lists from the source text instead of keeping a second copy that could drift.
+    """
+    constants: dict[str, object] = {}
+    for node in ast.parse(spec.read_text(encoding="utf-8"), filename=str(spec)).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            try:
+                constants.setdefault(node.targets[0].id, ast.literal_eval(node.value))
+            except ValueError:
+                pass  # computed, not a literal list
+    return constants

@@ -36,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "packaging"))
 
+import bundle_contents  # noqa: E402
 import version_info  # noqa: E402
 
 EXE_SUFFIX = ".exe" if sys.platform == "win32" else ""
@@ -126,17 +127,17 @@ def check_layout(bundle: Path, report: Report) -> None:
         problems.append("缺少 ledger/migrations/env.py")
     if source_versions != bundled_versions:
         problems.append(f"迁移脚本不一致：源码 {source_versions}，包内 {bundled_versions}")
-    resources = ROOT / "resources"
-    for path in sorted(resources.rglob("*")) if resources.is_dir() else []:
-        if path.is_file() and not path.name.startswith((".", "README")):
-            if not (internal / path.relative_to(ROOT)).is_file():
-                problems.append(f"缺少资源 {path.relative_to(ROOT).as_posix()}")
+    spec = bundle_contents.spec_constants()
+    shipped = bundle_contents.resource_datas(spec["RESOURCES"], spec.get("NOT_SHIPPED", ()))
+    for source, dest in shipped:
+        if not (internal / dest / Path(source).name).is_file():
+            problems.append(f"缺少资源 {dest}/{Path(source).name}")
     if not any(internal.rglob("qtbase_zh_CN.qm")):
         problems.append("缺少 Qt 中文翻译 qtbase_zh_CN.qm")
     if problems:
         report.fail(step, "\n".join(problems))
     else:
-        report.ok(f"{step}（迁移 {len(bundled_versions)} 个）")
+        report.ok(f"{step}（迁移 {len(bundled_versions)} 个，资源 {len(shipped)} 个）")
 
 
 def expect_success(report: Report, step: str, result: Run, must_contain: str | None = None) -> bool:
