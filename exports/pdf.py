@@ -294,11 +294,16 @@ class _FormLayout:
             chunks.append((start, min(len(body), start + limit)))
             start += limit
             limit = capacity
+        # a last page never holds the 合计 row alone: it takes the row before it along
+        if len(chunks) > 1 and chunks[-1][1] - chunks[-1][0] == 1 and chunks[-2][1] - chunks[-2][0] > 1:
+            (a, b), (c, d) = chunks[-2], chunks[-1]
+            chunks[-2:] = [(a, b - 1), (c - 1, d)]
         # keep the signature line on the page of the last rows rather than alone on a page of its own
         last_start, last_end = chunks[-1]
         room = (first_capacity if len(chunks) == 1 else capacity) - (last_end - last_start)
-        if signature is not None and room * self.row_height < sig_height + 4 * mm and last_end - last_start > 1:
-            need = min(last_end - last_start - 1, math.ceil((sig_height + 4 * mm - room * self.row_height) / self.row_height))
+        if signature is not None and room * self.row_height < sig_height + 4 * mm and last_end - last_start > 2:
+            need = math.ceil((sig_height + 4 * mm - room * self.row_height) / self.row_height)
+            need = min(last_end - last_start - 1, max(2, need))
             chunks[-1] = (last_start, last_end - need)
             chunks.append((last_end - need, last_end))
 

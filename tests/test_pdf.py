@@ -1,0 +1,275 @@
+"""Tests for exports.pdf and exports.fonts: Chinese is embedded and extractable, tables repeat their header, slips stay whole.
+
+Run as a script (`PYTHONPATH=. python tests/test_pdf.py`) to measure 10,000 slips against reportlab's canvas.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from reportlab.platypus import Paragraph
+
+from exports import fonts as fontmod
+from exports.pdf import (Column, ExportCancelled, FormTable, FormTableRenderer, PdfRenderer, Slip, format_value,
+                         render_slips)
+from ledger.errors import LedgerError
+
+POPPLER = shutil.which("pdffonts") is not None and shutil.which("pdftotext") is not None
+needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdffonts, pdftotext) is not installed")
+
+COLUMNS = [Column("序号", 0.6, "count"), Column("社区", 1.5), Column("姓名", 1), Column("岗位", 0.8, "center"),
+           Column("应发合计", 1.3, "amount"), Column("扣款合计", 1.3, "amount"), Column("实发工资", 1.3, "amount"),
+           Column("领款人签字", 1.2)]
+
+
+def pdf_fonts(path: Path) -> list[dict[str, str]]:
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()
+    rows = []
+    for line in out[2:]:
+        # name type encoding emb sub uni object id — the type may hold spaces ("Type 1"), so read from the right
+        parts = line.split()
+        rows.append({"name": parts[0], "emb": parts[-5], "uni": parts[-3]})
+    return rows
+
+
+def pdf_pages(path: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    pages = text.split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+def has_page_label(page: str, number: int, total: int) -> bool:
+    # pdftotext drops the spaces between Chinese characters and digits
+    return re.search(rf"第\s*{number}\s*页\s*共\s*{total}\s*页", page) is not None
+
+
+def pay_table(n: int) -> FormTable:
+    rows = [[i + 1, f"东风社区{i // 10}", f"工作者{i}", "三岗", Decimal("5234.50") + i, Decimal("1034.27"),
+             Decimal("4200.23") + i, ""] for i in range(n)]
+    total = ["合计", "", "", "", sum(r[4] for r in rows), sum(r[5] for r in rows), sum(r[6] for r in rows), ""]
+    return FormTable("东风街道社区工作者2026年1月工资发放表", COLUMNS, rows, unit_name="东风街道办事处", period="2026年1月",
+                     groups=[("金额", 4, 6)], total=total, marks=("表号：街社01表", "制定机关：东风街道办事处"))
+
+
+def test_a_cjk_font_is_found_and_registered():
+    found = fontmod.cjk_fonts()
+    assert found.regular == fontmod.REGULAR_NAME
+    assert found.regular_source.path.is_file()
+    from reportlab.pdfbase import pdfmetrics
+    assert pdfmetrics.getFont(found.regular).face.charToGlyph[ord("页")]
+
+
+def test_no_usable_font_is_a_clear_chinese_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.setattr(fontmod, "_named_candidates", lambda: ([], []))
+    monkeypatch.setattr(fontmod, "font_dirs", lambda: [tmp_path])
+    fontmod.cjk_fonts.cache_clear()
+    try:
+        with pytest.raises(fontmod.FontError) as caught:
+            fontmod.cjk_fonts()
+        assert "找不到可用于生成PDF的中文字体" in str(caught.value)
+        assert "Noto CJK" in str(caught.value)
+        assert isinstance(caught.value, LedgerError)
+    finally:
+        monkeypatch.undo()
+        fontmod.cjk_fonts.cache_clear()
+
+
+def test_fonts_that_cannot_print_chinese_are_skipped(tmp_path: Path):
+    not_a_font = tmp_path / "broken.ttf"
+    not_a_font.write_bytes(b"\x00\x01\x00\x00 definitely not a font")
+    assert fontmod._load(fontmod.FontSource(not_a_font), "Probe1") is None
+    latin = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if latin.is_file():
+        assert fontmod._load(fontmod.FontSource(latin), "Probe2") is None
+
+
+def test_a_font_shipped_in_resources_is_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    current = fontmod.cjk_fonts().regular_source
+    shipped = tmp_path / "resources" / "fonts"
+    shipped.mkdir(parents=True)
+    shutil.copy(current.path, shipped / ("shipped" + current.path.suffix))
+    monkeypatch.setattr("ledger.paths.resources_dir", lambda: tmp_path / "resources")
+    monkeypatch.setattr(fontmod, "windows_font_dirs", lambda: [])
+    fontmod.cjk_fonts.cache_clear()
+    try:
+        assert fontmod.cjk_fonts().regular_source.path == shipped / ("shipped" + current.path.suffix)
+    finally:
+        monkeypatch.undo()
+        fontmod.cjk_fonts.cache_clear()
+
+
+@pytest.mark.parametrize("value,kind,expected", [
+    (Decimal("1234.5"), "amount", "1,234.50"), (Decimal("-0.5"), "amount", "-0.50"), (12, "amount", "12.00"),
+    (Decimal("7"), "count", "7"), (None, "amount", ""), (True, "text", "是"), ("张三", "text", "张三"),
+    (Decimal("0.853"), "text", "0.853"),
+])
+def test_format_value(value, kind, expected):
+    assert format_value(value, kind) == expected
+
+
+@needs_poppler
+def test_form_table_embeds_its_font_and_the_text_extracts(tmp_path: Path):
+    out = FormTableRenderer(pay_table(12)).render(tmp_path / "表.pdf")
+    fonts = pdf_fonts(out)
+    assert fonts and all(f["emb"] == "yes" and f["uni"] == "yes" for f in fonts)
+    [page] = pdf_pages(out)
+    assert "东风街道社区工作者2026年1月工资发放表" in page
+    assert re.search(r"填报单位：东风街道办事处\s+报告期：2026年1月\s+单位：元", page)
+    assert "表号：街社01表" in page
+    assert re.search(r"1\s+东风社区0\s+工作者0\s+三岗\s+5,234.50\s+1,034.27\s+4,200.23", page)
+    assert re.search(r"合计\s+62,880.00\s+12,411.24\s+50,468.76", page)
+    assert re.search(r"制表人：\s+审核人：\s+负责人：", page)
+    assert has_page_label(page, 1, 1)
+
+
+@needs_poppler
+def test_long_table_repeats_its_header_on_every_page(tmp_path: Path):
+    out = FormTableRenderer(pay_table(400)).render(tmp_path / "长表.pdf")
+    pages = pdf_pages(out)
+    assert len(pages) > 5
+    names = []
+    for number, page in enumerate(pages, start=1):
+        assert "实发工资" in page and "领款人签字" in page, f"page {number} lacks the header"
+        assert has_page_label(page, number, len(pages))
+        names += re.findall(r"(?<!社区)工作者(\d+)", page)
+    assert [int(n) for n in names] == list(range(400))
+    assert "合计" in pages[-1] and "制表人：" in pages[-1]
+    assert "东风街道社区工作者2026年1月工资发放表" not in pages[1]
+
+
+@needs_poppler
+def test_signature_line_is_not_left_alone_on_a_page(tmp_path: Path):
+    for n in range(20, 60):
+        out = FormTableRenderer(pay_table(n)).render(tmp_path / f"t{n}.pdf")
+        last = pdf_pages(out)[-1]
+        assert "制表人：" in last and re.search(r"(?<!社区)工作者\d+", last), n
+
+
+def test_landscape_and_subclass_hooks(tmp_path: Path):
+    calls: list[int] = []
+
+    class Notice(PdfRenderer):
+        landscape = True
+        title = "通知"
+
+        def story(self):
+            return [Paragraph("关于报送2026年第一季度台账的通知", self.styles["title"]),
+                    Paragraph("各社区：请于4月5日前报送。", self.styles["normal"])]
+
+        def decorate_page(self, canvas, doc):
+            calls.append(doc.page)
+
+    renderer = Notice()
+    assert renderer.page_size[0] > renderer.page_size[1]
+    out = renderer.render(tmp_path / "通知.pdf")
+    assert out.read_bytes().startswith(b"%PDF") and calls == [1]
+    if POPPLER:
+        assert "各社区：请于4月5日前报送。" in pdf_pages(out)[0]
+
+
+def test_the_same_input_gives_the_same_bytes(tmp_path: Path):
+    # a closed quarter reprinted later must give the same file
+    a = FormTableRenderer(pay_table(30)).render(tmp_path / "a.pdf").read_bytes()
+    b = FormTableRenderer(pay_table(30)).render(tmp_path / "b.pdf").read_bytes()
+    assert a == b
+
+
+# --- slips --------------------------------------------------------------------------------------------------
+
+SLIP_LABELS = ["姓名", "岗位", "等级", "岗位等级工资", "基础绩效", "一肩挑补贴", "职业资格津贴", "奖励性绩效", "其他补发", "应发合计",
+               "养老保险", "医疗保险", "失业保险", "住房公积金", "个人所得税", "其他扣款", "扣款合计", "实发工资"]
+
+
+def slips(n: int) -> list[Slip]:
+    return [Slip(SLIP_LABELS, [f"工作者{i}", "三岗", 5] + [Decimal("1000.00") + i] * 15, caption=f"东风社区 工作者{i}")
+            for i in range(n)]
+
+
+@needs_poppler
+def test_slips_are_whole_on_their_page_and_embed_their_font(tmp_path: Path):
+    out = render_slips(tmp_path / "工资条.pdf", "2026年1月工资条", slips(25), per_page=4)
+    assert all(f["emb"] == "yes" for f in pdf_fonts(out))
+    pages = pdf_pages(out)
+    assert len(pages) == 7
+    seen = []
+    for number, page in enumerate(pages, start=1):
+        titles = re.findall(r"2026年1月工资条\s+东风社区 工作者(\d+)", page)
+        assert 1 <= len(titles) <= 4
+        # every slip on the page has all of its labels and its last value: none is split
+        assert page.count("实发工资") == len(titles) and page.count("岗位等级工资") == len(titles)
+        assert has_page_label(page, number, 7)
+        seen += [int(t) for t in titles]
+    assert seen == list(range(25))
+    assert "1,024.00" in pages[-1]
+
+
+def test_slips_fill_pages_when_no_count_is_given(tmp_path: Path):
+    out = render_slips(tmp_path / "s.pdf", "工资条", slips(30))
+    if POPPLER:
+        pages = pdf_pages(out)
+        assert 2 <= len(pages) <= 6
+        assert sum(len(re.findall(r"东风社区 工作者\d+", p)) for p in pages) == 30
+
+
+def test_slips_accept_plain_label_and_value_pairs(tmp_path: Path):
+    out = render_slips(tmp_path / "s.pdf", "工资条", [(["姓名", "实发工资"], ["张三", Decimal("4200.50")])])
+    if POPPLER:
+        assert re.search(r"张三\s+4,200.50", pdf_pages(out)[0])
+
+
+def test_cancelling_slips_writes_nothing(tmp_path: Path):
+    seen: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> bool:
+        seen.append((done, total))
+        return done < 2
+
+    with pytest.raises(ExportCancelled):
+        render_slips(tmp_path / "s.pdf", "工资条", slips(40), per_page=5, progress=progress)
+    assert not (tmp_path / "s.pdf").exists()
+    assert not list(tmp_path.iterdir())         # no temporary file left behind either
+    assert seen[-1] == (2, 8)
+
+
+def _measure(count: int = 10_000) -> None:
+    """Print the time to draw `count` slips against reportlab's canvas drawing the same strings one by one."""
+    import tempfile
+    import time
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    blocks = slips(count)
+    regular = fontmod.cjk_fonts().regular
+    folder = Path(tempfile.mkdtemp())
+    start = time.perf_counter()
+    canvas = Canvas(str(folder / "raw.pdf"), pagesize=A4, initialFontName=regular)
+    for first in range(0, count, 8):
+        canvas.setFont(regular, 8)
+        y = 800.0
+        for slip in blocks[first:first + 8]:
+            canvas.drawString(40, y, "2026年1月工资条　" + slip.caption)
+            for i, (label, value) in enumerate(zip(slip.labels, slip.values)):
+                x = 40 + (i % 11) * 48
+                canvas.drawString(x, y - 12 - (i // 11) * 24, label)
+                canvas.drawString(x, y - 24 - (i // 11) * 24, format_value(value, "amount" if isinstance(value, Decimal) else "text"))
+            y -= 90
+        canvas.showPage()
+    canvas.save()
+    baseline = time.perf_counter() - start
+    start = time.perf_counter()
+    render_slips(folder / "slips.pdf", "2026年1月工资条", blocks, per_page=8)
+    ours = time.perf_counter() - start
+    print(f"{count} slips: raw canvas {baseline:.2f} s, render_slips {ours:.2f} s, ratio {ours / baseline:.2f}")
+    start = time.perf_counter()
+    FormTableRenderer(pay_table(count)).render(folder / "table.pdf")
+    print(f"{count}-row form table: {time.perf_counter() - start:.2f} s")
+    shutil.rmtree(folder)
+
+
+if __name__ == "__main__":
+    _measure()
