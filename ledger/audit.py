@@ -102,7 +102,8 @@ def _changes(obj, only_modified: bool) -> list[dict]:
         else:
             value = getattr(obj, attr.key)
             if value is not None:
-                out.append({"field": attr.key, "old": None, "new": plain(value)})
+                # A deleted record's values are what was there before: old, with nothing after.
+                out.append({"field": attr.key, "old": plain(value), "new": None})
     return out
 
 
