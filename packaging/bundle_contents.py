@@ -61,7 +61,7 @@ def resource_datas(
             if any(fnmatch.fnmatch(relative, pattern) for pattern in not_shipped):
                 continue
             if not any(fnmatch.fnmatch(path.name.lower(), p.lower()) for p in patterns):
-                problems.append(f"{path.relative_to(ROOT).as_posix()} 不符合 RESOURCES[{folder!r}] 的文件类型 {patterns}")
+                problems.append(f"resources/{relative} 不符合 RESOURCES[{folder!r}] 的文件类型 {patterns}")
                 continue
             dest = Path("resources") / path.parent.relative_to(resources)
             datas.append((str(path), dest.as_posix()))
