@@ -87,6 +87,21 @@ def test_fonts_that_cannot_print_chinese_are_skipped(tmp_path: Path):
         assert fontmod._load(fontmod.FontSource(latin), "Probe2") is None
 
 
+def test_cff_outline_fonts_are_skipped_for_the_next_candidate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    # an OpenType font with PostScript (CFF) outlines starts with "OTTO"; reportlab refuses to embed it
+    cff = tmp_path / "NotoSansCJKsc-Regular.otf"
+    cff.write_bytes(b"OTTO" + b"\x00" * 200)
+    real = fontmod.cjk_fonts().regular_source
+    monkeypatch.setattr(fontmod, "_named_candidates", lambda: ([fontmod.FontSource(cff), real], []))
+    fontmod.cjk_fonts.cache_clear()
+    try:
+        assert fontmod._load(fontmod.FontSource(cff), "Probe3") is None
+        assert fontmod.cjk_fonts().regular_source == real
+    finally:
+        monkeypatch.undo()
+        fontmod.cjk_fonts.cache_clear()
+
+
 def test_a_font_shipped_in_resources_is_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     current = fontmod.cjk_fonts().regular_source
     shipped = tmp_path / "resources" / "fonts"
