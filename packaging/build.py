@@ -30,8 +30,9 @@ BUNDLE = DIST / "StreetLedger"
 INSTALLER_DIR = DIST / "installer"
 WORKPATH = ROOT / "build" / "pyinstaller"
 DEFAULT_VENV = ROOT / "build" / "venv"
-# Extras of pyproject.toml: `build` brings PyInstaller, `test` pytest and pytest-qt.
-EXTRAS = "build,test"
+# Extras of pyproject.toml: `build` brings PyInstaller, `test` pytest and pytest-qt, `postgresql` the
+# psycopg driver (with libpq) that must be in the bundle for offices that use a PostgreSQL server.
+EXTRAS = "build,test,postgresql"
 
 
 def step(title: str) -> None:
