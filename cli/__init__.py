@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "cli.commands.demo",
     "cli.commands.trust",
     # Feature modules that register export/import/template kinds come before cli.commands.files.
+    "cli.commands.pay",
     "cli.commands.files",
 )
 

@@ -1,0 +1,82 @@
+"""工资发放表 (DOMAIN.md §4): the month's pay sheet as xlsx from the template, or as an A4 landscape PDF form."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from exports import ExportError
+from exports.pay_records import FIELDS, AMOUNTS, ProgressFn, month_lines, records, title_values
+from exports.pdf import Column, FormTable, FormTableRenderer
+from exports.template import fill
+from ledger import audit
+from ledger.app import Ledger
+from ledger.pay.runs import Payroll, month_key
+
+TEMPLATE = "工资发放表.xlsx"
+PDF_COLUMNS = ([Column("序号", 0.5, "count"), Column("社区", 1.6), Column("姓名", 0.9), Column("岗位", 0.55, "center"),
+                Column("等级", 0.45, "center")] + [Column(label, 1.1, "amount") for label in AMOUNTS]
+               + [Column("领款人签字", 0.9)])
+
+
+def export_salary_sheet(ledger: Ledger, month: str, out: str | Path, progress: ProgressFn | None = None) -> Path:
+    """Write the 工资发放表 of a month; the format follows the suffix (.xlsx or .pdf)."""
+    month = month_key(month)
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in (".xlsx", ".pdf"):
+        raise ExportError(f"工资发放表只能导出为 .xlsx 或 .pdf，而“{out.name}”不是")
+    lines = month_lines(ledger, month)
+    values = title_values(ledger, month)
+    status = Payroll(ledger).summary(month).status
+    if progress is not None and progress(0, 2) is False:
+        from exports.pdf import ExportCancelled
+        raise ExportCancelled()
+    if suffix == ".xlsx":
+        fill(TEMPLATE, values, records(lines), out_path=out, fields=FIELDS, group_key="社区")
+    else:
+        _pdf(values, lines, status, out)
+    if progress is not None:
+        progress(2, 2)
+    audit.exported(ledger, f"工资发放表 {month}", out, len(lines), personal=False)
+    return out
+
+
+def _pdf(values: dict, lines, status: str, out: Path) -> None:
+    rows, emphasis = [], []
+    total = [0] * len(AMOUNTS)
+    group: list[int] = [0] * len(AMOUNTS)
+    count = 0
+    current = None
+    seq = 0
+
+    def close_group() -> None:
+        emphasis.append(len(rows))
+        rows.append([None, f"{current}小计", f"{count}人", None, None] + [_y(v) for v in group] + [None])
+
+    attrs = list(AMOUNTS.values())
+    for line in lines:
+        if current is not None and line.community != current:
+            close_group()
+            group, count = [0] * len(AMOUNTS), 0
+        current = line.community
+        seq += 1
+        count += 1
+        figures = [getattr(line, a) for a in attrs]
+        for i, v in enumerate(figures):
+            group[i] += v
+            total[i] += v
+        rows.append([seq, line.community, line.worker_name, line.post_name, line.level] + [_y(v) for v in figures]
+                    + [None])
+    if current is not None:
+        close_group()
+    title = f"{values['街道名称']}社区工作者{values['年']}年{values['月']}月工资发放表"
+    table = FormTable(title=title, columns=PDF_COLUMNS, rows=rows, unit_name=values["街道名称"],
+                      period=values["报告期"] + ("" if status == "已审批" else "（草稿，未审批）"),
+                      groups=(("应发项目", 5, 11), ("扣款项目", 12, 18)), emphasis=emphasis,
+                      total=[None, "合计", f"{seq}人", None, None] + [_y(v) for v in total] + [None],
+                      signatures=("制表人：", "审核人：", "负责人：", f"制表日期：{values['制表日期']:%Y-%m-%d}"))
+    FormTableRenderer(table, landscape_page=True).render(out)
+
+
+def _y(fen: int):
+    from decimal import Decimal
+    return Decimal(fen).scaleb(-2)

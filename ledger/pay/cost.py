@@ -1,0 +1,177 @@
+"""年度人力成本: a year's 应发 plus employer contributions per worker, and what a change of the standard would cost.
+
+Months that have a pay run (approved or draft) count with their stored lines; the other months are projected
+with the engine from the current roster and the standard in force then, 奖励性绩效 in the standard's bonus
+month by the latest appraisal. The what-if raises every 岗位等级工资 by the same amount and recomputes every
+month of the year for the current roster, so the difference includes the 缴费基数 and employer shares it moves.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from ..app import Ledger
+from ..models import Appraisal, Community, PayLine, PayRun, PayStandardVersion, Worker
+from ..paystandard import PayStandard, default_standard
+from .calc import CompiledStandard, Extras, PayLineResult, WorkerFacts, YearToDate, compute_line, fen, show
+from .runs import _highest, _qualifications, month_bounds
+
+
+@dataclass
+class CostRow:
+    worker_id: int
+    community: str
+    name: str
+    post_name: str
+    level: int
+    months: int = 0
+    approved_months: int = 0
+    gross: int = 0              # fen
+    er_pension: int = 0
+    er_medical: int = 0
+    er_unemployment: int = 0
+    er_injury: int = 0
+    er_housing_fund: int = 0
+
+    @property
+    def employer_total(self) -> int:
+        return self.er_pension + self.er_medical + self.er_unemployment + self.er_injury + self.er_housing_fund
+
+    @property
+    def cost(self) -> int:
+        return self.gross + self.employer_total
+
+    def add(self, line) -> None:
+        self.months += 1
+        self.gross += line.gross
+        self.er_pension += line.er_pension
+        self.er_medical += line.er_medical
+        self.er_unemployment += line.er_unemployment
+        self.er_injury += line.er_injury
+        self.er_housing_fund += line.er_housing_fund
+
+
+@dataclass(frozen=True)
+class CostReport:
+    year: int
+    rows: list[CostRow]
+    run_months: list[str]           # months taken from pay runs
+    raise_amount: Decimal           # the what-if: 岗位等级工资 + this, every level, per month
+    extra_cost: int                 # fen: the year's 应发 + employer contributions it adds
+
+    @property
+    def total(self) -> int:
+        return sum(r.cost for r in self.rows)
+
+    @property
+    def note(self) -> str:
+        runs = "、".join(f"{int(m[5:7])}月" for m in self.run_months) or "无"
+        return (f"已生成工资表的月份（{runs}）按工资表计，其余月份按现有在岗人员和当时的工资标准测算；"
+                f"人力成本 = 应发 + 单位缴纳的社会保险和住房公积金。")
+
+    @property
+    def what_if(self) -> str:
+        return (f"若等级额上调{show(fen(self.raise_amount))}元（每人每月），{self.year}年全年财政支出增加"
+                f"{show(self.extra_cost)}元（含单位缴费）。")
+
+
+def _standards(session, year: int) -> dict[int, PayStandard]:
+    versions = session.scalars(select(PayStandardVersion).order_by(PayStandardVersion.effective_from)).all()
+    out = {}
+    for month in range(1, 13):
+        last = month_bounds(f"{year:04d}-{month:02d}")[1]
+        chosen = None
+        for v in versions:
+            if v.effective_from <= last:
+                chosen = v
+        chosen = chosen or (versions[0] if versions else None)
+        out[month] = PayStandard.from_json(chosen.spec) if chosen else default_standard()
+    return out
+
+
+def annual_cost(ledger: Ledger, year: int, raise_amount: Decimal | str | int = Decimal(100)) -> CostReport:
+    raise_amount = Decimal(str(raise_amount))
+    fen(raise_amount)
+    with ledger.reading("pay.read") as session:
+        communities = dict(session.execute(select(Community.id, Community.name)).all())
+        standards = _standards(session, year)
+        compiled = {m: CompiledStandard(s) for m, s in standards.items()}
+        raised = {m: CompiledStandard(replace(s, matrix={k: v + raise_amount for k, v in s.matrix.items()}))
+                  for m, s in standards.items()}
+        runs = session.execute(select(PayRun.id, PayRun.month, PayRun.status, PayRun.pays_bonus)
+                               .where(PayRun.month.like(f"{year:04d}-%")).order_by(PayRun.month)).all()
+        bonus_paid = any(r.pays_bonus for r in runs)
+        rows: dict[int, CostRow] = {}
+        for run_id, month, status, _ in runs:
+            for line in session.scalars(select(PayLine).where(PayLine.run_id == run_id)):
+                row = rows.get(line.worker_id)
+                if row is None:
+                    row = rows[line.worker_id] = CostRow(line.worker_id, line.community, line.worker_name,
+                                                         line.post_name, line.level)
+                row.add(_FenLine(line))
+                row.approved_months += status == "已审批"
+        workers = session.execute(select(Worker.id, Worker.name, Worker.community_id, Worker.post, Worker.level,
+                                         Worker.dual_role, Worker.qualification, Worker.started_on,
+                                         Worker.contribution_base)
+                                  .where(Worker.status == "在岗").order_by(Worker.community_id, Worker.post,
+                                                                          Worker.level.desc(), Worker.id)).all()
+        grades: dict[int, str] = {}
+        for wid, grade in session.execute(select(Appraisal.worker_id, Appraisal.grade).where(Appraisal.year <= year)
+                                          .order_by(Appraisal.year)):
+            grades[wid] = grade          # the latest year's grade wins
+        quals = _qualifications(session, date(year, 12, 31))
+    run_months = {int(m[5:7]) for _, m, _, _ in runs}
+    extra = 0
+    cache: dict[tuple, PayLineResult] = {}
+    zero = YearToDate()
+
+    def line_for(std: CompiledStandard, facts: WorkerFacts, extras: Extras) -> PayLineResult:
+        key = (id(std), facts.post, facts.level, facts.dual_role, facts.qualification, facts.contribution_base,
+               extras.appraisal, extras.pays_bonus)
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = compute_line(facts, std, zero, extras)
+        return found
+
+    for w in workers:
+        base = None if w.contribution_base is None else fen(w.contribution_base)
+        facts = WorkerFacts(w.id, w.post, w.level, bool(w.dual_role), _highest(w.qualification, quals.get(w.id)), base)
+        for month in range(1, 13):
+            first, last = month_bounds(f"{year:04d}-{month:02d}")
+            if w.started_on is not None and w.started_on > last:
+                continue
+            if (w.post, w.level) not in compiled[month].matrix:
+                continue
+            pays = month == standards[month].bonus_month and not bonus_paid
+            extras = Extras(grades.get(w.id), pays)
+            now = line_for(compiled[month], facts, extras)
+            then = line_for(raised[month], facts, extras)
+            extra += (then.gross + then.employer_total) - (now.gross + now.employer_total)
+            if month in run_months:
+                continue
+            row = rows.get(w.id)
+            if row is None:
+                post = standards[month].post(w.post)
+                row = rows[w.id] = CostRow(w.id, communities.get(w.community_id, ""), w.name, post.name, w.level)
+            row.add(now)
+    order = {cid: i for i, cid in enumerate(sorted(communities))}
+    by_name = {name: order[cid] for cid, name in communities.items()}
+    # stable: within a community the rows keep the runs' and the roster's order (岗位, then 等级 from the top)
+    ordered = sorted(rows.values(), key=lambda r: by_name.get(r.community, len(order)))
+    return CostReport(year, ordered, [m for _, m, _, _ in runs], raise_amount, extra)
+
+
+class _FenLine:
+    """A stored PayLine's cost figures in fen (the ORM gives Decimal yuan)."""
+
+    __slots__ = ("gross", "er_pension", "er_medical", "er_unemployment", "er_injury", "er_housing_fund")
+
+    def __init__(self, line: PayLine):
+        for key in self.__slots__:
+            setattr(self, key, fen(getattr(line, key)))
+
+
+__all__ = ["CostRow", "CostReport", "annual_cost"]

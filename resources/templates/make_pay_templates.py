@@ -1,0 +1,263 @@
+"""Write the pay report templates (工资发放表, 银行代发清单, 工资条, 年度人力成本) into this folder.
+
+    python resources/templates/make_pay_templates.py
+
+The .xlsx files are committed; an office adjusts a copy (wording, widths, signature lines) in Excel or WPS
+without touching code. Placeholders follow exports/template.py: {{名}} values, a {{#行}} detail row, a
+{{#小计}} row per 社区 and a {{#合计}} row with {{合计:字段}} sums.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+HERE = Path(__file__).resolve().parent
+THIN = Side(style="thin")
+BOX = Border(THIN, THIN, THIN, THIN)
+CUT = Border(THIN, THIN, THIN, Side(style="dashed"))
+SONG = "宋体"
+HEI = "黑体"
+AMOUNT = "#,##0.00"
+GREY = PatternFill("solid", fgColor="F2F2F2")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center")
+RIGHT = Alignment(horizontal="right", vertical="center")
+
+
+def _title(ws: Worksheet, text: str, last_col: int, size: int = 16) -> None:
+    ws.cell(1, 1, text).font = Font(name=HEI, size=size, bold=True)
+    ws.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_col)
+    ws.row_dimensions[1].height = 30
+
+
+def _info(ws: Worksheet, last_col: int, row: int = 2) -> None:
+    third = max(1, last_col // 3)
+    ws.cell(row, 1, "填报单位：{{街道名称}}").font = Font(name=SONG, size=10)
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=third)
+    ws.cell(row, third + 1, "报告期：{{报告期}}").font = Font(name=SONG, size=10)
+    ws.cell(row, third + 1).alignment = Alignment(horizontal="center")
+    ws.merge_cells(start_row=row, start_column=third + 1, end_row=row, end_column=last_col - third)
+    ws.cell(row, last_col - third + 1, "单位：元").font = Font(name=SONG, size=10)
+    ws.cell(row, last_col - third + 1).alignment = Alignment(horizontal="right")
+    ws.merge_cells(start_row=row, start_column=last_col - third + 1, end_row=row, end_column=last_col)
+
+
+def _header_cell(ws: Worksheet, row: int, col: int, text: str) -> None:
+    cell = ws.cell(row, col, text)
+    cell.font = Font(name=HEI, size=10, bold=True)
+    cell.alignment = CENTER
+    cell.border = BOX
+    cell.fill = GREY
+
+
+def _row(ws: Worksheet, row: int, texts: list[str], kinds: list[str], bold: bool = False, fill=None,
+         border: Border = BOX) -> None:
+    for col, (text, kind) in enumerate(zip(texts, kinds), start=1):
+        cell = ws.cell(row, col, text if text else None)
+        cell.font = Font(name=SONG, size=10, bold=bold)
+        cell.border = border
+        cell.alignment = RIGHT if kind == "amount" else CENTER if kind == "center" else LEFT
+        if kind == "amount":
+            cell.number_format = AMOUNT
+        if fill is not None:
+            cell.fill = fill
+
+
+def _page(ws: Worksheet, landscape: bool, title_rows: str | None, fit_width: bool = True) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    if fit_width:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = 0.6
+    ws.page_margins.bottom = 0.6
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    ws.oddFooter.center.font = SONG
+
+
+# 工资发放表: the columns of DOMAIN.md §4, grouped under 应发项目 and 扣款项目.
+SALARY_COLUMNS = [
+    ("序号", "序号", "center", 5), ("社区", "社区", "text", 12), ("姓名", "姓名", "text", 8),
+    ("岗位", "岗位", "center", 6), ("等级", "等级", "center", 5),
+    ("岗位等级工资", "岗位等级工资", "amount", 11), ("基础绩效", "基础绩效", "amount", 9),
+    ("一肩挑补贴", "一肩挑补贴", "amount", 9), ("职业资格津贴", "职业资格津贴", "amount", 9),
+    ("奖励性绩效", "奖励性绩效", "amount", 10), ("其他补发", "其他补发", "amount", 9),
+    ("应发合计", "应发合计", "amount", 11),
+    ("养老保险", "养老保险", "amount", 9), ("医疗保险", "医疗保险", "amount", 9), ("失业保险", "失业保险", "amount", 8),
+    ("住房公积金", "住房公积金", "amount", 10), ("个人所得税", "个人所得税", "amount", 9),
+    ("其他扣款", "其他扣款", "amount", 9), ("扣款合计", "扣款合计", "amount", 10),
+    ("实发工资", "实发工资", "amount", 11), ("领款人签字", None, "text", 10),
+]
+
+
+def salary_sheet() -> openpyxl.Workbook:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "工资发放表"
+    n = len(SALARY_COLUMNS)
+    _title(ws, "{{街道名称}}社区工作者{{年}}年{{月}}月工资发放表", n)
+    _info(ws, n)
+    # two header rows: 应发项目 over F..L, 扣款项目 over M..S; the rest merged down
+    for col, (label, _, _, width) in enumerate(SALARY_COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+        if 6 <= col <= 19:
+            _header_cell(ws, 4, col, label)
+        else:
+            _header_cell(ws, 3, col, label)
+            _header_cell(ws, 4, col, None)
+            ws.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
+    _header_cell(ws, 3, 6, "应发项目")
+    for col in range(7, 13):
+        _header_cell(ws, 3, col, None)
+    ws.merge_cells("F3:L3")
+    _header_cell(ws, 3, 13, "扣款项目")
+    for col in range(14, 20):
+        _header_cell(ws, 3, col, None)
+    ws.merge_cells("M3:S3")
+    ws.row_dimensions[4].height = 30
+    kinds = [k for _, _, k, _ in SALARY_COLUMNS]
+    detail = ["{{#行}}{{序号}}"] + [f"{{{{{f}}}}}" if f else "" for _, f, _, _ in SALARY_COLUMNS[1:]]
+    _row(ws, 5, detail, kinds)
+    ws.row_dimensions[5].height = 20
+    sums = [f"{{{{合计:{f}}}}}" if k == "amount" and f else "" for _, f, k, _ in SALARY_COLUMNS]
+    _row(ws, 6, ["{{#小计}}{{社区}}小计（{{计数}}人）", "", "", "", ""] + sums[5:], kinds, bold=True, fill=GREY)
+    ws.merge_cells("A6:E6")
+    ws["A6"].alignment = CENTER
+    _row(ws, 7, ["{{#合计}}合计（{{计数}}人）", "", "", "", ""] + sums[5:], kinds, bold=True)
+    ws.merge_cells("A7:E7")
+    ws["A7"].alignment = CENTER
+    ws.row_dimensions[6].height = ws.row_dimensions[7].height = 20
+    _signatures(ws, 9, n, ["制表人：", "审核人：", "负责人：", "制表日期：{{制表日期}}"])
+    _page(ws, landscape=True, title_rows="3:4")
+    return wb
+
+
+def _signatures(ws: Worksheet, row: int, last_col: int, labels: list[str]) -> None:
+    step = last_col // len(labels)
+    for i, label in enumerate(labels):
+        col = 1 + i * step
+        ws.cell(row, col, label).font = Font(name=SONG, size=11)
+        ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + step - 1)
+    ws.row_dimensions[row].height = 24
+
+
+BANK_COLUMNS = [("序号", "center", 6), ("姓名", "text", 10), ("身份证号", "center", 22), ("银行账号", "center", 24),
+                ("实发工资", "amount", 14), ("备注", "text", 14)]
+
+
+def bank_list() -> openpyxl.Workbook:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "银行代发清单"
+    n = len(BANK_COLUMNS)
+    _title(ws, "{{街道名称}}社区工作者{{年}}年{{月}}月工资银行代发清单", n, size=14)
+    _info(ws, n)
+    for col, (label, _, width) in enumerate(BANK_COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+        _header_cell(ws, 3, col, label)
+    ws.row_dimensions[3].height = 22
+    kinds = [k for _, k, _ in BANK_COLUMNS]
+    _row(ws, 4, ["{{#行}}{{序号}}", "{{姓名}}", "{{身份证号}}", "{{银行账号}}", "{{实发工资}}", ""], kinds)
+    for col in (3, 4):
+        ws.cell(4, col).number_format = "@"
+    _row(ws, 5, ["{{#合计}}合计（{{计数}}人）", "", "", "", "{{合计:实发工资}}", ""], kinds, bold=True)
+    ws.merge_cells("A5:D5")
+    ws["A5"].alignment = CENTER
+    _signatures(ws, 7, n, ["经办人：", "审核人：", "单位（盖章）："])
+    _page(ws, landscape=False, title_rows="3:3")
+    return wb
+
+
+SLIP_COLUMNS = [("姓名", "text", 8), ("社区", "text", 12), ("岗位", "center", 6), ("等级", "center", 5),
+                ("岗位等级工资", "amount", 10), ("基础绩效", "amount", 9), ("一肩挑补贴", "amount", 9),
+                ("职业资格津贴", "amount", 9), ("奖励性绩效", "amount", 9), ("其他补发", "amount", 9),
+                ("应发合计", "amount", 10), ("养老保险", "amount", 9), ("医疗保险", "amount", 9),
+                ("失业保险", "amount", 8), ("住房公积金", "amount", 9), ("个人所得税", "amount", 9),
+                ("其他扣款", "amount", 9), ("扣款合计", "amount", 10), ("实发工资", "amount", 10)]
+
+
+def payslips() -> openpyxl.Workbook:
+    """Each slip is two rows: its own header (the repeated detail row) and its figures (the per-worker 小计 row).
+
+    The figures row has a dashed bottom border: the cut line between slips.
+    """
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "工资条"
+    n = len(SLIP_COLUMNS)
+    _title(ws, "{{街道名称}}社区工作者{{年}}年{{月}}月工资条", n, size=14)
+    for col, (label, _, width) in enumerate(SLIP_COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+        _header_cell(ws, 3, col, ("{{#行}}" if col == 1 else "") + label)
+    ws.row_dimensions[3].height = 28
+    kinds = [k for _, k, _ in SLIP_COLUMNS]
+    values = [f"{{{{{label}}}}}" for label, _, _ in SLIP_COLUMNS]
+    values[0] = "{{#小计}}" + values[0]
+    _row(ws, 4, values, kinds, border=CUT)
+    ws.row_dimensions[4].height = 30
+    ws.cell(6, 1, "说明：沿虚线剪开，每人一条。").font = Font(name=SONG, size=9)
+    _page(ws, landscape=True, title_rows=None)
+    return wb
+
+
+COST_COLUMNS = [("序号", "序号", "center", 5), ("社区", "社区", "text", 12), ("姓名", "姓名", "text", 8),
+                ("岗位", "岗位", "center", 6), ("等级", "等级", "center", 5), ("发薪月数", "发薪月数", "center", 7),
+                ("全年应发", "全年应发", "amount", 12), ("单位养老", "单位养老", "amount", 11),
+                ("单位医疗", "单位医疗", "amount", 11), ("单位失业", "单位失业", "amount", 9),
+                ("单位工伤", "单位工伤", "amount", 9), ("单位公积金", "单位公积金", "amount", 11),
+                ("单位缴费合计", "单位缴费合计", "amount", 12), ("人力成本合计", "人力成本合计", "amount", 13),
+                ("其中已审批月数", "已审批月数", "center", 8)]
+
+
+def labour_cost() -> openpyxl.Workbook:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "年度人力成本"
+    n = len(COST_COLUMNS)
+    _title(ws, "{{街道名称}}社区工作者{{年}}年度人力成本测算表", n)
+    _info(ws, n)
+    for col, (label, _, _, width) in enumerate(COST_COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+        _header_cell(ws, 3, col, label)
+    ws.row_dimensions[3].height = 30
+    kinds = [k for _, _, k, _ in COST_COLUMNS]
+    _row(ws, 4, ["{{#行}}{{序号}}"] + [f"{{{{{f}}}}}" for _, f, _, _ in COST_COLUMNS[1:]], kinds)
+    sums = [f"{{{{合计:{f}}}}}" if k == "amount" else "" for _, f, k, _ in COST_COLUMNS]
+    _row(ws, 5, ["{{#小计}}{{社区}}小计（{{计数}}人）", "", "", "", "", ""] + sums[6:], kinds, bold=True, fill=GREY)
+    ws.merge_cells("A5:F5")
+    _row(ws, 6, ["{{#合计}}合计（{{计数}}人）", "", "", "", "", ""] + sums[6:], kinds, bold=True)
+    ws.merge_cells("A6:F6")
+    ws.cell(8, 1, "测算说明：{{测算说明}}").font = Font(name=SONG, size=10)
+    ws.merge_cells(start_row=8, start_column=1, end_row=8, end_column=n)
+    ws.cell(9, 1, "{{调整测算}}").font = Font(name=HEI, size=11, bold=True)
+    ws.merge_cells(start_row=9, start_column=1, end_row=9, end_column=n)
+    ws.row_dimensions[8].height = ws.row_dimensions[9].height = 22
+    _signatures(ws, 11, n, ["制表人：", "审核人：", "负责人：", "制表日期：{{制表日期}}"])
+    _page(ws, landscape=True, title_rows="3:3")
+    return wb
+
+
+TEMPLATES = {"工资发放表.xlsx": salary_sheet, "银行代发清单.xlsx": bank_list, "工资条.xlsx": payslips,
+             "年度人力成本.xlsx": labour_cost}
+
+
+def main() -> None:
+    for name, build in TEMPLATES.items():
+        wb = build()
+        wb.properties.creator = "街道台账"
+        wb.save(HERE / name)
+        print(f"已生成 {HERE / name}")
+
+
+if __name__ == "__main__":
+    main()
