@@ -462,8 +462,13 @@ class Slip:
 
 @dataclass
 class _SlipLayout:
+    """Where everything of a slip goes, relative to its top edge; computed once per set of labels."""
+
     bands: list[list[tuple[int, float, float]]] = field(default_factory=list)   # per band: (column, x, width)
     height: float = 0.0
+    labels: list[tuple[float, float, str]] = field(default_factory=list)       # (x, dy, label), centred
+    values: list[tuple[int, float, float, float]] = field(default_factory=list)  # (column, x, width, dy)
+    lines: list[tuple[float, float, float, float]] = field(default_factory=list)  # (x1, dy1, x2, dy2)
 
 
 def render_slips(out_path: str | Path, title: str, blocks: Iterable[Slip | tuple[Sequence[str], Sequence[Any]]], *,
@@ -488,12 +493,17 @@ def render_slips(out_path: str | Path, title: str, blocks: Iterable[Slip | tuple
 
     layouts: dict[tuple[str, ...], _SlipLayout] = {}
 
-    def layout_for(labels: Sequence[str]) -> _SlipLayout:
+    def layout_for(labels: Sequence[str], sample: Slip | None = None) -> _SlipLayout:
         key = tuple(labels)
         found = layouts.get(key)
         if found is not None:
             return found
-        natural = [max(stringWidth(label, bold, font_size), amount_probe * 0.8) + 6 for label in key]
+        # widths from the labels and the first slip's values, so that an account number gets the room it needs
+        shown = [""] * len(key)
+        if sample is not None:
+            shown = [_slip_text(sample, i) for i in range(len(key))]
+        natural = [max(stringWidth(label, bold, font_size), stringWidth(text, regular, font_size), amount_probe * 0.8) + 6
+                   for label, text in zip(key, shown)]
         bands: list[list[int]] = [[]]
         used = 0.0
         for i, width in enumerate(natural):
@@ -513,6 +523,19 @@ def render_slips(out_path: str | Path, title: str, blocks: Iterable[Slip | tuple
                 x += w
             result.bands.append(placed)
         result.height = title_h + 2 * row_h * len(result.bands)
+        baseline = (row_h - font_size) / 2 + font_size * 0.18     # centres a line of text in its row
+        right = margin + frame_w
+        y = -title_h
+        for band in result.bands:
+            label_y, value_y = y - row_h, y - 2 * row_h
+            result.lines += [(margin, y, right, y), (margin, label_y, right, label_y),
+                             (margin, value_y, right, value_y), (right, y, right, value_y)]
+            for column, x, width in band:
+                result.lines.append((x, y, x, value_y))
+                label = key[column]
+                result.labels.append((x + (width - stringWidth(label, bold, font_size)) / 2, label_y + baseline, label))
+                result.values.append((column, x, width, value_y + baseline))
+            y = value_y
         if result.height > frame_h:
             raise ExportError(f"“{title}”的每张条目过高，一页放不下")
         layouts[key] = result
@@ -522,7 +545,7 @@ def render_slips(out_path: str | Path, title: str, blocks: Iterable[Slip | tuple
     pages: list[list[int]] = [[]]
     used = 0.0
     for index, slip in enumerate(slips):
-        height = layout_for(slip.labels).height
+        height = layout_for(slip.labels, slip).height
         needed = height + (gap if pages[-1] else 0)
         if pages[-1] and (used + needed > frame_h or (per_page is not None and len(pages[-1]) >= per_page)):
             pages.append([])
@@ -552,57 +575,51 @@ def render_slips(out_path: str | Path, title: str, blocks: Iterable[Slip | tuple
     return Path(out_path)
 
 
-def _draw_slip_page(canvas: Canvas, slips: list[Slip], layout_for: Callable[[Sequence[str]], _SlipLayout], title: str,
+def _slip_text(slip: Slip, column: int) -> str:
+    values, kinds = slip.values, slip.kinds
+    value = values[column] if column < len(values) else None
+    kind = kinds[column] if kinds is not None and column < len(kinds) else (
+        "amount" if isinstance(value, Decimal) else "text")
+    return format_value(value, kind)
+
+
+def _draw_slip_page(canvas: Canvas, slips: list[Slip], layout_for: Callable[..., _SlipLayout], title: str,
                     regular: str, bold: str, size: float, row_h: float, title_h: float, gap: float, margin: float,
                     page_w: float, page_h: float, frame_w: float) -> None:
     """Draw the slips of one page.
 
-    Drawing cost is in reportlab's number formatting and font-subset splitting, so: one text object for the
-    page, strings grouped by font so that the font is set once per group, each string placed with a relative
-    move (2 numbers) instead of a new text matrix (6), and all lines of a style in one path.
+    The cost is in reportlab's number formatting and font-subset splitting, so: positions come precomputed
+    from the layout, one text object holds the page's strings grouped by font (the font is set once per
+    group), each string is placed with a relative move (2 numbers, not a 6-number text matrix), and the
+    grid is written as one path formatted here rather than number by number.
     """
     runs: dict[tuple[str, float], list[tuple[float, float, str]]] = {}
-    grid: list[tuple[float, float, float, float]] = []
-    cuts: list[tuple[float, float, float, float]] = []
-    top = page_h - margin
-    baseline_offset = (row_h - size) / 2 + size * 0.18    # vertical centring of a line of text in a row
-    right = margin + frame_w
     labels_run = runs.setdefault((bold, size), [])
     values_run = runs.setdefault((regular, size), [])
     titles_run = runs.setdefault((bold, size + 1), [])
+    path: list[str] = []
+    cuts: list[tuple[float, float, float, float]] = []
+    top = page_h - margin
+    right = margin + frame_w
     for slot, slip in enumerate(slips):
         layout = layout_for(slip.labels)
         if slot:
             cut_y = top + gap / 2
             cuts.append((margin - 6 * mm, cut_y, right + 6 * mm, cut_y))
         titles_run.append((margin, top - title_h + 3, f"{title}　{slip.caption}" if slip.caption else title))
-        y = top - title_h
-        values = slip.values
-        kinds = slip.kinds
-        for band in layout.bands:
-            label_y, value_y = y - row_h, y - 2 * row_h
-            grid.append((margin, y, right, y))
-            grid.append((margin, label_y, right, label_y))
-            grid.append((margin, value_y, right, value_y))
-            for column, x, width in band:
-                grid.append((x, y, x, value_y))
-                label = slip.labels[column]
-                labels_run.append((x + (width - stringWidth(label, bold, size)) / 2, label_y + baseline_offset, label))
-                value = values[column] if column < len(values) else None
-                kind = kinds[column] if kinds is not None and column < len(kinds) else (
-                    "amount" if isinstance(value, Decimal) else "text")
-                shown = format_value(value, kind)
-                if shown:
-                    w = stringWidth(shown, regular, size)
-                    if w > width - 4:
-                        fit = max(_MIN_FONT, size * (width - 4) / w)
-                        runs.setdefault((regular, fit), []).append(
-                            (x + (width - w * fit / size) / 2, value_y + baseline_offset, shown))
-                    else:
-                        values_run.append((x + (width - w) / 2, value_y + baseline_offset, shown))
-            grid.append((right, y, right, value_y))
-            y = value_y
-        top = y - gap
+        labels_run.extend((x, top + dy, label) for x, dy, label in layout.labels)
+        for column, x, width, dy in layout.values:
+            shown = _slip_text(slip, column)
+            if not shown:
+                continue
+            w = stringWidth(shown, regular, size)
+            if w > width - 4:
+                fit = max(_MIN_FONT, size * (width - 4) / w)
+                runs.setdefault((regular, fit), []).append((x + (width - w * fit / size) / 2, top + dy, shown))
+            else:
+                values_run.append((x + (width - w) / 2, top + dy, shown))
+        path.extend(f"{x1:.2f} {top + dy1:.2f} m {x2:.2f} {top + dy2:.2f} l" for x1, dy1, x2, dy2 in layout.lines)
+        top -= layout.height + gap
     text = canvas.beginText(0, 0)
     x0 = y0 = 0.0
     for (font, font_size), items in runs.items():
@@ -615,7 +632,8 @@ def _draw_slip_page(canvas: Canvas, slips: list[Slip], layout_for: Callable[[Seq
             text.textOut(string)
     canvas.drawText(text)
     canvas.setLineWidth(0.5)
-    canvas.lines(grid)
+    if path:
+        canvas.addLiteral("n " + " ".join(path) + " S")
     if cuts:
         canvas.saveState()
         canvas.setDash(4, 3)

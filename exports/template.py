@@ -37,6 +37,7 @@ from openpyxl.formula.translate import Translator
 from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.utils.datetime import to_excel
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -596,8 +597,9 @@ def _load(path: Path, label: str) -> openpyxl.Workbook:
             # template still fills, and a clerk cannot act on a library warning.
             warnings.simplefilter("ignore")
             return openpyxl.load_workbook(path, rich_text=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise TemplateError(f"无法打开模板“{label}”：它不是有效的 Excel（.xlsx）文件（{exc}）") from None
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, TypeError) as exc:
+        # an .xlsx with an opening password is an encrypted OLE file, not a zip: same refusal, with the hint
+        raise TemplateError(f"无法打开模板“{label}”：它不是有效的 Excel（.xlsx）文件，或设置了打开密码（{exc}）") from None
 
 
 # ---------------------------------------------------------------------------------------------------------
