@@ -83,7 +83,7 @@ Name: "english"; MessagesFile: "compiler:Default.isl"
 
 [Messages]
 ; Say on the last page of the uninstaller that the data stays, so nobody thinks the ledgers are gone.
-chinesesimplified.UninstalledAll=已从您的电脑上删除 %1。%n%n台账数据库、备份和自定义模板仍保留在用户数据文件夹（AppData\Roaming\StreetLedger）中，重新安装后可以继续使用。
+chinesesimplified.UninstalledAll=已从您的电脑上删除%1。%n%n台账数据库、备份和自定义模板仍保留在用户数据文件夹（AppData\Roaming\StreetLedger）中，重新安装后可以继续使用。
 english.UninstalledAll=%1 was successfully removed from your computer.%n%nThe ledger database, backups and customised templates remain in your data folder (AppData\Roaming\StreetLedger) and will be used again if you reinstall.
 
 [Tasks]
