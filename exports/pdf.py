@@ -22,8 +22,18 @@ from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Paragraph, Spacer, Table
-from reportlab.platypus import TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.flowables import PageBreakIfNotEmpty
 
 from exports import ExportError, atomic_output
 from exports.fonts import cjk_fonts
@@ -75,7 +85,7 @@ class _NumberedCanvas(Canvas):
         self._renderer = renderer
         self._held_pages: list[dict[str, Any]] = []
 
-    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+    def showPage(self) -> None:
         self._held_pages.append(dict(self.__dict__))
         self._startPage()
 
@@ -188,7 +198,10 @@ class PdfRenderer:
     # the government-form table
 
     def form_table_story(self, table: FormTable) -> list[Flowable]:
-        """Flowables for a government form: title, info line, the table split per page, signature line."""
+        """Flowables for a government form: title, info line, the table split per page, signature line.
+
+        The form starts on a new page unless the current one is still empty.
+        """
         return _FormLayout(self, table).story()
 
 
@@ -308,7 +321,8 @@ class _FormLayout:
             chunks.append((last_end - need, last_end))
 
         texts, sizes = self._texts(body, bold)
-        story: list[Flowable] = list(head)
+        # the rows per page are computed for a form that starts at the top of a page
+        story: list[Flowable] = [PageBreakIfNotEmpty(), *head]
         for index, (a, b) in enumerate(chunks):
             if index:
                 story.append(PageBreak())
@@ -376,8 +390,7 @@ class _FormLayout:
                     text = text.replace("\n", " ")
                 if text:
                     width = stringWidth(text, font, size)
-                    if width > widest[i]:
-                        widest[i] = width
+                    widest[i] = max(widest[i], width)
                 line.append(text)
             texts.append(line)
         sizes = []

@@ -58,7 +58,7 @@ TODAY_NAME = "制表日期"
 TEMPLATE_SUFFIX = ".xlsx"
 EXCEL_MAX_ROW = 1_048_576
 _FORMULA_TRIGGERS = ("=", "+", "-", "@")
-_PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.S)
+_PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 _SENTINEL = "__streetledger_rows_go_here__"
 _DATE_FORMAT = "yyyy-mm-dd"
 _DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -239,9 +239,10 @@ class _Resolver:
             if self.fields is None or summed in self.fields:
                 return _Ref("sum", summed, raw)
             self._unknown(summed, raw, where, self.fields)
-        if context in ("row", "sub") and (self.fields is None or inner in self.fields):
-            if self.fields is not None or inner not in self.values:
-                return _Ref("field", inner, raw)
+        # a record field wins over a single value of the same name; with no fields known (no records to look
+        # at) a name is taken for a field unless it is a single value
+        if context in ("row", "sub") and (inner in self.fields if self.fields is not None else inner not in self.values):
+            return _Ref("field", inner, raw)
         if inner in self.values:
             return _Ref("value", inner, raw)
         if context == "row" and inner == SEQ_NAME:
@@ -437,7 +438,7 @@ def _analyse(wb: openpyxl.Workbook, label: str, values: Collection[str], fields:
                 text = getattr(part, "text", None)
                 if text and ("{{" in text or "}}" in text):
                     sheet = f"工作表“{ws.title}”的" if multi else "的"
-                    where = lambda w=f"模板“{label}”{sheet}{item_word}（{side_word}）": w  # noqa: E731
+                    where = lambda w=f"模板“{label}”{sheet}{item_word}（{side_word}）": w
                     parts = compile_text(text, "static", where)
                     header_footers.append(_HeaderFooterText(part, parts))
 
@@ -693,7 +694,7 @@ def _set_cell(cell: Cell, value: Any) -> None:
     elif value is None:
         cell._value = None
         cell.data_type = "n"
-    elif isinstance(value, bool) or isinstance(value, (Decimal, int, float, date, time, datetime)):
+    elif isinstance(value, (bool, Decimal, int, float, date, time, datetime)):
         cell.value = value       # openpyxl gives dates a date format when the cell's is General
     else:
         _set_cell(cell, _text_of(value))
@@ -720,7 +721,7 @@ def _add(sums: dict[str, Any], fields: Iterable[str], record: Mapping[str, Any])
 class _Context:
     """What a placeholder resolves to while one row is written."""
 
-    __slots__ = ("values", "record", "totals", "seq")
+    __slots__ = ("record", "seq", "totals", "values")
 
     def __init__(self, values: Mapping[str, Any], record: Mapping[str, Any] | None, totals: _Totals | None, seq: int = 0):
         self.values = values
@@ -1017,7 +1018,7 @@ def _restructure(block: _Block, n_out: int, extra_merges: list[CellRange]) -> No
             return rng
         if min_row > end:
             return CellRange(min_col=rng.min_col, min_row=min_row + delta, max_col=rng.max_col, max_row=max_row + delta)
-        new_min = min_row if min_row < start else start
+        new_min = min(start, min_row)
         new_max = max_row + delta if max_row > end else last_out
         if new_max < new_min:
             return None
@@ -1048,7 +1049,10 @@ def _restructure(block: _Block, n_out: int, extra_merges: list[CellRange]) -> No
 
     cf_old = ws.conditional_formatting
     if cf_old:
-        from openpyxl.formatting.formatting import ConditionalFormatting, ConditionalFormattingList
+        from openpyxl.formatting.formatting import (
+            ConditionalFormatting,
+            ConditionalFormattingList,
+        )
         cf_new = ConditionalFormattingList()
         cf_new.max_priority = cf_old.max_priority
         for cf in cf_old:
@@ -1112,7 +1116,7 @@ def _save_spliced(wb: openpyxl.Workbook, block: _Block, rows_xml: list[str], n_o
                 zout.writestr(item, data)
                 continue
             xml = data.decode("utf-8")
-            m = re.search(rf'<row r="{block.start}"[^>]*>.*?</row>', xml, re.S)
+            m = re.search(rf'<row r="{block.start}"[^>]*>.*?</row>', xml, re.DOTALL)
             if m is None or _SENTINEL not in m.group(0):
                 raise TemplateError(f"模板“{label}”填充失败：未找到明细行的位置")
             head, tail = xml[:m.start()], xml[m.end():]

@@ -14,8 +14,16 @@ import pytest
 from reportlab.platypus import Paragraph
 
 from exports import fonts as fontmod
-from exports.pdf import (Column, ExportCancelled, FormTable, FormTableRenderer, PdfRenderer, Slip, format_value,
-                         render_slips)
+from exports.pdf import (
+    Column,
+    ExportCancelled,
+    FormTable,
+    FormTableRenderer,
+    PdfRenderer,
+    Slip,
+    format_value,
+    render_slips,
+)
 from ledger.errors import LedgerError
 
 POPPLER = shutil.which("pdffonts") is not None and shutil.which("pdftotext") is not None
@@ -108,7 +116,7 @@ def test_a_font_shipped_in_resources_is_used(monkeypatch: pytest.MonkeyPatch, tm
     shipped.mkdir(parents=True)
     shutil.copy(current.path, shipped / ("shipped" + current.path.suffix))
     monkeypatch.setattr("ledger.paths.resources_dir", lambda: tmp_path / "resources")
-    monkeypatch.setattr(fontmod, "windows_font_dirs", lambda: [])
+    monkeypatch.setattr(fontmod, "windows_font_dirs", list)
     fontmod.cjk_fonts.cache_clear()
     try:
         assert fontmod.cjk_fonts().regular_source.path == shipped / ("shipped" + current.path.suffix)
@@ -119,7 +127,7 @@ def test_a_font_shipped_in_resources_is_used(monkeypatch: pytest.MonkeyPatch, tm
 
 @pytest.mark.parametrize("value,kind,expected", [
     (Decimal("1234.5"), "amount", "1,234.50"), (Decimal("-0.5"), "amount", "-0.50"), (12, "amount", "12.00"),
-    (Decimal("7"), "count", "7"), (None, "amount", ""), (True, "text", "是"), ("张三", "text", "张三"),
+    (Decimal(7), "count", "7"), (None, "amount", ""), (True, "text", "是"), ("张三", "text", "张三"),
     (Decimal("0.853"), "text", "0.853"),
 ])
 def test_format_value(value, kind, expected):
@@ -184,6 +192,21 @@ def test_landscape_and_subclass_hooks(tmp_path: Path):
     assert out.read_bytes().startswith(b"%PDF") and calls == [1]
     if POPPLER:
         assert "各社区：请于4月5日前报送。" in pdf_pages(out)[0]
+
+
+@needs_poppler
+def test_a_form_after_other_content_starts_on_a_fresh_page(tmp_path: Path):
+    class Report(PdfRenderer):
+        def story(self):
+            return [Paragraph("一、总体情况", self.styles["normal"]), *self.form_table_story(pay_table(80))]
+
+    pages = pdf_pages(Report().render(tmp_path / "r.pdf"))
+    assert "一、总体情况" in pages[0] and "工资发放表" not in pages[0]
+    assert "工资发放表" in pages[1]
+    names = [int(n) for page in pages for n in re.findall(r"(?<!社区)工作者(\d+)", page)]
+    assert names == list(range(80))
+    for page in pages[1:]:
+        assert "实发工资" in page
 
 
 def test_the_same_input_gives_the_same_bytes(tmp_path: Path):
