@@ -80,6 +80,7 @@ class CompiledStandard:
         self.exemption = fen(standard.monthly_exemption)
         self.brackets = tuple(Bracket(None if b.upper is None else fen(b.upper), _ratio(b.rate), _percent(b.rate),
                                       fen(b.quick_deduction)) for b in standard.tax_brackets)
+        self.cache: dict[tuple, tuple] = {}   # the fixed part of a line per place on the scale (see figures)
 
     def bracket(self, taxable: int) -> Bracket:
         for b in self.brackets:
@@ -205,28 +206,32 @@ class PayError(ValueError):
     """A worker's facts do not fit the standard (e.g. a level outside the matrix); the message is Chinese."""
 
 
-def compute_line(worker: WorkerFacts, std: CompiledStandard, before: YearToDate,
-                 extras: Extras = Extras()) -> PayLineResult:
-    """One worker's pay for the month by DOMAIN.md §3."""
-    post = std.posts.get(worker.post)
+# The order of the figures `figures()` returns (also the order of these columns in pay_line).
+ROW_FIELDS = ("post", "post_name", "level", "grade_pay", "basic_performance", "dual_role_allowance",
+              "qualification_allowance", "bonus", "other_add", "gross", "contribution_base", "pension", "medical",
+              "unemployment", "housing_fund", "tax", "other_deduct", "deduct_total", "net", "special_deduction",
+              "cum_gross", "cum_insurance", "cum_special", "cum_taxable", "cum_tax", "months_employed", "er_pension",
+              "er_medical", "er_unemployment", "er_injury", "er_housing_fund")
+
+
+def _fixed_part(std: CompiledStandard, post_code: int, level: int, dual_role: bool, qualification: str | None,
+                own_base: int | None, bonus_grade: str | None) -> tuple:
+    """What depends only on the worker's place on the scale: items, 缴费基数 and the contributions."""
+    post = std.posts.get(post_code)
     if post is None:
-        raise PayError(f"岗位代码 {worker.post} 不在工资标准“{std.standard.name}”中")
-    grade = std.matrix.get((worker.post, worker.level))
+        raise PayError(f"岗位代码 {post_code} 不在工资标准“{std.standard.name}”中")
+    grade = std.matrix.get((post_code, level))
     if grade is None:
-        raise PayError(f"工资标准“{std.standard.name}”没有{post.name}{worker.level}级的岗位等级工资"
+        raise PayError(f"工资标准“{std.standard.name}”没有{post.name}{level}级的岗位等级工资"
                        f"（{post.name}为{post.min_level}–{post.max_level}级）")
     basic = std.basic
-    dual = std.dual if worker.dual_role else 0
-    qual = std.qualification.get(worker.qualification or "", 0)
-    bonus = 0
-    if extras.pays_bonus and extras.appraisal:
-        bonus = std.bonus.get(extras.appraisal, 0)
+    dual = std.dual if dual_role else 0
+    qual = std.qualification.get(qualification or "", 0)
+    bonus = std.bonus.get(bonus_grade, 0) if bonus_grade else 0
     fixed = grade + basic + dual + qual
-    gross = fixed + bonus + extras.other_add
-
     # 缴费基数: the worker's own figure, else the fixed pay rounded half-up to whole yuan; clamped to the bounds.
-    if worker.contribution_base is not None:
-        base, note = worker.contribution_base, "本人缴费基数"
+    if own_base is not None:
+        base, note = own_base, "本人缴费基数"
     else:
         base, note = (fixed + 50) // YUAN * YUAN, "按当月固定工资取整"
     if base < std.base_min:
@@ -234,32 +239,67 @@ def compute_line(worker: WorkerFacts, std: CompiledStandard, before: YearToDate,
     elif base > std.base_max:
         base, note = std.base_max, note + f"，高于上限按{show(std.base_max)}"
     pension, medical, unemployment, housing = (_times(base, r) for r in std.ee)
-    insurance = pension + medical + unemployment + housing
-
-    # 累计预扣法 (国家税务总局公告2018年第61号)
-    income = gross - extras.other_add_untaxed - extras.other_deduct_pretax
-    months = before.months + 1
-    cum_gross = before.gross + income
-    cum_insurance = before.insurance + insurance
-    cum_special = before.special + worker.special_deduction
-    cum_taxable = max(0, cum_gross - cum_insurance - std.exemption * months - cum_special)
-    bracket = std.bracket(cum_taxable)
-    due = _due(cum_taxable, bracket)
-    tax = max(0, due - before.tax)
-    deduct = insurance + tax + extras.other_deduct
     er = tuple(_times(base, r) for r in std.er)
+    return (post.name, grade, basic, dual, qual, bonus, fixed + bonus, base, pension, medical, unemployment, housing,
+            pension + medical + unemployment + housing, er, note)
+
+
+def figures(std: CompiledStandard, post: int, level: int, dual_role: bool, qualification: str | None,
+            own_base: int | None, special: int, before: YearToDate | None, bonus_grade: str | None = None,
+            other_add: int = 0, add_untaxed: int = 0, other_deduct: int = 0, deduct_pretax: int = 0) -> tuple:
+    """One worker's month by DOMAIN.md §3 as the tuple of ROW_FIELDS (fen), and (note, bracket, due).
+
+    `bonus_grade` is the year's appraisal when this run pays 奖励性绩效, else None. The part fixed by the place
+    on the scale is computed once per distinct place and reused, which is most of the speed on a big run.
+    """
+    key = (post, level, dual_role, qualification, own_base, bonus_grade)
+    part = std.cache.get(key)
+    if part is None:
+        part = std.cache[key] = _fixed_part(std, post, level, dual_role, qualification, own_base, bonus_grade)
+    (post_name, grade, basic, dual, qual, bonus, standard_gross, base, pension, medical, unemployment, housing,
+     insurance, er, note) = part
+    gross = standard_gross + other_add
+    # 累计预扣法 (国家税务总局公告2018年第61号)
+    if before is None:
+        b_gross = b_insurance = b_special = b_tax = b_months = 0
+    else:
+        b_gross, b_insurance, b_special, b_tax, b_months = before
+    months = b_months + 1
+    cum_gross = b_gross + gross - add_untaxed - deduct_pretax
+    cum_insurance = b_insurance + insurance
+    cum_special = b_special + special
+    cum_taxable = cum_gross - cum_insurance - std.exemption * months - cum_special
+    if cum_taxable < 0:
+        cum_taxable = 0
+    for bracket in std.brackets:
+        if bracket.upper is None or cum_taxable <= bracket.upper:
+            break
+    n, d = bracket.rate
+    x = cum_taxable * n - bracket.quick * d
+    due = (2 * x + d) // (2 * d) if x >= 0 else -((-2 * x + d) // (2 * d))
+    tax = due - b_tax if due > b_tax else 0
+    deduct = insurance + tax + other_deduct
+    return ((post, post_name, level, grade, basic, dual, qual, bonus, other_add, gross, base, pension, medical,
+             unemployment, housing, tax, other_deduct, deduct, gross - deduct, special, cum_gross, cum_insurance,
+             cum_special, cum_taxable, b_tax + tax, months, er[0], er[1], er[2], er[3], er[4]),
+            (note, bracket, due, b_tax))
+
+
+def compute_line(worker: WorkerFacts, std: CompiledStandard, before: YearToDate,
+                 extras: Extras = Extras()) -> PayLineResult:
+    """One worker's pay for the month by DOMAIN.md §3, with what is needed to explain it."""
+    grade = extras.appraisal if extras.pays_bonus else None
+    row, (note, bracket, due, tax_before) = figures(
+        std, worker.post, worker.level, worker.dual_role, worker.qualification, worker.contribution_base,
+        worker.special_deduction, (before.gross, before.insurance, before.special, before.tax, before.months),
+        grade, extras.other_add, extras.other_add_untaxed, extras.other_deduct, extras.other_deduct_pretax)
+    values = dict(zip(ROW_FIELDS, row))
     return PayLineResult(
-        worker_id=worker.worker_id, post=worker.post, post_name=post.name, level=worker.level,
-        grade_pay=grade, basic_performance=basic, dual_role_allowance=dual, qualification_allowance=qual,
-        bonus=bonus, other_add=extras.other_add, gross=gross, contribution_base=base, pension=pension,
-        medical=medical, unemployment=unemployment, housing_fund=housing, tax=tax,
-        other_deduct=extras.other_deduct, deduct_total=deduct, net=gross - deduct,
-        special_deduction=worker.special_deduction, cum_gross=cum_gross, cum_insurance=cum_insurance,
-        cum_special=cum_special, cum_taxable=cum_taxable, cum_tax=before.tax + tax, months_employed=months,
-        er_pension=er[0], er_medical=er[1], er_unemployment=er[2], er_injury=er[3], er_housing_fund=er[4],
-        qualification=worker.qualification if qual else None, dual_role=bool(dual),
-        appraisal=extras.appraisal if extras.pays_bonus else None, base_note=note, tax_rate=bracket.rate_text,
-        quick_deduction=bracket.quick, cum_tax_due=due, tax_before=before.tax, exemption=std.exemption, notes=extras.notes)
+        worker_id=worker.worker_id, **values,
+        qualification=worker.qualification if values["qualification_allowance"] else None,
+        dual_role=bool(values["dual_role_allowance"]), appraisal=grade, base_note=note, tax_rate=bracket.rate_text,
+        quick_deduction=bracket.quick, cum_tax_due=due, tax_before=tax_before, exemption=std.exemption,
+        notes=extras.notes)
 
 
 def _due(taxable: int, bracket: Bracket) -> int:
@@ -333,4 +373,4 @@ def explain(line: PayLineResult) -> str:
 
 
 __all__ = ["fen", "yuan", "show", "CompiledStandard", "WorkerFacts", "YearToDate", "Extras", "PayLineResult",
-           "PayError", "compute_line", "restore_line", "annual_tax", "explain", "round_half_up"]
+           "PayError", "ROW_FIELDS", "figures", "compute_line", "restore_line", "annual_tax", "explain", "round_half_up"]

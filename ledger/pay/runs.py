@@ -24,8 +24,7 @@ from ..models import (Appraisal, Certificate, Community, LevelChange, PayAdjustm
 from ..paystandard import QUALIFICATIONS, PayStandard, default_standard
 from ..progress import SILENT, Progress
 from ..values import parse_date
-from .calc import (CompiledStandard, Extras, PayError, PayLineResult, WorkerFacts, YearToDate, compute_line, explain, fen,
-                   restore_line, show)
+from .calc import CompiledStandard, PayError, explain, fen, figures, restore_line, show
 
 DRAFT, APPROVED = "草稿", "已审批"
 ADD, DEDUCT = "补发", "扣款"
@@ -487,7 +486,7 @@ class Payroll:
         w = _workers.c
         workers = session.execute(
             select(w.id, w.name, w.id_number, w.community_id, w.post, w.level, w.dual_role, w.qualification,
-                   w.started_on, w.bank_account, w.contribution_base, w.special_deduction)
+                   w.bank_account, w.contribution_base, w.special_deduction)
             .where(w.status == "在岗", or_(w.started_on.is_(None), w.started_on <= last))
             .order_by(w.community_id, w.post, w.level.desc(), w.id)).all()
         communities = dict(session.execute(select(Community.id, Community.name)).all())
@@ -497,7 +496,7 @@ class Payroll:
         grades = dict(session.execute(select(Appraisal.worker_id, Appraisal.grade).where(Appraisal.year == year)).all()) \
             if pays_bonus else {}
         extras = _extras(session, month)
-        paid = {r.id for r in workers}
+        paid = {r.id for r in workers} if extras else set()
         stray = [wid for wid in extras if wid not in paid]
         if stray:
             names = "、".join(n for (n,) in session.execute(select(Worker.name).where(Worker.id.in_(stray[:5]))))
@@ -505,43 +504,28 @@ class Payroll:
                                f"其名下的其他补发/扣款无法计入，请删除或改到发薪的月份")
         progress.report(1, 4, "计算")
         rows = []
-        zero = YearToDate()
-        no_grade = ("无本年度考核结果，未发奖励性绩效",)
-        for r in workers:
-            level = levels.get(r.id, r.level)
-            post = posts.get(r.id, r.post)
-            qual = _highest(r.qualification, quals.get(r.id))
-            facts = WorkerFacts(r.id, post, level, bool(r.dual_role), qual, r.contribution_base,
-                                r.special_deduction or 0)
-            grade = grades.get(r.id)
-            notes = no_grade if pays_bonus and grade is None else ()
-            adjustment = extras.get(r.id)
-            if adjustment is None:
-                extra = Extras(grade, bool(pays_bonus), notes=notes)
-            else:
-                extra = Extras(grade, bool(pays_bonus), *adjustment[:4], notes=notes + adjustment[4])
+        run_id = run.id
+        no_adjustment = (0, 0, 0, 0)
+        # kept lean: this loop runs once per worker, 10,000 times for a city
+        for wid, name, number, cid, post, level, dual, roster_qual, account, base, special in workers:
+            if levels:
+                level = levels.get(wid, level)
+            if posts:
+                post = posts.get(wid, post)
+            qual = _highest(roster_qual, quals[wid]) if wid in quals else _ROSTER.get(roster_qual)
+            add, untaxed, deduct, pretax = extras[wid][:4] if wid in extras else no_adjustment
             try:
-                line = compute_line(facts, std, before.get(r.id, zero), extra)
+                figures_row, _ = figures(std, post, level, bool(dual), qual, base, special or 0, before.get(wid),
+                                         grades.get(wid) if pays_bonus else None, add, untaxed, deduct, pretax)
             except PayError as exc:
-                raise PayrollError(f"{r.name}（{communities.get(r.community_id, '')}）：{exc}") from None
-            rows.append(_row(run.id, r, communities.get(r.community_id, ""), line))
+                raise PayrollError(f"{name}（{communities.get(cid, '')}）：{exc}") from None
+            rows.append((run_id, wid, communities.get(cid, ""), name, number, account) + figures_row + (None,))
         progress.report(2, 4, "写入")
         session.execute(delete(_lines).where(_lines.c.run_id == run.id))
         if rows:
             _insert_lines(session, rows)
         progress.report(3, 4, "完成")
         return run
-
-
-def _row(run_id: int, r, community: str, line: PayLineResult) -> tuple:
-    """A line as a tuple in _LINE_COLUMNS order (explanations are made when asked, from the stored figures)."""
-    return (run_id, r.id, community, r.name, r.id_number, r.bank_account, line.post, line.post_name, line.level,
-            line.grade_pay, line.basic_performance, line.dual_role_allowance, line.qualification_allowance,
-            line.bonus, line.other_add, line.gross, line.contribution_base, line.pension, line.medical,
-            line.unemployment, line.housing_fund, line.tax, line.other_deduct, line.deduct_total, line.net,
-            line.special_deduction, line.cum_gross, line.cum_insurance, line.cum_special, line.cum_taxable,
-            line.cum_tax, line.months_employed, line.er_pension, line.er_medical, line.er_unemployment,
-            line.er_injury, line.er_housing_fund, None)
 
 
 def _insert_lines(session: Session, rows: list[tuple]) -> None:
@@ -580,20 +564,26 @@ def _history_after(session: Session, last: date) -> tuple[dict[int, int], dict[i
 def _qualifications(session: Session, last: date) -> dict[int, tuple[list[str], set[str]]]:
     """Per worker: qualifications held by the month's end, and those whose certificate is dated later."""
     out: dict[int, tuple[list[str], set[str]]] = {}
-    for wid, name, obtained in session.execute(select(Certificate.worker_id, Certificate.name, Certificate.obtained_on)
-                                               .where(Certificate.kind == "职业资格")):
-        held, later = out.setdefault(wid, ([], set()))
-        if obtained is None or obtained <= last:
-            held.append(name)
+    c = Certificate.__table__.c
+    held_then = or_(c.obtained_on.is_(None), c.obtained_on <= last)   # compared in SQL: no dates parsed here
+    for wid, name, held in session.execute(select(c.worker_id, c.name, held_then).where(c.kind == "职业资格")):
+        entry = out.get(wid)
+        if entry is None:
+            entry = out[wid] = ([], set())
+        if held:
+            entry[0].append(name)
         else:
-            later.add(name)
+            entry[1].add(name)
     return out
 
 
 _RANK = {name: i for i, name in enumerate(QUALIFICATIONS)}
+_ROSTER = {name: name for name in QUALIFICATIONS if name != "无"}   # a roster value that is a qualification
 
 
 def _highest(roster: str | None, certificates: tuple[list[str], set[str]] | None) -> str | None:
+    """The highest qualification held: the certificates held by then, and the roster's value unless its
+    certificate is dated later."""
     candidates = []
     if certificates is not None:
         held, later = certificates
@@ -602,17 +592,20 @@ def _highest(roster: str | None, certificates: tuple[list[str], set[str]] | None
             candidates.append(roster)
     elif roster:
         candidates.append(roster)
-    candidates = [c for c in candidates if c in _RANK and c != "无"]
-    return max(candidates, key=_RANK.__getitem__) if candidates else None
+    best = None
+    for name in candidates:
+        if name in _ROSTER and (best is None or _RANK[name] > _RANK[best]):
+            best = name
+    return best
 
 
-def _year_to_date(session: Session, year: int, month: str) -> dict[int, YearToDate]:
+def _year_to_date(session: Session, year: int, month: str) -> dict[int, tuple[int, int, int, int, int]]:
     """Each worker's cumulative figures before `month`: the latest approved line of the year, else the opening."""
-    out: dict[int, YearToDate] = {}
+    out: dict[int, tuple[int, int, int, int, int]] = {}
     o = _openings.c
     for wid, g, ins, sp, tax, months in session.execute(select(
             o.worker_id, o.cum_gross, o.cum_insurance, o.cum_special, o.cum_tax, o.months).where(o.year == year)):
-        out[wid] = YearToDate(g, ins, sp, tax, months)
+        out[wid] = (g, ins, sp, tax, months)
     runs = session.execute(select(PayRun.id).where(PayRun.status == APPROVED, PayRun.month.like(f"{year:04d}-%"),
                                                    PayRun.month < month).order_by(PayRun.month)).scalars().all()
     if not runs:
@@ -625,9 +618,9 @@ def _year_to_date(session: Session, year: int, month: str) -> dict[int, YearToDa
         earlier = session.execute(select(c.run_id, *figures).where(
             c.run_id.in_(runs[:-1]), c.worker_id.not_in(select(c.worker_id).where(c.run_id == runs[-1])))).all()
         for _rid, wid, g, ins, sp, tax, months in sorted(earlier, key=lambda r: order[r[0]]):
-            out[wid] = YearToDate(g, ins, sp, tax, months)
+            out[wid] = (g, ins, sp, tax, months)
     for wid, g, ins, sp, tax, months in session.execute(select(*figures).where(c.run_id == runs[-1])):
-        out[wid] = YearToDate(g, ins, sp, tax, months)
+        out[wid] = (g, ins, sp, tax, months)
     return out
 
 

@@ -1,0 +1,235 @@
+"""Pay at city scale (10,000 workers): the pay run, the 工资发放表 xlsx and 10,000 工资条 in one PDF, each against
+the plainest tool doing the same output (raw sqlite3 inserts, xlsxwriter, reportlab's canvas).
+
+    python -m bench.run pay
+"""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from ledger.app import Ledger
+from ledger.demo import load_demo
+from ledger.services.street import init_street
+
+MONTH = "2026-01"
+
+
+def _city(folder: Path) -> Path:
+    path = folder / "city.sqlite"
+    ledger = Ledger.open(path)
+    init_street(ledger, "基准街道")
+    load_demo(ledger, "city", today=date(2026, 11, 23))
+    ledger.close()
+    return path
+
+
+def _copy(source: Path, target: Path) -> Path:
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    return target
+
+
+def _our_runs(city: Path, target: Path, repeat: int = 3) -> float:
+    """The best of a few runs of the month in one open application (as a clerk recomputes a draft).
+
+    The first run of an open database also pays for SQLAlchemy compiling its statements; it is done once,
+    untimed, and the draft discarded, so that every timed run writes its lines into an empty pay_line.
+    """
+    from ledger.pay.runs import Payroll
+    _copy(city, target)
+    ledger = Ledger.open(target)
+    pay = Payroll(ledger)
+    pay.run(MONTH)
+    best = float("inf")
+    for _ in range(repeat):
+        pay.discard(MONTH)
+        start = time.perf_counter()
+        pay.run(MONTH)
+        best = min(best, time.perf_counter() - start)
+    ledger.close()
+    return best
+
+
+def _raw_run(city: Path, result: Path, target: Path) -> float:
+    """The same pay_run and pay_line rows, read beforehand, inserted by sqlite3 in one transaction (same pragmas)."""
+    src = sqlite3.connect(result)
+    runs = src.execute("SELECT * FROM pay_run").fetchall()
+    columns = [c[1] for c in src.execute("PRAGMA table_info(pay_line)")]
+    lines = src.execute("SELECT * FROM pay_line").fetchall()
+    src.close()
+    _copy(city, target)
+    conn = sqlite3.connect(target, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    start = time.perf_counter()
+    conn.execute("BEGIN")
+    conn.executemany(f"INSERT INTO pay_run VALUES ({','.join('?' * len(runs[0]))})", runs)
+    conn.executemany(f"INSERT INTO pay_line ({','.join(columns)}) VALUES ({','.join('?' * len(columns))})", lines)
+    conn.execute("COMMIT")
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return elapsed
+
+
+def _our_sheet(ledger: Ledger, out: Path) -> float:
+    from exports.salary_sheet import export_salary_sheet
+    start = time.perf_counter()
+    export_salary_sheet(ledger, MONTH, out)
+    return time.perf_counter() - start
+
+
+def _xlsxwriter_sheet(ledger: Ledger, out: Path) -> float:
+    """The same cells (title, info line, two header rows, rows, 小计 per 社区, 合计, signatures) and styles."""
+    import xlsxwriter
+
+    from exports.pay_records import AMOUNTS, records
+    from ledger.pay.runs import Payroll
+    rows = records(Payroll(ledger).lines(MONTH))
+    start = time.perf_counter()
+    wb = xlsxwriter.Workbook(str(out), {"constant_memory": False})
+    ws = wb.add_worksheet("工资发放表")
+    base = {"font_name": "宋体", "font_size": 10, "border": 1, "valign": "vcenter"}
+    text = wb.add_format(base)
+    center = wb.add_format({**base, "align": "center"})
+    amount = wb.add_format({**base, "align": "right", "num_format": "#,##0.00"})
+    bold_amount = wb.add_format({**base, "align": "right", "num_format": "#,##0.00", "bold": True, "bg_color": "#F2F2F2"})
+    bold = wb.add_format({**base, "align": "center", "bold": True, "bg_color": "#F2F2F2"})
+    head = wb.add_format({**base, "font_name": "黑体", "bold": True, "align": "center", "bg_color": "#F2F2F2",
+                          "text_wrap": True})
+    ws.merge_range(0, 0, 0, 20, "基准街道社区工作者2026年1月工资发放表",
+                   wb.add_format({"font_name": "黑体", "font_size": 16, "bold": True, "align": "center"}))
+    ws.write(1, 0, "填报单位：基准街道")
+    ws.write(1, 7, "报告期：2026年1月")
+    ws.write(1, 17, "单位：元")
+    labels = ["序号", "社区", "姓名", "岗位", "等级", *AMOUNTS, "领款人签字"]
+    ws.merge_range(2, 5, 2, 11, "应发项目", head)
+    ws.merge_range(2, 12, 2, 18, "扣款项目", head)
+    for col, label in enumerate(labels):
+        if 5 <= col <= 18:
+            ws.write(3, col, label, head)
+        else:
+            ws.merge_range(2, col, 3, col, label, head)
+    amounts = list(AMOUNTS)
+    r = 4
+    group = None
+    sums = dict.fromkeys(amounts, Decimal(0))
+    totals = dict.fromkeys(amounts, Decimal(0))
+    count = 0
+
+    def subtotal(row: int) -> None:
+        ws.merge_range(row, 0, row, 4, f"{group}小计（{count}人）", bold)
+        for j, key in enumerate(amounts, start=5):
+            ws.write_number(row, j, sums[key], bold_amount)
+        ws.write_blank(row, 20, None, bold)
+
+    for i, rec in enumerate(rows, start=1):
+        if group is not None and rec["社区"] != group:
+            subtotal(r)
+            r += 1
+            sums = dict.fromkeys(amounts, Decimal(0))
+            count = 0
+        group = rec["社区"]
+        count += 1
+        ws.write_number(r, 0, i, center)
+        ws.write_string(r, 1, rec["社区"], text)
+        ws.write_string(r, 2, rec["姓名"], text)
+        ws.write_string(r, 3, rec["岗位"], center)
+        ws.write_number(r, 4, rec["等级"], center)
+        for j, key in enumerate(amounts, start=5):
+            value = rec[key]
+            sums[key] += value
+            totals[key] += value
+            ws.write_number(r, j, value, amount)
+        ws.write_blank(r, 20, None, text)
+        r += 1
+    subtotal(r)
+    r += 1
+    ws.merge_range(r, 0, r, 4, f"合计（{len(rows)}人）", bold)
+    for j, key in enumerate(amounts, start=5):
+        ws.write_number(r, j, totals[key], bold_amount)
+    ws.write(r + 2, 0, "制表人：")
+    ws.write(r + 2, 5, "审核人：")
+    ws.write(r + 2, 10, "负责人：")
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.repeat_rows(2, 3)
+    ws.fit_to_pages(1, 0)
+    wb.close()
+    return time.perf_counter() - start
+
+
+def _our_slips(ledger: Ledger, out: Path) -> float:
+    from exports.payslips import export_payslips
+    start = time.perf_counter()
+    export_payslips(ledger, MONTH, out)
+    return time.perf_counter() - start
+
+
+def _canvas_slips(ledger: Ledger, out: Path) -> float:
+    """reportlab's canvas drawing the same strings (title, labels, values) with drawString, 8 slips a page."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfgen.canvas import Canvas
+
+    from exports.fonts import cjk_fonts
+    from exports.pay_records import records
+    from exports.payslips import PDF_LABELS
+    from exports.pdf import format_value
+    from ledger.pay.runs import Payroll
+    rows = records(Payroll(ledger).lines(MONTH))
+    fonts = cjk_fonts()
+    start = time.perf_counter()
+    width, height = landscape(A4)
+    canvas = Canvas(str(out), pagesize=(width, height), initialFontName=fonts.regular)
+    step = (width - 70) / len(PDF_LABELS)
+    for first in range(0, len(rows), 8):
+        y = height - 40
+        for rec in rows[first:first + 8]:
+            canvas.setFont(fonts.bold, 9)
+            canvas.drawString(35, y, f"基准街道社区工作者2026年1月工资条　{rec['社区']}　{rec['姓名']}")
+            canvas.setFont(fonts.regular, 8)
+            for i, label in enumerate(PDF_LABELS):
+                canvas.drawString(35 + i * step, y - 14, label)
+                canvas.drawString(35 + i * step, y - 28, format_value(rec[label], "amount"
+                                                                      if isinstance(rec[label], Decimal) else "text"))
+            canvas.line(35, y - 34, width - 35, y - 34)
+            y -= 62
+        canvas.showPage()
+    canvas.save()
+    return time.perf_counter() - start
+
+
+def run() -> list[tuple[str, float, float, float]]:
+    from ledger.pay.runs import Payroll
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        city = _city(folder)
+        ours = _our_runs(city, folder / "run0.sqlite")
+        raw = min(_raw_run(city, folder / "run0.sqlite", folder / f"raw{i}.sqlite") for i in range(3))
+        result = [("工资表生成 10,000人（计算+写入）vs sqlite3 插入同样的行", ours, raw, 3.0)]
+
+        approved = folder / "run0.sqlite"
+        ledger = Ledger.open(approved)
+        Payroll(ledger).approve(MONTH)
+        ours = min(_our_sheet(ledger, folder / f"sheet{i}.xlsx") for i in range(3))
+        base = min(_xlsxwriter_sheet(ledger, folder / f"xw{i}.xlsx") for i in range(3))
+        result.append(("工资发放表 xlsx 10,000行 vs xlsxwriter 同样的单元格", ours, base, 3.0))
+        ours = min(_our_slips(ledger, folder / f"slips{i}.pdf") for i in range(2))
+        base = min(_canvas_slips(ledger, folder / f"canvas{i}.pdf") for i in range(2))
+        result.append(("工资条 PDF 10,000张 vs reportlab canvas 画同样的字符串", ours, base, 2.0))
+        ledger.close()
+        shutil.rmtree(folder, ignore_errors=True)
+    return result
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(row)
