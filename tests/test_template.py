@@ -376,6 +376,36 @@ def test_any_text_reads_back_as_the_same_text(tmp_path_factory, texts):
         assert ws.cell(row, 1).data_type in ("s", "n")
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(groups=st.lists(st.lists(st.decimals(min_value=-99999, max_value=99999, places=2, allow_nan=False,
+                                            allow_infinity=False), min_size=1, max_size=6), max_size=6))
+def test_subtotals_and_total_are_exact_for_any_grouping(tmp_path_factory, groups):
+    folder = tmp_path_factory.mktemp("groups")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"], ws["B1"] = "{{#行}}{{组}}", "{{金额}}"
+    ws["A2"], ws["B2"] = "{{#小计}}{{组}}小计", "{{合计:金额}}"
+    ws["A3"], ws["B3"] = "{{#合计}}合计{{计数}}", "{{合计:金额}}"
+    ws["A5"] = "完"
+    ws.merge_cells("A5:B5")
+    wb.save(folder / "t.xlsx")
+    rows = [{"组": f"组{g}", "金额": amount} for g, amounts in enumerate(groups) for amount in amounts]
+    result = fill(folder / "t.xlsx", {}, rows, out_path=folder / "o.xlsx", group_key="组",
+                  fields=["组", "金额"])
+    out = openpyxl.load_workbook(folder / "o.xlsx").active
+    assert result.groups == len(groups)
+    row = 1
+    for g, amounts in enumerate(groups):
+        row += len(amounts)
+        assert out.cell(row, 1).value == f"组{g}小计"
+        assert Decimal(str(out.cell(row, 2).value)) == sum(amounts)
+        row += 1
+    assert out.cell(row, 1).value == f"合计{len(rows)}"
+    assert Decimal(str(out.cell(row, 2).value)) == sum(r["金额"] for r in rows) == result.totals.get("金额", 0)
+    assert out.cell(row + 2, 1).value == "完"
+    assert {str(r) for r in out.merged_cells.ranges} == {f"A{row + 2}:B{row + 2}"}
+
+
 # --- smaller features ----------------------------------------------------------------------------------------
 
 
