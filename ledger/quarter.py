@@ -1,0 +1,629 @@
+"""季度统计汇总: each community's figures as of a quarter's last day, and closing a quarter to freeze them.
+
+The figures are computed from the ledgers; a closed quarter (关账) keeps them in a QuarterSnapshot as JSON with
+every Decimal as a string, so a reprint months later says exactly what was reported, whatever the ledgers say
+by then. An open quarter is computed from the current ledgers each time and is marked `is_open`.
+
+"As of the last day" is as exact as the ledgers allow: funding entries have dates, party organisations a
+founding date and workers a starting date, so those are cut at the quarter's end; grids, households and
+venues carry no history, so they are the present figures. That is what closing a quarter is for.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, delete, func, insert, select, type_coerce
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from . import audit, settings
+from .app import Ledger
+from .errors import LedgerError, PermissionDenied
+from .models import Community, FundEntry, Grid, PartyOrg, QuarterSnapshot, Venue, Worker
+from .money import round_half_up
+from .services.base import current_street
+from .services.funds import CATEGORIES as FUND_CATEGORIES
+from .services.funds import fund_summary
+from .services.paystandards import standard_in_force
+from .services.venues import meets_standard
+
+SNAPSHOT_VERSION = 1
+ZERO = Decimal("0.00")
+_CN_DIGITS = "一二三四"
+
+# The report's party-organisation columns and the categories each one counts. A 党工委 tied to a community
+# is unusual (it is the street's), but it is a 党委-level body, so it is counted there rather than lost.
+ORG_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("党委", ("党委", "党工委")),
+    ("党总支", ("党总支",)),
+    ("党支部", ("党支部", "联合党支部", "小区党支部")),
+    ("网格党支部", ("网格党支部",)),
+    ("党小组", ("楼栋党小组",)),
+)
+# the 1000 m² mark of the seed indicator "1000平方米以上社区占总数的30.5%"
+LARGE_VENUE_AREA = Decimal(1000)
+
+
+class QuarterError(LedgerError):
+    """A quarter cannot be closed, reopened or read as asked; the message says why."""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Quarters
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    year: int
+    number: int   # 1..4
+
+    @classmethod
+    def parse(cls, text: str) -> Quarter:
+        """'2026-Q3' (also 2026Q3, 2026-q3, 2026-3, 2026年第3季度, 2026年三季度)."""
+        cleaned = str(text).strip().upper().replace("－", "-").replace(" ", "")
+        m = re.fullmatch(r"(\d{4})-?Q?([1-4])", cleaned) or \
+            re.fullmatch(r"(\d{4})年第?([1-4一二三四])季度?", cleaned)
+        if not m:
+            raise QuarterError(f"“{text}”不是有效的季度，请写作 2026-Q3 的形式")
+        year, number = int(m.group(1)), m.group(2)
+        number = _CN_DIGITS.index(number) + 1 if number in _CN_DIGITS else int(number)
+        if not 2000 <= year <= 2100:
+            raise QuarterError(f"“{text}”的年份不在 2000–2100 之间")
+        return cls(year, number)
+
+    @classmethod
+    def containing(cls, day: date) -> Quarter:
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    @property
+    def code(self) -> str:
+        return f"{self.year}-Q{self.number}"
+
+    @property
+    def label(self) -> str:
+        """2026年第三季度"""
+        return f"{self.year}年第{_CN_DIGITS[self.number - 1]}季度"
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def last_day(self) -> date:
+        month = 3 * self.number
+        return date(self.year, month, 31 if month in (3, 12) else 30)
+
+    @property
+    def months_label(self) -> str:
+        """The span of the year-to-date funding figures: 1—9月 (1—3月 for the first quarter)."""
+        return f"1—{3 * self.number}月"
+
+    @property
+    def previous(self) -> Quarter:
+        return Quarter(self.year, self.number - 1) if self.number > 1 else Quarter(self.year - 1, 4)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Figures
+
+
+@dataclass(frozen=True)
+class FundFigures:
+    """One funding category's year-to-date figures: budget, 拨入 and 支出."""
+
+    budget: Decimal = ZERO
+    allocated: Decimal = ZERO
+    spent: Decimal = ZERO
+
+    @property
+    def balance(self) -> Decimal:
+        return self.allocated - self.spent
+
+    @property
+    def execution_rate(self) -> Decimal | None:
+        return execution_rate(self.spent, self.budget)
+
+    def __add__(self, other: FundFigures) -> FundFigures:
+        return FundFigures(self.budget + other.budget, self.allocated + other.allocated, self.spent + other.spent)
+
+
+def execution_rate(spent: Decimal, budget: Decimal) -> Decimal | None:
+    """执行率 = 累计支出 ÷ 年度预算, per cent to one decimal (as fund_summary); None without a budget."""
+    if not budget:
+        return None
+    return round_half_up(spent * 100 / budget, Decimal("0.1"))
+
+
+@dataclass(frozen=True)
+class CommunityFigures:
+    """One row of the summary: a community's figures (or the 合计 of several)."""
+
+    name: str
+    community_id: int | None = None
+    code: str | None = None
+    orgs: dict[str, int] = field(default_factory=dict)          # party-organisation category -> count
+    members: int = 0                                            # 党员数
+    grids: int = 0
+    households: int = 0
+    grid_workers: int = 0                                       # 专职网格员 on the roster
+    workers: dict[str, int] = field(default_factory=dict)       # post name (一岗 …) -> workers in post
+    funds: dict[str, FundFigures] = field(default_factory=dict) # funding category -> year to date
+    venue_area: Decimal = ZERO                                  # all venues' floor area, m²
+    venues: int = 0
+    venues_judged: int = 0                                      # community 党群服务中心 judged against the standard
+    venues_met: int = 0
+
+    @property
+    def org_total(self) -> int:
+        return sum(self.orgs.values())
+
+    def org_column(self, column: str) -> int:
+        categories = dict(ORG_COLUMNS)[column]
+        return sum(self.orgs.get(c, 0) for c in categories)
+
+    @property
+    def workers_total(self) -> int:
+        return sum(self.workers.values())
+
+    @property
+    def fund(self) -> FundFigures:
+        total = FundFigures()
+        for figures in self.funds.values():
+            total = total + figures
+        return total
+
+    @property
+    def meets_standard(self) -> bool | None:
+        """Whether every judged 党群服务中心 meets the standard; None when none is judged."""
+        if not self.venues_judged:
+            return None
+        return self.venues_met == self.venues_judged
+
+    def __add__(self, other: CommunityFigures) -> CommunityFigures:
+        def merged(a: dict, b: dict) -> dict:
+            out = dict(a)
+            for key, value in b.items():
+                out[key] = out[key] + value if key in out else value
+            return out
+        return CommunityFigures(
+            name=self.name, orgs=merged(self.orgs, other.orgs), members=self.members + other.members,
+            grids=self.grids + other.grids, households=self.households + other.households,
+            grid_workers=self.grid_workers + other.grid_workers, workers=merged(self.workers, other.workers),
+            funds=merged(self.funds, other.funds), venue_area=self.venue_area + other.venue_area,
+            venues=self.venues + other.venues, venues_judged=self.venues_judged + other.venues_judged,
+            venues_met=self.venues_met + other.venues_met)
+
+
+@dataclass(frozen=True)
+class QuarterFigures:
+    """The summary of one quarter: per-community rows, as computed or as frozen when it was closed."""
+
+    quarter: Quarter
+    street: str
+    posts: tuple[str, ...]              # the post names of the pay standard in force at the quarter's end
+    rows: tuple[CommunityFigures, ...]
+    computed_at: datetime
+    is_open: bool = True
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+    # the previous quarter's indicators as they were when this one was closed (frozen with it); None if open
+    previous_at_close: dict[str, Decimal | int | None] | None = None
+    previous_was_closed: bool = False
+    # the 阵地达标 standard the venues were judged by: (minimum m², minimum m² per 100 households)
+    venue_standard: tuple[int, int] = (300, 30)
+
+    @property
+    def as_of(self) -> date:
+        return self.quarter.last_day
+
+    @cached_property
+    def total(self) -> CommunityFigures:
+        """The 合计 row: sums of the rows; rates and averages are recomputed from the sums, never summed."""
+        total = CommunityFigures(name="合计", orgs={c: 0 for _, cats in ORG_COLUMNS for c in cats},
+                                 workers={p: 0 for p in self.posts},
+                                 funds={c: FundFigures() for c in FUND_CATEGORIES})
+        for row in self.rows:
+            total = total + row
+        return replace(total, name="合计")
+
+    def only(self, community_id: int) -> QuarterFigures:
+        """The same figures limited to one community (its 合计 is then that community's)."""
+        return replace(self, rows=tuple(r for r in self.rows if r.community_id == community_id))
+
+    # --- JSON, as stored in QuarterSnapshot.figures -------------------------------------------------------
+    def to_json(self) -> dict:
+        return {
+            "version": SNAPSHOT_VERSION, "quarter": self.quarter.code, "street": self.street,
+            "posts": list(self.posts), "computed_at": self.computed_at.isoformat(timespec="seconds"),
+            "rows": [_row_json(r) for r in self.rows],
+            "previous": None if self.previous_at_close is None else
+            {k: None if v is None else str(v) for k, v in self.previous_at_close.items()},
+            "previous_was_closed": self.previous_was_closed, "venue_standard": list(self.venue_standard),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict, closed_at: datetime | None = None, closed_by: str | None = None) -> QuarterFigures:
+        if data.get("version") != SNAPSHOT_VERSION:
+            raise QuarterError(f"季度关账数据的格式版本（{data.get('version')}）无法识别，请升级本程序")
+        previous = data.get("previous")
+        return cls(
+            quarter=Quarter.parse(data["quarter"]), street=data["street"], posts=tuple(data["posts"]),
+            rows=tuple(_row_from_json(r) for r in data["rows"]),
+            computed_at=datetime.fromisoformat(data["computed_at"]), is_open=False, closed_at=closed_at,
+            closed_by=closed_by,
+            previous_at_close=None if previous is None else {k: _number(v) for k, v in previous.items()},
+            previous_was_closed=bool(data.get("previous_was_closed")),
+            venue_standard=tuple(data.get("venue_standard") or (300, 30)))
+
+
+def _row_json(row: CommunityFigures) -> dict:
+    return {
+        "community_id": row.community_id, "name": row.name, "code": row.code, "orgs": dict(row.orgs),
+        "members": row.members, "grids": row.grids, "households": row.households, "grid_workers": row.grid_workers,
+        "workers": dict(row.workers),
+        "funds": {k: [str(f.budget), str(f.allocated), str(f.spent)] for k, f in row.funds.items()},
+        "venue_area": str(row.venue_area), "venues": row.venues, "venues_judged": row.venues_judged,
+        "venues_met": row.venues_met,
+    }
+
+
+def _row_from_json(data: dict) -> CommunityFigures:
+    return CommunityFigures(
+        name=data["name"], community_id=data["community_id"], code=data["code"], orgs=dict(data["orgs"]),
+        members=data["members"], grids=data["grids"], households=data["households"],
+        grid_workers=data["grid_workers"], workers=dict(data["workers"]),
+        funds={k: FundFigures(Decimal(b), Decimal(a), Decimal(s)) for k, (b, a, s) in data["funds"].items()},
+        venue_area=Decimal(data["venue_area"]), venues=data["venues"], venues_judged=data["venues_judged"],
+        venues_met=data["venues_met"])
+
+
+def _number(text: str | None) -> Decimal | int | None:
+    if text is None:
+        return None
+    value = Decimal(text)
+    return int(value) if "." not in text else value
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Indicators: the figures a leader reads first, with their change against the previous quarter
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    label: str
+    unit: str
+    value: Callable[[QuarterFigures], Decimal | int | None]
+    year_to_date: bool = False     # a 1—N月 cumulative figure: compared only within the same year
+
+
+def _average_area(f: QuarterFigures) -> Decimal | None:
+    with_venues = [r for r in f.rows if r.venues]
+    if not with_venues:
+        return None
+    return round_half_up(sum((r.venue_area for r in with_venues), ZERO) / len(with_venues))
+
+
+def _large_share(f: QuarterFigures) -> Decimal | None:
+    if not f.rows:
+        return None
+    large = sum(1 for r in f.rows if r.venue_area >= LARGE_VENUE_AREA)
+    return round_half_up(Decimal(large) * 100 / len(f.rows), Decimal("0.1"))
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator("orgs", "党组织", "个", lambda f: f.total.org_total),
+    Indicator("members", "党员", "人", lambda f: f.total.members),
+    Indicator("grids", "网格", "个", lambda f: f.total.grids),
+    Indicator("households", "户数", "户", lambda f: f.total.households),
+    Indicator("workers", "在岗社区工作者", "人", lambda f: f.total.workers_total),
+    Indicator("grid_workers", "专职网格员", "人", lambda f: f.total.grid_workers),
+    Indicator("allocated", "经费拨入", "元", lambda f: f.total.fund.allocated, year_to_date=True),
+    Indicator("spent", "经费支出", "元", lambda f: f.total.fund.spent, year_to_date=True),
+    Indicator("rate", "经费执行率", "%", lambda f: f.total.fund.execution_rate, year_to_date=True),
+    Indicator("venue_avg", "社区阵地平均面积", "平方米", _average_area),
+    Indicator("venues_met", "党群服务中心达标", "个", lambda f: f.total.venues_met),
+    Indicator("large_share", "1000平方米以上社区占比", "%", _large_share),
+)
+
+
+def indicator_values(figures: QuarterFigures) -> dict[str, Decimal | int | None]:
+    return {i.key: i.value(figures) for i in INDICATORS}
+
+
+@dataclass(frozen=True)
+class QuarterReport:
+    """A quarter's figures with the previous quarter's indicators, for the reports and the 首页."""
+
+    figures: QuarterFigures
+    previous: dict[str, Decimal | int | None] | None
+    previous_was_closed: bool
+
+    @property
+    def values(self) -> dict[str, Decimal | int | None]:
+        return indicator_values(self.figures)
+
+    def change(self, key: str) -> Decimal | int | None:
+        """This quarter's value less the previous one's; None when there is nothing to compare with.
+
+        A year-to-date figure restarts each January, so a first quarter is not compared with the fourth.
+        """
+        indicator = next(i for i in INDICATORS if i.key == key)
+        if self.previous is None or (indicator.year_to_date and self.figures.quarter.number == 1):
+            return None
+        now, before = indicator.value(self.figures), self.previous.get(key)
+        if now is None or before is None:
+            return None
+        return now - before
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Computing from the ledgers
+
+
+def compute(session: Session, quarter: Quarter, now: datetime | None = None) -> QuarterFigures:
+    """Every community's figures as of the quarter's last day, from the ledgers, in a handful of queries."""
+    end = quarter.last_day
+    street = current_street(session)
+    posts = standard_in_force(session, end).posts
+    post_names = {p.code: p.name for p in posts}
+    communities = session.execute(select(Community.id, Community.name, Community.code, Community.households)).all()
+    rows: dict[int, dict] = {
+        cid: {"name": name, "code": code, "own_households": households, "orgs": {}, "members": 0, "grids": 0,
+              "grid_households": 0, "grid_workers": 0, "workers": {p.name: 0 for p in posts}, "funds": {},
+              "venue_area": ZERO, "venues": 0, "venues_judged": 0, "venues_met": 0}
+        for cid, name, code, households in communities}
+
+    founded = (PartyOrg.founded_on.is_(None)) | (PartyOrg.founded_on <= end)
+    for cid, category, n in session.execute(
+            select(PartyOrg.community_id, PartyOrg.category, func.count())
+            .where(PartyOrg.community_id.is_not(None), founded).group_by(PartyOrg.community_id, PartyOrg.category)):
+        if cid in rows:
+            rows[cid]["orgs"][category] = n
+    for cid, members in _members(session, end).items():
+        if cid in rows:
+            rows[cid]["members"] = members
+
+    households = type_coerce(func.sum(Grid.households), BigInteger)
+    for cid, n, total in session.execute(select(Grid.community_id, func.count(), households).group_by(Grid.community_id)):
+        if cid in rows:
+            rows[cid]["grids"] = n
+            rows[cid]["grid_households"] = int(total or 0)
+
+    # On the roster at the quarter's end: 在岗 and started on or before it (an unknown start counts).
+    started = (Worker.started_on.is_(None)) | (Worker.started_on <= end)
+    for cid, post, title, n in session.execute(
+            select(Worker.community_id, Worker.post, Worker.title, func.count())
+            .where(Worker.status == "在岗", started).group_by(Worker.community_id, Worker.post, Worker.title)):
+        if cid not in rows:
+            continue
+        name = post_names.get(post, f"{post}岗")
+        rows[cid]["workers"][name] = rows[cid]["workers"].get(name, 0) + n
+        if title == "专职网格员":
+            rows[cid]["grid_workers"] += n
+
+    for s in fund_summary(session, quarter.year, until=end):
+        if s.community_id in rows:
+            rows[s.community_id]["funds"][s.category] = FundFigures(s.budget, s.allocated, s.spent)
+
+    cfg = settings.get_all(session)
+    for cid, kind, tier, area, served in session.execute(
+            select(Venue.community_id, Venue.kind, Venue.tier, Venue.floor_area, Venue.households_served)):
+        if cid not in rows:
+            continue
+        row = rows[cid]
+        row["venue_area"] += area or ZERO
+        row["venues"] += 1
+        ok = meets_standard(kind, tier, area or ZERO, served, cfg["venue_min_area"], cfg["venue_min_area_per_100"])
+        if ok is not None:
+            row["venues_judged"] += 1
+            row["venues_met"] += int(ok)
+
+    figures = []
+    for cid, row in rows.items():
+        # The community ledger's 户数 is the community's own figure; the grids' sum stands in when it is blank.
+        own = row.pop("own_households")
+        grid_households = row.pop("grid_households")
+        figures.append(CommunityFigures(community_id=cid, households=own if own is not None else grid_households,
+                                        **row))
+    figures.sort(key=lambda r: (r.code is None, r.code or "", r.community_id or 0))
+    return QuarterFigures(quarter=quarter, street=street.name if street else "", posts=tuple(p.name for p in posts),
+                          rows=tuple(figures), computed_at=now or datetime.now().replace(microsecond=0),
+                          venue_standard=(cfg["venue_min_area"], cfg["venue_min_area_per_100"]))
+
+
+def _members(session: Session, end: date) -> dict[int, int]:
+    """党员数 per community, each member once.
+
+    A community's 党委 counts the members of its branches too, so an organisation's 党员总数 is counted only
+    when no ancestor in the same community states one; a 党委 left blank is then made up by its branches.
+    """
+    orgs = {oid: (parent, cid, total) for oid, parent, cid, total, founded_on in session.execute(
+        select(PartyOrg.id, PartyOrg.parent_id, PartyOrg.community_id, PartyOrg.members_total, PartyOrg.founded_on))
+        if founded_on is None or founded_on <= end}
+    out: dict[int, int] = {}
+    for oid, (parent, cid, total) in orgs.items():
+        if cid is None or total is None:
+            continue
+        covered, seen = False, {oid}
+        while parent is not None and parent in orgs and parent not in seen:
+            seen.add(parent)
+            p_parent, p_cid, p_total = orgs[parent]
+            if p_cid != cid:
+                break
+            if p_total is not None:
+                covered = True
+                break
+            parent = p_parent
+        if not covered:
+            out[cid] = out.get(cid, 0) + total
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reading, closing and reopening
+
+
+@dataclass(frozen=True)
+class ClosedQuarter:
+    quarter: Quarter
+    closed_at: datetime
+    closed_by: str | None
+
+
+def _snapshot(session: Session, quarter: Quarter) -> QuarterSnapshot | None:
+    return session.scalar(select(QuarterSnapshot).where(QuarterSnapshot.quarter == quarter.code))
+
+
+def _figures_in(session: Session, quarter: Quarter) -> QuarterFigures:
+    snap = _snapshot(session, quarter)
+    if snap is not None:
+        return QuarterFigures.from_json(snap.figures, snap.closed_at, snap.closed_by)
+    return compute(session, quarter)
+
+
+def _limit(ledger: Ledger, figures: QuarterFigures, community_id: int | None) -> QuarterFigures:
+    own = ledger.actor.community_id
+    if own is not None:
+        if community_id is not None and community_id != own:
+            raise PermissionDenied("您的账号只能查看本社区的统计")
+        community_id = own
+    return figures.only(community_id) if community_id is not None else figures
+
+
+def figures(ledger: Ledger, quarter: Quarter | str, community_id: int | None = None) -> QuarterFigures:
+    """A quarter's figures: frozen if it is closed, else computed now (`is_open`); optionally one community."""
+    quarter = Quarter.parse(quarter) if isinstance(quarter, str) else quarter
+    with ledger.reading() as session:
+        return _limit(ledger, _figures_in(session, quarter), community_id)
+
+
+def report(ledger: Ledger, quarter: Quarter | str, community_id: int | None = None,
+           permission: str = "ledger.read") -> QuarterReport:
+    """A quarter's figures with the previous quarter's indicators to compare with.
+
+    A closed quarter compares with what the previous quarter said when this one was closed, so that its
+    changes are frozen too; an open one with the previous quarter as it reads now.
+    """
+    quarter = Quarter.parse(quarter) if isinstance(quarter, str) else quarter
+    with ledger.reading(permission) as session:
+        current = _figures_in(session, quarter)
+        limited = community_id is not None or ledger.actor.community_id is not None
+        if not current.is_open and not limited:
+            return QuarterReport(_limit(ledger, current, community_id), current.previous_at_close,
+                                 current.previous_was_closed)
+        before = _figures_in(session, quarter.previous)
+    current, before = _limit(ledger, current, community_id), _limit(ledger, before, community_id)
+    return QuarterReport(current, indicator_values(before) if before.rows else None, not before.is_open)
+
+
+def closed_quarters(ledger: Ledger) -> list[ClosedQuarter]:
+    with ledger.reading() as session:
+        return [ClosedQuarter(Quarter.parse(q), at, by) for q, at, by in session.execute(
+            select(QuarterSnapshot.quarter, QuarterSnapshot.closed_at, QuarterSnapshot.closed_by)
+            .order_by(QuarterSnapshot.quarter))]
+
+
+def close_quarter(ledger: Ledger, quarter: Quarter | str, today: date | None = None) -> QuarterFigures:
+    """关账: compute the quarter's figures and freeze them, all or nothing; refuses a second close."""
+    quarter = Quarter.parse(quarter) if isinstance(quarter, str) else quarter
+    today = today or date.today()
+    if ledger.actor.community_id is not None:
+        raise PermissionDenied("关账冻结全街道的统计数据，只有不限定社区的管理员可以操作")
+    if today <= quarter.last_day:
+        raise QuarterError(f"{quarter.label}到{_cn_date(quarter.last_day)}才结束，结束后才能关账")
+    now = datetime.now().replace(microsecond=0)
+    try:
+        with ledger.unit("quarter.close") as session:
+            existing = _snapshot(session, quarter)
+            if existing is not None:
+                raise QuarterError(_already_closed(quarter, existing.closed_at, existing.closed_by))
+            current = compute(session, quarter, now)
+            if not current.rows:
+                raise QuarterError(f"还没有社区台账，{quarter.label}没有可关账的数据")
+            before = _figures_in(session, quarter.previous)
+            frozen = replace(current, is_open=False, closed_at=now, closed_by=ledger.actor.name,
+                             previous_at_close=indicator_values(before) if before.rows else None,
+                             previous_was_closed=not before.is_open)
+            # Core insert: the audit entry below says what was closed; the flush hook would only add a bare 新增
+            result = session.execute(insert(QuarterSnapshot).values(
+                quarter=quarter.code, closed_at=now, closed_by=ledger.actor.name, figures=frozen.to_json()))
+            audit.record(session, "关账", audit.LEDGER_NAMES["quarter_snapshot"], result.inserted_primary_key[0],
+                         quarter.label, _audit_changes(frozen))
+    except IntegrityError:
+        # another clerk closed it between our check and our insert
+        with ledger.reading() as session:
+            existing = _snapshot(session, quarter)
+        if existing is None:
+            raise
+        raise QuarterError(_already_closed(quarter, existing.closed_at, existing.closed_by)) from None
+    return frozen
+
+
+def reopen_quarter(ledger: Ledger, quarter: Quarter | str, reason: str) -> None:
+    """重新打开 a closed quarter (administrators only), recording why and what had been frozen.
+
+    Closing is final in intent, but a quarter closed too early or before late entries arrived has to be
+    corrected somehow; doing it here keeps the reason and the frozen totals in the audit trail instead of
+    leaving the only way out to editing the database by hand.
+    """
+    quarter = Quarter.parse(quarter) if isinstance(quarter, str) else quarter
+    reason = (reason or "").strip()
+    if not reason:
+        raise QuarterError("重新打开已关账的季度必须填写原因")
+    if ledger.actor.community_id is not None:
+        raise PermissionDenied("只有不限定社区的管理员可以重新打开季度")
+    with ledger.unit("quarter.close") as session:
+        snap = _snapshot(session, quarter)
+        if snap is None:
+            raise QuarterError(f"{quarter.label}尚未关账，无需重新打开")
+        frozen = QuarterFigures.from_json(snap.figures, snap.closed_at, snap.closed_by)
+        changes = [{"field": "原因", "old": None, "new": reason[:200]},
+                   {"field": "原关账", "old": None, "new": f"{snap.closed_at:%Y-%m-%d %H:%M} {snap.closed_by or ''}".strip()}]
+        session.execute(delete(QuarterSnapshot).where(QuarterSnapshot.id == snap.id))
+        audit.record(session, "重新打开", audit.LEDGER_NAMES["quarter_snapshot"], snap.id, quarter.label,
+                     changes + _audit_changes(frozen))
+
+
+def _already_closed(quarter: Quarter, at: datetime, by: str | None) -> str:
+    who = f"由“{by}”" if by else ""
+    return f"{quarter.label}已于{_cn_date(at)} {at:%H:%M}{who}关账，不能重复关账（如需更正，请由管理员重新打开）"
+
+
+def _cn_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _audit_changes(figures: QuarterFigures) -> list[dict]:
+    """The frozen totals, so that the trail alone says what was reported."""
+    values = indicator_values(figures)
+    out = [{"field": "社区数", "old": None, "new": len(figures.rows)}]
+    out += [{"field": i.label, "old": None, "new": None if values[i.key] is None else str(values[i.key])}
+            for i in INDICATORS]
+    return out
+
+
+def quarters_with_data(ledger: Ledger, today: date | None = None) -> list[Quarter]:
+    """The quarters a clerk may want to look at: from the earliest funding year to the current quarter."""
+    today = today or date.today()
+    with ledger.reading() as session:
+        first = session.scalar(select(func.min(FundEntry.entry_date)))
+    start = Quarter(first.year, 1) if first else Quarter.containing(today)
+    out, q = [], Quarter.containing(today)
+    while q >= start and len(out) < 40:
+        out.append(q)
+        q = q.previous
+    return out
+
+
+__all__ = ["Quarter", "QuarterError", "QuarterFigures", "QuarterReport", "CommunityFigures", "FundFigures",
+           "Indicator", "INDICATORS", "ORG_COLUMNS", "compute", "figures", "report", "close_quarter",
+           "reopen_quarter", "closed_quarters", "quarters_with_data", "indicator_values", "execution_rate"]
