@@ -1,0 +1,117 @@
+"""What the 季度统计汇总 says, whichever the format: its rows, status line, changes and notes, in Chinese."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from ledger.money import round_half_up
+from ledger.quarter import INDICATORS, ORG_COLUMNS, CommunityFigures, QuarterFigures, QuarterReport
+
+# the template's post columns; a pay standard with more posts needs an adjusted template (岗位4 …)
+POST_FIELDS = ("岗位1", "岗位2", "岗位3", "岗位4", "岗位5", "岗位6")
+ROW_FIELDS = ("社区", *(name for name, _ in ORG_COLUMNS), "党员数", "网格数", "户数", "专职网格员", *POST_FIELDS,
+              "工作者小计", "年度预算", "拨入", "支出", "结余", "执行率", "阵地面积", "达标")
+
+
+def cn_date(day: date | datetime) -> str:
+    """2026年9月30日: Chinese documents write dates without leading zeros."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def title(figures: QuarterFigures) -> str:
+    return f"{figures.street}{figures.quarter.label}统计汇总表"
+
+
+def meets_text(row: CommunityFigures) -> str:
+    ok = row.meets_standard
+    return "—" if ok is None else "是" if ok else "否"
+
+
+def row_values(row: CommunityFigures, posts: tuple[str, ...]) -> dict[str, object]:
+    """One community's cells by template field name; money stays Decimal, a missing rate is a dash."""
+    fund = row.fund
+    rate = fund.execution_rate
+    values: dict[str, object] = {"社区": row.name}
+    for name, _ in ORG_COLUMNS:
+        values[name] = row.org_column(name)
+    values.update({"党员数": row.members, "网格数": row.grids, "户数": row.households, "专职网格员": row.grid_workers})
+    for index, field in enumerate(POST_FIELDS):
+        values[field] = row.workers.get(posts[index], 0) if index < len(posts) else None
+    values.update({"工作者小计": row.workers_total, "年度预算": fund.budget, "拨入": fund.allocated,
+                   "支出": fund.spent, "结余": fund.balance, "执行率": rate if rate is not None else "—",
+                   "阵地面积": row.venue_area, "达标": meets_text(row)})
+    return values
+
+
+def met_text(row: CommunityFigures) -> str:
+    """The 合计 of the 达标 column: communities whose centre meets the standard, of those judged."""
+    return f"{row.venues_met}/{row.venues_judged}" if row.venues_judged else "—"
+
+
+def status_text(figures: QuarterFigures) -> str:
+    if not figures.is_open:
+        who = f"（{figures.closed_by}）" if figures.closed_by else ""
+        return f"已关账：本季度数据已于{cn_date(figures.closed_at)}冻结{who}，重印结果不变"
+    return f"未关账：数据按{cn_date(figures.computed_at)} {figures.computed_at:%H:%M}的台账计算，关账前可能变化"
+
+
+def _signed(value: Decimal | int, unit: str) -> str:
+    if value == 0:
+        return "持平"
+    sign = "+" if value > 0 else "−"
+    magnitude = abs(value)
+    if unit == "万元":
+        return f"{sign}{round_half_up(magnitude / 10000):,}万元"
+    if unit == "元":
+        return f"{sign}{magnitude:,.2f}元"
+    if unit == "%":
+        return f"{sign}{magnitude}个百分点"
+    if unit == "平方米":
+        return f"{sign}{magnitude:,.2f}平方米"
+    return f"{sign}{magnitude:,}{unit}"
+
+
+def change_label(report: QuarterReport, key: str, in_wan: bool = False) -> str:
+    """'较上季度+12人', '较上季度持平', or why there is no comparison; amounts in 万元 with `in_wan`."""
+    indicator = next(i for i in INDICATORS if i.key == key)
+    change = report.change(key)
+    if change is None:
+        if report.previous is None:
+            return "上季度无数据"
+        if indicator.year_to_date and report.figures.quarter.number == 1:
+            return "年度首季，不作比较"
+        return "—"
+    text = _signed(change, "万元" if in_wan and indicator.unit == "元" else indicator.unit)
+    return "较上季度持平" if text == "持平" else f"较上季度{text}"
+
+
+def changes_text(report: QuarterReport) -> str:
+    """One sentence for the 补充资料 line of the table."""
+    previous = report.figures.quarter.previous
+    if report.previous is None:
+        return f"{previous.label}没有台账数据，未作比较。"
+    state = "已关账数据" if report.previous_was_closed else "按当前台账计算"
+    parts = []
+    for indicator in INDICATORS:
+        change = report.change(indicator.key)
+        if change is None:
+            continue
+        parts.append(f"{indicator.label}{_signed(change, indicator.unit)}")
+    text = f"与{previous.label}（{state}）相比：" + "，".join(parts) + "。"
+    if report.figures.quarter.number == 1:
+        text += "经费为年度累计数，一季度不与上年四季度比较。"
+    return text
+
+
+def notes_text(figures: QuarterFigures) -> str:
+    q = figures.quarter
+    area, per100 = figures.venue_standard
+    return (f"1. 党组织、社区工作者为截至{cn_date(q.last_day)}的数（社区工作者为在岗人员）；党员数按各社区党组织"
+            f"填报的党员总数统计，下级组织已含在上级组织中的不重复计算。"
+            f"2. 经费为{q.year}年{q.months_label}累计数，执行率＝累计支出÷年度预算×100%，结余＝累计拨入−累计支出。"
+            f"3. 阵地面积为社区各阵地建筑面积之和；达标指社区级党群服务中心建筑面积不少于{area}平方米且每百户不少于"
+            f"{per100}平方米，合计栏为达标社区数/参评社区数。")
+
+
+def report_date(now: datetime | None = None) -> str:
+    return cn_date(now or datetime.now())

@@ -1,0 +1,34 @@
+"""季度统计汇总 as an Excel workbook for upward reporting, filled into the 季度统计汇总.xlsx template."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from exports import quarterly_content as content
+from exports.template import FillResult, fill
+from ledger.quarter import QuarterReport
+
+TEMPLATE = "季度统计汇总.xlsx"
+
+
+def template_values(report: QuarterReport) -> dict[str, object]:
+    """The single values of the template: title line, status, 合计 cells that do not add up, notes."""
+    figures = report.figures
+    total = figures.total
+    rate = total.fund.execution_rate
+    values: dict[str, object] = {
+        "街道名称": figures.street, "填报单位": figures.street, "报告期": figures.quarter.label,
+        "经费期间": figures.quarter.months_label, "关账状态": content.status_text(figures),
+        "合计执行率": rate if rate is not None else "—", "合计达标": content.met_text(total),
+        "较上季度": content.changes_text(report), "填表说明": content.notes_text(figures),
+        "报出日期": content.report_date(),
+    }
+    for index, field in enumerate(content.POST_FIELDS):
+        values[f"{field}名称"] = figures.posts[index] if index < len(figures.posts) else ""
+    return values
+
+
+def write_quarterly_xlsx(report: QuarterReport, out_path: str | Path, template: str | Path = TEMPLATE) -> FillResult:
+    """Fill the template (an office's adjusted copy wins over the built-in one); raises TemplateError."""
+    figures = report.figures
+    rows = [content.row_values(row, figures.posts) for row in figures.rows]
+    return fill(template, template_values(report), rows, out_path=out_path, fields=content.ROW_FIELDS)

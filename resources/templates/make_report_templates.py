@@ -1,0 +1,205 @@
+"""Writes the built-in report templates of this folder: `python resources/templates/make_report_templates.py`.
+
+The .xlsx files are checked in next to this script, which is what made them: an office adjusts its own copy
+in Excel (title wording, legal marks, column widths, signature lines), and a change to a built-in template
+is made here and the file regenerated, so that the layout stays reviewable as code. The placeholders are
+those of exports/template.py ({{名称}}, {{#行}}, {{#合计}}, {{合计:字段}}).
+"""
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+HERE = Path(__file__).resolve().parent
+
+SONG = "宋体"
+HEI = "黑体"
+THIN = Side(style="thin")
+BOX = Border(THIN, THIN, THIN, THIN)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center")
+RIGHT = Alignment(horizontal="right", vertical="center")
+HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
+
+COUNT = "0"
+MONEY = "#,##0.00"
+RATE = "0.0"
+AREA = "#,##0.00"
+
+
+def _cell(ws: Worksheet, ref: str, value: object, *, font: Font | None = None, align: Alignment | None = None,
+          border: Border | None = None, fmt: str | None = None, fill: PatternFill | None = None) -> None:
+    cell = ws[ref]
+    cell.value = value
+    cell.font = font or Font(name=SONG, size=10)
+    if align is not None:
+        cell.alignment = align
+    if border is not None:
+        cell.border = border
+    if fmt is not None:
+        cell.number_format = fmt
+    if fill is not None:
+        cell.fill = fill
+
+
+def _box(ws: Worksheet, first: str, last: str) -> None:
+    """Borders on every cell of a range, merged ones included (Excel draws a merged cell's edge from them)."""
+    for row in ws[f"{first}:{last}"]:
+        for cell in row:
+            cell.border = BOX
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 季度统计汇总 (DOMAIN.md §4)
+
+# (header label, group, field placeholder, number format, alignment, width)
+QUARTERLY_COLUMNS: list[tuple[str, str | None, str, str | None, Alignment, float]] = [
+    ("序号", None, "{{序号}}", COUNT, CENTER, 5),
+    ("社区", None, "{{社区}}", None, LEFT, 13),
+    ("党委", "党组织数（个）", "{{党委}}", COUNT, RIGHT, 5.5),
+    ("党总支", "党组织数（个）", "{{党总支}}", COUNT, RIGHT, 5.5),
+    ("党支部", "党组织数（个）", "{{党支部}}", COUNT, RIGHT, 5.5),
+    ("网格\n党支部", "党组织数（个）", "{{网格党支部}}", COUNT, RIGHT, 5.5),
+    ("党小组", "党组织数（个）", "{{党小组}}", COUNT, RIGHT, 5.5),
+    ("党员数\n（人）", None, "{{党员数}}", COUNT, RIGHT, 7),
+    ("网格数\n（个）", None, "{{网格数}}", COUNT, RIGHT, 6.5),
+    ("户数\n（户）", None, "{{户数}}", COUNT, RIGHT, 8),
+    ("专职\n网格员\n（人）", None, "{{专职网格员}}", COUNT, RIGHT, 6.5),
+    ("{{岗位1名称}}", "社区工作者（人）", "{{岗位1}}", COUNT, RIGHT, 5.5),
+    ("{{岗位2名称}}", "社区工作者（人）", "{{岗位2}}", COUNT, RIGHT, 5.5),
+    ("{{岗位3名称}}", "社区工作者（人）", "{{岗位3}}", COUNT, RIGHT, 5.5),
+    ("小计", "社区工作者（人）", "{{工作者小计}}", COUNT, RIGHT, 5.5),
+    ("年度预算", "经费（元，{{经费期间}}累计）", "{{年度预算}}", MONEY, RIGHT, 13),
+    ("拨入", "经费（元，{{经费期间}}累计）", "{{拨入}}", MONEY, RIGHT, 13),
+    ("支出", "经费（元，{{经费期间}}累计）", "{{支出}}", MONEY, RIGHT, 13),
+    ("结余", "经费（元，{{经费期间}}累计）", "{{结余}}", MONEY, RIGHT, 13),
+    ("执行率\n（%）", "经费（元，{{经费期间}}累计）", "{{执行率}}", RATE, RIGHT, 7),
+    ("面积\n（平方米）", "阵地", "{{阵地面积}}", AREA, RIGHT, 10),
+    ("达标", "阵地", "{{达标}}", None, CENTER, 6),
+]
+# the 合计 row: sums by the engine where a column adds up; a rate and a count of 达标 are the domain's own
+QUARTERLY_TOTALS = {"社区": "合计", "执行率": "{{合计执行率}}", "达标": "{{合计达标}}", "序号": ""}
+
+
+def make_quarterly(path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "季度统计汇总"
+    n = len(QUARTERLY_COLUMNS)
+    last = get_column_letter(n)
+    small = Font(name=SONG, size=9)
+
+    # legal marks, top right: they belong to the authority the table is reported to, so an office edits them
+    marks = ["表    号：街社统季1表", "制定机关：区民政局", "批准文号：区统字〔2026〕1号", "有效期至：2028年12月"]
+    for i, text in enumerate(marks, start=1):
+        ws.merge_cells(f"S{i}:{last}{i}")
+        _cell(ws, f"S{i}", text, font=small, align=LEFT)
+    # whether the figures are frozen: an open quarter says so where a reader looks first
+    ws.merge_cells("A1:H2")
+    _cell(ws, "A1", "{{关账状态}}", font=Font(name=HEI, size=10, color="C00000"),
+          align=Alignment(horizontal="left", vertical="top", wrap_text=True))
+
+    ws.merge_cells(f"A5:{last}5")
+    _cell(ws, "A5", "{{街道名称}}{{报告期}}统计汇总表", font=Font(name=HEI, size=18), align=CENTER)
+    ws.row_dimensions[5].height = 32
+
+    ws.merge_cells("A6:G6")
+    _cell(ws, "A6", "填报单位：{{填报单位}}", align=LEFT)
+    ws.merge_cells("J6:O6")
+    _cell(ws, "J6", "报告期：{{报告期}}", align=Alignment(horizontal="center", vertical="center"))
+    ws.merge_cells(f"S6:{last}6")
+    _cell(ws, "S6", "计量单位：个、人、户、元、平方米", align=RIGHT)
+    ws.row_dimensions[6].height = 20
+
+    header_font = Font(name=HEI, size=9)
+    groups: dict[str, list[int]] = {}
+    for index, (label, group, *_rest) in enumerate(QUARTERLY_COLUMNS, start=1):
+        letter = get_column_letter(index)
+        if group is None:
+            ws.merge_cells(f"{letter}7:{letter}8")
+            _cell(ws, f"{letter}7", label, font=header_font, align=CENTER, fill=HEADER_FILL)
+        else:
+            groups.setdefault(group, []).append(index)
+            _cell(ws, f"{letter}8", label, font=header_font, align=CENTER, fill=HEADER_FILL)
+    for group, columns in groups.items():
+        first, end = get_column_letter(columns[0]), get_column_letter(columns[-1])
+        ws.merge_cells(f"{first}7:{end}7")
+        _cell(ws, f"{first}7", group, font=header_font, align=CENTER, fill=HEADER_FILL)
+    _box(ws, "A7", f"{last}8")
+    ws.row_dimensions[7].height = 20
+    ws.row_dimensions[8].height = 42
+
+    body = Font(name=SONG, size=9)
+    bold = Font(name=SONG, size=9, bold=True)
+    for index, (_label, _group, placeholder, fmt, align, width) in enumerate(QUARTERLY_COLUMNS, start=1):
+        letter = get_column_letter(index)
+        ws.column_dimensions[letter].width = width
+        _cell(ws, f"{letter}9", ("{{#行}}" if index == 1 else "") + placeholder, font=body, align=align, border=BOX,
+              fmt=fmt)
+        field = placeholder.strip("{}")
+        total = QUARTERLY_TOTALS.get(field, "{{合计:" + field + "}}")
+        _cell(ws, f"{letter}10", ("{{#合计}}" if index == 1 else "") + total, font=bold,
+              align=CENTER if index <= 2 else align, border=BOX, fmt=fmt)
+    ws.merge_cells("A10:B10")
+    ws["A10"].value = "{{#合计}}合计"
+    ws.row_dimensions[9].height = 18
+    ws.row_dimensions[10].height = 18
+
+    note = Alignment(horizontal="left", vertical="top", wrap_text=True)
+    ws.merge_cells(f"A11:{last}11")
+    _cell(ws, "A11", "补充资料：{{较上季度}}", font=small, align=note)
+    ws.row_dimensions[11].height = 30
+    ws.merge_cells(f"A12:{last}12")
+    _cell(ws, "A12", "填表说明：{{填表说明}}", font=small, align=note)
+    ws.row_dimensions[12].height = 42
+
+    signatures = [("A14:D14", "单位负责人："), ("E14:H14", "统计负责人："), ("I14:L14", "填表人："),
+                  ("M14:P14", "联系电话："), (f"Q14:{last}14", "报出日期：{{报出日期}}")]
+    for span, text in signatures:
+        ws.merge_cells(span)
+        _cell(ws, span.split(":")[0], text, align=LEFT)
+    ws.row_dimensions[14].height = 24
+
+    ws.print_area = f"A1:{last}14"
+    ws.print_title_rows = "7:8"
+    ws.freeze_panes = "C9"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = 0.5
+    ws.page_margins.bottom = 0.6
+    ws.page_margins.footer = 0.3
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    ws.oddFooter.center.size = 9
+    ws.sheet_view.zoomScale = 90
+    wb.properties.title = "季度统计汇总表"
+    wb.save(path)
+
+
+# ---------------------------------------------------------------------------------------------------------
+
+TEMPLATES: dict[str, Callable[[Path], None]] = {
+    "季度统计汇总.xlsx": make_quarterly,
+}
+
+
+def main(argv: list[str]) -> int:
+    wanted = argv or list(TEMPLATES)
+    for name in wanted:
+        TEMPLATES[name](HERE / name)
+        print(f"已生成 {HERE / name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
