@@ -1,0 +1,296 @@
+"""季度统计汇总 as a PDF for leaders: key indicators with their change, charts, and the per-社区 table."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+
+from exports import charts
+from exports import quarterly_content as content
+from exports.pdf import Column, FormTable, PdfRenderer
+from ledger.money import round_half_up
+from ledger.quarter import INDICATORS, ORG_COLUMNS, QuarterReport
+from ledger.services.funds import CATEGORIES as FUND_CATEGORIES
+
+# Sober colours that still part in a grey-scale print: party red, gold, slate blue, greys.
+PALETTE = [colors.HexColor(c) for c in ("#B22222", "#D4A017", "#4A6FA5", "#7F8C8D", "#2E8B57", "#8E5B9E")]
+INK = colors.HexColor("#222222")
+GRID_GREY = colors.HexColor("#BBBBBB")
+# communities per bar chart: more than this and the names below the bars can no longer be read
+PER_CHART = 40
+# header labels broken where a reader expects, not wherever the width runs out
+ORG_HEADERS = {"网格党支部": "网格\n党支部"}
+
+
+def _wan(value: Decimal) -> Decimal:
+    """Yuan in 万元 to two decimals, as leaders read large amounts."""
+    return round_half_up(value / 10000)
+
+
+def _int(value: int) -> str:
+    return f"{value:,}"
+
+
+class QuarterlyPdf(PdfRenderer):
+    """The leaders' PDF: A4 landscape, its own charts first, the government-form table after."""
+
+    landscape = True
+    top_margin = 16 * mm
+    table_font_size = 8      # 22 columns across A4 landscape
+
+    def __init__(self, report: QuarterReport) -> None:
+        super().__init__()
+        self.report = report
+        self.figures = report.figures
+        self.title = content.title(self.figures)
+        self.fonts = charts.ChartFonts(self.font_name, self.font_bold)
+        sheet = self.styles
+        self.h2 = ParagraphStyle("h2", parent=sheet["normal"], fontName=self.font_bold, fontSize=12, leading=16,
+                                 spaceBefore=2 * mm, spaceAfter=1.5 * mm)
+        self.body = ParagraphStyle("body", parent=sheet["normal"], fontSize=10.5, leading=17, firstLineIndent=21)
+        self.status = ParagraphStyle("status", parent=sheet["subtitle"], fontSize=10,
+                                     textColor=colors.HexColor("#B22222") if self.figures.is_open else INK)
+
+    # --- the story ------------------------------------------------------------------------------------
+    def story(self) -> list[Flowable]:
+        f = self.figures
+        story: list[Flowable] = [
+            Paragraph(_esc(self.title), self.styles["title"]),
+            Paragraph(_esc(f"报告期：{f.quarter.label}　　数据截至：{content.cn_date(f.as_of)}　　填报单位：{f.street}"),
+                      self.styles["subtitle"]),
+            Paragraph(_esc(content.status_text(f)), self.status),
+            Paragraph("一、总体情况", self.h2),
+            Paragraph(_esc(self.narrative()), self.body),
+            Paragraph("二、主要指标", self.h2),
+            self.indicator_table(),
+            CondPageBreak(70 * mm),
+            Paragraph("三、图表", self.h2),
+            self.overview_charts(),
+        ]
+        for start in range(0, len(f.rows), PER_CHART):
+            rows = f.rows[start:start + PER_CHART]
+            suffix = "" if len(f.rows) <= PER_CHART else f"（{start + 1}—{start + len(rows)}）"
+            story.append(KeepTogether([Spacer(1, 3 * mm), self.workers_chart(rows, suffix)]))
+            story.append(KeepTogether([Spacer(1, 3 * mm), self.rate_chart(rows, suffix)]))
+        story.append(PageBreak())
+        story += self.form_table_story(self.form_table())
+        return story
+
+    def narrative(self) -> str:
+        f, t = self.figures, self.figures.total
+        fund = t.fund
+        posts = "、".join(f"{name}{t.workers.get(name, 0)}名" for name in f.posts)
+        rate = fund.execution_rate
+        avg = next(i for i in INDICATORS if i.key == "venue_avg").value(f)
+        share = next(i for i in INDICATORS if i.key == "large_share").value(f)
+        text = (f"截至{content.cn_date(f.as_of)}，全街道共有社区{len(f.rows)}个、网格{_int(t.grids)}个、户数{_int(t.households)}户；"
+                f"党组织{_int(t.org_total)}个，党员{_int(t.members)}名。在岗社区工作者{_int(t.workers_total)}名（{posts}），"
+                f"其中专职网格员{_int(t.grid_workers)}名。{f.quarter.months_label}累计拨入经费{_wan(fund.allocated):,}万元、"
+                f"支出{_wan(fund.spent):,}万元")
+        text += f"，预算执行率{rate}%。" if rate is not None else "。"
+        if avg is not None:
+            text += (f"社区阵地平均面积{avg:,}平方米，社区级党群服务中心达标{t.venues_met}个（参评{t.venues_judged}个），"
+                     f"1000平方米以上的社区占{share}%。")
+        return text
+
+    # --- indicators -----------------------------------------------------------------------------------
+    def indicator_table(self) -> Table:
+        values = self.report.values
+        label_style = ParagraphStyle("k_label", parent=self.styles["normal"], fontSize=9, leading=11,
+                                     alignment=TA_CENTER, textColor=colors.HexColor("#444444"))
+        value_style = ParagraphStyle("k_value", parent=self.styles["normal"], fontName=self.font_bold, fontSize=15,
+                                     leading=19, alignment=TA_CENTER, textColor=INK)
+        change_style = ParagraphStyle("k_change", parent=label_style, fontSize=8, leading=10)
+        cells = []
+        for indicator in INDICATORS:
+            value = values[indicator.key]
+            unit = indicator.unit
+            if value is None:
+                shown = "—"
+            elif unit == "元":
+                shown, unit = f"{_wan(value):,}", "万元"
+            elif unit == "%":
+                shown = f"{value}"
+            elif isinstance(value, Decimal):
+                shown = f"{value:,}"
+            else:
+                shown = _int(value)
+            cells.append([Paragraph(_esc(f"{indicator.label}（{unit}）"), label_style),
+                          Paragraph(_esc(shown), value_style),
+                          Paragraph(_esc(content.change_label(self.report, indicator.key, in_wan=True)), change_style)])
+        per_row = 6
+        width = self.frame_width / per_row
+        data = [cells[i:i + per_row] for i in range(0, len(cells), per_row)]
+        table = Table(data, colWidths=[width] * per_row)
+        table.setStyle(TableStyle([
+            # a Table sets a font for every cell, Helvetica unless told: it would be referenced, not embedded
+            ("FONT", (0, 0), (-1, -1), self.font_name, 9),
+            ("BOX", (0, 0), (-1, -1), 0.8, INK), ("INNERGRID", (0, 0), (-1, -1), 0.4, GRID_GREY),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("TOPPADDING", (0, 0), (-1, -1), 4),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
+        return table
+
+    # --- charts ---------------------------------------------------------------------------------------
+    def overview_charts(self) -> Table:
+        half = self.frame_width / 2
+        pie = self.posts_pie(half - 4 * mm, 62 * mm)
+        funds = self.funds_chart(half - 4 * mm, 62 * mm)
+        table = Table([[pie, funds]], colWidths=[half, half])
+        table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), self.font_name, 9),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                   ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        return table
+
+    def _empty(self, drawing: Drawing, text: str) -> Drawing:
+        drawing.add(String(drawing.width / 2, drawing.height / 2, text, fontName=self.font_name, fontSize=9,
+                           textAnchor="middle", fillColor=INK))
+        return drawing
+
+    def posts_pie(self, width: float, height: float) -> Drawing:
+        """The workforce by 岗位, for the whole street."""
+        t = self.figures.total
+        drawing = charts.new_drawing(width, height, self.fonts, "在岗社区工作者岗位构成")
+        counts = [t.workers.get(name, 0) for name in self.figures.posts]
+        total = sum(counts)
+        if not total:
+            return self._empty(drawing, "暂无在岗社区工作者")
+        radius = min((height - 34) / 2, width * 0.22)
+        center = (24 + radius, (height - 18) / 2)
+        charts.pie_chart(drawing, center, radius, [float(c) for c in counts], PALETTE)
+        x = center[0] + radius + 24
+        y = center[1] + 9 * len(counts)
+        for i, (name, count) in enumerate(zip(self.figures.posts, counts)):
+            share = round_half_up(Decimal(count) * 100 / total, Decimal("0.1"))
+            charts.legend(drawing, x, y - 18 * i, [(PALETTE[i % len(PALETTE)], f"{name}　{count}人（{share}%）")],
+                          self.fonts, size=9)
+        return drawing
+
+    def funds_chart(self, width: float, height: float) -> Drawing:
+        """预算, 拨入 and 支出 per funding category (万元), with each category's 执行率 above its bars."""
+        t = self.figures.total
+        drawing = charts.new_drawing(width, height, self.fonts,
+                                     f"各类经费{self.figures.quarter.months_label}执行情况（万元）")
+        categories = [c for c in FUND_CATEGORIES if c in t.funds and (t.funds[c].budget or t.funds[c].allocated
+                                                                      or t.funds[c].spent)]
+        if not categories:
+            return self._empty(drawing, "暂无经费数据")
+        funds = [t.funds[c] for c in categories]
+        series = [[float(_wan(f.budget)) for f in funds], [float(_wan(f.allocated)) for f in funds],
+                  [float(_wan(f.spent)) for f in funds]]
+        above = [f"执行率{f.execution_rate}%" if f.execution_rate is not None else "" for f in funds]
+        palette = [GRID_GREY, PALETTE[2], PALETTE[0]]
+        items = list(zip(palette, ("年度预算", "累计拨入", "累计支出")))
+        charts.legend(drawing, (width - charts.legend_width(items, self.fonts)) / 2, height - 28, items, self.fonts)
+        charts.bar_chart(drawing, (40, 34, width - 52, height - 76), [_short_category(c) for c in categories],
+                         series, palette, self.fonts, above=above)
+        return drawing
+
+    def _community_chart(self, title: str, rows: Sequence, series: list[list[float]], names: Sequence[str],
+                         palette: Sequence, **options) -> Drawing:
+        width, height = self.frame_width, 70 * mm
+        drawing = charts.new_drawing(width, height, self.fonts, title)
+        if names:
+            items = list(zip(palette, names))
+            charts.legend(drawing, width - charts.legend_width(items, self.fonts) - 8, height - 12, items, self.fonts)
+        bottom = 40 if len(rows) > 16 else 22
+        charts.bar_chart(drawing, (34, bottom, width - 44, height - bottom - 26),
+                         [r.name.removesuffix("社区") for r in rows], series, palette, self.fonts,
+                         label_size=6.5 if len(rows) > 30 else 7.5, **options)
+        return drawing
+
+    def workers_chart(self, rows: Sequence, suffix: str) -> Drawing:
+        """A bar per 社区: its workers stacked by 岗位."""
+        posts = self.figures.posts
+        series = [[float(r.workers.get(p, 0)) for r in rows] for p in posts]
+        return self._community_chart(f"各社区在岗社区工作者（按岗位）{suffix}", rows, series, posts, PALETTE,
+                                     stacked=True)
+
+    def rate_chart(self, rows: Sequence, suffix: str) -> Drawing:
+        """A bar per 社区: its 经费执行率, against the street's (a dashed line)."""
+        rates = [r.fund.execution_rate for r in rows]
+        highest = float(max((r for r in rates if r is not None), default=Decimal(0)))
+        street = self.figures.total.fund.execution_rate
+        reference = (float(street), f"全街道 {street}%", PALETTE[0]) if street is not None else None
+        return self._community_chart(
+            f"各社区经费执行率（%，{self.figures.quarter.months_label}）{suffix}", rows,
+            [[float(r) if r is not None else 0.0 for r in rates]], (), [PALETTE[2]],
+            top=100.0 if highest <= 100 else charts.nice_max(highest), reference=reference)
+
+    # --- the table ------------------------------------------------------------------------------------
+    def form_table(self) -> FormTable:
+        f = self.figures
+        org_names = [name for name, _ in ORG_COLUMNS]
+        # widths: three characters of a header fit a 0.75 column at 8 pt, an amount of millions a 1.3 one
+        columns = [Column("序号", 0.5, "center"), Column("社区", 1.4)]
+        columns += [Column(ORG_HEADERS.get(name, name), 0.75, "count") for name in org_names]
+        columns += [Column("党员数", 0.75, "count"), Column("网格数", 0.75, "count"), Column("户数", 0.85, "count"),
+                    Column("专职\n网格员", 0.8, "count")]
+        columns += [Column(p, 0.6, "count") for p in f.posts] + [Column("小计", 0.6, "count")]
+        columns += [Column("年度预算", 1.3, "amount"), Column("拨入", 1.3, "amount"), Column("支出", 1.3, "amount"),
+                    Column("结余", 1.3, "amount"), Column("执行率\n(%)", 0.75, "amount"),
+                    Column("面积\n(平方米)", 1.05, "amount"), Column("达标", 0.55, "center")]
+        n_orgs, n_posts = len(org_names), len(f.posts)
+        first_post = 2 + n_orgs + 4
+        first_fund = first_post + n_posts + 1
+        groups = [("党组织数（个）", 2, 1 + n_orgs), ("社区工作者（人）", first_post, first_post + n_posts),
+                  (f"经费（元，{f.quarter.months_label}累计）", first_fund, first_fund + 4),
+                  ("阵地", first_fund + 5, first_fund + 6)]
+
+        def cells(row, seq) -> list:
+            fund = row.fund
+            rate = fund.execution_rate
+            return ([seq, row.name] + [row.org_column(n) for n in org_names]
+                    + [row.members, row.grids, row.households, row.grid_workers]
+                    + [row.workers.get(p, 0) for p in f.posts] + [row.workers_total]
+                    + [fund.budget, fund.allocated, fund.spent, fund.balance, f"{rate}" if rate is not None else "—",
+                       row.venue_area, content.meets_text(row) if seq != "" else content.met_text(row)])
+
+        rows = [cells(row, i) for i, row in enumerate(f.rows, start=1)]
+        total = cells(f.total, "")
+        total[1] = "合计"
+        return FormTable(
+            title=f"{f.street}各社区主要指标统计表", columns=columns, rows=rows, unit_name=f.street,
+            period=f.quarter.label, measure="计量单位：个、人、户、元、平方米", groups=groups, total=total,
+            signatures=("填表人：", "审核人：", "单位负责人：", f"报出日期：{content.report_date()}"),
+            notes="填表说明：" + content.notes_text(f))
+
+    # --- page decorations -----------------------------------------------------------------------------
+    def decorate_page(self, canvas: Canvas, doc) -> None:
+        f = self.figures
+        width, height = self.page_size
+        canvas.saveState()
+        canvas.setFont(self.font_name, 8)
+        canvas.setFillColor(colors.HexColor("#666666"))
+        canvas.drawString(self.left_margin, height - 9 * mm, self.title)
+        if f.is_open:
+            canvas.setFillColor(PALETTE[0])
+            canvas.drawRightString(width - self.right_margin, height - 9 * mm, "未关账 · 数据按当前台账计算，可能变化")
+        else:
+            canvas.drawRightString(width - self.right_margin, height - 9 * mm,
+                                   f"已关账 · {f.closed_at:%Y-%m-%d}冻结")
+        canvas.setStrokeColor(GRID_GREY)
+        canvas.setLineWidth(0.4)
+        canvas.line(self.left_margin, height - 10.5 * mm, width - self.right_margin, height - 10.5 * mm)
+        canvas.restoreState()
+
+
+def _short_category(name: str) -> str:
+    """Funding categories are long; break them so that four fit under their bars."""
+    return {"党组织服务群众专项经费": "党组织服务\n群众专项经费", "网格化管理经费": "网格化\n管理经费",
+            "社区工作经费": "社区\n工作经费", "共建项目资金": "共建\n项目资金"}.get(name, name)
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def write_quarterly_pdf(report: QuarterReport, out_path: str | Path) -> Path:
+    return QuarterlyPdf(report).render(out_path)
