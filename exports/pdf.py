@@ -320,14 +320,15 @@ class _FormLayout:
             chunks[-1] = (last_start, last_end - need)
             chunks.append((last_end - need, last_end))
 
-        texts, sizes = self._texts(body, bold)
+        texts, sizes, words = self._texts(body, bold)
         # the rows per page are computed for a form that starts at the top of a page
         story: list[Flowable] = [PageBreakIfNotEmpty(), *head]
         for index, (a, b) in enumerate(chunks):
             if index:
                 story.append(PageBreak())
             story.append(self._page_table(header_rows, header_heights, header_style, texts[a:b],
-                                          {i - a for i in bold if a <= i < b}, sizes))
+                                          {i - a for i in bold if a <= i < b}, sizes,
+                                          {(i - a, j) for i, j in words if a <= i < b}))
         if signature is not None:
             story.append(Spacer(1, 4 * mm))
             story.append(signature)
@@ -337,7 +338,7 @@ class _FormLayout:
                                                                     leading=11)))
         return story
 
-    def _header(self) -> tuple[list[list[str]], list[float], list[tuple]]:
+    def _header(self) -> tuple[list[list[Any]], list[float], list[tuple]]:
         t, r = self.t, self.r
         bold = r.font_bold
         size = self.size
@@ -366,13 +367,16 @@ class _FormLayout:
         else:
             rows = [labels]
             heights = [max(label.count("\n") + 1 for label in labels) * leading + 2 * _PAD]
+        if bold == r.font_name:
+            rows = [[_StrokedText(text, bold, size, leading) if text else text for text in row] for row in rows]
         commands += [("FONT", (0, 0), (-1, len(rows) - 1), bold, size, leading),
                      ("ALIGN", (0, 0), (-1, len(rows) - 1), "CENTER"),
                      ("BACKGROUND", (0, 0), (-1, len(rows) - 1), colors.HexColor("#F2F2F2"))]
         return rows, heights, commands
 
-    def _texts(self, body: list[list[Any]], bold: set[int]) -> tuple[list[list[str]], list[float]]:
-        """The printed text of every cell, and per column one font size at which its widest text fits.
+    def _texts(self, body: list[list[Any]], bold: set[int]) -> tuple[list[list[str]], list[float], set[tuple[int, int]]]:
+        """The printed text of every cell, per column one font size at which its widest text fits, and the cells
+        of number columns that hold words (合计, 小计) rather than numbers.
 
         One size per column, not per cell: a column of amounts in mixed sizes reads as an error.
         """
@@ -380,31 +384,36 @@ class _FormLayout:
         size = self.size
         columns = self.t.columns
         texts: list[list[str]] = []
+        words: set[tuple[int, int]] = set()
         widest = [0.0] * len(columns)
         for index, row in enumerate(body):
             font = r.font_bold if index in bold else r.font_name
             line = []
             for i, column in enumerate(columns):
-                text = format_value(row[i] if i < len(row) else None, column.kind)
+                value = row[i] if i < len(row) else None
+                text = format_value(value, column.kind)
                 if "\n" in text:
                     text = text.replace("\n", " ")
                 if text:
                     width = stringWidth(text, font, size)
                     widest[i] = max(widest[i], width)
+                    if isinstance(value, str) and column.kind in ("amount", "count"):
+                        words.add((index, i))
                 line.append(text)
             texts.append(line)
         sizes = []
         for i, width in enumerate(widest):
             room = self.widths[i] - 2 * _PAD
             sizes.append(size if width <= room else max(_MIN_FONT, size * room / width))
-        return texts, sizes
+        return texts, sizes, words
 
-    def _page_table(self, header_rows: list[list[str]], header_heights: list[float], header_style: list[tuple],
-                    rows: list[list[str]], bold_rows: set[int], sizes: list[float]) -> Table:
+    def _page_table(self, header_rows: list[list[Any]], header_heights: list[float], header_style: list[tuple],
+                    rows: list[list[str]], bold_rows: set[int], sizes: list[float],
+                    words: set[tuple[int, int]]) -> Table:
         r, t = self.r, self.t
         size = self.size
         nh = len(header_rows)
-        data: list[list[str]] = [list(h) for h in header_rows] + rows
+        data: list[list[Any]] = [list(h) for h in header_rows] + rows
         commands: list[tuple] = list(header_style)
         commands += [("FONT", (0, nh), (-1, -1), r.font_name, size, size * 1.25),
                      ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
@@ -412,14 +421,20 @@ class _FormLayout:
                      ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                      ("LEFTPADDING", (0, 0), (-1, -1), _PAD), ("RIGHTPADDING", (0, 0), (-1, -1), _PAD),
                      ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]
-        for row_index in sorted(bold_rows):
-            commands.append(("FONTNAME", (0, nh + row_index), (-1, nh + row_index), r.font_bold))
         for i, column in enumerate(t.columns):
             align = {"amount": "RIGHT", "count": "RIGHT", "center": "CENTER"}.get(column.kind, "LEFT")
             if align != "LEFT":
                 commands.append(("ALIGN", (i, nh), (i, -1), align))
             if sizes[i] < size:
                 commands.append(("FONTSIZE", (i, nh), (i, -1), sizes[i]))
+        for row_index, column_index in words:
+            commands.append(("ALIGN", (column_index, nh + row_index), (column_index, nh + row_index), "CENTER"))
+        for row_index in sorted(bold_rows):
+            y = nh + row_index
+            if r.font_bold != r.font_name:
+                commands.append(("FONTNAME", (0, y), (-1, y), r.font_bold))
+            else:
+                data[y] = [_StrokedText(text, r.font_name, sizes[i]) if text else text for i, text in enumerate(data[y])]
         return Table(data, colWidths=self.widths, rowHeights=header_heights + [self.row_height] * len(rows),
                      style=TableStyle(commands), repeatRows=nh)
 
@@ -432,6 +447,38 @@ class _FormLayout:
         table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), r.font_name, r.font_size),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0), ("ALIGN", (0, 0), (-1, -1), "LEFT")]))
         return table
+
+
+class _StrokedText(Flowable):
+    """Text drawn filled and outlined: bold to the eye where the font has no bold face (WenQuanYi).
+
+    Lines split at "\n" are centred on each other; the table's ALIGN places the block in its cell.
+    """
+
+    def __init__(self, text: str, font: str, size: float, leading: float | None = None) -> None:
+        super().__init__()
+        self.lines = text.split("\n")
+        self.font, self.size = font, size
+        self.leading = leading or size * 1.25
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.widths = [stringWidth(line, self.font, self.size) for line in self.lines]
+        self.width = max(self.widths)
+        self.height = self.size + self.leading * (len(self.lines) - 1)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.setLineWidth(self.size * 0.035)
+        text = canvas.beginText(0, 0)
+        text.setFont(self.font, self.size)
+        text.setTextRenderMode(2)
+        y = self.height - self.size * 0.85
+        for line, width in zip(self.lines, self.widths):
+            text.setTextOrigin((self.width - width) / 2, y)
+            text.textOut(line)
+            y -= self.leading
+        canvas.drawText(text)
 
 
 def _height(flowable: Flowable, width: float) -> float:
