@@ -1,9 +1,9 @@
 """Crash safety: a process killed (SIGKILL) at any moment of a long operation leaves the database exactly as it
 was before the operation or exactly as after it, never between, and always passing integrity_check.
 
-Each kill point runs the operation in a fresh subprocess on a copy of a prepared database. Kill points are
-either timed (a delay after the operation starts, spread past its end to catch the commit itself) or exact
-(the child kills itself at its Nth progress report).
+Each kill point runs the operation in a fresh child process (forked from a helper subprocess) on a copy of a
+prepared database. Kill points are timed (a delay after the operation starts, spread past its end to catch
+the commit itself), exact (the child kills itself at its Nth progress report), or right after it finished.
 """
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 23)
 _CLOCK = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?")
 pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX only")]
+              pytest.mark.skipif(not hasattr(signal, "SIGKILL") or not hasattr(os, "fork"),
+                                 reason="SIGKILL and fork are POSIX only")]
 
 
 # --- what the child runs ------------------------------------------------------------------------------
