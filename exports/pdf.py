@@ -686,10 +686,14 @@ def _draw_slip_page(canvas: Canvas, slips: list[Slip], layout_for: Callable[...,
         if not items:
             continue
         text.setFont(font, font_size)
+        if bold == regular:
+            # no bold face (WenQuanYi): the slip titles are drawn filled and outlined to stand out
+            text.setTextRenderMode(2 if items is titles_run else 0)
         for x, y, string in items:
             text.moveCursor(x - x0, y0 - y)      # reportlab's dy counts downwards
             x0, y0 = x, y
             text.textOut(string)
+    canvas.setLineWidth(size * 0.035)
     canvas.drawText(text)
     canvas.setLineWidth(0.5)
     if path:
