@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ..app import Ledger
-from ..errors import NotFound, PermissionDenied, Problem, ValidationError
+from ..errors import LedgerError, NotFound, PermissionDenied, Problem, ValidationError
 from ..fields import Field, parse_record
 from ..models import Community, Street
 from .facts import facts_for
@@ -149,10 +149,15 @@ class LedgerService:
 
         A key column the attributes lack (not in the workbook) is left out, so that the rest may still match.
         """
+        where = self.match_key(attrs)
+        return None if where is None else facts_for(session).find(self.model, **where)
+
+    def match_key(self, attrs: dict[str, Any]) -> dict[str, Any] | None:
+        """The natural-key columns and values present in resolved `attrs`; None when the key is blank."""
         where = {k: attrs[k] for k in self.match_on if k in attrs}
         if not where or any(v is None and k not in self.match_nullable for k, v in where.items()):
             return None
-        return facts_for(session).find(self.model, **where)
+        return where
 
     def warnings(self, session: Session, attrs: dict[str, Any], row: int | None = None) -> list[Problem]:
         """What is allowed but worth a second look (a grid far from 450 households), for previews and forms."""
@@ -288,5 +293,15 @@ def bulk_insert(session: Session, model, rows: list[dict[str, Any]]) -> list[int
     if not rows:
         return []
     table = model.__table__
+    if session.get_bind().dialect.name == "sqlite":
+        # Ordered RETURNING makes SQLAlchemy send one statement per row on SQLite. SQLite gives a new row
+        # max(id) + 1, and only one connection writes at a time, so the ids above the old maximum are ours, in
+        # order; a writer slipping in before our first write shows up as a wrong count, and is refused.
+        before = session.scalar(select(func.max(table.c.id))) or 0
+        session.execute(table.insert(), rows)
+        ids = list(session.scalars(select(table.c.id).where(table.c.id > before).order_by(table.c.id)))
+        if len(ids) != len(rows):
+            raise LedgerError("数据库正被另一个程序同时写入，请稍后重试")
+        return ids
     stmt = table.insert().returning(table.c.id, sort_by_parameter_order=True)
     return list(session.execute(stmt, rows).scalars())
