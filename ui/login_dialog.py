@@ -1,0 +1,154 @@
+"""The login at start-up (once the database has accounts) and the change-password dialog.
+
+Both are thin over ledger.accounts: the checks, the lockout and the audit trail live there, so the window
+and the command line behave the same. Refusals are shown inside the dialog, never as a modal box.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget)
+
+from ledger import APP_NAME
+from ledger.accounts import LoginFailed, change_password, has_accounts, login
+from ledger.app import Ledger
+from ledger.errors import LedgerError
+
+_ERROR_STYLE = "color: #c0392b;"
+
+
+def _password_field() -> QLineEdit:
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setMaxLength(128)
+    return field
+
+
+class LoginDialog(QDialog):
+    """Name and password; on success `signed_in` is the ledger as that person."""
+
+    def __init__(self, ledger: Ledger, parent: QWidget | None = None, last_user: str | None = None,
+                 database: str | None = None):
+        super().__init__(parent)
+        self.ledger = ledger
+        self.signed_in: Ledger | None = None
+        self.setWindowTitle(f"登录 — {APP_NAME}")
+        self.setMinimumWidth(360)
+
+        self.name = QLineEdit(last_user or "")
+        self.name.setMaxLength(32)
+        self.name.setPlaceholderText("用户名")
+        self.password = _password_field()
+        self.password.setPlaceholderText("密码")
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(_ERROR_STYLE)
+
+        form = QFormLayout()
+        form.addRow("用户名：", self.name)
+        form.addRow("密码：", self.password)
+        self.buttons = QDialogButtonBox()
+        self.login_button = self.buttons.addButton("登录", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton("退出", QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self.try_login)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        title = QLabel(f"<b>{APP_NAME}</b>　请登录")
+        layout.addWidget(title)
+        if database:
+            where = QLabel(f"数据库：{database}")
+            where.setStyleSheet("color: #666;")
+            where.setWordWrap(True)
+            layout.addWidget(where)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        (self.password if last_user else self.name).setFocus()
+
+    def try_login(self) -> None:
+        name, password = self.name.text().strip(), self.password.text()
+        if not name:
+            self._refuse("请输入用户名")
+            self.name.setFocus()
+            return
+        try:
+            signed = login(self.ledger, name, password, source="界面")
+        except LoginFailed as exc:
+            self._refuse(str(exc))
+            self.password.clear()
+            self.password.setFocus()
+            return
+        if signed.must_change_password:
+            forced = ChangePasswordDialog(signed.ledger, self, forced=True)
+            if forced.exec() != QDialog.DialogCode.Accepted:
+                self._refuse("需要先设置新密码才能使用")
+                self.password.clear()
+                return
+        self.signed_in = signed.ledger
+        self.accept()
+
+    def _refuse(self, text: str) -> None:
+        self.message.setText(text)
+
+
+class ChangePasswordDialog(QDialog):
+    """The signed-in person's new password (typed twice); `forced` after an administrator's reset."""
+
+    def __init__(self, ledger: Ledger, parent: QWidget | None = None, forced: bool = False):
+        super().__init__(parent)
+        self.ledger = ledger
+        self.forced = forced
+        self.setWindowTitle("修改密码")
+        self.setMinimumWidth(360)
+        self.old = _password_field()
+        self.new = _password_field()
+        self.again = _password_field()
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(_ERROR_STYLE)
+
+        layout = QVBoxLayout(self)
+        if forced:
+            note = QLabel("管理员重置了您的密码。请设置一个只有您知道的新密码（至少6位）。")
+            note.setWordWrap(True)
+            layout.addWidget(note)
+        form = QFormLayout()
+        if not forced:
+            form.addRow("原密码：", self.old)
+        form.addRow("新密码：", self.new)
+        form.addRow("再输一次：", self.again)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox()
+        buttons.addButton("确定", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.try_change)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def try_change(self) -> None:
+        if self.new.text() != self.again.text():
+            self.message.setText("两次输入的新密码不一致")
+            self.again.clear()
+            self.again.setFocus()
+            return
+        try:
+            # After a reset the login has just checked the temporary password; otherwise ask for the old one.
+            change_password(self.ledger, self.new.text(), None if self.forced else self.old.text())
+        except LedgerError as exc:
+            self.message.setText(str(exc))
+            return
+        self.accept()
+
+
+def sign_in(ledger: Ledger, parent: QWidget | None = None, last_user: str | None = None,
+            database: str | None = None) -> Ledger | None:
+    """The ledger as the person who logs in; the ledger itself when the database has no accounts; None when
+    the person gives up (the application should then quit)."""
+    if not has_accounts(ledger):
+        return ledger
+    dialog = LoginDialog(ledger, parent, last_user, database)
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    if dialog.exec() == QDialog.DialogCode.Accepted:
+        return dialog.signed_in
+    return None
