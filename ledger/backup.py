@@ -23,7 +23,7 @@ DAILY, BEFORE_UPGRADE, BEFORE_RESTORE = "每日", "升级前", "恢复前"
 KINDS = (DAILY, BEFORE_UPGRADE, BEFORE_RESTORE)
 DEFAULT_KEEP = 10
 _HEADER = b"SQLite format 3\x00"
-_NAME = re.compile(r"^(?P<key>.+)-(?P<kind>每日|升级前|恢复前)-(?P<stamp>\d{8}-\d{6})(?:-\d+)?\.sqlite$")
+_NAME = re.compile(r"^(?P<key>.+)-(?P<kind>每日|升级前|恢复前)-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?\.sqlite$")
 
 
 @dataclass(frozen=True)
@@ -99,8 +99,9 @@ def list_backups(db_path: Path, folder: Path | None = None) -> list[BackupFile]:
         if match is None or match["key"] != key:
             continue
         at = datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S")
-        found.append(BackupFile(path, match["kind"], at, path.stat().st_size))
-    return sorted(found, key=lambda b: (b.at, b.path.name), reverse=True)
+        found.append((at, int(match["n"] or 1), BackupFile(path, match["kind"], at, path.stat().st_size)))
+    # Within one second, the second copy is named -2, the third -3 …
+    return [b for _at, _n, b in sorted(found, key=lambda t: (t[0], t[1]), reverse=True)]
 
 
 def make_backup(db_path: Path, kind: str = DAILY, keep: int | None = None) -> Path:

@@ -5,6 +5,7 @@ see them, exactly as in the ledgers themselves.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -18,11 +19,12 @@ from ..errors import NotFound
 from ..models import AuditEntry
 from . import LEDGERS
 from .base import community_names
+from .funds import BudgetService
 
 # (ledger name as recorded, field key) -> the Chinese label, and the set of personal ones.
 _LABELS: dict[tuple[str, str], str] = {}
 _PERSONAL: set[tuple[str, str]] = set()
-for _service in LEDGERS.values():
+for _service in (*LEDGERS.values(), BudgetService):
     for _field in _service.fields:
         _LABELS[(_service.name, _field.key)] = _field.label
         if _field.personal:
@@ -32,7 +34,17 @@ _COMMON_LABELS = {"community_id": "所属社区（编号）", "street_id": "街�
                   "parent_id": "上级组织（编号）", "worker_id": "社区工作者（编号）", "venue_id": "阵地（编号）",
                   "role": "角色", "name": "名称", "active": "可登录", "status": "状态", "month": "月份",
                   "approved_by": "审批人", "approved_at": "审批时间", "quarter": "季度", "closed_by": "关账人",
-                  "created_at": "创建时间", "created_by": "创建人", "computed_at": "计算时间"}
+                  "created_at": "创建时间", "created_by": "创建人", "computed_at": "计算时间",
+                  # a worker's history (调级记录, 岗位变动, 年度考核, 证书) and a venue's rooms
+                  "old_level": "原等级", "new_level": "新等级", "reason": "原因", "effective_on": "生效日期",
+                  "approver": "审批人", "recorded_at": "记录时间", "old_post": "原岗位", "new_post": "新岗位",
+                  "old_title": "原职务", "new_title": "新职务", "year": "年度", "grade": "考核结果",
+                  "kind": "类别", "obtained_on": "取得日期", "number": "编号", "note": "备注", "area": "面积",
+                  "key": "设置项", "value": "值", "effective_from": "生效日期", "pays_bonus": "发放年度奖",
+                  "amount": "金额", "taxable": "计税", "cum_gross": "累计收入", "cum_tax": "累计已缴税额",
+                  "months": "月数", "filename": "文件", "created": "新增条数", "updated": "更新条数",
+                  "undone": "已撤销", "district": "所属区县"}
+_TIMESTAMP = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?$")
 _PERSONAL_KEYS = {"id_number", "bank_account", "phone"}
 
 
@@ -77,6 +89,13 @@ class AuditRow:
             else:
                 parts.append(f"{c.field}：{_show(c.old)} → {_show(c.new)}")
         return "；".join(parts)
+
+
+def _readable(value: Any) -> Any:
+    """A recorded timestamp as a clerk writes it: 2026-11-23 20:15:19."""
+    if isinstance(value, str) and (match := _TIMESTAMP.match(value)):
+        return f"{match[1]} {match[2]}"
+    return value
 
 
 def _show(value: Any) -> str:
@@ -129,7 +148,8 @@ def _row(entry: AuditEntry, show_personal: bool, communities: dict[int, str]) ->
         if ((ledger, key) in _PERSONAL or key in _PERSONAL_KEYS) and not show_personal:
             old = mask_personal(str(old)) if old not in (None, "") else old
             new = mask_personal(str(new)) if new not in (None, "") else new
-        changes.append(Change(_LABELS.get((ledger, key)) or _COMMON_LABELS.get(key, key), old, new))
+        changes.append(Change(_LABELS.get((ledger, key)) or _COMMON_LABELS.get(key, key), _readable(old),
+                              _readable(new)))
     return AuditRow(entry.id, entry.at, entry.user_name or "（未登录）", entry.source or "", entry.action, ledger,
                     entry.record_id, entry.record_label or "", tuple(changes))
 
