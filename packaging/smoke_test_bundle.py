@@ -10,9 +10,10 @@ the sources by accident nor touch the developer's real data. Checked:
 - `--version` of both launchers prints ledger.__version__;
 - `init` on a new database (this runs every migration inside the frozen app);
 - `demo --scale street` on another new database;
-- every `export` kind in every format it offers, and every `template` kind, on the demo database:
-  the kinds are read from the CLI's registry in the sources, so a kind added later is checked without
-  changing this script, and the frozen app must offer the same kinds;
+- the month's payroll run and approved (PREPARE), then every `export` kind in every format it offers,
+  and every `template` kind, on the demo database: the kinds are read from the CLI's registry in the
+  sources, so a kind added later is checked without changing this script (the --month/--year/--quarter
+  that its help text names are filled in), and the frozen app must offer the same kinds;
 - the PostgreSQL driver loads (a refused connection is the expected answer, a missing module is not);
 - the window starts on Qt's offscreen platform and stays up (once the sources have ui/app.py).
 
@@ -31,6 +32,7 @@ import time
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +42,18 @@ import bundle_contents  # noqa: E402
 import version_info  # noqa: E402
 
 EXE_SUFFIX = ".exe" if sys.platform == "win32" else ""
+
+# The period the exports are made for: the demo data runs up to today.
+TODAY = date.today()
+MONTH = f"{TODAY:%Y-%m}"
+YEAR = str(TODAY.year)
+QUARTER = f"{TODAY.year}-Q{(TODAY.month - 1) // 3 + 1}"
+# Each export kind names the options it needs in its help text ("工资发放表（--month；.xlsx 或 .pdf）");
+# these are the values given for them.
+PERIOD_OPTIONS = {"--month": MONTH, "--year": YEAR, "--quarter": QUARTER}
+# What a clerk does before the pay exports exist: the month's payroll, approved (the bank list is only
+# made from an approved one). Run on the demo database when the CLI has the command.
+PREPARE = [["payroll", "run", MONTH], ["payroll", "approve", MONTH]]
 GUI_NAME = "StreetLedger" + EXE_SUFFIX
 CLI_NAME = "streetledger-cli" + EXE_SUFFIX
 TIMEOUT = 300  # seconds for one command; the street-scale demo takes about 2 s here
@@ -91,18 +105,32 @@ class Bundle:
 
     def run(self, args: Sequence[str], exe: str = CLI_NAME, timeout: float = TIMEOUT) -> Run:
         command = [str(self.folder / exe), *args]
-        print(f"  $ {exe} {shlex.join(args)}", flush=True)
+        started = time.monotonic()
         try:
             done = subprocess.run(command, cwd=self.scratch, env=self.env, stdout=subprocess.PIPE,
                                   stderr=subprocess.STDOUT, timeout=timeout)
         except subprocess.TimeoutExpired as exc:
             return Run(-1, f"超时（{timeout} 秒）\n" + (exc.output or b"").decode("utf-8", "replace"))
+        finally:
+            print(f"  $ {exe} {shlex.join(args)}   [{time.monotonic() - started:.1f} 秒]", flush=True)
         return Run(done.returncode, done.stdout.decode("utf-8", "replace"))
 
 
-def registered_kinds() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], list[str]]:
-    """{export kind: suffixes}, {template kind: suffixes} and the top-level commands, from the CLI in
-    the sources (cli.registry is where each feature registers what it can write)."""
+@dataclass(frozen=True)
+class Kind:
+    """A kind of file the CLI can write, as registered in cli.registry."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    help: str
+
+    def period_args(self) -> list[str]:
+        return [arg for option, value in PERIOD_OPTIONS.items() if option in self.help for arg in (option, value)]
+
+
+def registered_kinds() -> tuple[list[Kind], list[Kind], list[str]]:
+    """The export kinds, the template kinds and the top-level commands, from the CLI in the sources
+    (cli.registry is where each feature registers what it can write)."""
     sys.path.insert(0, str(ROOT))
     from cli import build_parser
     from cli import registry
@@ -112,9 +140,10 @@ def registered_kinds() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str,
     for action in parser._actions:  # argparse keeps subcommands only here
         if isinstance(action, argparse._SubParsersAction):
             commands.extend(action.choices)
-    exports = {name: tuple(kind.suffixes) for name, kind in registry.EXPORTS.items()}
-    templates = {name: tuple(kind.suffixes) for name, kind in getattr(registry, "TEMPLATES", {}).items()}
-    return exports, templates, commands
+    def kinds(table) -> list[Kind]:
+        return [Kind(name, tuple(k.suffixes), k.help) for name, k in sorted(table.items())]
+
+    return kinds(registry.EXPORTS), kinds(getattr(registry, "TEMPLATES", {})), commands
 
 
 def check_layout(bundle: Path, report: Report) -> None:
@@ -195,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="检查打包好的程序文件夹能否正常运行")
     parser.add_argument("bundle", type=Path, help="PyInstaller 生成的文件夹，如 dist/StreetLedger")
     parser.add_argument("--export-args", action="append", default=[], metavar="KIND=ARGS",
-                        help="某种导出需要的额外参数，如 salary-sheet='--month 2026-03'（可重复）")
+                        help="某种导出的参数，代替从帮助文字推断的期间参数，如 salary-sheet='--month 2026-03'（可重复）")
     parser.add_argument("--gui-seconds", type=float, default=8.0, help="图形界面需保持运行的秒数（0 为跳过）")
     parser.add_argument("--keep", action="store_true", help="保留临时文件夹以便查看")
     args = parser.parse_args(argv)
@@ -228,27 +257,32 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         exports, templates, commands = registered_kinds()
         print(f"命令：{'、'.join(commands)}；导出种类 {len(exports)} 个；模板种类 {len(templates)} 个", flush=True)
+        if demo_ok:
+            for command in PREPARE:
+                if command[0] in commands:
+                    expect_success(report, " ".join(command), bundle.run(["--db", str(demo_db), *command]))
         out = scratch / "out"
         out.mkdir()
         if exports and demo_ok:
-            for kind, suffixes in sorted(exports.items()):
-                for suffix in suffixes:
-                    target = out / f"export-{kind}{suffix}"
-                    result = bundle.run(["--db", str(demo_db), "export", kind, "-o", str(target), *extra.get(kind, [])])
-                    step = f"export {kind} → {suffix}"
+            for kind in exports:
+                for suffix in kind.suffixes:
+                    target = out / f"export-{kind.name}{suffix}"
+                    options = extra.get(kind.name, kind.period_args())
+                    result = bundle.run(["--db", str(demo_db), "export", kind.name, "-o", str(target), *options])
+                    step = " ".join(["export", kind.name, *options, "→", suffix])
                     if result.returncode != 0:
                         report.fail(step, f"退出码 {result.returncode}\n{result.output[-3000:]}")
                     else:
                         check_output_file(report, step, target)
         elif exports:
             report.fail("export", "演示数据没有加载，无法检查导出")
-        for kind, suffixes in sorted(templates.items()):
-            target = out / f"template-{kind}{suffixes[0]}"
-            result = bundle.run(["--db", str(demo_db), "template", kind, "-o", str(target)])
+        for kind in templates:
+            target = out / f"template-{kind.name}{kind.suffixes[0]}"
+            result = bundle.run(["--db", str(demo_db), "template", kind.name, "-o", str(target)])
             if result.returncode != 0:
-                report.fail(f"template {kind}", f"退出码 {result.returncode}\n{result.output[-3000:]}")
+                report.fail(f"template {kind.name}", f"退出码 {result.returncode}\n{result.output[-3000:]}")
             else:
-                check_output_file(report, f"template {kind}", target)
+                check_output_file(report, f"template {kind.name}", target)
 
         # Port 1 on the loopback refuses at once; reaching "refused" proves SQLAlchemy found the
         # postgresql+psycopg dialect and psycopg found its libpq inside the bundle.
