@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "cli.commands.trust",
     # Feature modules that register export/import/template kinds come before cli.commands.files.
     "cli.commands.pay",
+    "cli.commands.reports",
     "cli.commands.importing",
     "cli.commands.files",
 )
