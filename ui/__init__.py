@@ -1,0 +1,1 @@
+"""The desktop application (PySide6): main window, ledger pages, dialogs, background tasks."""

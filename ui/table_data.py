@@ -1,0 +1,372 @@
+"""A ledger's records rendered once for the table: display strings, search text, sort keys and footer sums.
+
+Pure Python (no Qt), so it is built off the GUI thread and measured by bench/gui_table.py without a window.
+Searching and sorting are list operations on row indices over text prepared here; the table model only shows
+rows of it. That is what keeps 100,000 rows responsive: a QSortFilterProxyModel over the same rows was
+100–240× slower than doing the same in Python and resetting the model.
+
+The search text (cells plus 拼音首字母) costs about as much again as rendering the cells, so a page can show
+its table first and make the search text right after (`make_index` / `set_index`), off the GUI thread.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from operator import itemgetter
+from typing import Any
+
+from ledger.fields import Field
+from ledger.progress import SILENT, Progress
+
+from . import pinyin
+
+Record = dict[str, Any]
+_SEARCHED_BY_PINYIN = ("text", "choice", "ref", "rooms")
+_NEG_INF = float("-inf")
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A filter drop-down over one column (the cell text) or over a value computed from the record."""
+
+    label: str
+    key: str
+    value: Callable[[Record], str] | None = None
+
+
+@dataclass(frozen=True)
+class Total:
+    """A footer figure: the sum of a numeric column over the shown rows (only rows where key == value)."""
+
+    label: str
+    key: str
+    unit: str = ""
+    where: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Query:
+    """What the table shows: the tree's scope, the chosen facets, the search text and the sort."""
+
+    community_id: int | None = None
+    grid_id: int | None = None
+    facets: tuple[tuple[str, str], ...] = ()   # (facet label, chosen value); an absent facet means all
+    text: str = ""
+    sort_key: str | None = None
+    descending: bool = False
+
+    def terms(self) -> list[str]:
+        return self.text.lower().split()
+
+    def base(self) -> tuple:
+        """Everything but the search text: answers with the same base can be narrowed by more typing."""
+        return (self.community_id, self.grid_id, self.facets, self.sort_key, self.descending)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which record keys place a row in the organisation tree (the 社区 ledger's own id is its 社区)."""
+
+    community: str | None = "community_id"
+    grid: str | None = None
+
+
+class TableData:
+    """Rows of one ledger ready to show; indices into `rows` are what the table model displays."""
+
+    def __init__(self, fields: Sequence[Field], records: list[Record], *, facets: Sequence[Facet] = (),
+                 totals: Sequence[Total] = (), scope: Scope = Scope(), shown: Sequence[str] | None = None,
+                 flag: Callable[[Record], str | None] | None = None, index: bool = True,
+                 progress: Progress = SILENT):
+        self.fields = tuple(fields)
+        self.keys = [f.key for f in self.fields]
+        self.facets = tuple(facets)
+        self.totals = tuple(totals)
+        self.scope = scope
+        self.flag = flag
+        self.records: list[Record] = []
+        self.rows: list[tuple[str, ...]] = []
+        self.hay: list[str] | None = [] if index else None
+        self.flags: list[str | None] = []
+        self.ids: list[int] = []
+        self.communities: list[int | None] = []
+        self.grids: list[int | None] = []
+        self.facet_values: dict[str, list[str]] = {f.label: [] for f in self.facets}
+        self.total_values: dict[str, list[int]] = {t.label: [] for t in self.totals}
+        self.version = 0   # bumped by every change, so a search text made meanwhile is not taken
+        self._shown = self._shown_indices(shown)
+        self._sort_keys: dict[str, list] = {}
+        self._orders: dict[tuple[str | None, bool], list[int]] = {}
+        self._base: tuple[tuple, list[int]] | None = None
+        self._row_of: dict[int, int] | None = None
+        step = 5000
+        for start in range(0, len(records), step):
+            progress.report(start, len(records), f"正在整理 {start:,} / {len(records):,} 条")
+            self._extend(records[start:start + step])
+        progress.report(len(records), len(records), f"已整理 {len(records):,} 条")
+
+    # --- building ---------------------------------------------------------------------------------
+    def _shown_indices(self, shown: Sequence[str] | None) -> list[int]:
+        if shown is None:
+            return list(range(len(self.fields)))
+        wanted = set(shown)
+        return [i for i, key in enumerate(self.keys) if key in wanted]
+
+    def _render_rows(self, records: list[Record]) -> list[tuple[str, ...]]:
+        """Each record's cells as Field.render shows them. A text value is its own rendering, so it skips
+        the call: a fifth of the work on a 100,000-row ledger."""
+        pairs = [(f.key, f.render) for f in self.fields]
+        try:
+            return [tuple([v if (v := r.get(k)).__class__ is str else render(v) for k, render in pairs])
+                    for r in records]
+        except (TypeError, ValueError):  # a value of an unexpected type: show it as text rather than fail
+            return [tuple([_safe_render(f, r.get(f.key)) for f in self.fields]) for r in records]
+
+    def _haystacks(self, rows: list[tuple[str, ...]], shown: list[int]) -> list[str]:
+        """Per row: the shown cells, lowercased, then the 拼音首字母 of its shown Chinese text cells.
+
+        The initials are looked up per distinct value of a column and joined column-wise, because the
+        ledgers repeat the same names and communities many times."""
+        if not shown:
+            return [""] * len(rows)
+        cells_of = (lambda row: row) if len(shown) == len(self.fields) else _picker(shown)
+        texts = [i for i in shown if self.fields[i].kind in _SEARCHED_BY_PINYIN]
+        spoken = []
+        for i in texts:
+            column = [row[i] for row in rows]
+            initials = {c: pinyin.initials(c) for c in set(column) if not c.isascii()}
+            if initials:
+                spoken.append([initials.get(c, "") for c in column])
+        text = ["\t".join(cells_of(row)).lower() for row in rows]
+        if not spoken:
+            return text
+        return [t + "\t" + "\t".join(s) for t, s in zip(text, zip(*spoken))]
+
+    def _extend(self, records: list[Record]) -> None:
+        rows = self._render_rows(records)
+        self.records.extend(records)
+        self.rows.extend(rows)
+        if self.hay is not None:
+            self.hay.extend(self._haystacks(rows, self._shown))
+        flag = self.flag
+        self.flags.extend([flag(r) for r in records] if flag else [None] * len(records))
+        self.ids.extend([r.get("id") for r in records])
+        key = self.scope.community
+        self.communities.extend([r.get(key) for r in records] if key else [None] * len(records))
+        key = self.scope.grid
+        self.grids.extend([r.get(key) for r in records] if key else [None] * len(records))
+        for facet in self.facets:
+            if facet.value is not None:
+                value = facet.value
+                values = [value(r) or "" for r in records]
+            else:
+                column = self.keys.index(facet.key)
+                values = [row[column] for row in rows]
+            self.facet_values[facet.label].extend(values)
+        hundredths: dict[str, list[int]] = {}
+        for total in self.totals:
+            if total.key not in hundredths:
+                hundredths[total.key] = [_hundredths(r.get(total.key)) for r in records]
+            values = hundredths[total.key]
+            if total.where is not None:
+                key, wanted = total.where
+                values = [v if r.get(key) == wanted else 0 for v, r in zip(values, records)]
+            self.total_values[total.label].extend(values)
+
+    # --- the search text, possibly made after the table is shown ----------------------------------------
+    @property
+    def indexed(self) -> bool:
+        return self.hay is not None
+
+    def make_index(self, progress: Progress = SILENT) -> tuple[int, list[str]]:
+        """The search text of every row (safe to run in a worker thread); give it to set_index."""
+        version, rows, shown = self.version, list(self.rows), list(self._shown)
+        hay: list[str] = []
+        step = 20000
+        for start in range(0, len(rows), step):
+            progress.report(start, len(rows), "正在建立搜索索引")
+            hay.extend(self._haystacks(rows[start:start + step], shown))
+        return version, hay
+
+    def set_index(self, made: tuple[int, list[str]]) -> bool:
+        """Take a search text from make_index; refused (False) if the rows changed meanwhile."""
+        version, hay = made
+        if version != self.version or len(hay) != len(self.rows):
+            return False
+        self.hay = hay
+        return True
+
+    def set_shown(self, shown: Sequence[str]) -> bool:
+        """Search only the shown columns. True if the search text must be made again (make_index)."""
+        indices = self._shown_indices(shown)
+        if indices == self._shown:
+            return False
+        self._shown = indices
+        self.hay = None
+        self._changed()
+        return True
+
+    # --- changes after an edit (one record, no reload) ------------------------------------------------
+    def _changed(self) -> None:
+        self.version += 1
+        self._sort_keys.clear()
+        self._orders.clear()
+        self._base = None
+
+    def _columns(self) -> list[list]:
+        columns = [self.records, self.rows, self.flags, self.ids, self.communities, self.grids,
+                   *self.facet_values.values(), *self.total_values.values()]
+        return columns + [self.hay] if self.hay is not None else columns
+
+    def row_of(self, record_id: int) -> int | None:
+        if self._row_of is None:
+            self._row_of = {rid: i for i, rid in enumerate(self.ids)}
+        return self._row_of.get(record_id)
+
+    def upsert(self, record: Record) -> int:
+        """Put a saved record in (replacing the row with its id); returns its row index."""
+        index = self.row_of(record["id"])
+        self._extend([record])
+        if index is None:
+            index = len(self.rows) - 1
+            self._row_of[record["id"]] = index  # type: ignore[index]  # built by row_of above
+        else:
+            for column in self._columns():
+                column[index] = column.pop()
+        self._changed()
+        return index
+
+    def remove(self, record_id: int) -> None:
+        index = self.row_of(record_id)
+        if index is None:
+            return
+        for column in self._columns():
+            del column[index]
+        self._row_of = None
+        self._changed()
+
+    # --- querying ---------------------------------------------------------------------------------
+    def facet_choices(self, label: str) -> list[str]:
+        """The distinct values of a facet in pinyin order (years and numbers in their own order)."""
+        return sorted({v for v in self.facet_values[label] if v}, key=pinyin.sort_key)
+
+    def sort_keys(self, key: str) -> list:
+        """One comparable key per row for a column: numbers as numbers, dates as days, text by pinyin.
+        Blanks come first in ascending order."""
+        keys = self._sort_keys.get(key)
+        if keys is None:
+            column = self.keys.index(key)
+            kind = self.fields[column].kind
+            values = [r.get(key) for r in self.records]
+            if kind in ("int", "decimal", "money"):
+                keys = [_NEG_INF if v is None else float(v) for v in values]
+            elif kind == "date":
+                keys = [v.toordinal() if isinstance(v, date) else -1 for v in values]
+            elif kind == "bool":
+                keys = [-1 if v is None else int(bool(v)) for v in values]
+            else:
+                cells = [row[column] for row in self.rows]
+                readings = {c: pinyin.sort_key(c) for c in set(cells)}
+                keys = [readings[c] for c in cells]
+            self._sort_keys[key] = keys
+        return keys
+
+    def order(self, key: str | None, descending: bool = False) -> list[int]:
+        """Every row index in the sort order (the stored order without a sort key); cached."""
+        found = self._orders.get((key, descending))
+        if found is None:
+            found = list(range(len(self.rows)))
+            if key is not None:
+                found.sort(key=self.sort_keys(key).__getitem__, reverse=descending)
+            self._orders[(key, descending)] = found
+        return found
+
+    def sort_rows(self, rows: list[int], key: str | None, descending: bool = False) -> list[int]:
+        """The given rows in another order: cheaper than the full order when a search shows few rows."""
+        if key is None:
+            return sorted(rows)
+        return sorted(rows, key=self.sort_keys(key).__getitem__, reverse=descending)
+
+    def _scoped(self, query: Query) -> list[int]:
+        """Rows in the query's scope and facets, in its order; kept for the next query with the same base."""
+        signature = query.base()
+        if self._base is not None and self._base[0] == signature:
+            return self._base[1]
+        rows = self.order(query.sort_key, query.descending)
+        tests: list[Callable[[int], bool]] = []
+        if query.grid_id is not None and self.scope.grid is not None:
+            grids, gid = self.grids, query.grid_id
+            tests.append(lambda i: grids[i] == gid)
+        elif query.community_id is not None and self.scope.community is not None:
+            communities, cid = self.communities, query.community_id
+            tests.append(lambda i: communities[i] == cid)
+        for label, value in query.facets:
+            values = self.facet_values.get(label)
+            if values is not None:
+                tests.append(lambda i, values=values, value=value: values[i] == value)
+        if len(tests) == 1:
+            test = tests[0]
+            rows = [i for i in rows if test(i)]
+        elif tests:
+            rows = [i for i in rows if all(t(i) for t in tests)]
+        self._base = (signature, rows)
+        return rows
+
+    def select(self, query: Query, previous: tuple[Query, list[int]] | None = None) -> list[int]:
+        """The row indices to show, in order. Given the previous query and its answer, a search that only
+        narrows (more letters typed) filters that answer instead of every row. Without the search text
+        (not indexed yet) the search is left out."""
+        terms = query.terms() if self.hay is not None else []
+        rows = None
+        if previous is not None and terms:
+            before, answer = previous
+            old = before.terms()
+            if before.base() == query.base() and old and len(terms) >= len(old) and \
+                    all(o in n for o, n in zip(old, terms)):
+                rows = answer
+        if rows is None:
+            rows = self._scoped(query)
+        if not terms:
+            return rows
+        hay = self.hay
+        if len(terms) == 1:
+            term = terms[0]
+            return [i for i in rows if term in hay[i]]
+        return [i for i in rows if all(t in hay[i] for t in terms)]
+
+    def sums(self, rows: list[int]) -> dict[str, int]:
+        """Footer sums (hundredths for money and areas, units for counts) over the given rows."""
+        if len(rows) == len(self.rows):
+            return {label: sum(values) for label, values in self.total_values.items()}
+        return {label: sum(map(values.__getitem__, rows)) for label, values in self.total_values.items()}
+
+    def format_total(self, total: Total, value: int) -> str:
+        kind = self.fields[self.keys.index(total.key)].kind
+        if kind in ("money", "decimal"):
+            return f"{Decimal(value) / 100:,.2f}{total.unit}"
+        return f"{value:,}{total.unit}"
+
+
+def _picker(indices: list[int]) -> Callable[[tuple], tuple]:
+    """itemgetter that returns a tuple even for one index."""
+    if len(indices) == 1:
+        only = indices[0]
+        return lambda row: (row[only],)
+    return itemgetter(*indices)
+
+
+def _safe_render(f: Field, value: object) -> str:
+    try:
+        return f.render(value)
+    except (TypeError, ValueError):
+        return "" if value is None else str(value)
+
+
+def _hundredths(value: object) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, Decimal):
+        return int(value * 100)  # exact sums of money and areas, in fen and hundredths of a m²
+    return int(value)
