@@ -170,6 +170,12 @@ class WorkerService(LedgerService):
             worker = self._load(session, worker_id)
             self._check_scope(worker.community_id)
             problems = _check_history(kind, values)
+            if kind == "调级记录" and not problems:
+                post = self.standard(session).post(worker.post)
+                level = values.get("new_level")
+                if not isinstance(level, int) or not post.min_level <= level <= post.max_level:
+                    problems.append(Problem("调整后等级", f"{post.name}（{post.title}）的等级范围是"
+                                                         f"{post.min_level}–{post.max_level}级，不能是{level}级"))
             if problems:
                 raise ValidationError(problems)
             if kind == "年度考核":
