@@ -1,0 +1,86 @@
+"""首页 charts (ui/home_charts.py): the same figures as the quarterly summary, for the 街道 or one 社区."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+pytest.importorskip("PySide6.QtCharts")
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QPieSeries, QStackedBarSeries  # noqa: E402
+
+from ledger import quarter  # noqa: E402
+from ledger.access import Actor  # noqa: E402
+from ledger.services import CommunityService  # noqa: E402
+from tests.test_quarter import build_street  # noqa: E402
+from ui.home_charts import HomeCharts  # noqa: E402
+
+TODAY = date(2026, 9, 1)     # in the third quarter of the hand-worked street
+
+
+@pytest.fixture
+def street(sqlite_ledger):
+    build_street(sqlite_ledger)
+    return sqlite_ledger
+
+
+@pytest.fixture
+def charts(qtbot, street):
+    widget = HomeCharts(street, today=TODAY)
+    qtbot.addWidget(widget)
+    qtbot.waitUntil(lambda: widget.figures is not None and len(widget.charts) == 3, timeout=10000)
+    return widget
+
+
+def values(bar_set) -> list[float]:
+    return [bar_set.at(i) for i in range(bar_set.count())]
+
+
+def test_the_street_charts_show_the_quarter_figures(charts):
+    assert "2026年第三季度（未关账" in charts.caption.text() and "全街道" in charts.caption.text()
+    per_community, pie, funds = charts.charts
+    stacked = per_community.series()[0]
+    assert isinstance(stacked, QStackedBarSeries)
+    assert [s.label() for s in stacked.barSets()] == ["一岗", "二岗", "三岗"]
+    assert [values(s) for s in stacked.barSets()] == [[1, 0], [1, 0], [1, 0]]     # 甲 and 乙
+    names = next(a for a in per_community.axes() if isinstance(a, QBarCategoryAxis))
+    assert names.categories() == ["甲", "乙"]
+    slices = pie.series()[0]
+    assert isinstance(slices, QPieSeries)
+    assert [s.label() for s in slices.slices()] == ["一岗 1人（33.3%）", "二岗 1人（33.3%）", "三岗 1人（33.3%）"]
+    bars = funds.series()[0]
+    assert isinstance(bars, QBarSeries)
+    # categories 社区工作经费 and 其他; 预算 / 拨入 / 支出 in 万元
+    assert [values(s) for s in bars.barSets()] == [[10.0, 0.0], [5.0, 2.0], [1.43, 0.0]]
+    assert "执行率14.3%" in funds.title()
+
+
+def test_choosing_a_community_redraws_at_once(qtbot, charts, street):
+    yi = CommunityService(street).id_by_name("乙社区")
+    with qtbot.waitSignal(charts.loaded, timeout=2000):
+        charts.set_community(yi)
+    orgs, pie, funds = charts.charts
+    assert "乙社区党组织（党员8名）" == orgs.title()
+    assert values(orgs.series()[0].barSets()[0]) == [0, 0, 2, 0, 0]     # 党委 党总支 党支部 网格党支部 党小组
+    assert pie.series()[0].sum() == 0 and "乙社区在岗社区工作者岗位构成（0人）" == pie.title()
+    assert [values(s) for s in funds.series()[0].barSets()] == [[0.0], [2.0], [0.0]]
+    with qtbot.waitSignal(charts.loaded, timeout=2000):
+        charts.set_community(None)
+    assert "全街道" in charts.caption.text()
+
+
+def test_a_closed_quarter_is_drawn_from_its_frozen_figures(qtbot, street):
+    quarter.close_quarter(street, "2026-Q3", today=date(2026, 10, 15))
+    widget = HomeCharts(street, today=TODAY)
+    qtbot.addWidget(widget)
+    qtbot.waitUntil(lambda: len(widget.charts) == 3, timeout=10000)
+    assert "已关账" in widget.caption.text()
+
+
+def test_a_community_account_sees_its_own_community(qtbot, street):
+    yi = CommunityService(street).id_by_name("乙社区")
+    clerk = street.as_actor(Actor("乙社区录入员", "台账录入员", yi))
+    widget = HomeCharts(clerk, today=TODAY)
+    qtbot.addWidget(widget)
+    qtbot.waitUntil(lambda: len(widget.charts) == 3, timeout=10000)
+    assert [values(s) for s in widget.charts[0].series()[0].barSets()] == [[0], [0], [0]]
