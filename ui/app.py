@@ -1,0 +1,64 @@
+"""Starting the window: QApplication in Chinese (Qt's own dialogs too), the database, the main window."""
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication
+
+from ledger import APP_NAME
+from ledger.access import Actor
+from ledger.app import Ledger
+from ledger.errors import LedgerError
+
+from . import messages
+from .icons import app_icon
+
+_keep: list[object] = []   # the translators must outlive run()'s local scope
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with the Chinese locale and translations (Qt's buttons: 确定, 取消, 是, 否)."""
+    app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName("StreetLedger")
+    app.setApplicationDisplayName(APP_NAME)
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            _keep.append(translator)
+    if sys.platform == "win32":
+        app.setFont(QFont("Microsoft YaHei UI", 9))
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def database_label(ledger: Ledger) -> str:
+    """The file's path, or the server's address without its password, for the status bar."""
+    from ledger.db import sqlite_file
+    path = sqlite_file(ledger.db.url)
+    return str(path) if path is not None else ledger.db.engine.url.render_as_string(hide_password=True)
+
+
+def run(args) -> int:
+    """Open the database named by --db (default: the data folder's) and show the main window."""
+    app = make_application()
+    try:
+        ledger = Ledger.open(getattr(args, "db", None), Actor(source="界面"))
+    except LedgerError as exc:
+        messages.error(None, APP_NAME, f"无法打开数据库：{exc}")
+        return 1
+    except Exception as exc:  # noqa: BLE001 — a damaged file or an unreachable server: say so, in Chinese
+        messages.error(None, APP_NAME, f"无法打开数据库：{exc}", repr(exc))
+        return 1
+    from .main_window import MainWindow
+    window = MainWindow(ledger, db_label=database_label(ledger))
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        ledger.close()

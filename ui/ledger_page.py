@@ -1,0 +1,567 @@
+"""One ledger's page: instant search, filters, sortable columns, a column chooser, footer sums, and the
+record dialogs — generic over ledger.services.LEDGERS with each ledger's particulars in ledger_specs.
+
+Records are loaded through the service in a background task and rendered once (TableData); every keystroke,
+filter and header click then works on lists of row indices and resets the model.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
+                               QPushButton, QTableView, QToolButton, QVBoxLayout, QWidget)
+
+from ledger.errors import LedgerError, NotFound
+from ledger.progress import Progress
+
+from . import messages
+from .ledger_specs import LedgerSpec
+from .table_data import Query, TableData
+from .table_model import LedgerTableModel
+from .tasks import run_task
+
+if TYPE_CHECKING:
+    from .record_dialog import RecordDialog
+
+ALL = "全部"
+# Above this many rows the search text is made after the table is shown, in a second background step.
+INDEX_LATER_ROWS = 20000
+
+
+class LedgerPage(QWidget):
+    """A ledger's table with its tools; `window` is the main window (ledger, settings, scope, hooks)."""
+
+    def __init__(self, window, spec: LedgerSpec):
+        super().__init__()
+        self.window = window
+        self.spec = spec
+        self.key = spec.key
+        self.service = spec.service(window.ledger)
+        self.fields = spec.fields()
+        self.keys = [f.key for f in self.fields]
+        self.table: TableData | None = None
+        self.query = Query()
+        self.answer: list[int] = []
+        self._answered: Query | None = None   # the query `answer` belongs to
+        self.stale = True
+        self.loading = None
+        self._again = False
+        self._pending_select: int | None = None
+        self._state = window.ui_settings.page_state(self.key)
+        self._hidden = set(self._state.get("hidden", spec.hidden))
+        self._hidden &= set(self.keys)
+        sort = self._state.get("sort")
+        if sort and sort[0] in self.keys:
+            self.query = Query(sort_key=sort[0], descending=bool(sort[1]))
+        self._build()
+
+    # --- building the page ---------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.new_button = QPushButton("新建")
+        self.new_button.setToolTip(f"新建{self.spec.title}（Ctrl+N）")
+        self.edit_button = QPushButton("编辑")
+        self.edit_button.setToolTip("打开选中的记录（Enter 或双击）")
+        self.delete_button = QPushButton("删除")
+        self.delete_button.setToolTip("删除选中的记录（Delete）")
+        self.import_button = QPushButton("导入")
+        self.import_button.setToolTip(f"从 Excel/WPS 文件导入{self.spec.title}台账")
+        self.refresh_button = QPushButton("刷新")
+        self.refresh_button.setToolTip("重新读取台账（F5）")
+        self.columns_button = QToolButton()
+        self.columns_button.setText("显示列")
+        self.columns_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.columns_menu = QMenu(self)
+        self.columns_menu.aboutToShow.connect(self._fill_columns_menu)
+        self.columns_button.setMenu(self.columns_menu)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("搜索：输入文字或拼音首字母（Ctrl+F）")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(240)
+        self.search.setMaximumWidth(360)
+        self.new_button.clicked.connect(self.new_record)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.import_button.clicked.connect(lambda: self.window.open_import(self.key))
+        self.refresh_button.clicked.connect(self.refresh)
+        self.search.textChanged.connect(self._search_changed)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search, activated=self.search.clear,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+
+        tools = QHBoxLayout()
+        for button in (self.new_button, self.edit_button, self.delete_button, self.import_button,
+                       self.refresh_button, self.columns_button):
+            tools.addWidget(button)
+        tools.addStretch(1)
+        tools.addWidget(self.search)
+
+        self.facet_boxes: dict[str, QComboBox] = {}
+        facets = QHBoxLayout()
+        for facet in self.spec.facets:
+            box = QComboBox()
+            box.addItem(ALL)
+            box.setMinimumContentsLength(6)
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            box.setMaxVisibleItems(25)
+            box.currentIndexChanged.connect(self._facets_changed)
+            label = QLabel(f"{facet.label}：")
+            label.setBuddy(box)
+            facets.addWidget(label)
+            facets.addWidget(box)
+            facets.addSpacing(8)
+            self.facet_boxes[facet.label] = box
+        if self.spec.facets:
+            self.clear_button = QPushButton("清除筛选")
+            self.clear_button.clicked.connect(self.clear_filters)
+            facets.addWidget(self.clear_button)
+        facets.addStretch(1)
+
+        self.model = LedgerTableModel(self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.setTabKeyNavigation(False)
+        self.view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        rows = self.view.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)   # never measure 100,000 rows
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        rows.setDefaultAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        header = self.view.horizontalHeader()
+        header.setSectionsMovable(False)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setSortIndicatorShown(False)
+        header.setSectionsClickable(True)
+        header.sectionClicked.connect(self._header_clicked)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        header.sectionResized.connect(self._remember_width)
+        self.view.doubleClicked.connect(lambda index: self.open_row(index.row()))
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            QShortcut(QKeySequence(key), self.view, activated=self.edit_selected,
+                      context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.view, activated=self.delete_selected,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(QKeySequence(Qt.Key.Key_F5), self, activated=self.refresh,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+        self.footer = QLabel()
+        self.footer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status = QLabel()
+        self.status.setStyleSheet("color: #7f8c8d;")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.footer, 1)
+        bottom.addWidget(self.status)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 4)
+        layout.addLayout(tools)
+        if self.spec.facets:
+            layout.addLayout(facets)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(bottom)
+        self.model.set_table(None)
+
+    # --- page protocol (called by the main window) -------------------------------------------------------
+    def activate(self) -> None:
+        """The page became visible: load it if it was never loaded or its data changed elsewhere."""
+        if self.stale and self.loading is None:
+            self.load()
+
+    def mark_stale(self) -> None:
+        self.stale = True
+        if self.isVisible():
+            self.load()
+
+    def refresh(self) -> None:
+        self.stale = True
+        self.load()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def set_scope(self, community_id: int | None, grid_id: int | None, community_name: str = "") -> None:
+        self.query = _replace(self.query, community_id=community_id, grid_id=grid_id)
+        box = self.facet_boxes.get("社区")
+        if box is not None:
+            box.blockSignals(True)
+            if community_id is not None:
+                index = box.findText(community_name)
+                if index < 0:
+                    box.addItem(community_name)
+                    index = box.count() - 1
+                box.setCurrentIndex(index)
+            else:
+                box.setCurrentIndex(0)
+            box.setEnabled(community_id is None)
+            box.setToolTip("已按左侧组织架构选定社区" if community_id is not None else "")
+            box.blockSignals(False)
+        self._facets_changed()
+
+    # --- loading ---------------------------------------------------------------------------------------
+    def load(self) -> None:
+        if self.loading is not None:
+            self._again = True   # changed while loading: load again when this load ends
+            return
+        self._again = False
+        self.status.setText("正在加载…")
+        shown = [k for k in self.keys if k not in self._hidden]
+        spec, service, fields = self.spec, self.service, self.fields
+
+        def fetch(progress: Progress) -> TableData:
+            progress.report(0, 0, f"正在读取{spec.title}台账")
+            records = service.list()
+            if spec.derive:
+                spec.derive(records)
+            return TableData(fields, records, facets=spec.facets, totals=spec.totals, scope=spec.scope,
+                             shown=shown, flag=spec.flag, index=len(records) <= INDEX_LATER_ROWS,
+                             progress=progress)
+
+        self.loading = run_task(self, f"正在加载{spec.title}台账", fetch, self._loaded, self._load_failed)
+
+    def _loaded(self, table: TableData) -> None:
+        self.loading = None
+        if self._again:
+            self.load()
+        first = self.table is None
+        self.table = table
+        self.stale = False
+        self._fill_facets()
+        self.model.set_table(table, [])
+        if first:
+            self._restore_columns()
+        self.apply(narrow=False)
+        self.status.setText("")
+        if not table.indexed:
+            self._make_index()
+        if self._pending_select is not None:
+            self.select_record(self._pending_select)
+            self._pending_select = None
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self.loading = None
+        self.status.setText("未加载（按 F5 重试）")
+        from .tasks import show_error
+        show_error(self, f"加载{self.spec.title}台账", exc)
+
+    def _make_index(self) -> None:
+        table = self.table
+        if table is None:
+            return
+        self.status.setText("正在建立搜索索引…")
+
+        def done(made) -> None:
+            if table is self.table and table.set_index(made):
+                self.status.setText("")
+                if self.query.text:
+                    self.apply(narrow=False)
+            elif table is self.table:
+                self._make_index()   # the rows changed meanwhile: make it again
+
+        run_task(self, "建立搜索索引", table.make_index, done, show_progress=False)
+
+    # --- filtering, searching, sorting ----------------------------------------------------------------
+    def _fill_facets(self) -> None:
+        for facet in self.spec.facets:
+            box = self.facet_boxes[facet.label]
+            current = box.currentText()
+            box.blockSignals(True)
+            box.clear()
+            box.addItem(ALL)
+            choices = self.table.facet_choices(facet.label) if self.table else []
+            if facet.label == "年度":
+                choices.sort(reverse=True)
+            box.addItems(choices)
+            index = box.findText(current)
+            if index < 0 and current != ALL and current:
+                box.addItem(current)
+                index = box.count() - 1
+            box.setCurrentIndex(max(index, 0))
+            box.blockSignals(False)
+
+    def _facets_changed(self) -> None:
+        chosen = tuple((label, box.currentText()) for label, box in self.facet_boxes.items()
+                       if box.currentIndex() > 0 and not (label == "社区" and self.query.community_id is not None))
+        self.query = _replace(self.query, facets=chosen)
+        self.apply(narrow=False)
+
+    def clear_filters(self) -> None:
+        for label, box in self.facet_boxes.items():
+            if box.isEnabled():
+                box.blockSignals(True)
+                box.setCurrentIndex(0)
+                box.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.query = _replace(self.query, facets=(), text="")
+        self.apply(narrow=False)
+
+    def _search_changed(self, text: str) -> None:
+        self.query = _replace(self.query, text=text)
+        self.apply()
+
+    def apply(self, narrow: bool = True) -> None:
+        """Show the rows the query selects; `narrow` lets a longer search filter the last answer."""
+        if self.table is None:
+            return
+        previous = (self._answered, self.answer) if narrow and self._answered is not None else None
+        selected = self._selected_ids()
+        self.answer = self.table.select(self.query, previous)
+        self._answered = self.query
+        self.model.set_visible(self.answer)
+        self._restore_selection(selected)
+        self._update_footer()
+
+    def _header_clicked(self, section: int) -> None:
+        """Ascending, descending, then back to the stored order."""
+        if self.table is None or not 0 <= section < len(self.keys):
+            return
+        key = self.keys[section]
+        if self.query.sort_key != key:
+            sort_key, descending = key, False
+        elif not self.query.descending:
+            sort_key, descending = key, True
+        else:
+            sort_key, descending = None, False
+        self.sort_by(sort_key, descending)
+
+    def sort_by(self, key: str | None, descending: bool = False) -> None:
+        self.query = _replace(self.query, sort_key=key, descending=descending)
+        if self.table is not None:
+            selected = self._selected_ids()
+            if len(self.answer) * 2 < len(self.table.rows):
+                # Few rows shown: sorting them is much cheaper than the full order.
+                self.answer = self.table.sort_rows(self.answer, key, descending)
+            else:
+                self.answer = self.table.select(self.query)
+            self._answered = self.query
+            self.model.set_visible(self.answer)
+            self._restore_selection(selected)
+        self._show_sort_indicator()
+        self._save_sort()
+
+    def _show_sort_indicator(self) -> None:
+        header = self.view.horizontalHeader()
+        if self.query.sort_key in self.keys:
+            header.setSortIndicatorShown(True)
+            header.setSortIndicator(self.keys.index(self.query.sort_key),
+                                    Qt.SortOrder.DescendingOrder if self.query.descending else Qt.SortOrder.AscendingOrder)
+        else:
+            header.setSortIndicatorShown(False)
+
+    def _update_footer(self) -> None:
+        table = self.table
+        if table is None:
+            self.footer.setText("")
+            return
+        unit = self.spec.count_unit
+        parts = [f"共 {len(self.answer):,} {unit}"]
+        if len(self.answer) != len(table.rows):
+            parts[0] += f"（全部 {len(table.rows):,} {unit}）"
+        sums = table.sums(self.answer)
+        for total in table.totals:
+            parts.append(f"{total.label}：{table.format_total(total, sums[total.label])}")
+        self.footer.setText("　　".join(parts))
+
+    # --- columns ---------------------------------------------------------------------------------------
+    def _restore_columns(self) -> None:
+        widths = self._state.get("widths", {})
+        metrics = self.view.fontMetrics()
+        header = self.view.horizontalHeader()
+        sample = self.table.rows[:200] if self.table else []
+        for i, f in enumerate(self.fields):
+            self.view.setColumnHidden(i, f.key in self._hidden)
+            width = widths.get(f.key)
+            if not isinstance(width, int) or width <= 0:
+                # Wide enough for the header and most values seen, within reason.
+                texts = [row[i] for row in sample if i < len(row)]
+                widest = max([metrics.horizontalAdvance(t) for t in texts] or [0])
+                width = max(metrics.horizontalAdvance(f.label) + 28, min(widest + 18, 280))
+            header.resizeSection(i, width)
+        self._show_sort_indicator()
+
+    def _remember_width(self, section: int, _old: int, new: int) -> None:
+        if 0 <= section < len(self.keys) and new > 0:
+            self._state.setdefault("widths", {})[self.keys[section]] = new
+
+    def _fill_columns_menu(self) -> None:
+        self.columns_menu.clear()
+        for i, f in enumerate(self.fields):
+            action = QAction(f.label, self.columns_menu)
+            action.setCheckable(True)
+            action.setChecked(f.key not in self._hidden)
+            action.toggled.connect(lambda on, key=f.key: self.set_column_shown(key, on))
+            self.columns_menu.addAction(action)
+        self.columns_menu.addSeparator()
+        reset = self.columns_menu.addAction("恢复默认列")
+        reset.triggered.connect(self.reset_columns)
+
+    def _header_menu(self, pos: QPoint) -> None:
+        self._fill_columns_menu()
+        self.columns_menu.popup(self.view.horizontalHeader().mapToGlobal(pos))
+
+    def set_column_shown(self, key: str, shown: bool) -> None:
+        if shown:
+            self._hidden.discard(key)
+        elif len(self._hidden) + 1 < len(self.keys):   # keep at least one column
+            self._hidden.add(key)
+        self.view.setColumnHidden(self.keys.index(key), key in self._hidden)
+        self._state["hidden"] = sorted(self._hidden)
+        if self.table is not None and self.table.set_shown([k for k in self.keys if k not in self._hidden]):
+            # Searching covers the shown columns only: make the search text again.
+            self._make_index()
+
+    def reset_columns(self) -> None:
+        self._state = {}
+        self._hidden = set(self.spec.hidden)
+        if self.table is not None:
+            self._restore_columns()
+            if self.table.set_shown([k for k in self.keys if k not in self._hidden]):
+                self._make_index()
+
+    def save_state(self) -> None:
+        self._state["hidden"] = sorted(self._hidden)
+        self._save_sort()
+        self.window.ui_settings.set_page_state(self.key, self._state)
+
+    def _save_sort(self) -> None:
+        self._state["sort"] = [self.query.sort_key, self.query.descending] if self.query.sort_key else None
+
+    # --- selection ---------------------------------------------------------------------------------------
+    def _selected_ids(self) -> list[int]:
+        rows = sorted({index.row() for index in self.view.selectionModel().selectedRows()}) \
+            if self.view.selectionModel() else []
+        return [rid for rid in (self.model.record_id(r) for r in rows) if rid is not None]
+
+    def _restore_selection(self, ids: list[int]) -> None:
+        if not ids:
+            return
+        for rid in ids[:50]:
+            row = self.model.row_of_id(rid)
+            if row is not None:
+                self.view.selectRow(row)
+                break
+
+    def select_record(self, record_id: int) -> bool:
+        row = self.model.row_of_id(record_id)
+        if row is None:
+            return False
+        self.view.selectRow(row)
+        self.view.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
+        return True
+
+    # --- records -------------------------------------------------------------------------------------------
+    def dialog_class(self) -> type[RecordDialog]:
+        module, name = self.spec.dialog.split(":")
+        return getattr(importlib.import_module(module), name)
+
+    def make_dialog(self, record: dict | None) -> RecordDialog:
+        defaults = {}
+        if record is None and self.query.community_id is not None and self.service.community_field:
+            defaults[self.service.community_field] = self.window.scope_community_name()
+        dialog = self.dialog_class()(self.service, record, self, defaults=defaults,
+                                     known=self.table.records if self.table is not None else None)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self.record_saved)
+        return dialog
+
+    def new_record(self) -> RecordDialog:
+        dialog = self.make_dialog(None)
+        dialog.open()
+        return dialog
+
+    def open_row(self, row: int) -> RecordDialog | None:
+        record_id = self.model.record_id(row)
+        return self.open_record(record_id) if record_id is not None else None
+
+    def edit_selected(self) -> RecordDialog | None:
+        ids = self._selected_ids()
+        if not ids:
+            index = self.view.currentIndex()
+            return self.open_row(index.row()) if index.isValid() else None
+        return self.open_record(ids[0])
+
+    def open_record(self, record_id: int) -> RecordDialog | None:
+        """Open a record's dialog by id (also for links from the 首页), even if filtered out of view."""
+        try:
+            record = self.service.get(record_id)
+        except NotFound as exc:
+            messages.warn(self, "记录不存在", str(exc))
+            self.refresh()
+            return None
+        except LedgerError as exc:
+            messages.warn(self, "无法打开", str(exc))
+            return None
+        if self.table is not None:
+            self.select_record(record_id)
+        else:
+            self._pending_select = record_id
+        dialog = self.make_dialog(record)
+        dialog.open()
+        return dialog
+
+    def record_saved(self, record: dict) -> None:
+        """A dialog saved a record: put it in the table without reloading the ledger."""
+        if self.table is not None:
+            if self.spec.derive:
+                self.spec.derive([record])
+            self.table.upsert(record)
+            self._fill_facets()
+            self.apply(narrow=False)
+            self.select_record(record["id"])
+        self.window.ledger_changed(self.key)
+
+    def delete_selected(self) -> None:
+        ids = self._selected_ids()
+        if not ids:
+            return
+        if len(ids) == 1:
+            record = self.table.records[self.table.row_of(ids[0])] if self.table else {}
+            label = record.get(self.service.label_key) or record.get("name") or ""
+            text = f"确定删除{self.spec.title}“{label}”吗？删除后不能恢复。"
+        else:
+            text = f"确定删除选中的 {len(ids):,} 条{self.spec.title}记录吗？删除后不能恢复。"
+        if not messages.ask(self, "删除", text, yes="删除", no="取消"):
+            return
+        service = self.service
+
+        def work(progress: Progress) -> tuple[list[int], list[str]]:
+            done, refused = [], []
+            for n, record_id in enumerate(ids):
+                progress.report(n, len(ids), f"正在删除 {n + 1:,} / {len(ids):,}")
+                try:
+                    service.delete(record_id)
+                    done.append(record_id)
+                except NotFound:
+                    done.append(record_id)
+                except LedgerError as exc:
+                    refused.append(str(exc))
+            return done, refused
+
+        run_task(self, f"删除{self.spec.title}", work, self._deleted)
+
+    def _deleted(self, outcome: tuple[list[int], list[str]]) -> None:
+        done, refused = outcome
+        if self.table is not None:
+            for record_id in done:
+                self.table.remove(record_id)
+            self.apply(narrow=False)
+        if done:
+            self.window.ledger_changed(self.key)
+        if refused:
+            more = f"\n……另有{len(refused) - 5}条" if len(refused) > 5 else ""
+            messages.warn(self, "未能删除", "\n".join(refused[:5]) + more)
+
+
+def _replace(query: Query, **changes) -> Query:
+    return replace(query, **changes)

@@ -1,0 +1,436 @@
+"""The main window: the navigation (pages and the organisation tree 街道 → 社区 → 网格) and the pages.
+
+Adding a page is one line in PAGES: (key, title, icon, factory). A page is any QWidget; the window calls
+these methods when the page has them: activate() when shown, set_scope(community_id, grid_id, name) when
+the tree selection changes, mark_stale() when another page changed data it shows, new_record() (Ctrl+N),
+focus_search() (Ctrl+F), refresh() (F5), open_record(id) (links from the 首页), save_state() on closing.
+Pages that want to hear of every change can connect to `MainWindow.data_changed(ledger_key)`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow,
+                               QPushButton, QSplitter, QStackedWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+                               QWidget)
+
+from ledger.app import Ledger
+from ledger.errors import LedgerError
+from ledger.services import CommunityService, GridService
+from ledger.services.overview import is_empty
+from ledger.services.street import init_street, street_name
+
+from . import messages
+from .icons import GOLD, RED, app_icon, glyph_icon
+from .settings_store import UiSettings
+from .tasks import cancel_all, run_task
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    title: str
+    icon: tuple[str, str]                       # (character, colour) drawn as the navigation tile
+    factory: Callable[["MainWindow"], QWidget]
+
+
+def _ledger(key: str) -> Callable[["MainWindow"], QWidget]:
+    def make(window: "MainWindow") -> QWidget:
+        from .ledger_page import LedgerPage
+        from .ledger_specs import SPECS
+        return LedgerPage(window, SPECS[key])
+    return make
+
+
+def _home(window: "MainWindow") -> QWidget:
+    from .home_page import HomePage
+    return HomePage(window)
+
+
+def _funds(window: "MainWindow") -> QWidget:
+    from .funds_page import FundsPage
+    return FundsPage(window)
+
+
+# The pages in navigation order. Another feature adds its page with one line here, e.g.
+#   Page("pay", "工资", ("薪", icons.BLUE), lambda w: PayPage(w)),
+PAGES: list[Page] = [
+    Page("home", "首页", ("首", GOLD), _home),
+    Page("communities", "社区", ("社", RED), _ledger("communities")),
+    Page("orgs", "党组织", ("党", RED), _ledger("orgs")),
+    Page("grids", "网格", ("网", RED), _ledger("grids")),
+    Page("workers", "社区工作者", ("工", RED), _ledger("workers")),
+    Page("funds", "经费", ("经", RED), _funds),
+    Page("venues", "阵地", ("阵", RED), _ledger("venues")),
+]
+
+
+class MainWindow(QMainWindow):
+    data_changed = Signal(str)   # a ledger key, after a save, delete, import or demo load
+
+    def __init__(self, ledger: Ledger, ui_settings: UiSettings | None = None, db_label: str = ""):
+        super().__init__()
+        self.ledger = ledger
+        self.ui_settings = ui_settings or UiSettings()
+        self.pages: dict[str, QWidget] = {}
+        self.scope: tuple[int | None, int | None] = (None, None)
+        self._scope_names = ("", "")
+        self._current_key: str | None = None
+        self.setWindowIcon(app_icon())
+        self.setMinimumSize(QSize(960, 600))
+
+        self.central = QStackedWidget()
+        self.setCentralWidget(self.central)
+        self.workspace = self._build_workspace()
+        self.central.addWidget(self.workspace)
+        self.first_start: QWidget | None = None
+        self._build_menus()
+        self.statusBar().showMessage(f"数据库：{db_label or ledger.db.url}")
+        role = QLabel(f"当前用户：{ledger.actor.name or '管理员'}（{ledger.actor.role}）")
+        self.statusBar().addPermanentWidget(role)
+        for sequence, slot in ((QKeySequence.StandardKey.New, lambda: self._call("new_record")),
+                               (QKeySequence.StandardKey.Find, lambda: self._call("focus_search"))):
+            QShortcut(QKeySequence(sequence), self, activated=slot)
+        for n, page in enumerate(PAGES[:9], 1):
+            QShortcut(QKeySequence(f"Ctrl+{n}"), self, activated=lambda key=page.key: self.show_page(key))
+        geometry = self.ui_settings.geometry("main")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 760)
+        splitter = self.ui_settings.geometry("splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        self.update_title()
+        if is_empty(ledger):
+            self.show_first_start()
+        else:
+            self.show_workspace(self.ui_settings.text("window/page") or "home")
+
+    # --- building -------------------------------------------------------------------------------------
+    def _build_workspace(self) -> QWidget:
+        self.nav = QListWidget()
+        self.nav.setIconSize(QSize(22, 22))
+        self.nav.setSpacing(1)
+        for page in PAGES:
+            item = QListWidgetItem(glyph_icon(*page.icon), page.title)
+            item.setData(Qt.ItemDataRole.UserRole, page.key)
+            item.setSizeHint(QSize(0, 32))
+            self.nav.addItem(item)
+        self.nav.setFixedHeight(min(len(PAGES), 12) * 34 + 6)
+        self.nav.currentItemChanged.connect(
+            lambda item, _old: item is not None and self.show_page(item.data(Qt.ItemDataRole.UserRole)))
+
+        self.tree_filter = QLineEdit()
+        self.tree_filter.setPlaceholderText("查找社区或网格")
+        self.tree_filter.setClearButtonEnabled(True)
+        self.tree_filter.textChanged.connect(self._filter_tree)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderHidden(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.currentItemChanged.connect(lambda item, _old: self._tree_selected(item))
+        tree_title = QLabel("组织架构")
+        tree_title.setStyleSheet("font-weight: bold; color: #7f1d1d; padding-top: 6px;")
+        nav_title = QLabel("台账")
+        nav_title.setStyleSheet("font-weight: bold; color: #7f1d1d;")
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(6, 6, 0, 6)
+        column.addWidget(nav_title)
+        column.addWidget(self.nav)
+        column.addWidget(tree_title)
+        column.addWidget(self.tree_filter)
+        column.addWidget(self.tree, 1)
+
+        self.page_title = QLabel()
+        self.page_title.setStyleSheet("font-size: 13pt; font-weight: bold; color: #7f1d1d;")
+        self.scope_label = QLabel()
+        self.scope_label.setStyleSheet("color: #555;")
+        self.scope_clear = QPushButton("显示全部社区")
+        self.scope_clear.clicked.connect(self.clear_scope)
+        self.scope_clear.hide()
+        header = QHBoxLayout()
+        header.setContentsMargins(10, 6, 10, 0)
+        header.addWidget(self.page_title)
+        header.addSpacing(16)
+        header.addWidget(self.scope_label)
+        header.addWidget(self.scope_clear)
+        header.addStretch(1)
+        self.page_stack = QStackedWidget()
+        right = QWidget()
+        right_column = QVBoxLayout(right)
+        right_column.setContentsMargins(0, 0, 0, 0)
+        right_column.addLayout(header)
+        right_column.addWidget(self.page_stack, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([220, 1060])
+        self.splitter.setChildrenCollapsible(False)
+        left.setMinimumWidth(170)
+        return self.splitter
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        import_action = QAction("导入台账…", self)
+        import_action.triggered.connect(lambda: self.open_import(self._current_key if self._current_key in
+                                                                 ("communities", "orgs", "grids", "workers",
+                                                                  "funds", "venues") else None))
+        file_menu.addAction(import_action)
+        file_menu.addSeparator()
+        quit_action = QAction("退出", self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        keys = QAction("快捷键", self)
+        keys.triggered.connect(self._show_keys)
+        help_menu.addAction(keys)
+        about = QAction("关于街道台账", self)
+        about.triggered.connect(self._show_about)
+        help_menu.addAction(about)
+
+    # --- first start ----------------------------------------------------------------------------------
+    def show_first_start(self) -> None:
+        from .first_start import FirstStartPage
+        if self.first_start is not None:
+            self.central.removeWidget(self.first_start)
+            self.first_start.deleteLater()
+        self.first_start = FirstStartPage(self, street_name(self.ledger))
+        self.central.addWidget(self.first_start)
+        self.central.setCurrentWidget(self.first_start)
+        self.menuBar().setEnabled(True)
+
+    def show_workspace(self, page: str = "home") -> None:
+        self.central.setCurrentWidget(self.workspace)
+        if self.first_start is not None:
+            self.central.removeWidget(self.first_start)
+            self.first_start.deleteLater()
+            self.first_start = None
+        self.reload_tree()
+        self.show_page(page if any(p.key == page for p in PAGES) else "home")
+
+    def create_street(self, name: str) -> str | None:
+        """新建街道 from the first-start page; returns the refusal to show, or None when done."""
+        try:
+            init_street(self.ledger, name)
+        except LedgerError as exc:
+            return str(exc)
+        self.update_title()
+        self.show_workspace("communities")
+        page = self.pages.get("communities")
+        if page is not None and hasattr(page, "new_record"):
+            page.new_record()
+        return None
+
+    def load_demo(self, scale: str = "street") -> None:
+        from ledger.demo import load_demo
+        ledger = self.ledger
+
+        def done(counts: dict[str, int]) -> None:
+            self.update_title()
+            for page in self.pages.values():
+                if hasattr(page, "mark_stale"):
+                    page.stale = True  # type: ignore[attr-defined]
+            self.show_workspace("home")
+            self.data_changed.emit("communities")
+            self.statusBar().showMessage("已加载演示数据：" + "，".join(f"{k}{v:,}" for k, v in counts.items()), 10000)
+
+        return run_task(self, "正在加载演示数据", lambda progress: load_demo(ledger, scale, progress=progress), done)
+
+    def open_import(self, ledger_key: str | None) -> None:
+        """导入现有台账 for a ledger (None: let the clerk choose). The import wizard will replace this body."""
+        messages.inform(self, "导入台账", "导入功能即将提供。")
+
+    # --- pages -----------------------------------------------------------------------------------------
+    def page(self, key: str) -> QWidget:
+        """The page of a key, made the first time it is asked for."""
+        page = self.pages.get(key)
+        if page is None:
+            spec = next(p for p in PAGES if p.key == key)
+            page = spec.factory(self)
+            self.pages[key] = page
+            self.page_stack.addWidget(page)
+            if hasattr(page, "set_scope") and self.scope != (None, None):
+                page.set_scope(*self.scope, self._scope_names[0])
+        return page
+
+    def show_page(self, key: str) -> QWidget:
+        if self.central.currentWidget() is not self.workspace:
+            self.show_workspace(key)
+            return self.pages[key]
+        page = self.page(key)
+        self._current_key = key
+        self.page_stack.setCurrentWidget(page)
+        title = next(p.title for p in PAGES if p.key == key)
+        self.page_title.setText(title)
+        for row in range(self.nav.count()):
+            item = self.nav.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == key and self.nav.currentRow() != row:
+                self.nav.blockSignals(True)
+                self.nav.setCurrentRow(row)
+                self.nav.blockSignals(False)
+        if hasattr(page, "activate"):
+            page.activate()
+        return page
+
+    def current_page(self) -> QWidget | None:
+        return self.pages.get(self._current_key) if self._current_key else None
+
+    def _call(self, method: str) -> None:
+        page = self.current_page()
+        if page is not None and self.central.currentWidget() is self.workspace and hasattr(page, method):
+            getattr(page, method)()
+
+    def open_record(self, key: str, record_id: int):
+        page = self.show_page(key)
+        return page.open_record(record_id) if hasattr(page, "open_record") else None
+
+    def show_fund_summary(self, community_id: int | None) -> None:
+        if community_id is not None:
+            self.select_community(community_id)
+        page = self.show_page("funds")
+        if hasattr(page, "show_summary"):
+            page.show_summary()
+
+    def ledger_changed(self, key: str) -> None:
+        """A page saved or deleted records of a ledger: refresh the tree and what depends on it."""
+        if key in ("communities", "grids"):
+            self.reload_tree()
+        for other, page in self.pages.items():
+            if other == key and key != "funds":
+                continue
+            depends = key == "communities" or other == "home" or (key == "grids" and other == "orgs") or \
+                (key == "funds" and other == "funds")
+            if depends and hasattr(page, "mark_stale"):
+                if other == "funds" and key == "funds":
+                    page.summary.stale = True  # type: ignore[attr-defined]  # the entries page updated itself
+                else:
+                    page.mark_stale()
+        self.data_changed.emit(key)
+
+    # --- the organisation tree and the scope ----------------------------------------------------------------
+    def reload_tree(self) -> None:
+        communities = CommunityService(self.ledger).list()
+        grids = GridService(self.ledger).list()
+        by_community: dict[int, list[dict]] = {}
+        for g in grids:
+            by_community.setdefault(g["community_id"], []).append(g)
+        selected = self.scope
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        root = QTreeWidgetItem([street_name(self.ledger) or "街道"])
+        root.setData(0, Qt.ItemDataRole.UserRole, ("street", None, None))
+        root.setIcon(0, glyph_icon("街", GOLD))
+        self.tree.addTopLevelItem(root)
+        current = root
+        for c in communities:
+            item = QTreeWidgetItem([c["name"]])
+            item.setData(0, Qt.ItemDataRole.UserRole, ("community", c["id"], None))
+            root.addChild(item)
+            if selected == (c["id"], None):
+                current = item
+            for g in sorted(by_community.get(c["id"], []), key=lambda g: g["code"]):
+                child = QTreeWidgetItem([f"{g['code']} {g['name']}"])
+                child.setData(0, Qt.ItemDataRole.UserRole, ("grid", c["id"], g["id"]))
+                item.addChild(child)
+                if selected == (c["id"], g["id"]):
+                    current = child
+        root.setExpanded(True)
+        self.tree.setCurrentItem(current)
+        self.tree.blockSignals(False)
+        if current is root and selected != (None, None):
+            self.set_scope(None, None)
+        self._filter_tree(self.tree_filter.text())
+
+    def _filter_tree(self, text: str) -> None:
+        text = text.strip().lower()
+        root = self.tree.topLevelItem(0)
+        if root is None:
+            return
+        from .pinyin import initials
+        for i in range(root.childCount()):
+            community = root.child(i)
+            name = community.text(0)
+            grid_hit = False
+            for j in range(community.childCount()):
+                grid = community.child(j)
+                hit = not text or text in grid.text(0).lower() or text in initials(grid.text(0))
+                grid.setHidden(not hit and not (text in name.lower() or text in initials(name)))
+                grid_hit |= hit and bool(text)
+            own = not text or text in name.lower() or text in initials(name)
+            community.setHidden(not (own or grid_hit))
+            community.setExpanded(grid_hit and not own)
+
+    def _tree_selected(self, item: QTreeWidgetItem | None) -> None:
+        if item is None:
+            return
+        kind, community_id, grid_id = item.data(0, Qt.ItemDataRole.UserRole)
+        if kind == "street":
+            self.set_scope(None, None)
+        elif kind == "community":
+            self.set_scope(community_id, None, item.text(0))
+        else:
+            self.set_scope(community_id, grid_id, item.parent().text(0), item.text(0))
+
+    def select_community(self, community_id: int) -> None:
+        root = self.tree.topLevelItem(0)
+        for i in range(root.childCount() if root else 0):
+            item = root.child(i)
+            if item.data(0, Qt.ItemDataRole.UserRole)[1] == community_id:
+                self.tree.setCurrentItem(item)
+                return
+
+    def clear_scope(self) -> None:
+        root = self.tree.topLevelItem(0)
+        if root is not None:
+            self.tree.setCurrentItem(root)
+        else:
+            self.set_scope(None, None)
+
+    def set_scope(self, community_id: int | None, grid_id: int | None, community_name: str = "",
+                  grid_name: str = "") -> None:
+        """Filter every page to a 社区 or 网格 (None, None: the whole street)."""
+        self.scope = (community_id, grid_id)
+        self._scope_names = (community_name, grid_name)
+        if community_id is None:
+            self.scope_label.setText("范围：全部社区")
+            self.scope_clear.hide()
+        else:
+            where = community_name + (f" › {grid_name}" if grid_name else "")
+            self.scope_label.setText(f"范围：{where}")
+            self.scope_clear.show()
+        for page in self.pages.values():
+            if hasattr(page, "set_scope"):
+                page.set_scope(community_id, grid_id, community_name)
+
+    def scope_community_name(self) -> str:
+        return self._scope_names[0]
+
+    # --- the window ------------------------------------------------------------------------------------
+    def update_title(self) -> None:
+        name = street_name(self.ledger)
+        self.setWindowTitle(f"街道台账 - {name}" if name else "街道台账")
+
+    def _show_keys(self) -> None:
+        messages.inform(self, "快捷键", "Ctrl+N　新建记录\nCtrl+F　搜索\nEnter　打开选中的记录\nDelete　删除选中的记录\n"
+                                      "F5　刷新\nCtrl+1 … Ctrl+7　切换台账\n在编辑窗口中：Enter 或 Ctrl+S 保存，Esc 取消")
+
+    def _show_about(self) -> None:
+        from ledger import APP_NAME, __version__
+        messages.inform(self, "关于", f"{APP_NAME} {__version__}\n街道办的党组织、网格、社区工作者、经费、阵地台账。")
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        for page in self.pages.values():
+            if hasattr(page, "save_state"):
+                page.save_state()
+        self.ui_settings.set_geometry("main", self.saveGeometry())
+        self.ui_settings.set_geometry("splitter", self.splitter.saveState())
+        if self._current_key:
+            self.ui_settings.set_text("window/page", self._current_key)
+        self.ui_settings.sync()
+        cancel_all()
+        event.accept()
