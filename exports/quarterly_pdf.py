@@ -7,11 +7,10 @@ from pathlib import Path
 
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from exports import charts
 from exports import quarterly_content as content
@@ -80,8 +79,7 @@ class QuarterlyPdf(PdfRenderer):
             suffix = "" if len(f.rows) <= PER_CHART else f"（{start + 1}—{start + len(rows)}）"
             story.append(KeepTogether([Spacer(1, 3 * mm), self.workers_chart(rows, suffix)]))
             story.append(KeepTogether([Spacer(1, 3 * mm), self.rate_chart(rows, suffix)]))
-        story.append(PageBreak())
-        story += self.form_table_story(self.form_table())
+        story += self.form_table_story(self.form_table())     # it starts on a new page itself
         return story
 
     def narrative(self) -> str:
@@ -103,40 +101,50 @@ class QuarterlyPdf(PdfRenderer):
 
     # --- indicators -----------------------------------------------------------------------------------
     def indicator_table(self) -> Table:
+        """Twelve cards, six a row: the label, the figure large, its change against the previous quarter.
+
+        Plain strings in three table rows per card row rather than a Paragraph per text: laying out 36 CJK
+        paragraphs cost as much as drawing all the charts.
+        """
         values = self.report.values
-        label_style = ParagraphStyle("k_label", parent=self.styles["normal"], fontSize=9, leading=11,
-                                     alignment=TA_CENTER, textColor=colors.HexColor("#444444"))
-        value_style = ParagraphStyle("k_value", parent=self.styles["normal"], fontName=self.font_bold, fontSize=15,
-                                     leading=19, alignment=TA_CENTER, textColor=INK)
-        change_style = ParagraphStyle("k_change", parent=label_style, fontSize=8, leading=10)
-        cells = []
-        for indicator in INDICATORS:
-            value = values[indicator.key]
-            unit = indicator.unit
-            if value is None:
-                shown = "—"
-            elif unit == "元":
-                shown, unit = f"{_wan(value):,}", "万元"
-            elif unit == "%":
-                shown = f"{value}"
-            elif isinstance(value, Decimal):
-                shown = f"{value:,}"
-            else:
-                shown = _int(value)
-            cells.append([Paragraph(_esc(f"{indicator.label}（{unit}）"), label_style),
-                          Paragraph(_esc(shown), value_style),
-                          Paragraph(_esc(content.change_label(self.report, indicator.key, in_wan=True)), change_style)])
         per_row = 6
-        width = self.frame_width / per_row
-        data = [cells[i:i + per_row] for i in range(0, len(cells), per_row)]
-        table = Table(data, colWidths=[width] * per_row)
-        table.setStyle(TableStyle([
-            # a Table sets a font for every cell, Helvetica unless told: it would be referenced, not embedded
-            ("FONT", (0, 0), (-1, -1), self.font_name, 9),
-            ("BOX", (0, 0), (-1, -1), 0.8, INK), ("INNERGRID", (0, 0), (-1, -1), 0.4, GRID_GREY),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("TOPPADDING", (0, 0), (-1, -1), 4),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
-        return table
+        data: list[list[str]] = []
+        for start in range(0, len(INDICATORS), per_row):
+            labels, shown_values, changes = [], [], []
+            for indicator in INDICATORS[start:start + per_row]:
+                value = values[indicator.key]
+                unit = indicator.unit
+                if value is None:
+                    shown = "—"
+                elif unit == "元":
+                    shown, unit = f"{_wan(value):,}", "万元"
+                elif unit == "%":
+                    shown = f"{value}"
+                elif isinstance(value, Decimal):
+                    shown = f"{value:,}"
+                else:
+                    shown = _int(value)
+                labels.append(f"{indicator.label}（{unit}）")
+                shown_values.append(shown)
+                changes.append(content.change_label(self.report, indicator.key, in_wan=True))
+            data += [labels, shown_values, changes]
+        commands: list[tuple] = [
+            ("ALIGN", (0, 0), (-1, -1), "CENTER"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("BOX", (0, 0), (-1, -1), 0.8, INK), ("LINEAFTER", (0, 0), (-2, -1), 0.4, GRID_GREY),
+            ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]
+        for top in range(0, len(data), 3):
+            commands += [
+                ("FONT", (0, top), (-1, top), self.font_name, 8, 10),
+                ("TEXTCOLOR", (0, top), (-1, top), colors.HexColor("#444444")),
+                ("TOPPADDING", (0, top), (-1, top), 5),
+                ("FONT", (0, top + 1), (-1, top + 1), self.font_bold, 15, 18),
+                ("TEXTCOLOR", (0, top + 1), (-1, top + 1), INK),
+                ("FONT", (0, top + 2), (-1, top + 2), self.font_name, 7.5, 9),
+                ("TEXTCOLOR", (0, top + 2), (-1, top + 2), colors.HexColor("#444444")),
+                ("BOTTOMPADDING", (0, top + 2), (-1, top + 2), 5)]
+            if top + 3 < len(data):
+                commands.append(("LINEBELOW", (0, top + 2), (-1, top + 2), 0.4, GRID_GREY))
+        return Table(data, colWidths=[self.frame_width / per_row] * per_row, style=TableStyle(commands))
 
     # --- charts ---------------------------------------------------------------------------------------
     def overview_charts(self) -> Table:
