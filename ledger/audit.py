@@ -25,6 +25,9 @@ LEDGER_NAMES = {
     "pay_standard": "工资标准", "pay_adjustment": "工资调整", "year_opening": "期初累计", "app_user": "账号",
     "pay_run": "工资表", "quarter_snapshot": "季度关账", "import_batch": "导入批次",
 }
+# Tables whose services write one meaningful entry themselves (审批工资表, 关账): the hook leaves them alone
+# rather than add a second, field-by-field entry for the same action.
+RECORDED_BY_SERVICE = {"pay_run", "quarter_snapshot"}
 # Never copied into the trail: the password hash; login bookkeeping (logins are recorded as such); and
 # bulky data whose meaning is recorded by its operation (a closed quarter's figures, an import's undo data).
 _SECRET = {"password_hash", "failed_attempts", "locked_until", "last_login_at", "password_changed_at",
@@ -68,6 +71,13 @@ def exported(ledger, what: str, path, rows: int | None = None, personal: bool = 
     if personal:
         changes.append({"field": "个人信息", "old": None, "new": shown})
     note(ledger, "导出", None, None, what[:100], changes)
+
+
+def _audited(obj) -> bool:
+    if not isinstance(obj, Base):
+        return False
+    table = obj.__table__.name
+    return table in LEDGER_NAMES and table not in RECORDED_BY_SERVICE
 
 
 def _id(obj) -> int | None:
@@ -117,16 +127,15 @@ def install(session_factory) -> None:
         pending = session.info.setdefault("audit_pending", [])
         for obj in session.dirty:
             table = obj.__table__.name if isinstance(obj, Base) else None
-            if table in LEDGER_NAMES and session.is_modified(obj, include_collections=False):
+            if _audited(obj) and session.is_modified(obj, include_collections=False):
                 changes = _changes(obj, only_modified=True)
                 if changes:
                     pending.append(("修改", LEDGER_NAMES[table], _id(obj), _label(obj), changes))
         for obj in session.deleted:
             table = obj.__table__.name if isinstance(obj, Base) else None
-            if table in LEDGER_NAMES:
+            if _audited(obj):
                 pending.append(("删除", LEDGER_NAMES[table], _id(obj), _label(obj), _changes(obj, only_modified=False)))
-        session.info["audit_new"] = [obj for obj in session.new
-                                     if isinstance(obj, Base) and obj.__table__.name in LEDGER_NAMES]
+        session.info["audit_new"] = [obj for obj in session.new if _audited(obj)]
 
     @event.listens_for(session_factory, "after_flush")
     def _after(session: Session, _ctx) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy import delete, select, text, update
 
 import cli
 from ledger import audit
-from ledger.access import ADMIN, CLERK, LEADER, Actor
+from ledger.access import ADMIN, CLERK, FINANCE, LEADER, Actor
 from ledger.accounts import create_user, login
 from ledger.app import Ledger
 from ledger.errors import LedgerError, PermissionDenied
@@ -175,3 +175,87 @@ def test_audit_command_prints_the_trail(tmp_path, monkeypatch, capsys):
     assert cli.main(["--db", str(path), "--user", "张华", "audit", "--since", "明天"]) == 1
     assert cli.main(["--db", str(path), "--user", "李敏", "audit"]) == 1
     assert "查看操作日志" in capsys.readouterr().err
+
+
+# --- a CLI import and a pay approval ---------------------------------------------------------------------
+@pytest.fixture
+def cli_db(tmp_path, monkeypatch):
+    """A SQLite file with two communities, a clerk and a finance account, and a `main.py --user` runner."""
+    path = tmp_path / "cli.sqlite"
+    opened = Ledger.open(path, Actor(source="测试"))
+    init_street(opened, "测试街道")
+    _people(opened)
+    admin = login(opened, "张华", PASSWORD).ledger
+    create_user(admin, "赵会计", FINANCE, PASSWORD)
+    opened.close()
+
+    def run(user: str, *argv: str) -> int:
+        monkeypatch.setenv("STREETLEDGER_PASSWORD", PASSWORD)
+        return cli.main(["--db", str(path), "--user", user, *argv])
+    run.path = path
+    return run
+
+
+def _entries(path, **where) -> list[AuditEntry]:
+    opened = Ledger.open(path, Actor("张华", ADMIN))
+    try:
+        with opened.db.sessions() as session:
+            stmt = select(AuditEntry).order_by(AuditEntry.id)
+            for key, value in where.items():
+                stmt = stmt.where(getattr(AuditEntry, key) == value)
+            return session.scalars(stmt).all()
+    finally:
+        opened.close()
+
+
+def _workers_csv(path, level_of_second: int) -> None:
+    first = make_id("150203", date(1985, 6, 15), 231)
+    second = make_id("150203", date(1990, 2, 3), 45)
+    rows = ["姓名,身份证号,所属社区,职务,岗位,等级,学历,参加社区工作时间,联系电话",
+            f"张华,{first},幸福社区,社区工作者,三岗,5,本科,2015.03,13812345678",
+            f"刘洋,{second},和平社区,专职网格员,三岗,{level_of_second},大专,2018.07,13700001111"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8-sig")
+
+
+def test_a_cli_import_records_each_record_and_the_changed_values(cli_db, tmp_path, capsys):
+    source = tmp_path / "社区工作者.csv"
+    _workers_csv(source, 4)
+    assert cli_db("李敏", "import", "workers", str(source)) == 0, capsys.readouterr().err
+    created = _entries(cli_db.path, ledger="社区工作者", action="新增")
+    assert [(e.user_name, e.source, e.record_label) for e in created] == [("李敏", "导入", "张华"),
+                                                                          ("李敏", "导入", "刘洋")]
+    assert created[1].changes == [{"field": "来源", "old": None, "new": "社区工作者.csv 第3行"}]
+
+    _workers_csv(source, 6)   # the same file again, with 刘洋's level raised
+    assert cli_db("李敏", "import", "workers", str(source)) == 0, capsys.readouterr().err
+    changed = _entries(cli_db.path, ledger="社区工作者", action="修改")
+    assert len(changed) == 1 and changed[0].record_label == "刘洋" and changed[0].source == "导入"
+    assert {c["field"]: (c["old"], c["new"]) for c in changed[0].changes}["level"] == (4, 6)
+    assert changed[0].record_id == created[1].record_id
+    # The trail as people read it: labels, and the command's own printout.
+    capsys.readouterr()
+    assert cli_db("张华", "audit", "--ledger", "社区工作者", "--action", "修改") == 0
+    assert "修改  社区工作者#%d 刘洋  等级：4 → 6" % created[1].record_id in capsys.readouterr().out
+    # A leader may not import: refused, nothing written.
+    assert cli_db("王领导", "import", "workers", str(source)) == 1
+    assert "修改台账" in capsys.readouterr().err
+    assert len(_entries(cli_db.path, ledger="社区工作者")) == 3
+
+
+def test_a_pay_approval_is_recorded_with_who_and_the_status_change(cli_db, tmp_path, capsys):
+    source = tmp_path / "社区工作者.csv"
+    _workers_csv(source, 4)
+    assert cli_db("李敏", "import", "workers", str(source)) == 0
+    assert cli_db("李敏", "payroll", "run", "2026-03") == 1          # a clerk keeps ledgers, not pay
+    assert "修改工资标准或工资表" in capsys.readouterr().err
+    assert cli_db("赵会计", "payroll", "run", "2026-03") == 0, capsys.readouterr().err
+    assert cli_db("王领导", "payroll", "approve", "2026-03") == 1     # a leader changes nothing
+    assert cli_db("赵会计", "payroll", "approve", "2026-03") == 0, capsys.readouterr().err
+    approvals = _entries(cli_db.path, action="审批工资表")
+    assert len(approvals) == 1
+    entry = approvals[0]
+    assert (entry.user_name, entry.source, entry.ledger, entry.record_label) == ("赵会计", "命令行", "工资表", "2026-03")
+    changes = {c["field"]: (c["old"], c["new"]) for c in entry.changes}
+    assert changes["状态"] == ("草稿", "已审批") and changes["人数"][1] == 2
+    # One entry for the approval: the flush hook adds no second, field-by-field one.
+    assert _entries(cli_db.path, ledger="工资表", action="修改") == []
