@@ -1,0 +1,323 @@
+"""工资: choose the month, run it, review every line with how each figure was reached, add 补发/扣款, approve, export.
+
+Every action is a call of ledger.pay (the same the command line makes); long ones run through ui.tasks with a
+progress bar. The page reads `window.ledger` at each call, so a login that changes the actor takes effect.
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, QPlainTextEdit, QPushButton,
+                               QSplitter, QTableView, QVBoxLayout, QWidget)
+
+from ledger.pay.calc import show
+from ledger.pay.runs import LineRecord, Payroll, RunSummary, month_label
+
+from . import messages
+from .tasks import run_task
+
+COLUMNS = (("社区", "community"), ("姓名", "worker_name"), ("岗位", "post_name"), ("等级", "level"),
+           ("岗位等级工资", "grade_pay"), ("基础绩效", "basic_performance"), ("一肩挑补贴", "dual_role_allowance"),
+           ("职业资格津贴", "qualification_allowance"), ("奖励性绩效", "bonus"), ("其他补发", "other_add"),
+           ("应发合计", "gross"), ("养老保险", "pension"), ("医疗保险", "medical"), ("失业保险", "unemployment"),
+           ("住房公积金", "housing_fund"), ("个人所得税", "tax"), ("其他扣款", "other_deduct"),
+           ("扣款合计", "deduct_total"), ("实发工资", "net"))
+_MONEY_FROM = 4
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+EXPORTS = (("工资发放表（Excel）", "salary-sheet", ".xlsx"), ("工资发放表（PDF）", "salary-sheet", ".pdf"),
+           ("银行代发清单（Excel）", "bank-list", ".xlsx"), ("工资条（PDF）", "payslips", ".pdf"),
+           ("工资条（Excel）", "payslips", ".xlsx"), ("年度人力成本（Excel）", "cost", ".xlsx"))
+
+
+class PayLinesModel(QAbstractTableModel):
+    """The run's lines, formatted once when set; data() only indexes into prepared strings."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.lines: list[LineRecord] = []
+        self._text: list[tuple[str, ...]] = []
+
+    def set_lines(self, lines: list[LineRecord]) -> None:
+        self.beginResetModel()
+        self.lines = list(lines)
+        self._text = [tuple(show(getattr(line, attr)) if i >= _MONEY_FROM else str(getattr(line, attr))
+                            for i, (_, attr) in enumerate(COLUMNS)) for line in self.lines]
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt's name)
+        return 0 if parent.isValid() else len(self._text)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        row, column = index.row(), index.column()
+        if not index.isValid() or not (0 <= row < len(self._text)) or not (0 <= column < len(COLUMNS)):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text[row][column]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 3:
+            return _RIGHT
+        return None
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
+                and 0 <= section < len(COLUMNS):
+            return COLUMNS[section][0]
+        return None
+
+    def line(self, row: int) -> LineRecord | None:
+        return self.lines[row] if 0 <= row < len(self.lines) else None
+
+
+class AdjustmentDialog(QDialog):
+    """其他补发 / 其他扣款 for one worker of the month, with its reason."""
+
+    def __init__(self, parent: QWidget | None, month: str, lines: list[LineRecord], preselect: int | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(f"{month_label(month)} 添加其他补发或扣款")
+        self.worker = QComboBox()
+        for line in lines:
+            self.worker.addItem(f"{line.worker_name}（{line.community}）", line.worker_id)
+        if preselect is not None:
+            self.worker.setCurrentIndex(max(0, self.worker.findData(preselect)))
+        self.kind = QComboBox()
+        self.kind.addItems(["补发", "扣款"])
+        self.amount = QLineEdit()
+        self.amount.setPlaceholderText("金额（元），如 150.00")
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("必填，如：补发3月等级工资差额")
+        self.untaxed = QCheckBox("补发不计税 / 扣款为税后扣款")
+        form = QFormLayout(self)
+        form.addRow("人员", self.worker)
+        form.addRow("类别", self.kind)
+        form.addRow("金额", self.amount)
+        form.addRow("原因", self.reason)
+        form.addRow("", self.untaxed)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> tuple[int, str, str, str, bool]:
+        return (self.worker.currentData(), self.kind.currentText(), self.amount.text(), self.reason.text(),
+                not self.untaxed.isChecked())
+
+
+class PayPage(QWidget):
+    """The 工资 page; `window` is the main window (or anything with a `ledger` attribute)."""
+
+    def __init__(self, window, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.window_ = window
+        self.summary_: RunSummary | None = None
+        self.last_export: Path | None = None
+        self.month_edit = QDateEdit()
+        self.month_edit.setDisplayFormat("yyyy年M月")
+        today = date.today()
+        self.month_edit.setDate(QDate(today.year, today.month, 1))
+        self.month_edit.dateChanged.connect(lambda _d: self.refresh())
+        self.bonus = QCheckBox("本月发放奖励性绩效")
+        self.bonus.setToolTip("按本年度考核结果发放；不勾选时默认在工资标准规定的月份（通常为12月）发放")
+        self.run_button = QPushButton("生成 / 重新计算")
+        self.run_button.clicked.connect(self.run_month)
+        self.approve_button = QPushButton("审批")
+        self.approve_button.clicked.connect(self.approve_month)
+        self.adjust_button = QPushButton("添加补发/扣款")
+        self.adjust_button.clicked.connect(self.add_adjustment)
+        self.export_button = QPushButton("导出")
+        menu = QMenu(self.export_button)
+        for label, kind, suffix in EXPORTS:
+            menu.addAction(label, lambda k=kind, s=suffix, t=label: self.export(k, s, t))
+        self.export_button.setMenu(menu)
+        self.standard_button = QPushButton("工资标准…")
+        self.standard_button.clicked.connect(self.open_standard)
+        self.grading_button = QPushButton("年度调级…")
+        self.grading_button.clicked.connect(self.open_grading)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("月份"))
+        for widget in (self.month_edit, self.bonus, self.run_button, self.approve_button, self.adjust_button,
+                       self.export_button):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        bar.addWidget(self.standard_button)
+        bar.addWidget(self.grading_button)
+
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.model = PayLinesModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((110, 72, 48, 44)):   # fixed widths: measuring 10,000 rows would be slow
+            header.resizeSection(column, width)
+        for column in range(_MONEY_FROM, len(COLUMNS)):
+            header.resizeSection(column, 92)
+        self.table.selectionModel().currentRowChanged.connect(lambda current, _prev: self.explain_row(current.row()))
+        self.explanation = QPlainTextEdit()
+        self.explanation.setReadOnly(True)
+        self.explanation.setPlaceholderText("选中一行，这里显示每个数字的来历：哪个等级、哪些项目、个税如何算出")
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.explanation)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.status)
+        layout.addWidget(splitter, 1)
+        self.stale = True
+
+    # --- page protocol ------------------------------------------------------------------------------------
+    @property
+    def ledger(self):
+        return self.window_.ledger
+
+    def activate(self) -> None:
+        if self.stale:
+            self.refresh()
+
+    def mark_stale(self) -> None:
+        self.stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def month(self) -> str:
+        d = self.month_edit.date()
+        return f"{d.year():04d}-{d.month():02d}"
+
+    def set_month(self, month: str) -> None:
+        self.month_edit.setDate(QDate(int(month[:4]), int(month[5:7]), 1))
+
+    def refresh(self) -> None:
+        """Show the chosen month's run (or what to do first)."""
+        self.stale = False
+        pay = Payroll(self.ledger)
+        month = self.month()
+        self.summary_ = pay.summary(month)
+        lines = pay.lines(month) if self.summary_ is not None else []
+        self.model.set_lines(lines)
+        self.explanation.clear()
+        self._show_status()
+
+    def _show_status(self) -> None:
+        s = self.summary_
+        month = self.month()
+        if s is None:
+            nxt = Payroll(self.ledger).next_month_to_run()
+            hint = "" if nxt in (None, month) else f"（按顺序，下一个应处理的是{month_label(nxt)}）"
+            self.status.setText(f"{month_label(month)}还没有工资表。点“生成”计算草稿{hint}。")
+            self.bonus.setChecked(False)
+        else:
+            bonus = "，含奖励性绩效" if s.pays_bonus else ""
+            self.status.setText(f"{month_label(month)} <b>{s.status}</b>{bonus}：{s.workers}人，应发合计 {show(s.gross)}，"
+                                f"扣款合计 {show(s.deduct)}，实发合计 {show(s.net)}，单位缴费 {show(s.employer)}"
+                                + (f"（{s.approved_by or ''}于{s.approved_at:%Y-%m-%d %H:%M}审批，数字已锁定）"
+                                   if s.approved else ""))
+            self.bonus.setChecked(s.pays_bonus)
+        approved = s is not None and s.approved
+        self.run_button.setEnabled(not approved)
+        self.approve_button.setEnabled(s is not None and not approved)
+        self.adjust_button.setEnabled(not approved)
+        self.export_button.setEnabled(s is not None)
+
+    def explain_row(self, row: int) -> None:
+        line = self.model.line(row)
+        if line is None:
+            self.explanation.clear()
+            return
+        self.explanation.setPlainText(Payroll(self.ledger).explain(self.month(), line.worker_id))
+
+    # --- actions ------------------------------------------------------------------------------------------
+    def run_month(self):
+        month, ledger = self.month(), self.ledger
+        bonus = self.bonus.isChecked() if (self.bonus.isChecked() or self.summary_ is not None) else None
+        return run_task(self, f"正在计算{month_label(month)}工资", lambda progress: Payroll(ledger).run(
+            month, bonus, progress=progress), on_success=lambda _s: self.refresh())
+
+    def approve_month(self) -> None:
+        s = self.summary_
+        if s is None:
+            return
+        if not messages.ask(self, "审批工资表", f"审批{month_label(s.month)}的工资表（{s.workers}人，实发合计 "
+                                                f"{show(s.net)}）？审批后数字不能再改，更正只能在以后月份补发或扣款。",
+                            yes="审批"):
+            return
+        try:
+            Payroll(self.ledger).approve(s.month)
+        except Exception as exc:  # noqa: BLE001 — shown to the user as it is
+            from .tasks import show_error
+            show_error(self, "审批工资表", exc)
+        self.refresh()
+
+    def add_adjustment(self) -> None:
+        current = self.model.line(self.table.currentIndex().row())
+        dialog = AdjustmentDialog(self, self.month(), self.model.lines, current.worker_id if current else None)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.save_adjustment(*dialog.values())
+
+    def save_adjustment(self, worker_id: int, kind: str, amount: str, reason: str, taxable: bool) -> bool:
+        try:
+            Payroll(self.ledger).add_adjustment(self.month(), worker_id, kind, amount, reason, taxable)
+        except Exception as exc:  # noqa: BLE001
+            from .tasks import show_error
+            show_error(self, "添加补发/扣款", exc)
+            return False
+        self.refresh()
+        return True
+
+    def export(self, kind: str, suffix: str, label: str, path: str | None = None):
+        month, ledger = self.month(), self.ledger
+        if path is None:
+            default = f"{month_label(month)}{label.split('（')[0]}{suffix}"
+            path, _ = QFileDialog.getSaveFileName(self, f"导出{label}", default, f"*{suffix}")
+            if not path:
+                return None
+        out = Path(path)
+        if out.suffix.lower() != suffix:
+            out = out.with_suffix(suffix)
+
+        def work(progress):
+            def step(done: int, total: int) -> None:
+                progress.report(done, total, f"{label}：{done}/{total}")
+            if kind == "salary-sheet":
+                from exports.salary_sheet import export_salary_sheet
+                return export_salary_sheet(ledger, month, out, step)
+            if kind == "bank-list":
+                from exports.bank_list import export_bank_list
+                return export_bank_list(ledger, month, out, step)
+            if kind == "payslips":
+                from exports.payslips import export_payslips
+                return export_payslips(ledger, month, out, step)
+            from exports.labour_cost import export_labour_cost
+            export_labour_cost(ledger, int(month[:4]), out, progress=step)
+            return out
+
+        return run_task(self, f"正在导出{label}", work, on_success=self._exported)
+
+    def _exported(self, path: Path) -> None:
+        self.last_export = Path(path)
+        if messages.ask(self, "导出完成", f"已导出：{path}", yes="打开文件", no="关闭"):
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def open_standard(self) -> None:
+        from .pay_standard_dialog import PayStandardDialog
+        PayStandardDialog(self.ledger, self).exec()
+        self.refresh()
+
+    def open_grading(self) -> None:
+        from .grading_dialog import GradingDialog
+        GradingDialog(self.ledger, self).exec()
+        self.refresh()
