@@ -49,7 +49,7 @@ def parse_int(value: object) -> int:
             return int(value)
         raise ValueError(f"“{value}”应为整数")
     text = normalize(value).replace(",", "")
-    text = re.sub(r"(户|人|个|栋|名|级)$", "", text)
+    text = re.sub(r"(户|人|个|栋|名|级|年|度|年度)$", "", text)
     try:
         number = Decimal(text)
     except InvalidOperation:

@@ -1,6 +1,8 @@
 """Messy workbooks for the import tests, built the ways clerks build them (title rows, merges, footers, …)."""
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
@@ -39,8 +41,12 @@ def xlsx(path: Path, rows: Iterable[Sequence[Any]], merges: Iterable[str] = (), 
 
 
 def csv_file(path: Path, rows: Iterable[Sequence[Any]], encoding: str, delimiter: str = ",") -> Path:
-    text = "\r\n".join(delimiter.join("" if v is None else str(v) for v in row) for row in rows) + "\r\n"
-    path.write_bytes(text.encode(encoding))
+    """A CSV file as Excel saves one: quoted where needed, CRLF line ends, in the given encoding."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    path.write_bytes(out.getvalue().encode(encoding))
     return path
 
 

@@ -84,9 +84,15 @@ class Source:
             raise ImportFileError(f"找不到文件“{self.path}”")
         self.kind = file_kind(self.path)
         self._book = None
+        self._handle = None
         with _friendly_errors(self.path):
             if self.kind == "xlsx":
-                self._book = _open_xlsx(self.path)
+                self._handle = open(self.path, "rb")
+                try:
+                    self._book = _open_xlsx(self.path, self._handle)
+                except BaseException:
+                    self._handle.close()
+                    raise
                 self.names = [ws.title for ws in self._book.worksheets if hasattr(ws, "iter_rows")]
             elif self.kind == "xls":
                 self._book = _open_xls(self.path)
@@ -115,6 +121,9 @@ class Source:
             else:
                 self._book.release_resources()
             self._book = None
+        if self._handle is not None:
+            self._handle.close()  # on Windows an open handle would keep the clerk from saving the file
+            self._handle = None
 
     def __enter__(self) -> "Source":
         return self
@@ -150,10 +159,11 @@ def read_sheets(path: Path, limit: int | None = None, only: str | None = None) -
 
 
 # --- xlsx -----------------------------------------------------------------------------------------------
-def _open_xlsx(path: Path):
+def _open_xlsx(path: Path, handle):
     import openpyxl
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+        # A file object, because openpyxl refuses a name ending in .xls even when the content is xlsx.
+        return openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except zipfile.BadZipFile as exc:
         raise ImportFileError(f"“{path.name}”不是有效的 xlsx 文件（可能已损坏）") from exc
 

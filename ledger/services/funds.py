@@ -17,13 +17,15 @@ from .facts import facts_for
 CATEGORIES = ("社区工作经费", "党组织服务群众专项经费", "网格化管理经费", "共建项目资金", "其他")
 DIRECTIONS = ("拨入", "支出")
 EXPENSE_CATEGORIES = ("党建工作", "公共服务", "自治管理", "其他")
+# The shorter names clerks use for the categories, in entries and budgets alike.
+CATEGORY_ALIASES = {"服务群众专项经费": "党组织服务群众专项经费", "工作经费": "社区工作经费",
+                    "网格经费": "网格化管理经费", "共建资金": "共建项目资金"}
 
 FIELDS = (
     Field("entry_date", "日期", "date", required=True, aliases=("发生日期", "记账日期", "时间")),
     Field("community", "所属社区", "ref", required=True, aliases=("社区", "社区名称")),
     Field("category", "经费类别", "choice", required=True, choices=CATEGORIES, aliases=("类别", "经费类型"),
-          value_aliases={"服务群众专项经费": "党组织服务群众专项经费", "工作经费": "社区工作经费",
-                         "网格经费": "网格化管理经费", "共建资金": "共建项目资金"}),
+          value_aliases=CATEGORY_ALIASES),
     Field("direction", "收支", "choice", required=True, choices=DIRECTIONS, aliases=("收支类型", "收/支"),
           value_aliases={"收入": "拨入", "拨款": "拨入", "收": "拨入", "支": "支出", "付": "支出"}),
     Field("amount", "金额", "money", required=True, minimum=Decimal("0.01"), aliases=("金额(元)", "金额（元）")),
@@ -38,7 +40,8 @@ FIELDS = (
 BUDGET_FIELDS = (
     Field("year", "年度", "int", required=True, minimum=2000, maximum=2100, aliases=("年份",)),
     Field("community", "所属社区", "ref", required=True, aliases=("社区",)),
-    Field("category", "经费类别", "choice", required=True, choices=CATEGORIES, aliases=("类别",)),
+    Field("category", "经费类别", "choice", required=True, choices=CATEGORIES, aliases=("类别", "经费类型"),
+          value_aliases=CATEGORY_ALIASES),
     Field("amount", "预算金额", "money", required=True, minimum=0, aliases=("预算", "金额")),
 )
 
