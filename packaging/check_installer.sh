@@ -53,8 +53,9 @@ install_wine() {
   # Inno Setup's compiler and Setup.exe are 32-bit programs: with a 64-bit-only wine, ISCC seems to run
   # but writes no Setup.exe and still exits 0, hence wine32 (and the check of the output file below).
   dpkg --add-architecture i386
-  apt-get update -q || echo "（apt-get update 报告了错误，继续尝试安装）"
-  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${packages[@]}"; then
+  local log="$WORK/apt.log"
+  apt-get update -q >"$log" 2>&1 || echo "（apt-get update 报告了错误，继续尝试安装；见 $log）"
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${packages[@]}" >>"$log" 2>&1; then
     # Seen on Debian 12: the i386 index of the security suite fails mid-sync while amd64 has newer
     # security versions of libraries that wine32 needs in the same version for both architectures.
     # Installing from the main suites alone gives one consistent version for both.
@@ -64,7 +65,8 @@ install_wine() {
     printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\nComponents: main\n' \
       > "$sources/main.sources"
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-      -o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$sources" "${packages[@]}"
+      -o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$sources" "${packages[@]}" >>"$log" 2>&1 \
+      || { tail -40 "$log"; die "安装 wine 失败"; }
   fi
 }
 
