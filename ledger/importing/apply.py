@@ -61,18 +61,18 @@ def apply_plan(session: Session, service: LedgerService, plan: Plan, file_label:
     columns = [c.key for c in table.columns if c.key != "id"]
     total = len(new) + len(changed)
     progress.report(0, total, "写入")
-    inserted = _insert(session, service.model, columns, new, progress, total)
+    inserted, written_columns = _insert(session, service.model, columns, new, progress, total)
     _update(session, table, columns, changed, progress, len(new), total)
     written = [(r.record_id, None, r.attrs) for r in new] + [(r.record_id, r.before, r.attrs) for r in changed]
     children = service.write_children(session, written)
     progress.report(total, total, "记录操作日志")
     # JSON-ready values once per row: they serve both the audit trail and the undo data.
-    new_values = _plain_rows(table, columns, inserted)
+    new_values = _plain_rows(table, written_columns, inserted)
     changed_columns = [_changed_columns(r, columns) for r in changed]
     _audit(session, table.name, file_label, inserted, changed, changed_columns, children)
     undo = {
-        "version": UNDO_VERSION, "table": table.name, "columns": columns,
-        # inserted: [id, row, label, values in `columns` order] — values kept to notice later edits before undoing
+        "version": UNDO_VERSION, "table": table.name, "columns": written_columns,
+        # inserted: [id, row, label, values in `columns` order] — kept to notice later edits before undoing
         "inserted": [[r.record_id, r.row, r.label, *values] for r, values in zip(inserted, new_values)],
         # updated: [id, row, label, {column: [before, after]}]
         "updated": [[r.record_id, r.row, r.label, cols] for r, cols in zip(changed, changed_columns)],
@@ -91,8 +91,9 @@ def apply_plan(session: Session, service: LedgerService, plan: Plan, file_label:
 
 
 def _insert(session: Session, model, columns: list[str], rows: list[RowPlan], progress: Progress,
-            total: int) -> list[RowPlan]:
-    """Insert new rows, in waves when some name others of the file (上级组织); returns them in insert order."""
+            total: int) -> tuple[list[RowPlan], list[str]]:
+    """Insert new rows, in waves when some name others of the file (上级组织); returns them in insert order and
+    the columns written (the others got their defaults)."""
     # Columns no new row sets are left to the database's and the model's defaults.
     used = [c for c in columns if any(c in r.attrs for r in rows)]
     refs = [c for c in used if c.endswith("_id")]
@@ -121,7 +122,7 @@ def _insert(session: Session, model, columns: list[str], rows: list[RowPlan], pr
             order.extend(chunk)
             progress.report(len(order), total, f"写入第{len(order)}/{total}条")
         pending = waiting
-    return order
+    return order, used
 
 
 def _changed_columns(row: RowPlan, columns: list[str]) -> dict[str, list]:
