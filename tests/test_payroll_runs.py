@@ -112,6 +112,23 @@ def test_an_approved_run_never_changes(ledger, staff):
     assert "1月多发等级工资" in pay.explain("2026-02", staff["chief"])
 
 
+def test_the_database_itself_refuses_to_change_an_approved_run(ledger, staff):
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+    pay = Payroll(ledger)
+    pay.run("2026-01")
+    pay.add_adjustment("2026-01", staff["chief"], "补发", "10", "测试")
+    pay.approve("2026-01")
+    for statement in ("UPDATE pay_line SET net = 0", "DELETE FROM pay_line", "UPDATE pay_run SET status = '草稿'",
+                      "DELETE FROM pay_run", "DELETE FROM pay_adjustment",
+                      "UPDATE pay_adjustment SET amount = 1"):
+        with pytest.raises(DBAPIError, match="已审批的工资表已锁定"):
+            with ledger.unit("pay.write") as session:
+                session.execute(text(statement))
+    pay.run("2026-02")          # a draft is still free to be recomputed and discarded
+    pay.discard("2026-02")
+
+
 def test_cumulative_tax_uses_the_approved_runs_of_the_year(ledger, staff):
     rich = replace(default_standard(), matrix={k: v + 6000 for k, v in default_standard().matrix.items()},
                    name="高薪标准")
