@@ -433,6 +433,26 @@ def test_rich_text_keeps_its_runs(tmp_path: Path):
     assert value[0].font.b and value[0].text == "东风街道"
 
 
+def test_a_placeholder_split_across_rich_text_runs_still_fills(tmp_path: Path):
+    # WPS and Excel split text into runs where the formatting changes, sometimes inside a placeholder
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = CellRichText(TextBlock(InlineFont(b=True), "{{街道"), "名称}}工资表")
+    wb.save(tmp_path / "t.xlsx")
+    fill(tmp_path / "t.xlsx", {"街道名称": "东风街道"}, out_path=tmp_path / "o.xlsx")
+    assert openpyxl.load_workbook(tmp_path / "o.xlsx").active["A1"].value == "东风街道工资表"
+
+
+def test_messages_name_the_sheet_when_there_are_several(tmp_path: Path):
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "{{街道名称}}"
+    wb.create_sheet("说明")["B3"] = "{{联系人}}"
+    wb.save(tmp_path / "多表.xlsx")
+    with pytest.raises(TemplateError, match="模板“多表.xlsx”工作表“说明”的单元格 B3 有未知的占位符 {{联系人}}"):
+        fill(tmp_path / "多表.xlsx", {"街道名称": "东风街道"}, out_path=tmp_path / "o.xlsx")
+
+
 def test_dates_get_a_date_format_in_a_general_cell(tmp_path: Path):
     wb = openpyxl.Workbook()
     wb.active["A1"] = "{{#行}}{{日期}}"
