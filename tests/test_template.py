@@ -558,6 +558,22 @@ def test_libreoffice_opens_the_filled_workbook(filled, tmp_path: Path):
         assert "东风社区小计" in text and "17,901.00" in text
 
 
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_template_saved_by_libreoffice_fills_the_same(template_path: Path, tmp_path: Path):
+    # offices edit templates in WPS or LibreOffice, which write the file their own way (shared strings, styles)
+    resaved = tmp_path / "resaved"
+    subprocess.run(["soffice", "--headless", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(resaved),
+                    str(template_path)], check=True, capture_output=True, timeout=180)
+    out = tmp_path / "o.xlsx"
+    result = fill(resaved / template_path.name, VALUES, pay_rows(), out_path=out, fields=FIELDS, group_key="社区")
+    ws = openpyxl.load_workbook(out)["工资表"]
+    assert result.groups == 2
+    assert [ws.cell(r, 1).value for r in range(5, 13)] == [1, 2, 3, "东风社区小计（3人）", 4, 5, "西湖社区小计（2人）", "合计"]
+    assert ws["F12"].value == pytest.approx(17901.00) and ws["F12"].number_format == "#,##0.00"
+    assert ws.print_area == "'工资表'!$A$1:$H$14" and ws.print_title_rows == "$3:$4"
+    assert {"A8:D8", "A11:D11", "A12:D12", "A14:C14"} <= {str(r) for r in ws.merged_cells.ranges}
+
+
 # --- measuring (not a test: timing belongs in bench/) ----------------------------------------------------------
 
 
