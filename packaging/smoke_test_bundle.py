@@ -289,7 +289,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = bundle.run(["--db", "postgresql+psycopg://streetledger@127.0.0.1:1/streetledger", "init",
                              "--name", "测试街道"], timeout=60)
         step = "PostgreSQL 驱动（psycopg）在包内可用"
-        if result.returncode != 0 and "refused" in result.output and not any(s in result.output for s in IMPORT_FAILURES):
+        # A friendlier CLI may put the refusal in Chinese; any of these words will do.
+        refused = any(word in result.output for word in ("refused", "拒绝", "无法连接"))
+        if result.returncode != 0 and refused and not any(s in result.output for s in IMPORT_FAILURES):
             report.ok(step)
         else:
             report.fail(step, f"退出码 {result.returncode}，期望“连接被拒绝”：\n{result.output[-3000:]}")
