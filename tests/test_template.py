@@ -546,11 +546,17 @@ def test_template_names_lists_what_a_template_uses(template_path: Path):
     assert names.fields == {"社区", "姓名", "岗位", "应发合计", "实发工资", "发放日期", "备注"}
 
 
+def soffice(work: Path, target: str, outdir: Path, source: Path) -> list[str]:
+    """A LibreOffice conversion with its own profile, so that conversions in parallel tests do not collide."""
+    profile = (work / "lo-profile").as_uri()
+    return ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", target, "--outdir", str(outdir),
+            str(source)]
+
+
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_opens_the_filled_workbook(filled, tmp_path: Path):
     out = filled[2]
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(soffice(tmp_path, "pdf", tmp_path, out), check=True, capture_output=True, timeout=180)
     pdf = tmp_path / "out.pdf"
     assert pdf.exists() and pdf.stat().st_size > 1000
     if shutil.which("pdftotext"):
@@ -562,8 +568,8 @@ def test_libreoffice_opens_the_filled_workbook(filled, tmp_path: Path):
 def test_a_template_saved_by_libreoffice_fills_the_same(template_path: Path, tmp_path: Path):
     # offices edit templates in WPS or LibreOffice, which write the file their own way (shared strings, styles)
     resaved = tmp_path / "resaved"
-    subprocess.run(["soffice", "--headless", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(resaved),
-                    str(template_path)], check=True, capture_output=True, timeout=180)
+    subprocess.run(soffice(tmp_path, "xlsx:Calc MS Excel 2007 XML", resaved, template_path), check=True,
+                   capture_output=True, timeout=180)
     out = tmp_path / "o.xlsx"
     result = fill(resaved / template_path.name, VALUES, pay_rows(), out_path=out, fields=FIELDS, group_key="社区")
     ws = openpyxl.load_workbook(out)["工资表"]
