@@ -174,7 +174,7 @@ class PayStandard:
             add("税率表", "各档上限应逐档递增")
         for i, bracket in enumerate(self.tax_brackets, 1):
             if not Decimal(0) <= bracket.rate < Decimal(1):
-                add(f"税率表第{i}档", f"税率应在0–100%之间")
+                add(f"税率表第{i}档", "税率应在0–100%之间")
             _check_money(problems, f"税率表第{i}档速算扣除数", bracket.quick_deduction)
         if self.grading.step_years < 1:
             add("晋级年限", "至少1年")

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from ledger.access import Actor
 from ledger.errors import PermissionDenied, ValidationError
-from ledger.models import LevelChange, PayLine, PayRun, Worker
+from ledger.models import LevelChange, PayLine, Worker
 from ledger.pay.grading_service import GradingService
-from ledger.pay.runs import APPROVED, Opening, Payroll, PayrollError
+from ledger.pay.runs import Opening, Payroll, PayrollError
 from ledger.pay.standards import PayStandards, matrix_rows, parse_matrix
 from ledger.paystandard import default_standard
 from ledger.services.communities import CommunityService

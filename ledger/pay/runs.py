@@ -566,7 +566,7 @@ def _qualifications(session: Session, last: date) -> dict[int, tuple[list[str], 
     out: dict[int, tuple[list[str], set[str]]] = {}
     c = Certificate.__table__.c
     held_then = or_(c.obtained_on.is_(None), c.obtained_on <= last)   # compared in SQL: no dates parsed here
-    for wid, name, held in session.execute(select(c.worker_id, c.name, held_then).where(c.kind == "职业资格")):
+    for wid, name, held in session.execute(select(c.worker_id, c.name, held_then).where(c.kind == "职业资格")).all():
         entry = out.get(wid)
         if entry is None:
             entry = out[wid] = ([], set())
