@@ -100,6 +100,9 @@ def test_payslips_xlsx_two_rows_per_worker(paid, tmp_path):
     headers = [r for r in ws.iter_rows(values_only=True) if r[0] == "姓名"]
     names = [r[0] for r in ws.iter_rows(values_only=True) if r[0] in {line.worker_name for line in lines}]
     assert len(headers) == len(lines) and len(names) == len(lines)
+    # a page break after every 8 slips (2 rows each, from row 3): no printed slip is cut in two
+    assert [b.id for b in ws.row_breaks.brk][:2] == [18, 34] and len(ws.row_breaks.brk) == (len(lines) - 1) // 8
+    assert ws.print_options.horizontalCentered and ws.page_setup.orientation == "landscape"
 
 
 def test_bank_list_needs_permission_and_an_approved_run(paid, tmp_path):
