@@ -137,6 +137,9 @@ class PayPage(QWidget):
         for label, kind, suffix in EXPORTS:
             menu.addAction(label, lambda k=kind, s=suffix, t=label: self.export(k, s, t))
         self.export_button.setMenu(menu)
+        self.what_if = QLineEdit("100")
+        self.what_if.setMaximumWidth(70)
+        self.what_if.setToolTip("导出年度人力成本时测算：若每个等级的岗位等级工资每月上调这么多元，全年多支出多少")
         self.standard_button = QPushButton("工资标准…")
         self.standard_button.clicked.connect(self.open_standard)
         self.grading_button = QPushButton("年度调级…")
@@ -147,6 +150,9 @@ class PayPage(QWidget):
                        self.export_button):
             bar.addWidget(widget)
         bar.addStretch(1)
+        bar.addWidget(QLabel("成本测算：等级额上调"))
+        bar.addWidget(self.what_if)
+        bar.addWidget(QLabel("元"))
         bar.addWidget(self.standard_button)
         bar.addWidget(self.grading_button)
 
@@ -288,6 +294,7 @@ class PayPage(QWidget):
         out = Path(path)
         if out.suffix.lower() != suffix:
             out = out.with_suffix(suffix)
+        raise_amount = self.what_if.text().strip() or "0"
 
         def work(progress):
             def step(done: int, total: int) -> None:
@@ -302,7 +309,7 @@ class PayPage(QWidget):
                 from exports.payslips import export_payslips
                 return export_payslips(ledger, month, out, step)
             from exports.labour_cost import export_labour_cost
-            export_labour_cost(ledger, int(month[:4]), out, progress=step)
+            export_labour_cost(ledger, int(month[:4]), out, raise_amount, progress=step)
             return out
 
         return run_task(self, f"正在导出{label}", work, on_success=self._exported)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from ..app import Ledger
+from ..errors import ValidationError
 from ..models import Appraisal, Community, PayLine, PayRun, PayStandardVersion, Worker
 from ..paystandard import PayStandard, default_standard
 from .calc import CompiledStandard, Extras, PayLineResult, WorkerFacts, YearToDate, compute_line, fen, show
@@ -93,8 +94,11 @@ def _standards(session, year: int) -> dict[int, PayStandard]:
 
 
 def annual_cost(ledger: Ledger, year: int, raise_amount: Decimal | str | int = Decimal(100)) -> CostReport:
-    raise_amount = Decimal(str(raise_amount))
-    fen(raise_amount)
+    try:
+        raise_amount = Decimal(str(raise_amount).replace(",", "").strip())
+        fen(raise_amount)
+    except (ArithmeticError, ValueError):
+        raise ValidationError.single("上调金额", f"“{raise_amount}”不是有效金额（最多两位小数）") from None
     with ledger.reading("pay.read") as session:
         communities = dict(session.execute(select(Community.id, Community.name)).all())
         standards = _standards(session, year)
