@@ -32,7 +32,8 @@ def _setup(ledger: Ledger) -> dict[str, Ledger]:
         CommunityService(ledger).create({"name": name, "phone": "0472-5123456"})
     WorkerService(ledger).create(worker("幸福社区", bank_account="6222021234567890123", phone="13812345678"))
     from ledger.idcard import make_id
-    WorkerService(ledger).create(worker("和平社区", name="王伟", id_number=make_id("150204", date(1990, 1, 2), 17)))
+    WorkerService(ledger).create(worker("和平社区", name="王伟", id_number=make_id("150204", date(1990, 1, 2), 17),
+                                        bank_account="6217000011112222333"))
     create_user(ledger, USERS[ADMIN], ADMIN, PASSWORD)
     admin = login(ledger, USERS[ADMIN], PASSWORD).ledger
     for role in (CLERK, FINANCE, LEADER):
@@ -266,3 +267,30 @@ def test_first_account_from_the_command_line_turns_login_on(tmp_path, monkeypatc
     assert "已启用登录" in capsys.readouterr().out
     assert cli.main(["--db", str(path), "check"]) == 1
     assert cli.main(["--db", str(path), "--user", "张华", "check"]) == 0
+
+
+def test_pay_outputs_and_ledger_exports_by_role(cli_db, tmp_path, capsys):
+    import openpyxl
+    assert cli_db(USERS[FINANCE], "payroll", "run", "2026-03") == 0
+    assert cli_db(USERS[FINANCE], "payroll", "approve", "2026-03") == 0
+    capsys.readouterr()
+    bank = str(tmp_path / "代发.xlsx")
+    for role, expected in ((LEADER, 1), (CLERK, 1), (FINANCE, 0), (ADMIN, 0)):
+        code = cli_db(USERS[role], "export", "bank-list", "--month", "2026-03", "-o", bank)
+        err = capsys.readouterr().err
+        assert code == expected, (role, err)
+        if expected:
+            assert "导出银行代发清单" in err
+    # The roster exported by a leader carries masked personal numbers; by a clerk, the full ones.
+    for role, masked in ((LEADER, True), (CLERK, False)):
+        out = tmp_path / f"花名册-{role}.xlsx"
+        assert cli_db(USERS[role], "export", "ledger-workers", "-o", str(out)) == 0, capsys.readouterr().err
+        cells = [str(c) for row in openpyxl.load_workbook(out).active.iter_rows(values_only=True) for c in row if c]
+        assert any("********" in c for c in cells) is masked
+        assert ("6222021234567890123" in cells) is not masked
+    capsys.readouterr()
+    assert cli_db(USERS[ADMIN], "audit", "--action", "导出") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any(USERS[LEADER] in line and "个人信息：已遮蔽" in line for line in lines)
+    assert any(USERS[CLERK] in line and "个人信息：完整" in line for line in lines)
+    assert any(USERS[FINANCE] in line and "银行代发清单" in line for line in lines)
