@@ -54,6 +54,10 @@ def parse_int(value: object) -> int:
         number = Decimal(text)
     except InvalidOperation:
         raise ValueError(f"“{normalize(value)}”不是整数") from None
+    if not number.is_finite():
+        raise ValueError(f"“{normalize(value)}”不是整数")
+    if number.adjusted() > 15:   # refused before int() would build a number of a million digits
+        raise ValueError(f"“{normalize(value)}”数值过大")
     if number != number.to_integral_value():
         raise ValueError(f"“{normalize(value)}”应为整数")
     return int(number)
@@ -73,6 +77,8 @@ def parse_decimal(value: object, places: int = 2) -> Decimal:
         raise ValueError(f"“{normalize(value)}”不是数字") from None
     if not number.is_finite():
         raise ValueError(f"“{normalize(value)}”不是数字")
+    if number.adjusted() > 15:   # beyond any ledger figure, and beyond what quantize can hold
+        raise ValueError(f"“{normalize(value)}”数值过大")
     quantum = Decimal(1).scaleb(-places)
     if number != number.quantize(quantum, rounding="ROUND_HALF_UP"):
         raise ValueError(f"“{normalize(value)}”最多{places}位小数")
