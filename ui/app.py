@@ -37,13 +37,6 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def database_label(ledger: Ledger) -> str:
-    """The file's path, or the server's address without its password, for the status bar."""
-    from ledger.db import sqlite_file
-    path = sqlite_file(ledger.db.url)
-    return str(path) if path is not None else ledger.db.engine.url.render_as_string(hide_password=True)
-
-
 def run(args) -> int:
     """Open the database named by --db (default: the data folder's) and show the main window."""
     app = make_application()
@@ -56,8 +49,8 @@ def run(args) -> int:
         messages.error(None, APP_NAME, f"无法打开数据库：{exc}", repr(exc))
         return 1
     from .main_window import MainWindow
-    window = MainWindow(ledger, db_label=database_label(ledger))
-    window.show()
+    window = MainWindow(ledger)
+    window.show_initially()
     try:
         return app.exec()
     finally:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
-                               QPushButton, QTableView, QToolButton, QVBoxLayout, QWidget)
+                               QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from ledger.errors import LedgerError, NotFound
 from ledger.progress import Progress
@@ -71,9 +71,8 @@ class LedgerPage(QWidget):
         self.import_button.setToolTip(f"从 Excel/WPS 文件导入{self.spec.title}台账")
         self.refresh_button = QPushButton("刷新")
         self.refresh_button.setToolTip("重新读取台账（F5）")
-        self.columns_button = QToolButton()
-        self.columns_button.setText("显示列")
-        self.columns_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.columns_button = QPushButton("显示列")
+        self.columns_button.setToolTip("选择表格中显示的列（也可右键单击表头）")
         self.columns_menu = QMenu(self)
         self.columns_menu.aboutToShow.connect(self._fill_columns_menu)
         self.columns_button.setMenu(self.columns_menu)

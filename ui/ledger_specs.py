@@ -27,6 +27,7 @@ class LedgerSpec:
     totals: tuple[Total, ...] = ()
     hidden: tuple[str, ...] = ()               # columns hidden until the clerk shows them
     extra_fields: tuple[Field, ...] = ()       # derived columns, filled by `derive`
+    extra_after: str | None = None             # the column the derived ones follow (default: at the end)
     derive: Callable[[list[Record]], None] | None = None
     flag: Callable[[Record], str | None] | None = None
     scope: Scope = Scope()
@@ -42,7 +43,12 @@ class LedgerSpec:
         return self.service.name
 
     def fields(self) -> tuple[Field, ...]:
-        return tuple(self.service.fields) + self.extra_fields
+        own = tuple(self.service.fields)
+        keys = [f.key for f in own]
+        if self.extra_after not in keys:
+            return own + self.extra_fields
+        at = keys.index(self.extra_after) + 1
+        return own[:at] + self.extra_fields + own[at:]
 
 
 COMMUNITY = Facet("社区", "community")
@@ -96,10 +102,9 @@ SPECS: dict[str, LedgerSpec] = {s.key: s for s in (
                hidden=("note",)),
     LedgerSpec("orgs", "党", count_unit="个",
                facets=(COMMUNITY, Facet("组织类别", "category"), Facet("换届", "term_state")),
-               totals=(Total("党员", "members_total", "人"),),
                hidden=("deputy_secretary", "members_reported", "founded_on", "phone", "venue", "note"),
                extra_fields=(Field("term_end", "届满日期", "date", derived=True),
-                             Field("term_state", "换届状态", derived=True)),
+                             Field("term_state", "换届状态", derived=True)), extra_after="term_years",
                derive=_org_terms, flag=_org_flag, scope=Scope("community_id", "grid_id"),
                dialog="ui.org_details:OrgDialog"),
     LedgerSpec("grids", "网", count_unit="个",
@@ -127,7 +132,7 @@ SPECS: dict[str, LedgerSpec] = {s.key: s for s in (
                totals=(Total("建筑面积", "floor_area", "平方米"),),
                hidden=("address", "opening_hours", "note"),
                extra_fields=(Field("per_100", "每百户面积", "decimal", derived=True),
-                             Field("standard_state", "达标情况", derived=True)),
+                             Field("standard_state", "达标情况", derived=True)), extra_after="households_served",
                derive=_venue_state, flag=lambda r: "未达标" if r.get("meets_standard") is False else None,
                dialog="ui.venue_details:VenueDialog"),
 )}

@@ -29,6 +29,13 @@ from .settings_store import UiSettings
 from .tasks import cancel_all, run_task
 
 
+def database_label(ledger: Ledger) -> str:
+    """The file's path, or the server's address without its password, for the status bar."""
+    from ledger.db import sqlite_file
+    path = sqlite_file(ledger.db.url)
+    return str(path) if path is not None else ledger.db.engine.url.render_as_string(hide_password=True)
+
+
 @dataclass(frozen=True)
 class Page:
     key: str
@@ -88,7 +95,7 @@ class MainWindow(QMainWindow):
         self.central.addWidget(self.workspace)
         self.first_start: QWidget | None = None
         self._build_menus()
-        self.statusBar().showMessage(f"数据库：{db_label or ledger.db.url}")
+        self.statusBar().showMessage(f"数据库：{db_label or database_label(ledger)}")
         role = QLabel(f"当前用户：{ledger.actor.name or '管理员'}（{ledger.actor.role}）")
         self.statusBar().addPermanentWidget(role)
         for sequence, slot in ((QKeySequence.StandardKey.New, lambda: self._call("new_record")),
@@ -97,7 +104,8 @@ class MainWindow(QMainWindow):
         for n, page in enumerate(PAGES[:9], 1):
             QShortcut(QKeySequence(f"Ctrl+{n}"), self, activated=lambda key=page.key: self.show_page(key))
         geometry = self.ui_settings.geometry("main")
-        if geometry is None or not self.restoreGeometry(geometry):
+        self._placed = geometry is not None and self.restoreGeometry(geometry)
+        if not self._placed:
             self.resize(1280, 760)
         splitter = self.ui_settings.geometry("splitter")
         if splitter is not None:
@@ -107,6 +115,19 @@ class MainWindow(QMainWindow):
             self.show_first_start()
         else:
             self.show_workspace(self.ui_settings.text("window/page") or "home")
+
+    def show_initially(self) -> None:
+        """Where it was last time; the first time maximized on a laptop screen, else a comfortable size."""
+        if self._placed:
+            self.show()
+            return
+        screen = self.screen().availableGeometry()
+        if screen.width() < 1600 or screen.height() < 900:
+            self.showMaximized()
+        else:
+            self.resize(1440, 900)
+            self.move(screen.center() - self.rect().center())
+            self.show()
 
     # --- building -------------------------------------------------------------------------------------
     def _build_workspace(self) -> QWidget:
