@@ -165,7 +165,8 @@ def _open_xlsx(path: Path, handle):
         # A file object, because openpyxl refuses a name ending in .xls even when the content is xlsx.
         return openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except zipfile.BadZipFile as exc:
-        raise ImportFileError(f"“{path.name}”不是有效的 xlsx 文件（可能已损坏）") from exc
+        raise ImportFileError(f"无法读取“{path.name}”：不是有效的 xlsx 文件（可能已损坏）；"
+                              "请用 Excel 或 WPS 打开后另存为 .xlsx 再导入") from exc
 
 
 def _read_xlsx_sheet(wb, ws, limit: int | None) -> Sheet:
