@@ -184,6 +184,47 @@ def backup_to(ledger, target: Path) -> Path:
 
 
 # --- checking -------------------------------------------------------------------------------------
+def trust_findings(ledger, stale_days: int = 7) -> list[tuple[str, str, str]]:
+    """What `check` says about safety: the audit trail's protection, the accounts, the automatic backups.
+
+    (severity, where, message) triples, severity 错误 or 警告.
+    """
+    from sqlalchemy import func, select, text
+
+    from .access import ADMIN
+    from .models import User
+    found = []
+    with ledger.db.sessions() as session:
+        dialect = session.bind.dialect.name
+        if dialect == "sqlite":
+            triggers = set(session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                                "AND tbl_name = 'audit_entry'")))
+            protected = {"audit_entry_no_update", "audit_entry_no_delete"} <= triggers
+        elif dialect == "postgresql":
+            protected = bool(session.scalar(text("SELECT count(*) FROM pg_trigger "
+                                                 "WHERE tgname = 'audit_entry_no_change'")))
+        else:
+            protected = True
+        if not protected:
+            found.append(("错误", "操作日志", "防篡改保护（数据库触发器）缺失：操作日志可能被改动过，请联系技术支持"))
+        users = session.scalar(select(func.count()).select_from(User)) or 0
+        admins = session.scalar(select(func.count()).select_from(User).where(User.role == ADMIN, User.active.is_(True)))
+        if users and not admins:
+            found.append(("错误", "账号", "没有可用的管理员账号：无法新建账号或重置密码"))
+        locked = session.scalars(select(User.name).where(User.locked_until > datetime.now())).all()
+        if locked:
+            found.append(("警告", "账号", f"{'、'.join(locked)}因连续输错密码暂时锁定，管理员可重置密码解锁"))
+    path = sqlite_path(ledger)
+    if path is not None:
+        newest = next((b for b in list_backups(path) if b.kind == DAILY), None)
+        if newest is None:
+            found.append(("警告", "备份", "还没有自动备份（每天第一次打开时自动备份）"))
+        elif (datetime.now() - newest.at).days >= stale_days:
+            found.append(("警告", "备份", f"最近一次自动备份是{(datetime.now() - newest.at).days}天前"
+                                        f"（{newest.at:%Y-%m-%d}），建议尽快备份"))
+    return found
+
+
 def _explain(exc: Exception) -> str:
     text = str(exc)
     if "not a database" in text:

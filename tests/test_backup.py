@@ -223,3 +223,19 @@ def test_upgrade_copies_go_through_the_rotation(tmp_path, data_dir):
     with sqlite3.connect(copies[0].path) as c:
         assert c.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)
     backup.verify_backup(copies[0].path)   # an older schema is a good backup: restore upgrades it
+
+
+def test_check_reports_the_trail_protection_accounts_and_stale_backups(db_file, capsys):
+    from ledger.services.checks import run_checks
+    opened = Ledger.open(db_file, Actor())
+    assert ("警告", "备份") in {(f.severity, f.where) for f in run_checks(opened).findings}
+    backup.make_backup(db_file)
+    assert not [f for f in run_checks(opened).findings if f.where in ("备份", "操作日志", "账号")]
+    with opened.db.engine.begin() as c:   # what a tampering hand with a SQLite browser could do
+        from sqlalchemy import text
+        c.execute(text("DROP TRIGGER audit_entry_no_delete"))
+    errors = [f for f in run_checks(opened).errors if f.where == "操作日志"]
+    assert errors and "防篡改" in errors[0].message
+    opened.close()
+    assert cli.main(["--db", str(db_file), "check"]) == 1
+    assert "[错误] 操作日志" in capsys.readouterr().out

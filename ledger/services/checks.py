@@ -72,4 +72,7 @@ def run_checks(ledger: Ledger) -> CheckReport:
             add("错误", "工资表", f"{bad_lines}行实发工资不等于应发合计减扣款合计")
     for alert in alerts(ledger):
         add("警告", {"orgs": "党组织", "grids": "网格", "venues": "阵地", "funds": "经费"}[alert.ledger], alert.text)
+    from ..backup import trust_findings   # the audit trail's protection, accounts, automatic backups
+    for severity, where, message in trust_findings(ledger):
+        add(severity, where, message)
     return report
