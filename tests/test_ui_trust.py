@@ -199,3 +199,30 @@ def test_a_damaged_database_offers_the_latest_good_backup(qtbot, tmp_path, monke
     reopened = Ledger.open(path, Actor())
     assert [c["name"] for c in CommunityService(reopened).list()] == ["幸福社区"]
     reopened.close()
+
+
+def test_start_up_signs_in_and_makes_the_days_backup(qtbot, tmp_path, monkeypatch):
+    from ledger.services.street import init_street
+    path = tmp_path / "启动.sqlite"
+    opened = Ledger.open(path, Actor())
+    init_street(opened, "测试街道")
+    create_user(opened, "张华", ADMIN, PASSWORD)
+    opened.close()
+
+    monkeypatch.setattr(login_dialog.LoginDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
+    assert login_dialog.open_and_sign_in(path) is None              # no login, no window
+    assert backup.list_backups(path) == []
+
+    def log_in(self):
+        self.name.setText("张华")
+        self.password.setText(PASSWORD)
+        self.try_login()
+        return self.result()
+
+    monkeypatch.setattr(login_dialog.LoginDialog, "exec", log_in)
+    ledger = login_dialog.open_and_sign_in(path)
+    try:
+        assert ledger.actor.name == "张华" and ledger.actor.source == "界面"
+        assert [b.kind for b in backup.list_backups(path)] == ["每日"]
+    finally:
+        ledger.close()

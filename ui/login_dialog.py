@@ -141,6 +141,37 @@ class ChangePasswordDialog(QDialog):
         self.accept()
 
 
+def open_and_sign_in(path_or_url=None, parent: QWidget | None = None, last_user: str | None = None,
+                     warn=None) -> Ledger | None:
+    """The GUI's start-up in one call: a damaged SQLite file is offered the newest good backup, the database
+    is opened, the person logs in (when there are accounts), and the day's automatic backup is made.
+
+    Returns None when the person chose to quit (no restore, or no login). `warn(text)` is told about a
+    backup that could not be made; the work goes on regardless.
+    """
+    from ledger import backup
+    from ledger.access import Actor
+    from ledger.db import database_url, sqlite_file
+
+    from .restore_dialog import offer_restore
+    path = sqlite_file(database_url(path_or_url))
+    if path is not None and offer_restore(path, parent) is False:
+        return None
+    ledger = Ledger.open(path_or_url, Actor(source="界面"))
+    label = str(path) if path is not None else ledger.db.engine.url.render_as_string(hide_password=True)
+    signed = sign_in(ledger, parent, last_user, label)
+    if signed is None:
+        ledger.close()
+        return None
+    if path is not None:
+        try:
+            backup.daily_backup(path)
+        except LedgerError as exc:
+            if warn is not None:
+                warn(f"今天的自动备份没有完成：{exc}")
+    return signed
+
+
 def sign_in(ledger: Ledger, parent: QWidget | None = None, last_user: str | None = None,
             database: str | None = None) -> Ledger | None:
     """The ledger as the person who logs in; the ledger itself when the database has no accounts; None when
