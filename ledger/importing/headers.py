@@ -278,14 +278,15 @@ def body(sheet: Sheet, layout: Layout) -> Body:
     for number in range(layout.data_start, len(rows) + 1):
         cells = rows[number - 1]
         texts = [(i, v) for i, v in enumerate(cells) if i not in ignore and not _is_blank(v)]
-        if not texts:
+        first = next((v for v in cells if not _is_blank(v)), None)
+        # 合计 and 填表人 often sit in the 序号 column, so the first non-empty cell of the whole row is read;
+        # a row with nothing but a number in the 序号 column is an unused row of a prepared sheet.
+        squeezed = _WHITESPACE.sub("", unicodedata.normalize("NFKC", str(first))) if first is not None else ""
+        if not texts and not (isinstance(first, str) and (_TOTAL.match(squeezed) or _FOOTER.match(squeezed))):
             blank += 1
             continue
         if footer_from is not None:
             continue
-        # 合计 and 填表人 often sit in the 序号 column, so the first non-empty cell of the whole row is read.
-        first = next(v for v in cells if not _is_blank(v))
-        squeezed = _WHITESPACE.sub("", unicodedata.normalize("NFKC", str(first)))
         if _TOTAL.match(squeezed) and len(squeezed) <= 12:
             skipped.append((number, "合计行，已跳过"))
             continue
