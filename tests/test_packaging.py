@@ -118,6 +118,19 @@ def test_spec_builds_windowed_without_upx_and_with_the_icon():
     assert (ROOT / "resources" / "icons" / "streetledger.ico").is_file()
 
 
+def test_qt_libraries_left_out_are_not_used_by_the_application():
+    """The spec drops QtQuick, QML and QtPdf (brought only by unused plugins); code that starts using
+    one of them must take it off UNUSED_QT, or the frozen program would fail to import it."""
+    left_out = {"qt6quick": "QtQuick", "qt6qml": "QtQml", "qt6pdf": "QtPdf"}
+    unused = bundle_contents.spec_constants()["UNUSED_QT"]
+    modules = [left_out[word] for word in unused if word in left_out]
+    for package in bundle_contents.own_packages():
+        for path in (ROOT / package).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            for module in modules:
+                assert not re.search(rf"PySide6\.{module}", text), f"{path.relative_to(ROOT)} uses {module}"
+
+
 def test_qt_chinese_catalogue_is_found_where_the_spec_looks():
     pytest.importorskip("PySide6.QtCore")
     datas = bundle_contents.qt_translation_datas(["qtbase_zh_CN.qm"])
