@@ -196,6 +196,9 @@ def test_pay_needs_the_pay_permissions(ledger, staff):
     clerk = ledger.as_actor(Actor("周录入", "台账录入员"))
     with pytest.raises(PermissionDenied):
         Payroll(clerk).runs()
+    Payroll(ledger).run("2026-01")
+    seen = Payroll(leader).lines("2026-01")[0]              # a 领导 sees pay, not the full 身份证号
+    assert "*" in seen.id_number and seen.net == Payroll(ledger).lines("2026-01")[0].net
 
 
 def test_annual_grading_propose_and_approve(ledger, staff):

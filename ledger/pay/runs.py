@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from dataclasses import dataclass, fields as dc_fields
+from dataclasses import dataclass, replace
+from dataclasses import fields as dc_fields
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -204,7 +205,12 @@ class Payroll:
             run = self._run(session, month)
             rows = session.execute(select(*(_lines.c[k] for k in _RECORD_FIELDS)).where(_lines.c.run_id == run.id)
                                    .order_by(_lines.c.id)).all()
-        return [LineRecord(*row) for row in rows]
+        records = [LineRecord(*row) for row in rows]
+        actor = self.ledger.actor
+        if not actor.shows_personal:      # e.g. 领导: sees pay, not 身份证号 and 银行账号 in full
+            records = [replace(r, id_number=actor.personal(r.id_number), bank_account=actor.personal(r.bank_account))
+                       for r in records]
+        return records
 
     def next_month_to_run(self) -> str | None:
         """The month the next run must be (None before the first run: any month may start)."""
@@ -242,6 +248,8 @@ class Payroll:
                 raise PayrollError(f"{month_label(month)}还没有工资表，请先生成再审批")
             if run.status == APPROVED:
                 raise PayrollError(f"{month_label(month)}的工资表已审批（{run.approved_at:%Y-%m-%d}），不能重复审批")
+            if not session.scalar(select(func.count()).select_from(_lines).where(_lines.c.run_id == run.id)):
+                raise PayrollError(f"{month_label(month)}的工资表没有任何人员，不能审批；请检查社区工作者台账后重新生成")
             previous = session.scalar(select(PayRun.status).where(PayRun.month == previous_month(month)))
             earlier = session.scalar(select(func.count()).select_from(PayRun).where(PayRun.month < month))
             if earlier and previous != APPROVED:
