@@ -138,4 +138,5 @@ def test_upsert_and_remove_keep_every_column_in_step():
 def test_pinyin_keys():
     assert pinyin.initials("幸福社区第1网格") == "xfsqd1wg"
     assert pinyin.initials("绿地") == "ld"
-    assert sorted(["张三", "王芳", "章三", "阿明", "Zed"], key=pinyin.sort_key) == ["阿明", "王芳", "Zed", "张三", "章三"]
+    names = ["张三", "王芳", "章三", "阿明", "Zed"]
+    assert sorted(names, key=pinyin.sort_key) == ["阿明", "王芳", "Zed", "张三", "章三"]

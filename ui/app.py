@@ -8,8 +8,6 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from ledger import APP_NAME
-from ledger.access import Actor
-from ledger.app import Ledger
 from ledger.errors import LedgerError
 
 from . import messages
@@ -38,19 +36,32 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 def run(args) -> int:
-    """Open the database named by --db (default: the data folder's) and show the main window."""
+    """Open the database named by --db (default: the data folder's), sign in when the database has accounts,
+    and show the main window."""
     app = make_application()
+    from .login_dialog import open_and_sign_in
+    from .settings_store import UiSettings
+    settings = UiSettings()
+    warnings: list[str] = []
     try:
-        ledger = Ledger.open(getattr(args, "db", None), Actor(source="界面"))
+        ledger = open_and_sign_in(getattr(args, "db", None),
+                                  last_user=getattr(args, "user", None) or settings.text("login/user") or None,
+                                  warn=warnings.append)
     except LedgerError as exc:
         messages.error(None, APP_NAME, f"无法打开数据库：{exc}")
         return 1
     except Exception as exc:  # noqa: BLE001 — a damaged file or an unreachable server: say so, in Chinese
         messages.error(None, APP_NAME, f"无法打开数据库：{exc}", repr(exc))
         return 1
+    if ledger is None:   # the person chose to quit at the login or the restore offer
+        return 0
+    if ledger.actor.name:
+        settings.set_text("login/user", ledger.actor.name)
     from .main_window import MainWindow
-    window = MainWindow(ledger)
+    window = MainWindow(ledger, settings)
     window.show_initially()
+    for text in warnings:
+        window.statusBar().showMessage(text, 20000)
     try:
         return app.exec()
     finally:

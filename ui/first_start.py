@@ -57,8 +57,8 @@ class FirstStartPage(QWidget):
         create.layout_.addLayout(row)
         create.layout_.addWidget(self.create_error)
 
-        imports = _Choice("导入现有台账", "把正在使用的 Excel/WPS 台账（社区、网格、党组织、社区工作者、经费、阵地）导入本系统。"
-                                        "表头可以有标题行、合并单元格和“合计”行。")
+        imports = _Choice("导入现有台账", "把正在使用的 Excel/WPS 台账（社区、网格、党组织、社区工作者、经费、阵地）"
+                                        "导入本系统。表头可以有标题行、合并单元格和“合计”行。")
         self.import_button = QPushButton("导入现有台账…")
         self.import_button.clicked.connect(lambda: self.window.open_import(None))
         imports.layout_.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignLeft)

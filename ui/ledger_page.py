@@ -294,7 +294,7 @@ class LedgerPage(QWidget):
         self.apply(narrow=False)
 
     def clear_filters(self) -> None:
-        for label, box in self.facet_boxes.items():
+        for box in self.facet_boxes.values():
             if box.isEnabled():
                 box.blockSignals(True)
                 box.setCurrentIndex(0)
@@ -353,8 +353,8 @@ class LedgerPage(QWidget):
         header = self.view.horizontalHeader()
         if self.query.sort_key in self.keys:
             header.setSortIndicatorShown(True)
-            header.setSortIndicator(self.keys.index(self.query.sort_key),
-                                    Qt.SortOrder.DescendingOrder if self.query.descending else Qt.SortOrder.AscendingOrder)
+            order = Qt.SortOrder.DescendingOrder if self.query.descending else Qt.SortOrder.AscendingOrder
+            header.setSortIndicator(self.keys.index(self.query.sort_key), order)
         else:
             header.setSortIndicatorShown(False)
 
@@ -395,7 +395,7 @@ class LedgerPage(QWidget):
 
     def _fill_columns_menu(self) -> None:
         self.columns_menu.clear()
-        for i, f in enumerate(self.fields):
+        for f in self.fields:
             action = QAction(f.label, self.columns_menu)
             action.setCheckable(True)
             action.setChecked(f.key not in self._hidden)

@@ -437,8 +437,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"街道台账 - {name}" if name else "街道台账")
 
     def _show_keys(self) -> None:
-        messages.inform(self, "快捷键", "Ctrl+N　新建记录\nCtrl+F　搜索\nEnter　打开选中的记录\nDelete　删除选中的记录\n"
-                                      "F5　刷新\nCtrl+1 … Ctrl+7　切换台账\n在编辑窗口中：Enter 或 Ctrl+S 保存，Esc 取消")
+        messages.inform(self, "快捷键", "Ctrl+N　新建记录\nCtrl+F　搜索\nEnter　打开选中的记录\n"
+                                      "Delete　删除选中的记录\nF5　刷新\nCtrl+1 … Ctrl+7　切换台账\n"
+                                      "在编辑窗口中：Enter 或 Ctrl+S 保存，Esc 取消")
 
     def _show_about(self) -> None:
         from ledger import APP_NAME, __version__

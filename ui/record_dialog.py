@@ -264,6 +264,7 @@ class RecordDialog(QDialog):
                 return
 
     def reject(self) -> None:  # Esc, 取消, the window's close button
-        if self.dirty() and not messages.ask(self, "放弃修改", "修改尚未保存，确定要放弃吗？", yes="放弃修改", no="继续编辑"):
+        if self.dirty() and not messages.ask(self, "放弃修改", "修改尚未保存，确定要放弃吗？", yes="放弃修改",
+                                             no="继续编辑"):
             return
         super().reject()

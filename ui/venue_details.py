@@ -148,7 +148,8 @@ class VenueDialog(RecordDialog):
         standard = (f"社区级党群服务中心不少于 {self._settings['venue_min_area']} 平方米，"
                     f"且每百户不少于 {self._settings['venue_min_area_per_100']} 平方米")
         state = {True: "<span style='color:#27835a'><b>达标</b></span>",
-                 False: "<span style='color:#c0392b'><b>未达标</b></span>"}.get(verdict, "不评定（只评定社区级党群服务中心）")
+                 False: "<span style='color:#c0392b'><b>未达标</b></span>"}.get(
+            verdict, "不评定（只评定社区级党群服务中心）")
         self.figures.setText(
             f"建筑面积：{f'{area:,.2f} 平方米' if area is not None else '—'}　　"
             f"功能室 {len(rooms)} 间，合计 {room_total:,.2f} 平方米<br>"

@@ -42,7 +42,8 @@ HISTORY = {
             Field("obtained_on", "取得日期", "date"),
             Field("number", "证书编号", max_length=64),
             Field("note", "备注", max_length=200)),
-           (("类别", "kind"), ("证书名称", "name"), ("取得日期", "obtained_on"), ("证书编号", "number"), ("备注", "note"))),
+           (("类别", "kind"), ("证书名称", "name"), ("取得日期", "obtained_on"), ("证书编号", "number"),
+            ("备注", "note"))),
 }
 NUMERIC = {"old_level", "new_level", "year"}
 
