@@ -253,10 +253,10 @@ class MainWindow(QMainWindow):
 
         def done(counts: dict[str, int]) -> None:
             self.update_title()
+            self.show_workspace("home")
             for page in self.pages.values():
                 if hasattr(page, "mark_stale"):
-                    page.stale = True  # type: ignore[attr-defined]
-            self.show_workspace("home")
+                    page.mark_stale()
             self.data_changed.emit("communities")
             self.statusBar().showMessage("已加载演示数据：" + "，".join(f"{k}{v:,}" for k, v in counts.items()), 10000)
 
