@@ -12,6 +12,7 @@ import sys
 
 from ledger import APP_NAME, __version__
 from ledger.errors import LedgerError
+from sqlalchemy.exc import OperationalError
 
 # Feature modules, each with register(subparsers). Order is the order of `--help`.
 COMMAND_MODULES = (
@@ -41,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     _utf8_console()
+    if (argv if argv is not None else sys.argv[1:])[:1] == ["--version"]:
+        print(f"{APP_NAME} {__version__}")  # answered before every feature module is imported
+        return 0
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -58,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已取消", file=sys.stderr)
         return 130
+    except OperationalError as exc:
+        # An unreachable server or an unreadable file: say so plainly instead of a traceback.
+        print(f"错误：无法打开数据库（{args.db or '默认数据库'}）：{str(exc.orig).strip().splitlines()[0]}", file=sys.stderr)
+        return 1
 
 
 def _start_gui(args) -> int:

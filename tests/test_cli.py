@@ -47,3 +47,9 @@ def test_version_and_no_display_message(tmp_path):
 def test_default_database_lives_in_the_data_folder(data_dir, capsys):
     assert main(["init", "--name", "默认街道"]) == 0
     assert (data_dir / "streetledger.sqlite").exists()
+
+
+def test_unreachable_server_is_a_message_not_a_traceback(capsys):
+    assert main(["--db", "postgresql+psycopg://postgres@127.0.0.1:1/none", "check"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("错误：无法打开数据库") and "Traceback" not in err
