@@ -5,7 +5,8 @@ from pathlib import Path
 
 from exports import ExportError
 from exports.pay_records import FIELDS, AMOUNTS, ProgressFn, month_lines, records, title_values
-from exports.pdf import Column, FormTable, FormTableRenderer
+from exports.fonts import cjk_fonts
+from exports.pdf import Column, FormTable, FormTableRenderer, format_value
 from exports.template import fill
 from ledger import audit
 from ledger.app import Ledger
@@ -15,6 +16,39 @@ TEMPLATE = "工资发放表.xlsx"
 PDF_COLUMNS = ([Column("序号", 0.5, "count"), Column("社区", 1.6), Column("姓名", 0.9), Column("岗位", 0.55, "center"),
                 Column("等级", 0.45, "center")] + [Column(label, 1.1, "amount") for label in AMOUNTS]
                + [Column("领款人签字", 0.9)])
+FONT_SIZE = 9.0
+_PAD = 2.5 * 2 + 1.5          # the form table's cell padding on both sides, and a little air
+_MARGINS = 2 * 15 * 72 / 25.4  # FormTableRenderer's left and right margins, points
+
+
+class _SalaryPdf(FormTableRenderer):
+    """The form table at one font size chosen for the whole table, so that no column is printed smaller."""
+
+    def __init__(self, table: FormTable, size: float):
+        self.table_font_size = size
+        super().__init__(table, landscape_page=True)
+
+
+def _fitted(rows: list[list], total: list) -> tuple[list[Column], float]:
+    """Columns as wide as their widest text (the 合计 row in bold) and the one font size at which all fit.
+
+    Left to itself the form table would shrink each overflowing column on its own, and a sheet whose 合计 has
+    more digits than its rows would print some amount columns smaller than others.
+    """
+    fonts = cjk_fonts()
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    widths = []
+    for i, column in enumerate(PDF_COLUMNS):
+        texts = [format_value(row[i], column.kind) for row in rows]
+        longest = max(texts, key=len, default="")
+        natural = max(stringWidth(longest, fonts.regular, FONT_SIZE),
+                      stringWidth(format_value(total[i], column.kind), fonts.bold, FONT_SIZE),
+                      stringWidth("领款人签字" if column.label == "领款人签字" else "二字", fonts.bold, FONT_SIZE))
+        widths.append(natural + _PAD)
+    room = landscape(A4)[0] - _MARGINS
+    size = min(FONT_SIZE, FONT_SIZE * room / sum(widths))
+    return [Column(c.label, w, c.kind) for c, w in zip(PDF_COLUMNS, widths)], size
 
 
 def export_salary_sheet(ledger: Ledger, month: str, out: str | Path, progress: ProgressFn | None = None) -> Path:
@@ -69,12 +103,14 @@ def _pdf(values: dict, lines, status: str, out: Path) -> None:
     if current is not None:
         close_group()
     title = f"{values['街道名称']}社区工作者{values['年']}年{values['月']}月工资发放表"
-    table = FormTable(title=title, columns=PDF_COLUMNS, rows=rows, unit_name=values["街道名称"],
+    total_row = [None, "合计", f"{seq}人", None, None] + [_y(v) for v in total] + [None]
+    columns, size = _fitted(rows, total_row)
+    table = FormTable(title=title, columns=columns, rows=rows, unit_name=values["街道名称"],
                       period=values["报告期"] + ("" if status == "已审批" else "（草稿，未审批）"),
                       groups=(("应发项目", 5, 11), ("扣款项目", 12, 18)), emphasis=emphasis,
-                      total=[None, "合计", f"{seq}人", None, None] + [_y(v) for v in total] + [None],
+                      total=total_row,
                       signatures=("制表人：", "审核人：", "负责人：", f"制表日期：{values['制表日期']:%Y-%m-%d}"))
-    FormTableRenderer(table, landscape_page=True).render(out)
+    _SalaryPdf(table, size).render(out)
 
 
 def _y(fen: int):
