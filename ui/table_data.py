@@ -267,12 +267,13 @@ class TableData:
                     values = list(map(itemgetter(key), self.records))
                 except KeyError:
                     values = [r.get(key) for r in self.records]
+            # Without blanks the values are their own keys (one pass fewer over 100,000 rows).
             if kind == "int":
-                keys = [_NEG_INF if v is None else v for v in values]
+                keys = values if None not in values else [_NEG_INF if v is None else v for v in values]
             elif kind in ("decimal", "money"):
                 keys = [_NEG_INF if v is None else float(v) for v in values]   # floats compare 5x faster
             elif kind == "date":
-                keys = [v if isinstance(v, date) else _NO_DATE for v in values]
+                keys = values if None not in values else [_NO_DATE if v is None else v for v in values]
             elif kind == "bool":
                 keys = [-1 if v is None else int(bool(v)) for v in values]
             else:
