@@ -234,3 +234,12 @@ def test_payscale_matrix_sheet_round_trip(ledger):
         parse_matrix(bad, default_standard())
     text = str(caught.value)
     assert "第2行 一岗：1级不在一岗范围内" in text and "第10行 三岗：9级在三岗范围内" in text
+
+
+def test_a_paid_worker_cannot_be_deleted(ledger, staff):
+    Payroll(ledger).run("2026-01")
+    before = snapshot(ledger, Worker)
+    with pytest.raises(ValidationError, match="已有1条工资记录，不能删除"):
+        WorkerService(ledger).delete(staff["chief"])
+    assert snapshot(ledger, Worker) == before
+    WorkerService(ledger).delete(staff["left"])  # never paid: may go

@@ -216,12 +216,17 @@ def export_payslips(args, ledger, out: Path) -> str:
     return f"已导出工资条：{out}"
 
 
-@export_kind("cost", "年度人力成本（--year；.xlsx，含等级额每月上调100元的测算）", (".xlsx",))
+@export_kind("cost", "年度人力成本（--year；.xlsx，含等级额每月上调 --raise 元的测算，默认100）", (".xlsx",))
 def export_cost(args, ledger, out: Path) -> str:
     from exports.labour_cost import export_labour_cost
+    from ledger.money import parse_yuan
     if not args.year:
         raise LedgerError("请用 --year 指定年度，如 --year 2026")
-    report = export_labour_cost(ledger, args.year, out)
+    try:
+        raise_amount = parse_yuan(getattr(args, "raise_amount", "100") or "100")
+    except ValueError as exc:
+        raise LedgerError(f"--raise：{exc}") from None
+    report = export_labour_cost(ledger, args.year, out, raise_amount)
     return f"已导出年度人力成本：{out}（合计 {show(report.total)} 元）\n{report.what_if}"
 
 

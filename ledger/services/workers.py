@@ -4,13 +4,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound, Problem, ValidationError
 from ..fields import Field
 from ..idcard import parse_id
-from ..models import Appraisal, Certificate, LevelChange, PostChange, Worker
+from ..models import Appraisal, Certificate, LevelChange, PayAdjustment, PayLine, PostChange, Worker
 from ..paystandard import APPRAISAL_GRADES, EDUCATIONS, QUALIFICATIONS, PayStandard
 from .base import LedgerService, bulk_insert
 from .facts import facts_for
@@ -95,6 +95,13 @@ class WorkerService(LedgerService):
             "appraisals": rows(Appraisal, Appraisal.year),
             "certificates": rows(Certificate, Certificate.obtained_on),
         }
+
+    def _before_delete(self, session, obj):
+        """A worker who has been paid stays on the roster (as 离职), so pay sheets keep their people."""
+        paid = session.scalar(select(func.count()).select_from(PayLine).where(PayLine.worker_id == obj.id))
+        adjusted = session.scalar(select(func.count()).select_from(PayAdjustment).where(PayAdjustment.worker_id == obj.id))
+        if paid or adjusted:
+            raise ValidationError.single("", f"“{obj.name}”已有{paid}条工资记录，不能删除；离职人员请把状态改为“离职”")
 
     def _current(self, obj):
         out = super()._current(obj)
