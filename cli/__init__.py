@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "cli.commands.basic",
     "cli.commands.demo",
     "cli.commands.trust",
+    "cli.commands.templates",
     # Feature modules that register export/import/template kinds come before cli.commands.files.
     "cli.commands.pay",
     "cli.commands.reports",
@@ -59,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     except LedgerError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head` and the like
+        return 0
     except KeyboardInterrupt:
         print("已取消", file=sys.stderr)
         return 130

@@ -271,9 +271,11 @@ def _funds(session, rng, names, cids, spec, today, progress) -> int:
                 expense_kind, projects = _EXPENSES[category]
                 for e in range(expenses):
                     month = 1 + e * last_month // expenses
+                    # Nothing dated after today: this month's entries fall on or before today's date.
+                    last_day = 28 if (year, month) != (today.year, today.month) else min(28, today.day)
                     amount = (target / expenses * Decimal(rng.uniform(0.5, 1.5))).quantize(Decimal("0.01"))
                     voucher += 1
-                    batch.append(_fund(cid, date(year, month, rng.randint(1, 28)), category, "支出", max(amount, Decimal("10.00")),
+                    batch.append(_fund(cid, date(year, month, rng.randint(1, last_day)), category, "支出", max(amount, Decimal("10.00")),
                                        f"ZC{year}{voucher:07d}", expense_kind, rng.choice(projects), rng))
         if len(batch) >= 20_000 or n == len(names) - 1:
             insert_rows(session, FundEntry, batch)

@@ -98,9 +98,9 @@ def test_adding_a_page_is_one_line(qtbot, ledger, informed, monkeypatch):
     from PySide6.QtWidgets import QLabel
     CommunityService(ledger).create({"name": "幸福社区"})
     monkeypatch.setattr(main_window, "PAGES", main_window.PAGES + [
-        Page("pay", "工资", ("薪", "#2e6da4"), lambda window: QLabel("工资页"))])
+        Page("extra", "统计分析", ("统", "#2e6da4"), lambda window: QLabel("统计分析页"))])
     window = _window(qtbot, ledger)
-    assert window.nav.item(window.nav.count() - 1).text() == "工资"
-    page = window.show_page("pay")
-    assert page.text() == "工资页" and window.page_title.text() == "工资"
+    assert window.nav.item(window.nav.count() - 1).text() == "统计分析"
+    page = window.show_page("extra")
+    assert page.text() == "统计分析页" and window.page_title.text() == "统计分析"
     window.close()

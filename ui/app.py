@@ -39,6 +39,10 @@ def run(args) -> int:
     """Open the database named by --db (default: the data folder's), sign in when the database has accounts,
     and show the main window."""
     app = make_application()
+    from .single_instance import SingleInstance, bring_to_front
+    instance = SingleInstance(parent=app)
+    if not instance.claim(sys.argv[1:]):
+        return 0  # a running 街道台账 came to the front instead of opening the same database twice
     from .login_dialog import open_and_sign_in
     from .settings_store import UiSettings
     settings = UiSettings()
@@ -60,6 +64,7 @@ def run(args) -> int:
     from .main_window import MainWindow
     window = MainWindow(ledger, settings)
     window.show_initially()
+    instance.activated.connect(lambda _args: bring_to_front(window))
     for text in warnings:
         window.statusBar().showMessage(text, 20000)
     try:

@@ -6,7 +6,7 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCursor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
-                               QTableView, QVBoxLayout, QWidget)
+                               QScrollArea, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from ledger.progress import Progress
 from ledger.services.alerts import Alert, alerts
@@ -120,8 +120,23 @@ class HomePage(QWidget):
         layout.addSpacing(6)
         layout.addLayout(grid)
         layout.addSpacing(10)
-        layout.addLayout(row)
-        layout.addWidget(self.alert_view, 1)
+        # Warnings and charts share the space below the cards as tabs: on a 1366×768 screen both at once
+        # would leave the warnings list two rows high.
+        alerts_tab = QWidget()
+        alerts_layout = QVBoxLayout(alerts_tab)
+        alerts_layout.setContentsMargins(0, 6, 0, 0)
+        alerts_layout.addLayout(row)
+        alerts_layout.addWidget(self.alert_view, 1)
+        from .home_charts import HomeCharts
+        self.charts = HomeCharts(window.ledger)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(alerts_tab, "需要关注")
+        scroller = QScrollArea()   # the charts keep a readable size and scroll on a small screen
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setWidget(self.charts)
+        self.tabs.addTab(scroller, "统计图表")
+        layout.addWidget(self.tabs, 1)
 
     # --- page protocol ------------------------------------------------------------------------------------
     def activate(self) -> None:
@@ -130,16 +145,19 @@ class HomePage(QWidget):
 
     def mark_stale(self) -> None:
         self.stale = True
+        self.charts.refresh()
         if self.isVisible():
             self.load()
 
     def refresh(self) -> None:
         self.stale = True
         self.load()
+        self.charts.refresh()
 
     def set_scope(self, community_id: int | None, grid_id: int | None, community_name: str = "") -> None:
         if community_id != self.community_id:
             self.community_id = community_id
+            self.charts.set_community(community_id)
             self.mark_stale()
 
     # --- loading ---------------------------------------------------------------------------------------
@@ -193,6 +211,7 @@ class HomePage(QWidget):
         self.alerts = found
         counts = {s: sum(1 for a in found if a.severity == s) for s in ("逾期", "紧急", "提醒")}
         self.alert_title.setText(f"需要关注（{len(found):,}）")
+        self.tabs.setTabText(0, f"需要关注（{len(found):,}）")
         self.alert_counts.setText("　".join(f"{s} {n:,}" for s, n in counts.items()))
         self._show_alerts()
 

@@ -24,7 +24,7 @@ from ledger.services.overview import is_empty
 from ledger.services.street import init_street, street_name
 
 from . import messages
-from .icons import GOLD, RED, app_icon, glyph_icon
+from .icons import BLUE, GOLD, GREY, RED, app_icon, glyph_icon
 from .settings_store import UiSettings
 from .tasks import cancel_all, run_task
 
@@ -62,8 +62,17 @@ def _funds(window: "MainWindow") -> QWidget:
     return FundsPage(window)
 
 
-# The pages in navigation order. Another feature adds its page with one line here, e.g.
-#   Page("pay", "工资", ("薪", icons.BLUE), lambda w: PayPage(w)),
+def _pay(window: "MainWindow") -> QWidget:
+    from .pay_page import PayPage
+    return PayPage(window)
+
+
+def _templates(window: "MainWindow") -> QWidget:
+    from .templates_page import TemplatesPage
+    return TemplatesPage(window)
+
+
+# The pages in navigation order. Another feature adds its page with one line here.
 PAGES: list[Page] = [
     Page("home", "首页", ("首", GOLD), _home),
     Page("communities", "社区", ("社", RED), _ledger("communities")),
@@ -72,6 +81,8 @@ PAGES: list[Page] = [
     Page("workers", "社区工作者", ("工", RED), _ledger("workers")),
     Page("funds", "经费", ("经", RED), _funds),
     Page("venues", "阵地", ("阵", RED), _ledger("venues")),
+    Page("pay", "工资", ("薪", BLUE), _pay),
+    Page("templates", "报表模板", ("模", GREY), _templates),
 ]
 
 

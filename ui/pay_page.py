@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialog
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, QPlainTextEdit, QPushButton,
                                QSplitter, QTableView, QVBoxLayout, QWidget)
 
+from ledger.errors import LedgerError
 from ledger.pay.calc import show
 from ledger.pay.runs import LineRecord, Payroll, RunSummary, month_label
 
@@ -123,6 +124,12 @@ class PayPage(QWidget):
         self.month_edit.setDisplayFormat("yyyy年M月")
         today = date.today()
         self.month_edit.setDate(QDate(today.year, today.month, 1))
+        try:   # open on the month that needs work: the oldest draft, or the month after the last approved run
+            waiting = Payroll(window.ledger).next_month_to_run()
+        except LedgerError:
+            waiting = None
+        if waiting:
+            self.set_month(waiting)
         self.month_edit.dateChanged.connect(lambda _d: self.refresh())
         self.bonus = QCheckBox("本月发放奖励性绩效")
         self.bonus.setToolTip("按本年度考核结果发放；不勾选时默认在工资标准规定的月份（通常为12月）发放")
