@@ -39,13 +39,22 @@ def run(args) -> int:
     """Open the database named by --db (default: the data folder's), sign in when the database has accounts,
     and show the main window."""
     app = make_application()
-    from .single_instance import SingleInstance, bring_to_front
+    from .single_instance import SingleInstance
     instance = SingleInstance(parent=app)
     if not instance.claim(sys.argv[1:]):
         return 0  # a running 街道台账 came to the front instead of opening the same database twice
-    from .login_dialog import open_and_sign_in
     from .settings_store import UiSettings
     settings = UiSettings()
+    while True:   # a restore or the first account opens the database again, with a login where needed
+        code, again = _session(app, args, settings, instance)
+        if not again:
+            return code
+
+
+def _session(app, args, settings, instance) -> tuple[int, bool]:
+    """Sign in and show the main window until it closes; returns (exit code, whether to open again)."""
+    from .login_dialog import open_and_sign_in
+    from .single_instance import bring_to_front
     warnings: list[str] = []
     try:
         ledger = open_and_sign_in(getattr(args, "db", None),
@@ -53,12 +62,12 @@ def run(args) -> int:
                                   warn=warnings.append)
     except LedgerError as exc:
         messages.error(None, APP_NAME, f"无法打开数据库：{exc}")
-        return 1
+        return 1, False
     except Exception as exc:  # noqa: BLE001 — a damaged file or an unreachable server: say so, in Chinese
         messages.error(None, APP_NAME, f"无法打开数据库：{exc}", repr(exc))
-        return 1
+        return 1, False
     if ledger is None:   # the person chose to quit at the login or the restore offer
-        return 0
+        return 0, False
     if ledger.actor.name:
         settings.set_text("login/user", ledger.actor.name)
     from .main_window import MainWindow
@@ -68,6 +77,8 @@ def run(args) -> int:
     for text in warnings:
         window.statusBar().showMessage(text, 20000)
     try:
-        return app.exec()
+        code = app.exec()
     finally:
+        instance.activated.disconnect()
         ledger.close()
+    return code, window.reopen_requested

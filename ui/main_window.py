@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ledger: Ledger, ui_settings: UiSettings | None = None, db_label: str = ""):
         super().__init__()
         self.ledger = ledger
+        self.reopen_requested = False   # set by reopen(): the application opens the database again
         self.ui_settings = ui_settings or UiSettings()
         self.pages: dict[str, QWidget] = {}
         self.scope: tuple[int | None, int | None] = (None, None)
@@ -217,6 +218,8 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+        from .system_menu import build_system_menu
+        build_system_menu(self)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         keys = QAction("快捷键", self)
         keys.triggered.connect(self._show_keys)
@@ -224,6 +227,11 @@ class MainWindow(QMainWindow):
         about = QAction("关于街道台账", self)
         about.triggered.connect(self._show_about)
         help_menu.addAction(about)
+
+    def reopen(self) -> None:
+        """Close and let the application open the database again (after a restore, or once login is on)."""
+        self.reopen_requested = True
+        self.close()
 
     # --- first start ----------------------------------------------------------------------------------
     def show_first_start(self) -> None:
