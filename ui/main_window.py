@@ -282,8 +282,17 @@ class MainWindow(QMainWindow):
         return run_task(self, "正在加载演示数据", lambda progress: load_demo(ledger, scale, progress=progress), done)
 
     def open_import(self, ledger_key: str | None) -> None:
-        """导入现有台账 for a ledger (None: let the clerk choose). The import wizard will replace this body."""
-        messages.inform(self, "导入台账", "导入功能即将提供。")
+        """导入现有台账 for a ledger (None: let the clerk choose); the pages refresh after each import or undo."""
+        from .import_wizard import open_import_wizard
+        wizard = open_import_wizard(self.ledger, ledger_key, self)
+        wizard.imported.connect(self._imported)
+        return wizard
+
+    def _imported(self, key: str) -> None:
+        if self.central.currentWidget() is not self.workspace:
+            self.update_title()
+            self.show_workspace(key if any(p.key == key for p in PAGES) else "home")
+        self.ledger_changed(key if key in ("communities", "orgs", "grids", "workers", "funds", "venues") else "communities")
 
     # --- pages -----------------------------------------------------------------------------------------
     def page(self, key: str) -> QWidget:
