@@ -4,6 +4,7 @@ Run as a script (`PYTHONPATH=. python tests/test_pdf.py`) to measure 10,000 slip
 """
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -209,6 +210,73 @@ def test_a_form_after_other_content_starts_on_a_fresh_page(tmp_path: Path):
         assert "实发工资" in page
 
 
+def pdf_words(path: Path, page: int = 1) -> list[tuple[float, float, float, float, str]]:
+    """(x min, y min, x max, y max, word) of every word on a page, in points from the top left corner."""
+    out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(path), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in
+            re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', out)]
+
+
+@needs_poppler
+def test_cells_sit_in_their_columns_as_a_form_wants(tmp_path: Path):
+    # the page is drawn on the canvas, not by a platypus Table: check where the strings land
+    renderer = FormTableRenderer(pay_table(12))
+    out = renderer.render(tmp_path / "表.pdf")
+    total_weight = sum(c.width for c in COLUMNS)
+    edges = [renderer.left_margin]
+    for column in COLUMNS:
+        edges.append(edges[-1] + renderer.frame_width * column.width / total_weight)
+    words = pdf_words(out)
+
+    def cells(pattern: str) -> list[tuple[float, float, float, float, str]]:
+        return [w for w in words if re.fullmatch(pattern, w[4])]
+
+    amounts = [w for w in cells(r"5,2\d\d\.50") if w[0] > edges[4]]        # 应发合计 of the 12 rows
+    assert len(amounts) == 12
+    assert all(abs(w[2] - (edges[5] - 2.5)) < 0.05 for w in amounts)       # right-aligned inside the padding
+    numbers = [w for w in cells(r"\d{1,2}") if w[2] < edges[1]]             # 序号, a count: right-aligned
+    assert len(numbers) == 12 and all(abs(w[2] - (edges[1] - 2.5)) < 0.05 for w in numbers)
+    [total] = cells("合计")                                                  # a word in a number column: centred
+    assert abs((total[0] + total[2]) / 2 - (edges[0] + edges[1]) / 2) < 0.05
+    posts = [w for w in cells("三岗") if w[0] > edges[3]]                     # a "center" column
+    assert len(posts) == 12 and all(abs((w[0] + w[2]) / 2 - (edges[3] + edges[4]) / 2) < 0.05 for w in posts)
+    names = cells(r"工作者\d+")                                              # text: left, after the padding
+    assert len(names) == 12 and all(abs(w[0] - (edges[2] + 2.5)) < 0.05 for w in names)
+    # rows one below the other at the fixed row height, the 合计 row last
+    tops = sorted(w[1] for w in names)
+    steps = {round(b - a, 3) for a, b in itertools.pairwise(tops)}
+    assert steps == {round(renderer.table_font_size * 1.3 + 5, 3)}
+    assert total[1] > tops[-1]
+
+
+@needs_poppler
+def test_a_page_that_does_not_fit_is_split_under_its_header(tmp_path: Path):
+    # pages are planned to fit; should one not (content above it), it splits and repeats the header
+    from reportlab.platypus import Spacer
+
+    from exports.pdf import _FormLayout, _FormPage
+
+    class Squeezed(PdfRenderer):
+        def story(self):
+            layout = _FormLayout(self, pay_table(70))
+            layout.story()
+            return [Spacer(1, 500), _FormPage(layout, 0, 70)]
+
+    pages = pdf_pages(Squeezed().render(tmp_path / "s.pdf"))
+    assert len(pages) > 1
+    names = [int(n) for page in pages for n in re.findall(r"(?<!社区)工作者(\d+)", page)]
+    assert names == list(range(70))
+    assert all("实发工资" in page and "领款人签字" in page for page in pages)
+
+
+def test_an_empty_form_still_has_its_header_and_signatures(tmp_path: Path):
+    out = FormTableRenderer(FormTable("空表", COLUMNS, [], unit_name="东风街道办事处")).render(tmp_path / "空.pdf")
+    if POPPLER:
+        [page] = pdf_pages(out)
+        assert "实发工资" in page and "制表人：" in page and has_page_label(page, 1, 1)
+
+
 def test_the_same_input_gives_the_same_bytes(tmp_path: Path):
     # a closed quarter reprinted later must give the same file
     a = FormTableRenderer(pay_table(30)).render(tmp_path / "a.pdf").read_bytes()
@@ -274,7 +342,8 @@ def test_cancelling_slips_writes_nothing(tmp_path: Path):
 
 
 def _measure(count: int = 10_000) -> None:
-    """Print the time to draw `count` slips against reportlab's canvas drawing the same strings one by one."""
+    """Print the time to draw `count` slips, and a form table of `count` rows, against reportlab's canvas drawing
+    the same strings one by one."""
     import tempfile
     import time
 
@@ -303,9 +372,27 @@ def _measure(count: int = 10_000) -> None:
     render_slips(folder / "slips.pdf", "2026年1月工资条", blocks, per_page=8)
     ours = time.process_time() - start
     print(f"{count} slips: raw canvas {baseline:.2f} s, render_slips {ours:.2f} s, ratio {ours / baseline:.2f}")
+    table = pay_table(count)
     start = time.process_time()
-    FormTableRenderer(pay_table(count)).render(folder / "table.pdf")
-    print(f"{count}-row form table: {time.process_time() - start:.2f} s")
+    FormTableRenderer(table).render(folder / "table.pdf")
+    ours = time.process_time() - start
+    # the same strings drawn one by one, 50 rows to an A4 page
+    strings = [[c.label for c in table.columns]] + [[format_value(v, c.kind) for v, c in zip(row, table.columns)]
+                                                    for row in [*table.rows, table.total]]
+    start = time.process_time()
+    canvas = Canvas(str(folder / "raw_table.pdf"), pagesize=A4, initialFontName=regular)
+    for first in range(1, len(strings), 50):
+        canvas.setFont(regular, 9)
+        y = 800.0
+        for row in [strings[0], *strings[first:first + 50]]:
+            for i, text in enumerate(row):
+                canvas.drawString(40 + i * 64, y, text)
+            y -= 15
+        canvas.showPage()
+    canvas.save()
+    baseline = time.process_time() - start
+    print(f"{count}-row form table: raw canvas {baseline:.2f} s, FormTableRenderer {ours:.2f} s, "
+          f"ratio {ours / baseline:.2f}")
     shutil.rmtree(folder)
 
 
