@@ -5,7 +5,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -157,12 +156,11 @@ class QuarterlyPdf(PdfRenderer):
                                    ("VALIGN", (0, 0), (-1, -1), "TOP")]))
         return table
 
-    def _empty(self, drawing: Drawing, text: str) -> Drawing:
-        drawing.add(String(drawing.width / 2, drawing.height / 2, text, fontName=self.font_name, fontSize=9,
-                           textAnchor="middle", fillColor=INK))
+    def _empty(self, drawing: charts.Chart, text: str) -> charts.Chart:
+        drawing.text(drawing.width / 2, drawing.height / 2, text, self.font_name, 9, INK, "middle")
         return drawing
 
-    def posts_pie(self, width: float, height: float) -> Drawing:
+    def posts_pie(self, width: float, height: float) -> charts.Chart:
         """The workforce by 岗位, for the whole street."""
         t = self.figures.total
         drawing = charts.new_drawing(width, height, self.fonts, "在岗社区工作者岗位构成")
@@ -181,7 +179,7 @@ class QuarterlyPdf(PdfRenderer):
                           self.fonts, size=9)
         return drawing
 
-    def funds_chart(self, width: float, height: float) -> Drawing:
+    def funds_chart(self, width: float, height: float) -> charts.Chart:
         """预算, 拨入 and 支出 per funding category (万元), with each category's 执行率 above its bars."""
         t = self.figures.total
         drawing = charts.new_drawing(width, height, self.fonts,
@@ -202,7 +200,7 @@ class QuarterlyPdf(PdfRenderer):
         return drawing
 
     def _community_chart(self, title: str, rows: Sequence, series: list[list[float]], names: Sequence[str],
-                         palette: Sequence, **options) -> Drawing:
+                         palette: Sequence, **options) -> charts.Chart:
         width, height = self.frame_width, 70 * mm
         drawing = charts.new_drawing(width, height, self.fonts, title)
         if names:
@@ -214,14 +212,14 @@ class QuarterlyPdf(PdfRenderer):
                          label_size=6.5 if len(rows) > 30 else 7.5, **options)
         return drawing
 
-    def workers_chart(self, rows: Sequence, suffix: str) -> Drawing:
+    def workers_chart(self, rows: Sequence, suffix: str) -> charts.Chart:
         """A bar per 社区: its workers stacked by 岗位."""
         posts = self.figures.posts
         series = [[float(r.workers.get(p, 0)) for r in rows] for p in posts]
         return self._community_chart(f"各社区在岗社区工作者（按岗位）{suffix}", rows, series, posts, PALETTE,
                                      stacked=True)
 
-    def rate_chart(self, rows: Sequence, suffix: str) -> Drawing:
+    def rate_chart(self, rows: Sequence, suffix: str) -> charts.Chart:
         """A bar per 社区: its 经费执行率, against the street's (a dashed line)."""
         rates = [r.fund.execution_rate for r in rows]
         highest = float(max((r for r in rates if r is not None), default=Decimal(0)))
