@@ -3,7 +3,8 @@ ledger export (city scale) vs xlsxwriter writing the same cells.
 
 The demo databases are made once, in a temporary folder, through the command line as a user would. The PDF
 is timed from the quarter's figures in memory, as the canvas baseline is from its strings; computing the
-figures from the database is reported on a line of its own. A ledger export is timed whole, reading the
+figures from the database, and the per-社区 form table drawn alone (the part the baseline mirrors), are
+reported on lines of their own. A ledger export is timed whole, reading the
 ledger from the database included, against xlsxwriter given the cells in memory.
 """
 from __future__ import annotations
@@ -76,8 +77,20 @@ def canvas_baseline(rows: list[list[str]], out: Path) -> None:
     canvas.save()
 
 
-def quarterly_pdf(folder: Path, db: Path) -> tuple[float, float, float]:
-    """(PDF from the figures, canvas baseline, computing the figures of the quarter and the previous one)."""
+def table_only_pdf(report, out: Path) -> None:
+    """The quarterly PDF's per-社区 form table alone, in the report's page geometry and font size."""
+    from exports.quarterly_pdf import QuarterlyPdf
+
+    class TableOnly(QuarterlyPdf):
+        def story(self):
+            return self.form_table_story(self.form_table())
+
+    TableOnly(report).render(out)
+
+
+def quarterly_pdf(folder: Path, db: Path) -> tuple[float, float, float, float]:
+    """(PDF from the figures, canvas baseline, computing the figures of the quarter and the previous one,
+    the form table alone)."""
     from exports.fonts import cjk_fonts
     from exports.quarterly_pdf import write_quarterly_pdf
     from ledger import quarter
@@ -90,9 +103,10 @@ def quarterly_pdf(folder: Path, db: Path) -> tuple[float, float, float]:
         ours = _best(lambda: write_quarterly_pdf(report, folder / "quarterly.pdf"), 5)
         rows = table_strings(report)
         base = _best(lambda: canvas_baseline(rows, folder / "baseline.pdf"), 5)
+        table = _best(lambda: table_only_pdf(report, folder / "table.pdf"), 5)
     finally:
         ledger.close()
-    return ours, base, compute
+    return ours, base, compute, table
 
 
 # --- ledger exports ------------------------------------------------------------------------------------------
@@ -146,8 +160,9 @@ def run() -> list[tuple[str, float, float, float | None]]:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         district = make_demo(folder, "district")
-        ours, base, compute = quarterly_pdf(folder, district)
+        ours, base, compute, table = quarterly_pdf(folder, district)
         results = [("季度统计汇总 PDF（district，80个社区）vs canvas 画同样的表格文字", ours, base, 2.0),
+                   ("  其中：各社区主要指标统计表单独成文件", table, base, None),
                    ("  其中不含：两个季度的数据计算（district）", compute, base, None)]
         city = make_demo(folder, "city")
         results += ledger_exports(folder, city)
