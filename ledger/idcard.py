@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -22,8 +23,12 @@ def check_digit(first17: str) -> str:
     return _CHECK[total % 11]
 
 
+@lru_cache(maxsize=4096, typed=True)  # typed: 1, 1.0 and True must not share an answer
 def parse_id(raw: object) -> IdCard:
-    """Validate an 18-digit ID; raises ValueError with a Chinese explanation a clerk can act on."""
+    """Validate an 18-digit ID; raises ValueError with a Chinese explanation a clerk can act on.
+
+    Cached: a form or an import row checks the same number in the field and again in the service's rules.
+    """
     if isinstance(raw, float) or (isinstance(raw, str) and re.fullmatch(r"\d(\.\d+)?[eE]\+?\d+", raw.strip())):
         raise ValueError(
             "身份证号被 Excel 存成了数字（如 1.10105E+17），后几位已经丢失；"

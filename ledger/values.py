@@ -36,7 +36,17 @@ def printable(text: str) -> str:
 
 
 def is_blank(value: object) -> bool:
-    return value is None or normalize(value) == ""
+    if value is None:
+        return True
+    if isinstance(value, (int, float, date)):   # never blank; spares NFKC on every number and date of an import
+        return False
+    if isinstance(value, str):
+        stripped = value.strip()
+        if not stripped:
+            return True
+        if stripped.isprintable():   # a visible character that NFKC keeps: not blank, without normalising
+            return False
+    return normalize(value) == ""
 
 
 def parse_int(value: object) -> int:

@@ -277,12 +277,15 @@ def body(sheet: Sheet, layout: Layout) -> Body:
     footer_from = None
     for number in range(layout.data_start, len(rows) + 1):
         cells = rows[number - 1]
-        texts = [(i, v) for i, v in enumerate(cells) if i not in ignore and not _is_blank(v)]
         first = next((v for v in cells if not _is_blank(v)), None)
+        if first is None:
+            blank += 1
+            continue
         # 合计 and 填表人 often sit in the 序号 column, so the first non-empty cell of the whole row is read;
         # a row with nothing but a number in the 序号 column is an unused row of a prepared sheet.
-        squeezed = _WHITESPACE.sub("", unicodedata.normalize("NFKC", str(first))) if first is not None else ""
-        if not texts and not (isinstance(first, str) and (_TOTAL.match(squeezed) or _FOOTER.match(squeezed))):
+        squeezed = _WHITESPACE.sub("", unicodedata.normalize("NFKC", first)) if isinstance(first, str) else ""
+        marked = bool(squeezed) and bool(_TOTAL.match(squeezed) or _FOOTER.match(squeezed))
+        if not marked and not any(i not in ignore and not _is_blank(v) for i, v in enumerate(cells)):
             blank += 1
             continue
         if footer_from is not None:
@@ -294,14 +297,15 @@ def body(sheet: Sheet, layout: Layout) -> Body:
             footer_from = number
             skipped.append((number, "表尾（签字、说明等），此行及以下未导入"))
             continue
-        if header_keys and isinstance(first, str) and _repeats_header(texts, header_keys):
+        if header_keys and isinstance(first, str) and _repeats_header(cells, header_keys):
             skipped.append((number, "重复的表头行，已跳过"))
             continue
         out.append(DataRow(number, cells))
     return Body(out, skipped, blank)
 
 
-def _repeats_header(texts: list[tuple[int, Any]], header_keys: dict[int, str]) -> bool:
+def _repeats_header(cells: list[Any], header_keys: dict[int, str]) -> bool:
     """A header printed again inside the table (sheets pasted together, or a header repeated per page)."""
-    same = sum(1 for i, v in texts if i in header_keys and isinstance(v, str) and header_keys[i] == header_key(v))
+    same = sum(1 for i, key in header_keys.items()
+               if i < len(cells) and isinstance(cells[i], str) and header_key(cells[i]) == key)
     return same * 2 >= len(header_keys)

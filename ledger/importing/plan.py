@@ -32,6 +32,7 @@ NEW, UPDATE, SAME, ERROR = "新增", "更新", "不变", "错误"
 # Columns that hold a resolved reference, and the field a user typed it in.
 _REFERENCE_FIELDS = {"parent_id": "parent", "grid_id": "grid"}
 _HIDDEN_COLUMNS = {"id", "street_id", "credited_bonus"}
+_DATEISH = (date, datetime)
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,9 @@ class _Planner:
 
     def plan_row(self, number: int, cells: list[Any]) -> RowPlan:
         service, session = self.service, self.session
-        raw = {key: _cell(cells[i] if i < len(cells) else None, self.by_key[key]) for i, key in self.mapping.items()}
+        width = len(cells)
+        raw = {key: (cells[i] if type(cells[i]) not in _DATEISH else _cell(cells[i], self.by_key[key])) if i < width
+               else None for i, key in self.mapping.items()}
         clean, problems = parse_record(self.fields, raw, partial=True, row=number)
         bad = {p.field for p in problems}
         existing = None
