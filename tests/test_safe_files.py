@@ -1,7 +1,6 @@
 """Safe files: formula-like text stays text in xlsx, names from user data are sanitized, failed saves lose nothing."""
 from __future__ import annotations
 
-import os
 import zipfile
 
 import openpyxl

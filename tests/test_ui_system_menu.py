@@ -7,7 +7,7 @@ import pytest
 
 from ledger.access import LEADER, Actor
 from ledger.services import CommunityService
-from ui import messages, system_menu
+from ui import messages
 from ui.main_window import MainWindow
 
 
