@@ -21,6 +21,7 @@ from ..models import Grid, PartyOrg, VenueRoom
 from ..progress import SILENT, Progress
 from ..services import LEDGERS, BudgetService, LedgerService
 from ..services.facts import PrefetchedFacts
+from ..values import normalize
 from .headers import SEARCH_ROWS, Body, Layout, body
 from .reader import Loaded
 
@@ -279,7 +280,6 @@ def _parents_first(table_body: Body, mapping: dict[int, str]) -> list:
         return rows
 
     def text(cells, i):
-        from ..values import normalize
         return normalize(cells[i]) if i < len(cells) else ""
 
     by_name: dict[str, list] = {}
