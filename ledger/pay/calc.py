@@ -8,7 +8,7 @@ output is a PayLineResult holding every column of the pay sheet and able to expl
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from ..money import round_half_up
@@ -135,11 +135,10 @@ class Extras:
     notes: tuple[str, ...] = ()       # reasons of the manual lines, for the explanation
 
 
-@dataclass
-class PayLineResult:
-    """Every figure of one worker's line, in fen, with what is needed to explain it."""
+@dataclass(frozen=True)
+class PayFigures:
+    """The figures of one pay line in fen, in the order of ROW_FIELDS: 工资发放表's columns and the tax's basis."""
 
-    worker_id: int
     post: int
     post_name: str
     level: int
@@ -171,6 +170,13 @@ class PayLineResult:
     er_unemployment: int
     er_injury: int
     er_housing_fund: int
+
+
+@dataclass(frozen=True)
+class PayLineResult(PayFigures):
+    """Every figure of one worker's line, in fen, with what is needed to explain it."""
+
+    worker_id: int
     # context for the explanation
     qualification: str | None = None
     dual_role: bool = False
@@ -207,11 +213,7 @@ class PayError(ValueError):
 
 
 # The order of the figures `figures()` returns (also the order of these columns in pay_line).
-ROW_FIELDS = ("post", "post_name", "level", "grade_pay", "basic_performance", "dual_role_allowance",
-              "qualification_allowance", "bonus", "other_add", "gross", "contribution_base", "pension", "medical",
-              "unemployment", "housing_fund", "tax", "other_deduct", "deduct_total", "net", "special_deduction",
-              "cum_gross", "cum_insurance", "cum_special", "cum_taxable", "cum_tax", "months_employed", "er_pension",
-              "er_medical", "er_unemployment", "er_injury", "er_housing_fund")
+ROW_FIELDS = tuple(f.name for f in fields(PayFigures))
 
 
 def _fixed_part(std: CompiledStandard, post_code: int, level: int, dual_role: bool, qualification: str | None,

@@ -25,7 +25,7 @@ from ..models import (Appraisal, Certificate, Community, LevelChange, PayAdjustm
 from ..paystandard import QUALIFICATIONS, PayStandard, default_standard
 from ..progress import SILENT, Progress
 from ..values import parse_date
-from .calc import CompiledStandard, PayError, explain, fen, figures, restore_line, show
+from .calc import CompiledStandard, PayError, PayFigures, explain, fen, figures, restore_line, show
 
 DRAFT, APPROVED = "草稿", "已审批"
 ADD, DEDUCT = "补发", "扣款"
@@ -97,7 +97,7 @@ class RunSummary:
 
 
 @dataclass(frozen=True)
-class LineRecord:
+class LineRecord(PayFigures):
     """One stored line of a run (money in fen), with the identity of who was paid."""
 
     id: int
@@ -106,37 +106,6 @@ class LineRecord:
     worker_name: str
     id_number: str
     bank_account: str | None
-    post: int
-    post_name: str
-    level: int
-    grade_pay: int
-    basic_performance: int
-    dual_role_allowance: int
-    qualification_allowance: int
-    bonus: int
-    other_add: int
-    gross: int
-    contribution_base: int
-    pension: int
-    medical: int
-    unemployment: int
-    housing_fund: int
-    tax: int
-    other_deduct: int
-    deduct_total: int
-    net: int
-    special_deduction: int
-    cum_gross: int
-    cum_insurance: int
-    cum_special: int
-    cum_taxable: int
-    cum_tax: int
-    months_employed: int
-    er_pension: int
-    er_medical: int
-    er_unemployment: int
-    er_injury: int
-    er_housing_fund: int
     explanation: str | None
 
     def amount(self, key: str) -> Decimal:
