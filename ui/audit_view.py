@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdi
 from ledger.app import Ledger
 from ledger.errors import LedgerError
 from ledger.services.audit_query import (AuditFilter, AuditRow, audit_actions, audit_ledgers, audit_users,
-                                         count_audit, query_audit, record_history)
+                                         count_audit, query_audit, record_history, show_value)
 
 ANY = "全部"
 COLUMNS = ("时间", "用户", "来源", "操作", "台账", "记录", "内容")
@@ -71,20 +71,10 @@ def details_html(row: AuditRow) -> str:
             f"{row.at:%Y-%m-%d %H:%M:%S}　{escape(row.user)}（{escape(row.source)}）")
     if not row.changes:
         return head
-    lines = "".join(f"<tr><td>{escape(c.field)}</td><td>{escape(_text(c.old))}</td><td>{escape(_text(c.new))}</td></tr>"
+    lines = "".join(f"<tr><td>{escape(c.field)}</td><td>{escape(show_value(c.old))}</td><td>{escape(show_value(c.new))}</td></tr>"
                     for c in row.changes)
     return (head + "<table border='1' cellspacing='0' cellpadding='3' style='margin-top:6px'>"
             "<tr><th>字段</th><th>原值</th><th>新值</th></tr>" + lines + "</table>")
-
-
-def _text(value) -> str:
-    if value is None or value == "":
-        return "（空）"
-    if value is True:
-        return "是"
-    if value is False:
-        return "否"
-    return str(value)
 
 
 class AuditView(QWidget):

@@ -64,13 +64,6 @@ class OrgDialog(RecordDialog):
         self._grids_for: str | None = None
         return body
 
-    def _parse(self, key: str):
-        field = next(f for f in self.fields if f.key == key)
-        try:
-            return field.parse(self.editors[key].value())
-        except ValueError:
-            return None
-
     def _fill_grids(self) -> None:
         """所属网格 offers the grids of the chosen 社区."""
         community = self.editors["community"].value()
@@ -92,7 +85,7 @@ class OrgDialog(RecordDialog):
     def values_changed(self) -> None:
         if "grid" in self.editors:
             self._fill_grids()
-        start, years = self._parse("term_start"), self._parse("term_years")
+        start, years = self.parsed("term_start"), self.parsed("term_years")
         category = self.editors["category"].value()
         parent = self.editors["parent"].value()
         if years is None and category:
@@ -117,8 +110,8 @@ class OrgDialog(RecordDialog):
             else:
                 self.term_state.setText(f"任期内（还有 {days} 天）")
                 self.term_state.setStyleSheet("color: #27835a;")
-        total, full, probation = (self._parse(k) for k in ("members_total", "members_full", "members_probation"))
-        reported, committee = self._parse("members_reported"), self._parse("committee_size")
+        total, full, probation = (self.parsed(k) for k in ("members_total", "members_full", "members_probation"))
+        reported, committee = self.parsed("members_reported"), self.parsed("committee_size")
         show = lambda n: "—" if n is None else f"{n} 人"  # noqa: E731
         self.member_text.setText(f"党员总数：{show(total)}\n正式党员：{show(full)}　预备党员：{show(probation)}\n"
                                  f"在职党员报到：{show(reported)}\n委员：{show(committee)}")

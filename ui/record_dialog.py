@@ -176,6 +176,14 @@ class RecordDialog(QDialog):
         self.resize(width, height)
 
     # --- values ---------------------------------------------------------------------------------------------
+    def parsed(self, key: str):
+        """A field's value as typed so far, in its domain type; None while it is blank or not yet valid."""
+        field = next(f for f in self.fields if f.key == key)
+        try:
+            return field.parse(self.editors[key].value())
+        except ValueError:
+            return None
+
     def raw(self) -> dict[str, str]:
         """What to give the service: every field for a new record, the changed ones for an edit."""
         values = {key: editor.value() for key, editor in self.editors.items()}

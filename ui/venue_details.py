@@ -128,16 +128,9 @@ class VenueDialog(RecordDialog):
         column.addWidget(box)
         return body
 
-    def _parse(self, key: str):
-        field = next(f for f in self.fields if f.key == key)
-        try:
-            return field.parse(self.editors[key].value())
-        except ValueError:
-            return None
-
     def values_changed(self) -> None:
-        area, households = self._parse("floor_area"), self._parse("households_served")
-        rooms = self._parse("rooms") or []
+        area, households = self.parsed("floor_area"), self.parsed("households_served")
+        rooms = self.parsed("rooms") or []
         room_total = sum((a for _n, a in rooms if a is not None), Decimal("0"))
         per100 = per_100_households(area, households)
         verdict = None

@@ -85,9 +85,9 @@ class AuditRow:
         parts = []
         for c in self.changes:
             if c.old is None:
-                parts.append(f"{c.field}：{_show(c.new)}")
+                parts.append(f"{c.field}：{show_value(c.new)}")
             else:
-                parts.append(f"{c.field}：{_show(c.old)} → {_show(c.new)}")
+                parts.append(f"{c.field}：{show_value(c.old)} → {show_value(c.new)}")
         return "；".join(parts)
 
 
@@ -98,7 +98,8 @@ def _readable(value: Any) -> Any:
     return value
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
+    """An old or new value as the audit trail shows it (（空） for nothing, 是/否 for flags)."""
     if value is None or value == "":
         return "（空）"
     if value is True:
