@@ -17,16 +17,11 @@ from ledger.errors import LedgerError
 from ledger.services import CommunityService
 
 from .login_dialog import ChangePasswordDialog
+from .login_dialog import password_field
 
 ALL_COMMUNITIES = "全部社区"
 _ERROR_STYLE = "color: #c0392b;"
 COLUMNS = ("用户名", "角色", "社区", "状态", "最近登录")
-
-
-def _password_field() -> QLineEdit:
-    field = QLineEdit()
-    field.setEchoMode(QLineEdit.EchoMode.Password)
-    return field
 
 
 class AccountForm(QDialog):
@@ -61,8 +56,8 @@ class AccountForm(QDialog):
             self.community.setCurrentText(account.community)
         self.role.currentIndexChanged.connect(self._role_changed)
         self._role_changed()
-        self.password = _password_field()
-        self.again = _password_field()
+        self.password = password_field()
+        self.again = password_field()
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setStyleSheet(_ERROR_STYLE)
@@ -119,8 +114,8 @@ class ResetPasswordForm(QDialog):
         super().__init__(parent)
         self.ledger, self.user = ledger, name
         self.setWindowTitle(f"重置密码：{name}")
-        self.password = _password_field()
-        self.again = _password_field()
+        self.password = password_field()
+        self.again = password_field()
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setStyleSheet(_ERROR_STYLE)

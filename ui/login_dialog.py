@@ -16,7 +16,8 @@ from ledger.errors import LedgerError
 _ERROR_STYLE = "color: #c0392b;"
 
 
-def _password_field() -> QLineEdit:
+def password_field() -> QLineEdit:
+    """A masked password box (also used by the accounts dialog)."""
     field = QLineEdit()
     field.setEchoMode(QLineEdit.EchoMode.Password)
     field.setMaxLength(128)
@@ -37,7 +38,7 @@ class LoginDialog(QDialog):
         self.name = QLineEdit(last_user or "")
         self.name.setMaxLength(32)
         self.name.setPlaceholderText("用户名")
-        self.password = _password_field()
+        self.password = password_field()
         self.password.setPlaceholderText("密码")
         self.message = QLabel("")
         self.message.setWordWrap(True)
@@ -100,9 +101,9 @@ class ChangePasswordDialog(QDialog):
         self.forced = forced
         self.setWindowTitle("修改密码")
         self.setMinimumWidth(360)
-        self.old = _password_field()
-        self.new = _password_field()
-        self.again = _password_field()
+        self.old = password_field()
+        self.new = password_field()
+        self.again = password_field()
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setStyleSheet(_ERROR_STYLE)
