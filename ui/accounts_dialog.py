@@ -16,8 +16,7 @@ from ledger.app import Ledger
 from ledger.errors import LedgerError
 from ledger.services import CommunityService
 
-from .login_dialog import ChangePasswordDialog
-from .login_dialog import password_field
+from .login_dialog import ChangePasswordDialog, password_field
 
 ALL_COMMUNITIES = "全部社区"
 _ERROR_STYLE = "color: #c0392b;"
