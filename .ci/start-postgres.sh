@@ -3,6 +3,8 @@
 # Usage: eval "$(bash .ci/start-postgres.sh)"   → exports STREETLEDGER_TEST_PG
 set -euo pipefail
 port="${PGPORT_TEST:-54329}"
+# Another server (an earlier run's) may hold the port: take the next free one.
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -n "$bindir" ] || { echo "PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 1; }
 dir=$(mktemp -d /tmp/streetledger-pg.XXXXXX)
