@@ -78,3 +78,12 @@ def test_grid_outside_band_and_venue_below_standard(ledger, community):
                                          "kind": "党群服务中心", "floor_area": "280", "households_served": 800})
     found = {(a.ledger, a.record_id) for a in alerts(ledger, today=date(2026, 11, 23))}
     assert found == {("grids", big["id"]), ("venues", venue["id"])}
+
+
+def test_grid_warning_follows_the_offices_band(ledger, community):
+    from ledger.services.street import put_setting
+    grid = GridService(ledger).create({"community": "幸福社区", "code": "01", "name": "第一网格", "households": 650})
+    assert GridService(ledger).list()[0]["household_warning"] == "户数650户，超过标准范围（300–600户）"
+    put_setting(ledger, "grid_households_max", 700)   # an office whose standard grid is larger
+    assert GridService(ledger).get(grid["id"])["household_warning"] is None
+    assert not [a for a in alerts(ledger, today=date(2026, 11, 23)) if a.ledger == "grids"]

@@ -11,7 +11,6 @@ from datetime import date
 
 from ledger.fields import Field
 from ledger.services import LEDGERS
-from ledger.services.grids import household_warning
 from ledger.services.workers import age_on
 
 from .table_data import Facet, Scope, Total
@@ -87,7 +86,7 @@ def _org_flag(r: Record) -> str | None:
 
 
 def _grid_flag(r: Record) -> str | None:
-    return "提醒" if household_warning(r.get("households")) else None
+    return "提醒" if r.get("household_warning") else None
 
 
 def _venue_state(records: list[Record]) -> None:

@@ -12,6 +12,7 @@ from ledger.errors import LedgerError
 from ledger.fields import Field, format_rooms, parse_rooms
 from ledger.services.street import get_settings
 from ledger.services.venues import meets_standard, per_100_households
+from ledger.settings import SPECS as SETTING_SPECS
 
 from .field_editors import Editor
 from .record_dialog import RecordDialog
@@ -116,7 +117,7 @@ class VenueDialog(RecordDialog):
         try:
             self._settings = get_settings(self.ledger)
         except LedgerError:
-            self._settings = {"venue_min_area": 300, "venue_min_area_per_100": 30}
+            self._settings = {spec.key: spec.default for spec in SETTING_SPECS}
         self.figures = QLabel()
         self.figures.setWordWrap(True)
         box = QGroupBox("面积与达标（按本系统设置的标准）")

@@ -50,6 +50,12 @@ class GridService(LedgerService):
         if self._taken(found, existing):
             problems.append(Problem("网格编号", f"“{attrs['code']}”在本社区已存在", row))
 
+    def _enrich(self, session, records):
+        """Each grid's household warning by the office's configured band (the table colours it)."""
+        band = (settings.get(session, "grid_households_min"), settings.get(session, "grid_households_max"))
+        for record in records:
+            record["household_warning"] = household_warning(record.get("households"), band)
+
     def warnings(self, session, attrs, row=None):
         low, high = (facts_for(session).memo("grid_band", lambda: (settings.get(session, "grid_households_min"),
                                                                   settings.get(session, "grid_households_max"))))
