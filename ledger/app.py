@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import audit
+from . import audit, scope
 from .access import NOBODY, Actor
 from .db import Database, open_database
 from .models import User
@@ -29,6 +29,7 @@ class Ledger:
     def open(cls, path_or_url: str | Path | None = None, actor: Actor | None = None) -> "Ledger":
         db = open_database(path_or_url)
         audit.install(db.sessions)
+        scope.install(db.sessions)
         actor = actor or Actor()
         if actor.name is None:
             # Once accounts exist nobody is an unnamed administrator: every service refuses until login.

@@ -14,20 +14,10 @@ from decimal import Decimal
 from sqlalchemy import event, inspect, insert
 from sqlalchemy.orm import Session
 
+from . import catalog
 from .errors import LedgerError
 from .models import AuditEntry, Base
 
-# Which tables are audited, under the ledger name a user knows.
-LEDGER_NAMES = {
-    "street": "街道", "community": "社区", "grid": "网格", "party_org": "党组织", "worker": "社区工作者",
-    "level_change": "调级记录", "post_change": "岗位变动", "appraisal": "年度考核", "certificate": "证书",
-    "fund_entry": "经费", "budget": "预算", "venue": "阵地", "venue_room": "功能室", "setting": "设置",
-    "pay_standard": "工资标准", "pay_adjustment": "工资调整", "year_opening": "期初累计", "app_user": "账号",
-    "pay_run": "工资表", "quarter_snapshot": "季度关账", "import_batch": "导入批次",
-}
-# Tables whose services write one meaningful entry themselves (审批工资表, 关账): the hook leaves them alone
-# rather than add a second, field-by-field entry for the same action.
-RECORDED_BY_SERVICE = {"pay_run", "quarter_snapshot"}
 # Never copied into the trail: the password hash; login bookkeeping (logins are recorded as such); and
 # bulky data whose meaning is recorded by its operation (a closed quarter's figures, an import's undo data).
 _SECRET = {"password_hash", "failed_attempts", "locked_until", "last_login_at", "password_changed_at",
@@ -73,11 +63,17 @@ def exported(ledger, what: str, path, rows: int | None = None, personal: bool = 
     note(ledger, "导出", None, None, what[:100], changes)
 
 
-def _audited(obj) -> bool:
+def _audited(obj) -> str | None:
+    """The name a changed object is audited under; None for tables exempt or audited by their service.
+
+    Which tables are audited, and under what name, is declared once in ledger.catalog.
+    """
     if not isinstance(obj, Base):
-        return False
-    table = obj.__table__.name
-    return table in LEDGER_NAMES and table not in RECORDED_BY_SERVICE
+        return None
+    info = catalog.tables().get(obj.__table__.name)
+    if info is None:
+        raise LedgerError(f"数据表 {obj.__table__.name} 没有在 ledger.catalog 中说明如何记录操作日志")
+    return None if info.by_service else info.name
 
 
 def _id(obj) -> int | None:
@@ -126,22 +122,21 @@ def install(session_factory) -> None:
             raise LedgerError("操作日志只能新增，不能修改或删除")
         pending = session.info.setdefault("audit_pending", [])
         for obj in session.dirty:
-            table = obj.__table__.name if isinstance(obj, Base) else None
-            if _audited(obj) and session.is_modified(obj, include_collections=False):
+            name = _audited(obj)
+            if name and session.is_modified(obj, include_collections=False):
                 changes = _changes(obj, only_modified=True)
                 if changes:
-                    pending.append(("修改", LEDGER_NAMES[table], _id(obj), _label(obj), changes))
+                    pending.append(("修改", name, _id(obj), _label(obj), changes))
         for obj in session.deleted:
-            table = obj.__table__.name if isinstance(obj, Base) else None
-            if _audited(obj):
-                pending.append(("删除", LEDGER_NAMES[table], _id(obj), _label(obj), _changes(obj, only_modified=False)))
+            if name := _audited(obj):
+                pending.append(("删除", name, _id(obj), _label(obj), _changes(obj, only_modified=False)))
         session.info["audit_new"] = [obj for obj in session.new if _audited(obj)]
 
     @event.listens_for(session_factory, "after_flush")
     def _after(session: Session, _ctx) -> None:
         pending = session.info.pop("audit_pending", [])
         for obj in session.info.pop("audit_new", []):
-            pending.append(("新增", LEDGER_NAMES[obj.__table__.name], _id(obj), _label(obj),
+            pending.append(("新增", _audited(obj), _id(obj), _label(obj),
                             [{"field": k, "old": None, "new": plain(v)} for k, v in _row_values(obj).items()]))
         for action, ledger, record_id, label, changes in pending:
             record(session, action, ledger, record_id, label, changes)

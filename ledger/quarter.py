@@ -21,7 +21,7 @@ from sqlalchemy import BigInteger, delete, func, insert, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import audit, settings
+from . import audit, catalog, settings
 from .app import Ledger
 from .errors import LedgerError, PermissionDenied
 from .models import Community, FundEntry, Grid, PartyOrg, QuarterSnapshot, Venue, Worker
@@ -556,7 +556,7 @@ def close_quarter(ledger: Ledger, quarter: Quarter | str, today: date | None = N
             # Core insert: the audit entry below says what was closed; the flush hook would only add a bare 新增
             result = session.execute(insert(QuarterSnapshot).values(
                 quarter=quarter.code, closed_at=now, closed_by=ledger.actor.name, figures=frozen.to_json()))
-            audit.record(session, "关账", audit.LEDGER_NAMES["quarter_snapshot"], result.inserted_primary_key[0],
+            audit.record(session, "关账", catalog.audit_name("quarter_snapshot"), result.inserted_primary_key[0],
                          quarter.label, _audit_changes(frozen))
     except IntegrityError:
         # another clerk closed it between our check and our insert
@@ -589,7 +589,7 @@ def reopen_quarter(ledger: Ledger, quarter: Quarter | str, reason: str) -> None:
         changes = [{"field": "原因", "old": None, "new": reason[:200]},
                    {"field": "原关账", "old": None, "new": f"{snap.closed_at:%Y-%m-%d %H:%M} {snap.closed_by or ''}".strip()}]
         session.execute(delete(QuarterSnapshot).where(QuarterSnapshot.id == snap.id))
-        audit.record(session, "重新打开", audit.LEDGER_NAMES["quarter_snapshot"], snap.id, quarter.label,
+        audit.record(session, "重新打开", catalog.audit_name("quarter_snapshot"), snap.id, quarter.label,
                      changes + _audit_changes(frozen))
 
 

@@ -177,7 +177,7 @@ def test_a_clerk_limited_to_one_community_imports_only_its_rows(ledger, tmp_path
     before = snapshot(clerk, Grid)
     with pytest.raises(ValidationError) as info:
         import_file(clerk, "grids", path)
-    assert [str(p) for p in info.value.problems] == ["第3行 所属社区：您的账号只能查看和修改本社区的记录"]
+    assert [str(p) for p in info.value.problems] == ["第3行 所属社区：您的账号只能录入幸福社区的记录"]
     assert snapshot(clerk, Grid) == before
 
 

@@ -12,7 +12,7 @@ from ledger import backup
 from ledger.access import ADMIN, CLERK, FINANCE, LEADER, Actor
 from ledger.accounts import create_user, list_users, login
 from ledger.app import Ledger
-from ledger.errors import LedgerError, PermissionDenied
+from ledger.errors import LedgerError, PermissionDenied, ValidationError
 from ledger.models import Community
 from ledger.paystandard import default_standard
 from ledger.services import CommunityService, GridService, WorkerService
@@ -136,21 +136,21 @@ def test_a_community_limited_user_sees_and_changes_only_its_community(ledger):
     assert [c["name"] for c in CommunityService(clerk).list()] == ["幸福社区"]
     assert {w["community"] for w in WorkerService(clerk).list()} == {"幸福社区"}
     assert {w["community"] for w in WorkerService(leader).list()} == {"幸福社区"}
-    with pytest.raises(PermissionDenied, match="本社区"):
+    with pytest.raises(PermissionDenied, match="只能查看和修改幸福社区的记录"):
         WorkerService(clerk).list(community_id=ids["和平社区"])
     other = next(w for w in WorkerService(people[ADMIN]).list() if w["community"] == "和平社区")
-    with pytest.raises(PermissionDenied, match="本社区"):
+    with pytest.raises(PermissionDenied, match="只能查看和修改幸福社区的记录"):
         WorkerService(clerk).get(other["id"])
-    with pytest.raises(PermissionDenied, match="本社区"):
+    with pytest.raises(PermissionDenied, match="只能查看和修改幸福社区的记录"):
         WorkerService(clerk).update(other["id"], {"note": "越权"})
-    with pytest.raises(PermissionDenied, match="本社区"):
+    with pytest.raises(PermissionDenied, match="只能查看和修改幸福社区的记录"):
         WorkerService(clerk).delete(other["id"])
     from ledger.idcard import make_id
-    with pytest.raises(PermissionDenied, match="本社区"):
+    with pytest.raises(ValidationError, match="所属社区：您的账号只能录入幸福社区的记录"):
         WorkerService(clerk).create(worker("和平社区", name="新人", id_number=make_id("150204", date(1991, 1, 2), 18)))
     # Moving one of its own records into another community is refused too.
     mine = WorkerService(clerk).list()[0]
-    with pytest.raises(PermissionDenied, match="本社区"):
+    with pytest.raises(ValidationError, match="所属社区：您的账号只能录入幸福社区的记录"):
         WorkerService(clerk).update(mine["id"], {"community": "和平社区"})
     # Its own community: allowed.
     WorkerService(clerk).update(mine["id"], {"note": "本社区修改"})

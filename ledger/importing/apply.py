@@ -15,7 +15,8 @@ from datetime import datetime
 from sqlalchemy import Date, DateTime, bindparam
 from sqlalchemy.orm import Session
 
-from ..audit import LEDGER_NAMES, plain
+from ..audit import plain
+from ..catalog import audit_name
 from ..errors import Problem, ValidationError
 from ..models import AuditEntry, ImportBatch
 from ..models.base import Scaled
@@ -172,7 +173,7 @@ def _audit(session: Session, table_name: str, file_label: str, new: list[RowPlan
     actor = session.info.get("actor")
     now = datetime.now()
     who = {"at": now, "user_name": getattr(actor, "name", None), "source": getattr(actor, "source", None)}
-    ledger_name = LEDGER_NAMES.get(table_name, table_name)
+    ledger_name = audit_name(table_name) or table_name
     entries = []
     for r in new:
         entries.append({**who, "action": "新增", "ledger": ledger_name, "record_id": r.record_id,
@@ -184,12 +185,12 @@ def _audit(session: Session, table_name: str, file_label: str, new: list[RowPlan
                         "record_label": r.label[:100] or None, "changes": values or None})
     for name, part in children.items():
         for child_id, values in zip(part.get("inserted", []), part.get("values", [])):
-            entries.append({**who, "action": "新增", "ledger": LEDGER_NAMES.get(name, name), "record_id": child_id,
+            entries.append({**who, "action": "新增", "ledger": audit_name(name) or name, "record_id": child_id,
                             "record_label": None,
                             "changes": [{"field": k, "old": None, "new": plain(v)} for k, v in values.items()
                                         if v is not None] or None})
         for values in part.get("deleted", []):
-            entries.append({**who, "action": "删除", "ledger": LEDGER_NAMES.get(name, name), "record_id": values.get("id"),
+            entries.append({**who, "action": "删除", "ledger": audit_name(name) or name, "record_id": values.get("id"),
                             "record_label": str(values.get("name") or "")[:100] or None,
                             "changes": [{"field": k, "old": plain(v), "new": None} for k, v in values.items()
                                         if v is not None and k != "id"] or None})

@@ -15,18 +15,19 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ..errors import PermissionDenied, Problem
+from .. import scope
+from ..errors import Problem
 from ..fields import Field, format_rooms, parse_record
 from ..models import Grid, PartyOrg, VenueRoom
 from ..progress import SILENT, Progress
-from ..services import LEDGERS, BudgetService, LedgerService
+from ..services import LEDGERS, LedgerService
 from ..services.facts import PrefetchedFacts
 from ..values import normalize
 from .headers import SEARCH_ROWS, Body, Layout, body
 from .reader import Loaded
 
-# The ledgers that can be imported, by the names the command line uses.
-KINDS: dict[str, type[LedgerService]] = {**LEDGERS, "budgets": BudgetService}
+# The ledgers that can be imported, by the names the command line uses: every declared ledger.
+KINDS: dict[str, type[LedgerService]] = LEDGERS
 
 NEW, UPDATE, SAME, ERROR = "新增", "更新", "不变", "错误"
 
@@ -220,16 +221,17 @@ class _Planner:
         return plan
 
     def _check_scope(self, attrs: dict, existing, problems: list[Problem], number: int) -> None:
-        if self.service.ledger.actor.community_id is None:
+        """A row that names, or would change, another community's record is refused for a limited account."""
+        own = scope.limit_of(self.session)
+        if own is None:
             return
-        column = self.service._scope_column().key
-        label = self.label_of(column) if column != "id" else self.by_key[self.service.label_key].label
-        try:
-            if existing is not None:
-                self.service._check_scope(getattr(existing, column))
-            self.service._check_scope(attrs.get(column) if column != "id" else (existing.id if existing else None))
-        except PermissionDenied as exc:
-            problems.append(Problem(label, str(exc), number))
+        column = self.service.definition.owner.column
+        values = [existing.id if existing is not None else None] if column == "id" else [attrs.get(column)]
+        if existing is not None:
+            values.append(getattr(existing, column))
+        if any(value != own for value in values):
+            label = self.label_of(column) if column != "id" else self.by_key[self.service.label_key].label
+            problems.append(Problem(label, f"您的账号只能录入{scope.own_name(self.session)}的记录", number))
 
     def _changes(self, existing, attrs: dict) -> list[Change]:
         changes = []

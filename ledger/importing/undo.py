@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import Date, DateTime, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
-from ..audit import LEDGER_NAMES, plain
+from ..audit import plain
+from ..catalog import audit_name
 from ..errors import LedgerError, Problem, ValidationError
 from ..models import AuditEntry, Base, ImportBatch
 from ..models.base import Scaled
@@ -136,7 +137,7 @@ def undo_batch(session: Session, batch: ImportBatch, progress: Progress = SILENT
             # replaced children (function rooms): the import's set must still be there to be swapped back
             still = _current(session, tables[name], part["inserted"])
             if len(still) != len(part["inserted"]):
-                conflicts.append(Problem(LEDGER_NAMES.get(name, name), "导入后又被修改过，撤销会丢掉那次修改", None))
+                conflicts.append(Problem(audit_name(name) or name, "导入后又被修改过，撤销会丢掉那次修改", None))
     # 2. Nothing may have come to depend on the records the import created.
     row_of = {e[0]: (e[1], e[2]) for e in inserted}
     removing = {name: set(part.get("inserted", [])) for name, part in children.items()}
@@ -151,7 +152,7 @@ def undo_batch(session: Session, batch: ImportBatch, progress: Progress = SILENT
                 for own_id, ref_id in session.execute(select(other.c.id, fk.parent).where(fk.parent.in_(chunk))):
                     if own_id not in mine:
                         users[ref_id] = users.get(ref_id, 0) + 1
-            what = LEDGER_NAMES.get(other.name, other.name)
+            what = audit_name(other.name) or other.name
             for ref_id, n in users.items():
                 row, label = row_of[ref_id]
                 conflicts.append(Problem(labels.get(service.label_key, "") if service else "",
@@ -172,7 +173,7 @@ def undo_batch(session: Session, batch: ImportBatch, progress: Progress = SILENT
     for name, part in children.items():
         for chunk in _chunks(part.get("inserted", [])):
             session.execute(delete(tables[name]).where(tables[name].c.id.in_(chunk)))
-    ledger_name = LEDGER_NAMES.get(table.name, table.name)
+    ledger_name = audit_name(table.name) or table.name
     # newest first, so that a chunk never removes a 上级组织 before the organisations under it
     for chunk in _chunks([e[0] for e in reversed(inserted)]):
         session.execute(delete(table).where(table.c.id.in_(chunk)))

@@ -6,6 +6,7 @@ see them, exactly as in the ledgers themselves.
 from __future__ import annotations
 
 import re
+from functools import cache
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -14,21 +15,23 @@ from sqlalchemy import distinct, func, or_, select
 
 from ..access import mask_personal
 from ..app import Ledger
-from ..audit import LEDGER_NAMES
+from .. import catalog
 from ..errors import NotFound
 from ..models import AuditEntry
-from . import LEDGERS
 from .base import community_names
-from .funds import BudgetService
 
-# (ledger name as recorded, field key) -> the Chinese label, and the set of personal ones.
-_LABELS: dict[tuple[str, str], str] = {}
-_PERSONAL: set[tuple[str, str]] = set()
-for _service in (*LEDGERS.values(), BudgetService):
-    for _field in _service.fields:
-        _LABELS[(_service.name, _field.key)] = _field.label
-        if _field.personal:
-            _PERSONAL.add((_service.name, _field.key))
+
+@cache
+def _field_labels() -> tuple[dict[tuple[str, str], str], set[tuple[str, str]]]:
+    """(ledger name as recorded, field key) -> the Chinese label, and the set of personal ones."""
+    labels, personal = {}, set()
+    for d in catalog.ledgers().values():
+        for f in d.fields:
+            labels[(d.name, f.key)] = f.label
+            if f.personal:
+                personal.add((d.name, f.key))
+    return labels, personal
+
 # Columns stored under another key than the field's (references kept as ids).
 _COMMON_LABELS = {"community_id": "所属社区（编号）", "street_id": "街道（编号）", "grid_id": "所属网格（编号）",
                   "parent_id": "上级组织（编号）", "worker_id": "社区工作者（编号）", "venue_id": "阵地（编号）",
@@ -146,10 +149,11 @@ def _row(entry: AuditEntry, show_personal: bool, communities: dict[int, str]) ->
             # Shown by name; a community deleted since keeps its number.
             changes.append(Change("所属社区", communities.get(old, old), communities.get(new, new)))
             continue
-        if ((ledger, key) in _PERSONAL or key in _PERSONAL_KEYS) and not show_personal:
+        labels, personal = _field_labels()
+        if ((ledger, key) in personal or key in _PERSONAL_KEYS) and not show_personal:
             old = mask_personal(str(old)) if old not in (None, "") else old
             new = mask_personal(str(new)) if new not in (None, "") else new
-        changes.append(Change(_LABELS.get((ledger, key)) or _COMMON_LABELS.get(key, key), _readable(old),
+        changes.append(Change(labels.get((ledger, key)) or _COMMON_LABELS.get(key, key), _readable(old),
                               _readable(new)))
     return AuditRow(entry.id, entry.at, entry.user_name or "（未登录）", entry.source or "", entry.action, ledger,
                     entry.record_id, entry.record_label or "", tuple(changes))
@@ -171,7 +175,7 @@ def count_audit(ledger: Ledger, flt: AuditFilter | None = None) -> int:
 
 def record_history(ledger: Ledger, ledger_name: str, record_id: int) -> list[AuditRow]:
     """One record's own history, oldest first, for its page. Anyone who may see the record may see it."""
-    service = next((s for s in LEDGERS.values() if s.name == ledger_name), None)
+    service = next((d.service for d in catalog.ledgers().values() if d.name == ledger_name), None)
     permission = "audit.read"
     if service is not None:
         try:
@@ -194,7 +198,7 @@ def audit_users(ledger: Ledger) -> list[str]:
 
 def audit_ledgers() -> list[str]:
     """The ledger names a filter may choose from."""
-    return list(dict.fromkeys(LEDGER_NAMES.values()))
+    return list(dict.fromkeys(t.name for t in catalog.tables().values() if t.name))
 
 
 def audit_actions(ledger: Ledger) -> list[str]:

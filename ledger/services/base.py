@@ -6,14 +6,16 @@ come out as plain dicts keyed by field key, with `id`, never as attached ORM obj
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from functools import cache
 from typing import Any, ClassVar
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, inspect, select
 from sqlalchemy.orm import Session
 
+from .. import catalog, scope
 from ..app import Ledger
-from ..errors import LedgerError, NotFound, PermissionDenied, Problem, ValidationError
+from ..catalog import LedgerDef
+from ..errors import LedgerError, NotFound, Problem, ValidationError
 from ..fields import Field, parse_record
 from ..models import Community, Street
 from .facts import facts_for
@@ -35,6 +37,9 @@ def current_street(session: Session) -> Street | None:
 
 
 class LedgerService:
+    """A ledger's rules. Its model, name and fields come from its declaration (ledger.catalog.LedgerDef)."""
+
+    definition: ClassVar[LedgerDef]
     model: ClassVar[type]
     name: ClassVar[str]                      # 社区, 网格, … as a user calls the ledger
     fields: ClassVar[tuple[Field, ...]]
@@ -51,12 +56,14 @@ class LedgerService:
         self.ledger = ledger
 
     # --- reading ------------------------------------------------------------------------------
+    # Reads see only what the signed-in account may see: ledger.scope limits every ORM statement.
     def list(self, community_id: int | None = None, **filters: Any) -> list[Record]:
         with self.ledger.reading() as session:
             stmt = self._select(session)
-            limit = self._limit_community(community_id)
-            if limit is not None:
-                stmt = stmt.where(self._scope_column() == limit)
+            if community_id is not None:
+                if not scope.allows(session, community_id):
+                    scope.refuse(session)
+                stmt = stmt.where(self._community_column() == community_id)
             for key, value in filters.items():
                 if value is not None:
                     stmt = stmt.where(getattr(self.model, key) == value)
@@ -69,9 +76,8 @@ class LedgerService:
         with self.ledger.reading() as session:
             row = session.execute(self._select(session).where(self.model.id == record_id)).mappings().first()
             if row is None:
-                raise NotFound(f"{self.name}记录不存在（编号 {record_id}），可能已被删除")
+                self._missing(session, record_id)
             record = self._to_record(row, community_names(session))
-            self._check_scope(row[self._scope_column().key])
             self._enrich(session, [record])
             record.update(self._details(session, record))
         return self._mask([record])[0]
@@ -100,8 +106,8 @@ class LedgerService:
     def delete(self, record_id: int) -> None:
         with self.ledger.unit("ledger.write") as session:
             obj = self._load(session, record_id)
-            self._check_scope(self._scope_id(obj))
             self._before_delete(session, obj)
+            refuse_if_used(session, self.definition, obj)
             session.delete(obj)
 
     def save(self, session: Session, raw: dict[str, Any], record_id: int | None = None, row: int | None = None):
@@ -110,10 +116,7 @@ class LedgerService:
         if problems:
             raise ValidationError(problems)
         obj = self._load(session, record_id) if record_id is not None else self.model()
-        if record_id is not None:
-            self._check_scope(self._scope_id(obj))
         extra = self._apply(session, obj, attrs)
-        self._check_scope(self._scope_id(obj))
         if record_id is None:
             session.add(obj)
         session.flush()
@@ -173,10 +176,11 @@ class LedgerService:
 
     # --- hooks for subclasses -----------------------------------------------------------------
     def _select(self, session: Session):
-        return select(self.model.__table__)
+        """Every column of the ledger's table, through the mapped attributes so that the limit applies."""
+        return select(*_columns(self.model))
 
     def _to_record(self, row, names: dict[int, str]) -> Record:
-        record = {f.key: row[f.key] for f in self.fields if f.key in row and not f.derived}
+        record = {key: row[key] for key in _record_keys(type(self))}
         record["id"] = row["id"]
         if self.community_field:
             record["community_id"] = row["community_id"]
@@ -192,15 +196,18 @@ class LedgerService:
 
     def _resolve(self, session: Session, attrs: dict, problems: list[Problem], row, bad: set[str]) -> None:
         if self.community_field and self.community_field in attrs:
-            label = next(f.label for f in self.fields if f.key == self.community_field)
+            label = self.definition.field(self.community_field).label
             name = attrs.pop(self.community_field)
             if name is None:
                 return
             cid = facts_for(session).community_ids().get(name)
             if cid is None:
-                problems.append(Problem(label, f"社区“{name}”不存在，请先在社区台账中新建或导入该社区", row))
-            else:
-                attrs["community_id"] = cid
+                hint = "" if scope.limit_of(session) is None else f"（您的账号只能录入{scope.own_name(session)}的记录）"
+                problems.append(Problem(label, f"社区“{name}”不存在，请先在社区台账中新建或导入该社区{hint}", row))
+                return
+            if not scope.allows(session, cid):
+                problems.append(Problem(label, f"您的账号只能录入{scope.own_name(session)}的记录", row))
+            attrs["community_id"] = cid
 
     def _check(self, session: Session, attrs: dict, problems: list[Problem], existing, row) -> None:
         pass
@@ -222,35 +229,26 @@ class LedgerService:
         return out
 
     def _before_delete(self, session: Session, obj) -> None:
-        pass
+        """A ledger's own reasons to refuse a deletion (rows that use the record are checked for every ledger)."""
 
     # --- helpers -------------------------------------------------------------------------------
     def _load(self, session: Session, record_id: int):
         obj = session.get(self.model, record_id)
         if obj is None:
-            raise NotFound(f"{self.name}记录不存在（编号 {record_id}），可能已被删除")
+            self._missing(session, record_id)
         return obj
 
-    def _limit_community(self, community_id: int | None) -> int | None:
-        own = self.ledger.actor.community_id
-        if own is not None:
-            if community_id is not None and community_id != own:
-                raise PermissionDenied("您的账号只能查看本社区的记录")
-            return own
-        return community_id
+    def _missing(self, session: Session, record_id: int) -> None:
+        """A record the account cannot see: another community's (refused as such), or gone."""
+        with scope.unlimited(session):
+            exists = session.scalar(select(self.model.id).where(self.model.id == record_id)) is not None
+        if exists:
+            scope.refuse(session)
+        raise NotFound(f"{self.name}记录不存在（编号 {record_id}），可能已被删除")
 
-    def _scope_column(self):
-        """The column that says which community a record belongs to."""
-        return self.model.community_id
-
-    def _scope_id(self, obj) -> int | None:
-        return getattr(obj, self._scope_column().key)
-
-    def _check_scope(self, community_id: int | None) -> None:
-        """A user limited to one community touches only that community's records."""
-        own = self.ledger.actor.community_id
-        if own is not None and community_id != own:
-            raise PermissionDenied("您的账号只能查看和修改本社区的记录")
+    def _community_column(self):
+        """The column the window's tree filters on: the record's community (a community's own id)."""
+        return getattr(self.model, self.definition.owner.column)
 
     def _mask(self, records: list[Record]) -> list[Record]:
         actor = self.ledger.actor
@@ -264,16 +262,6 @@ class LedgerService:
         return records
 
     @staticmethod
-    def _refuse_if_used(session: Session, what: str, checks: Iterable[tuple[str, Any]]) -> None:
-        used = []
-        for label, stmt in checks:
-            n = session.scalar(stmt) or 0
-            if n:
-                used.append(f"{n}条{label}")
-        if used:
-            raise ValidationError.single("", f"{what}下还有{'、'.join(used)}，请先删除或转移这些记录")
-
-    @staticmethod
     def _duplicate(session: Session, stmt, existing) -> bool:
         found = session.scalar(stmt)
         return found is not None and (existing is None or found != existing.id)
@@ -284,6 +272,43 @@ class LedgerService:
         return any(existing is None or row.id != existing.id for row in found)
 
 
+@cache
+def _columns(model: type) -> tuple:
+    return tuple(getattr(model, attr.key) for attr in inspect(model).column_attrs)
+
+
+@cache
+def _record_keys(service: type[LedgerService]) -> tuple[str, ...]:
+    """The fields a listed record carries straight from its row (worked out once, not per row)."""
+    columns = {attr.key for attr in inspect(service.model).column_attrs}
+    return tuple(f.key for f in service.fields if f.key in columns and not f.derived)
+
+
+def refuse_if_used(session: Session, definition: LedgerDef, obj) -> None:
+    """Refuse to delete a record that other rows still point to (every foreign key without ON DELETE CASCADE).
+
+    What counts is read from the schema, so a new table that refers to a ledger protects it without a list
+    to keep up to date; the rows are named as the catalogue names their table.
+    """
+    table = obj.__table__
+    used = []
+    with scope.unlimited(session):
+        for other in table.metadata.sorted_tables:
+            for fk in other.foreign_keys:
+                if fk.column.table is not table or (fk.ondelete or "").upper() == "CASCADE":
+                    continue
+                n = session.scalar(select(func.count()).select_from(other).where(fk.parent == obj.id)) or 0
+                if n:
+                    called = catalog.tables()[other.name].called or other.name
+                    used.append(f"{n}条{'下级' if other is table else ''}{called}")
+    if not used:
+        return
+    what = f"{definition.name}“{getattr(obj, definition.label, None) or obj.id}”"
+    if definition.delete_hint:
+        raise ValidationError.single("", f"{what}已有{'、'.join(used)}，不能删除；{definition.delete_hint}")
+    raise ValidationError.single("", f"{what}下还有{'、'.join(used)}，请先删除或转移这些记录")
+
+
 def delete_all(session: Session, model) -> None:
     session.execute(delete(model))
 
@@ -292,6 +317,7 @@ def bulk_insert(session: Session, model, rows: list[dict[str, Any]]) -> list[int
     """Insert many rows with one Core statement per batch; returns their new ids in the order given."""
     if not rows:
         return []
+    scope.check_rows(session, model, rows)
     table = model.__table__
     if session.get_bind().dialect.name == "sqlite":
         # Ordered RETURNING makes SQLAlchemy send one statement per row on SQLite. SQLite gives a new row

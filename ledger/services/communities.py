@@ -1,11 +1,10 @@
 """社区台账: communities with their residents' figures and leaders."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
+from ..catalog import LedgerDef, Owner, PageHint
 from ..errors import Problem, ValidationError
 from ..fields import Field
-from ..models import Community, FundEntry, Grid, PartyOrg, Venue, Worker
+from ..models import Community
 from .base import LedgerService
 from .facts import facts_for
 
@@ -25,10 +24,6 @@ FIELDS = (
 
 
 class CommunityService(LedgerService):
-    model = Community
-    name = "社区"
-    fields = FIELDS
-    community_field = None
     match_on = ("name",)
 
     def _check(self, session, attrs, problems, existing, row):
@@ -41,17 +36,13 @@ class CommunityService(LedgerService):
         if self._taken(facts.find(Community, name=attrs["name"], street_id=street_id), existing):
             problems.append(Problem("社区名称", f"“{attrs['name']}”已存在", row))
 
-    def _scope_column(self):
-        return Community.id
-
-    def _before_delete(self, session, obj):
-        count = lambda model: select(func.count()).select_from(model).where(model.community_id == obj.id)  # noqa: E731
-        self._refuse_if_used(session, f"社区“{obj.name}”", [
-            ("网格", count(Grid)), ("党组织", count(PartyOrg)), ("社区工作者", count(Worker)),
-            ("经费记录", count(FundEntry)), ("阵地", count(Venue))])
-
     def id_by_name(self, name: str) -> int:
         for record in self.list():
             if record["name"] == name:
                 return record["id"]
         raise ValidationError.single("社区", f"社区“{name}”不存在")
+
+
+COMMUNITIES = LedgerDef(
+    "communities", "社区", Community, FIELDS, CommunityService, owner=Owner("id"), community_field=None,
+    page=PageHint("社", 10, unit="个", totals=("households", "population", "area_km2"), hidden=("note",)))

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Community, Street
+from ..scope import unlimited
 
 
 class Facts:
@@ -42,9 +43,11 @@ class Facts:
         return found[0] if found else None
 
     def community_ids(self) -> dict[str, int]:
-        """社区名称 -> id."""
-        return self.memo("community_ids", lambda: {name: cid for cid, name in self.session.execute(
-            select(Community.id, Community.name))})
+        """社区名称 -> id of every community (the rules then say whether the account may use it)."""
+        def read() -> dict[str, int]:
+            with unlimited(self.session):
+                return {name: cid for cid, name in self.session.execute(select(Community.id, Community.name))}
+        return self.memo("community_ids", read)
 
     def street_id(self) -> int | None:
         return self.memo("street_id", lambda: self.session.scalar(select(Street.id).order_by(Street.id).limit(1)))

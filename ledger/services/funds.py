@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import BigInteger, case, extract, func, select, type_coerce
 
+from ..catalog import LedgerDef, PageHint
 from ..errors import Problem
 from ..fields import Field
 from ..models import Budget, Community, FundEntry
@@ -47,10 +48,6 @@ BUDGET_FIELDS = (
 
 
 class FundService(LedgerService):
-    model = FundEntry
-    name = "经费"
-    fields = FIELDS
-    label_key = "voucher_no"
     match_on = ("voucher_no",)   # entries without a 凭证号 are always new
 
     def list(self, community_id=None, year: int | None = None, **filters):
@@ -58,11 +55,10 @@ class FundService(LedgerService):
         if year is None:
             return super().list(community_id, **filters)
         with self.ledger.reading() as session:
-            stmt = select(FundEntry.__table__).where(FundEntry.entry_date >= date(year, 1, 1),
-                                                     FundEntry.entry_date <= date(year, 12, 31))
-            limit = self._limit_community(community_id)
-            if limit is not None:
-                stmt = stmt.where(FundEntry.community_id == limit)
+            stmt = self._select(session).where(FundEntry.entry_date >= date(year, 1, 1),
+                                               FundEntry.entry_date <= date(year, 12, 31))
+            if community_id is not None:
+                stmt = stmt.where(FundEntry.community_id == community_id)
             names = community_names(session)
             return self._mask([self._to_record(r, names) for r in session.execute(stmt.order_by(FundEntry.id)).mappings()])
 
@@ -76,10 +72,6 @@ class FundService(LedgerService):
 
 
 class BudgetService(LedgerService):
-    model = Budget
-    name = "预算"
-    fields = BUDGET_FIELDS
-    label_key = "category"
     match_on = ("year", "community_id", "category")
 
     def _check(self, session, attrs, problems, existing, row):
@@ -136,5 +128,10 @@ def fund_summary(session, year: int, until: date | None = None, community_id: in
                         moved.get((c, k), (zero, zero))[0].quantize(zero), moved.get((c, k), (zero, zero))[1].quantize(zero))
             for c, k in keys]
 
+
+FUNDS = LedgerDef(
+    "funds", "经费", FundEntry, FIELDS, FundService, label="voucher_no",
+    page=PageHint("经", 50, facets=("community", "entry_date", "category", "direction"), hidden=("note",)))
+BUDGETS = LedgerDef("budgets", "预算", Budget, BUDGET_FIELDS, BudgetService, label="category")
 
 __all__ = ["FundService", "BudgetService", "FundSummary", "fund_summary", "Community"]

@@ -1,12 +1,11 @@
 """网格台账: grids of about 450 households within a community."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
 from .. import settings
+from ..catalog import LedgerDef, PageHint
 from ..errors import Problem
 from ..fields import Field
-from ..models import Grid, PartyOrg
+from ..models import Grid
 from .base import LedgerService
 from .facts import facts_for
 
@@ -40,9 +39,6 @@ DEFAULT_BAND = (300, 600)
 
 
 class GridService(LedgerService):
-    model = Grid
-    name = "网格"
-    fields = FIELDS
     match_on = ("community_id", "code")
 
     def _check(self, session, attrs, problems, existing, row):
@@ -62,10 +58,6 @@ class GridService(LedgerService):
         text = household_warning(attrs.get("households"), (low, high))
         return [Problem("户数", text, row)] if text else []
 
-    def _before_delete(self, session, obj):
-        self._refuse_if_used(session, f"网格“{obj.name}”", [
-            ("党组织", select(func.count()).select_from(PartyOrg).where(PartyOrg.grid_id == obj.id))])
-
 
 def household_warning(households: int | None, band: tuple[int, int] = DEFAULT_BAND) -> str | None:
     if households is None:
@@ -76,3 +68,11 @@ def household_warning(households: int | None, band: tuple[int, int] = DEFAULT_BA
     if households > high:
         return f"户数{households}户，超过标准范围（{low}–{high}户）"
     return None
+
+
+GRIDS = LedgerDef(
+    "grids", "网格", Grid, FIELDS, GridService,
+    page=PageHint("网", 30, unit="个", facets=("community", "kind"),
+                  totals=("households", "population", "floating_population"),
+                  hidden=("bounds", "parttime_count", "department_count", "building_leader_count",
+                          "unit_leader_count", "note")))

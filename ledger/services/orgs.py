@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from ..catalog import LedgerDef, PageHint
 from ..errors import Problem
 from ..fields import Field
 from ..models import Grid, PartyOrg
@@ -58,9 +59,6 @@ def term_end(term_start: date | None, term_years: int | None) -> date | None:
 
 
 class PartyOrgService(LedgerService):
-    model = PartyOrg
-    name = "党组织"
-    fields = FIELDS
     match_on = ("name", "parent_id")
     match_nullable = ("parent_id",)
 
@@ -82,6 +80,8 @@ class PartyOrgService(LedgerService):
         chain, parent_id = [], record["parent_id"]
         while parent_id is not None and len(chain) < 20:
             parent = session.get(PartyOrg, parent_id)
+            if parent is None:  # a street-level organisation, outside a community-limited account's view
+                break
             chain.append(parent.name)
             parent_id = parent.parent_id
         children = session.scalars(select(PartyOrg.name).where(PartyOrg.parent_id == record["id"])).all()
@@ -151,6 +151,8 @@ class PartyOrgService(LedgerService):
             parent_category = parent.category if parent is not None else None
             attrs["term_years"] = default_term_years(attrs["category"], parent_category, attrs.get("community_id") is not None)
 
-    def _before_delete(self, session, obj):
-        self._refuse_if_used(session, f"党组织“{obj.name}”", [
-            ("下级组织", select(func.count()).select_from(PartyOrg).where(PartyOrg.parent_id == obj.id))])
+
+ORGS = LedgerDef(
+    "orgs", "党组织", PartyOrg, FIELDS, PartyOrgService,
+    page=PageHint("党", 20, unit="个", facets=("community", "category", "term_state"),
+                  hidden=("deputy_secretary", "members_reported", "founded_on", "phone", "venue", "note")))

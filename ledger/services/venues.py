@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import delete, select
 
+from ..catalog import Child, LedgerDef, PageHint
 from ..errors import Problem
 from ..fields import Field
 from ..models import Venue, VenueRoom
@@ -53,9 +54,6 @@ def meets_standard(kind: str | None, tier: str | None, area: Decimal, households
 
 
 class VenueService(LedgerService):
-    model = Venue
-    name = "阵地"
-    fields = FIELDS
     match_on = ("community_id", "name")
 
     def _enrich(self, session, records):
@@ -134,3 +132,10 @@ class VenueService(LedgerService):
 
 def room_rows(venue_id: int, rooms: list[tuple[str, Decimal | None]]) -> list[dict]:
     return [{"venue_id": venue_id, "name": name, "area": area} for name, area in rooms]
+
+
+VENUES = LedgerDef(
+    "venues", "阵地", Venue, FIELDS, VenueService,
+    page=PageHint("阵", 60, unit="个", facets=("community", "kind", "tier", "standard_state"),
+                  totals=("floor_area",), hidden=("address", "opening_hours", "note")),
+    children=(Child(VenueRoom, "功能室", "venue_id"),))
