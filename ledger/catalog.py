@@ -31,7 +31,8 @@ class PageHint:
     order: int                          # place in the navigation
     unit: str = "条"                     # 共12个 / 共300人 in the footer
     facets: tuple[str, ...] = ()        # field keys offered as filters (besides search)
-    totals: tuple[str, ...] = ()        # numeric field keys summed in the footer
+    # numeric fields summed in the footer: a key, or (key, field, value) to sum only rows where field == value
+    totals: tuple[str | tuple[str, str, str], ...] = ()
     hidden: tuple[str, ...] = ()        # columns hidden until the clerk shows them
 
 

@@ -28,6 +28,7 @@ class Field:
     max_length: int = 100
     personal: bool = False               # masked for roles without personal.read
     help: str = ""                       # shown in forms and as the note in import templates
+    unit: str = ""                       # 户, 人, 元, 平方米 — where a figure is stated with its unit
     default: object = None
     derived: bool = False                # shown and exported, never entered
 

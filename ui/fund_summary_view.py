@@ -9,8 +9,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QTableView, QVBoxLayout, QWidget)
 
 from ledger.progress import Progress
-from ledger.services import BudgetService
-from ledger.services.funds import CATEGORIES, FundSummary, fund_summary
+from ledger.services import BudgetService, FundService
+from ledger.services.funds import CATEGORIES, FundSummary
 
 from .table_model import TupleTableModel
 from .tasks import run_task
@@ -123,8 +123,7 @@ class FundSummaryView(QWidget):
 
         def fetch(progress: Progress) -> list[FundSummary]:
             progress.report(0, 0, "正在汇总经费")
-            with ledger.reading() as session:
-                return fund_summary(session, year, None, community_id)
+            return FundService(ledger).summary(year, None, community_id)
 
         self.loading = run_task(self, "正在汇总经费", fetch, self._loaded, self._failed)
 

@@ -8,6 +8,7 @@ from PySide6.QtGui import QCursor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
                                QScrollArea, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
+from ledger import catalog
 from ledger.progress import Progress
 from ledger.services.alerts import Alert, alerts
 from ledger.services.overview import Overview, overview
@@ -15,8 +16,8 @@ from ledger.services.overview import Overview, overview
 from .table_model import TupleTableModel
 from .tasks import run_task
 
-LEDGER_NAMES = {"orgs": "党组织", "grids": "网格", "venues": "阵地", "funds": "经费", "workers": "社区工作者",
-                "communities": "社区"}
+# An alert's ledger key -> the ledger's name, from the declarations.
+LEDGER_NAMES = {key: d.name for key, d in catalog.ledgers().items()}
 SEVERITY_FLAGS = {"逾期": "逾期", "紧急": "紧急", "提醒": "提醒"}
 
 

@@ -1,7 +1,9 @@
-"""What each ledger page shows beyond its fields: filters, footer sums, extra columns, row colours, dialog.
+"""How the window shows each ledger: built from its declaration (ledger.catalog), plus what only a window adds.
 
-The pages themselves are generic over ledger.services.LEDGERS; a ledger's particulars live here as data.
-Derived columns and colours call the services' own rules (term_end, household_warning, meets_standard).
+A ledger's page, navigation tile, filters, footer totals and hidden columns come from its LedgerDef's PageHint;
+a new ledger gets a working page from its declaration alone. What the window adds for some ledgers — derived
+columns, row colours and a detail dialog of their own — lives in EXTRAS below, and those call the ledgers' own
+rules (term_end, household_warning, meets_standard).
 """
 from __future__ import annotations
 
@@ -9,8 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from ledger import catalog
+from ledger.catalog import LedgerDef
 from ledger.fields import Field
-from ledger.services import LEDGERS
 from ledger.services.workers import age_on
 
 from .table_data import Facet, Scope, Total
@@ -19,8 +22,19 @@ Record = dict
 
 
 @dataclass(frozen=True)
+class Extras:
+    """What the window adds to a ledger's declared page."""
+
+    extra_fields: tuple[Field, ...] = ()       # derived columns, filled by `derive`
+    extra_after: str | None = None             # the column the derived ones follow (default: at the end)
+    derive: Callable[[list[Record]], None] | None = None
+    flag: Callable[[Record], str | None] | None = None
+    dialog: str = "ui.record_dialog:RecordDialog"   # module:class, imported when first opened
+
+
+@dataclass(frozen=True)
 class LedgerSpec:
-    key: str                                   # the LEDGERS key
+    key: str                                   # the ledger's key (catalog)
     icon: str                                  # the character on the navigation tile
     facets: tuple[Facet, ...] = ()
     totals: tuple[Total, ...] = ()
@@ -34,15 +48,19 @@ class LedgerSpec:
     count_unit: str = "条"
 
     @property
+    def definition(self) -> LedgerDef:
+        return catalog.ledger(self.key)
+
+    @property
     def service(self):
-        return LEDGERS[self.key]
+        return self.definition.service
 
     @property
     def title(self) -> str:
-        return self.service.name
+        return self.definition.name
 
     def fields(self) -> tuple[Field, ...]:
-        own = tuple(self.service.fields)
+        own = tuple(self.definition.fields)
         keys = [f.key for f in own]
         if self.extra_after not in keys:
             return own + self.extra_fields
@@ -94,44 +112,53 @@ def _venue_state(records: list[Record]) -> None:
         r["standard_state"] = {True: "达标", False: "未达标"}.get(r.get("meets_standard"), "不评定")
 
 
-SPECS: dict[str, LedgerSpec] = {s.key: s for s in (
-    LedgerSpec("communities", "社", scope=Scope("id"), count_unit="个",
-               totals=(Total("户数", "households", "户"), Total("常住人口", "population", "人"),
-                       Total("辖区面积", "area_km2", "平方公里")),
-               hidden=("note",)),
-    LedgerSpec("orgs", "党", count_unit="个",
-               facets=(COMMUNITY, Facet("组织类别", "category"), Facet("换届", "term_state")),
-               hidden=("deputy_secretary", "members_reported", "founded_on", "phone", "venue", "note"),
-               extra_fields=(Field("term_end", "届满日期", "date", derived=True),
-                             Field("term_state", "换届状态", derived=True)), extra_after="term_years",
-               derive=_org_terms, flag=_org_flag, scope=Scope("community_id", "grid_id"),
-               dialog="ui.org_details:OrgDialog"),
-    LedgerSpec("grids", "网", count_unit="个",
-               facets=(COMMUNITY, Facet("网格类型", "kind")),
-               totals=(Total("户数", "households", "户"), Total("常住人口", "population", "人"),
-                       Total("流动人口", "floating_population", "人")),
-               hidden=("bounds", "parttime_count", "department_count", "building_leader_count", "unit_leader_count",
-                       "note"),
-               flag=_grid_flag, scope=Scope("community_id", "id")),
-    LedgerSpec("workers", "工", count_unit="人",
-               facets=(COMMUNITY, Facet("职务", "title"), Facet("岗位", "post"), Facet("状态", "status")),
-               hidden=("bank_account", "contribution_base", "special_deduction", "political_status", "note"),
-               extra_fields=(Field("age", "年龄", "int", derived=True),),
-               derive=_worker_ages, flag=lambda r: "离职" if r.get("status") == "离职" else None,
-               dialog="ui.worker_details:WorkerDialog"),
-    LedgerSpec("funds", "经",
-               facets=(COMMUNITY, Facet("年度", "entry_date",
-                                           lambda r: f"{r['entry_date'].year}年" if r.get("entry_date") else ""),
-                       Facet("经费类别", "category"), Facet("收支", "direction")),
-               totals=(Total("拨入合计", "amount", "元", ("direction", "拨入")),
-                       Total("支出合计", "amount", "元", ("direction", "支出"))),
-               hidden=("note",)),
-    LedgerSpec("venues", "阵", count_unit="个",
-               facets=(COMMUNITY, Facet("类型", "kind"), Facet("层级", "tier"), Facet("达标", "standard_state")),
-               totals=(Total("建筑面积", "floor_area", "平方米"),),
-               hidden=("address", "opening_hours", "note"),
-               extra_fields=(Field("per_100", "每百户面积", "decimal", derived=True),
-                             Field("standard_state", "达标情况", derived=True)), extra_after="households_served",
-               derive=_venue_state, flag=lambda r: "未达标" if r.get("meets_standard") is False else None,
-               dialog="ui.venue_details:VenueDialog"),
-)}
+# What the window adds to some ledgers' pages.
+EXTRAS: dict[str, Extras] = {
+    "orgs": Extras(extra_fields=(Field("term_end", "届满日期", "date", derived=True),
+                                 Field("term_state", "换届状态", derived=True)), extra_after="term_years",
+                   derive=_org_terms, flag=_org_flag, dialog="ui.org_details:OrgDialog"),
+    "grids": Extras(flag=_grid_flag),
+    "workers": Extras(extra_fields=(Field("age", "年龄", "int", derived=True),), derive=_worker_ages,
+                      flag=lambda r: "离职" if r.get("status") == "离职" else None,
+                      dialog="ui.worker_details:WorkerDialog"),
+    "venues": Extras(extra_fields=(Field("per_100", "每百户面积", "decimal", derived=True),
+                                   Field("standard_state", "达标情况", derived=True)), extra_after="households_served",
+                     derive=_venue_state, flag=lambda r: "未达标" if r.get("meets_standard") is False else None,
+                     dialog="ui.venue_details:VenueDialog"),
+}
+
+
+def _facet(field: Field) -> Facet:
+    if field.key == "community":
+        return COMMUNITY
+    if field.kind == "date":  # a date filters by its year
+        return Facet("年度", field.key, lambda r, k=field.key: f"{r[k].year}年" if r.get(k) else "")
+    return Facet(field.label, field.key)
+
+
+def _total(fields: dict[str, Field], total: str | tuple[str, str, str]) -> Total:
+    if isinstance(total, str):
+        return Total(fields[total].label, total, fields[total].unit)
+    key, where_key, where_value = total
+    return Total(f"{where_value}合计", key, fields[key].unit, (where_key, where_value))
+
+
+def _tree_scope(d: LedgerDef) -> Scope:
+    """Which keys place a row under a 社区 and a 网格 of the organisation tree."""
+    columns = d.model.__table__.columns
+    grid = "id" if d.table == "grid" else ("grid_id" if "grid_id" in columns else None)
+    return Scope(d.owner.column if d.owner else None, grid)
+
+
+def spec_for(d: LedgerDef) -> LedgerSpec:
+    extras = EXTRAS.get(d.key, Extras())
+    hint = d.page
+    fields = {f.key: f for f in (*d.fields, *extras.extra_fields)}
+    return LedgerSpec(d.key, hint.icon, facets=tuple(_facet(fields[k]) for k in hint.facets),
+                      totals=tuple(_total(fields, t) for t in hint.totals), hidden=hint.hidden,
+                      extra_fields=extras.extra_fields, extra_after=extras.extra_after, derive=extras.derive,
+                      flag=extras.flag, scope=_tree_scope(d), dialog=extras.dialog, count_unit=hint.unit)
+
+
+# Every ledger that has a page, in navigation order.
+SPECS: dict[str, LedgerSpec] = {key: spec_for(d) for key, d in catalog.ledgers().items() if d.page is not None}

@@ -29,6 +29,16 @@ from .settings_store import UiSettings
 from .tasks import cancel_all, run_task
 
 
+def refers_to(page: str, ledger_key: str) -> bool:
+    """Whether a ledger page shows names from another ledger (a foreign key of its table points there)."""
+    from ledger import catalog
+    ledgers = catalog.ledgers()
+    if page not in ledgers or ledger_key not in ledgers:
+        return False
+    target = ledgers[ledger_key].model.__table__
+    return any(fk.column.table is target for fk in ledgers[page].model.__table__.foreign_keys)
+
+
 def database_label(ledger: Ledger) -> str:
     """The file's path, or the server's address without its password, for the status bar."""
     from ledger.db import sqlite_file
@@ -72,18 +82,25 @@ def _templates(window: "MainWindow") -> QWidget:
     return TemplatesPage(window)
 
 
-# The pages in navigation order. Another feature adds its page with one line here.
+# Ledger pages whose window is more than the generic ledger page.
+CUSTOM_LEDGER_PAGES: dict[str, Callable[["MainWindow"], QWidget]] = {"funds": _funds}
+
+
+def _ledger_pages() -> list[Page]:
+    """A page for every declared ledger that has one (ledger.catalog), in its declared order."""
+    from .ledger_specs import SPECS
+    return [Page(key, spec.title, (spec.icon, RED), CUSTOM_LEDGER_PAGES.get(key, _ledger(key)))
+            for key, spec in SPECS.items()]
+
+
+# The pages in navigation order: the 首页, every ledger, then the other work. A feature adds its page here.
 PAGES: list[Page] = [
     Page("home", "首页", ("首", GOLD), _home),
-    Page("communities", "社区", ("社", RED), _ledger("communities")),
-    Page("orgs", "党组织", ("党", RED), _ledger("orgs")),
-    Page("grids", "网格", ("网", RED), _ledger("grids")),
-    Page("workers", "社区工作者", ("工", RED), _ledger("workers")),
-    Page("funds", "经费", ("经", RED), _funds),
-    Page("venues", "阵地", ("阵", RED), _ledger("venues")),
+    *_ledger_pages(),
     Page("pay", "工资", ("薪", BLUE), _pay),
     Page("templates", "报表模板", ("模", GREY), _templates),
 ]
+LEDGER_KEYS = tuple(p.key for p in PAGES if p.factory is not _home and p.key not in ("pay", "templates"))
 
 
 class MainWindow(QMainWindow):
@@ -210,8 +227,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("文件(&F)")
         import_action = QAction("导入台账…", self)
         import_action.triggered.connect(lambda: self.open_import(self._current_key if self._current_key in
-                                                                 ("communities", "orgs", "grids", "workers",
-                                                                  "funds", "venues") else None))
+                                                                 LEDGER_KEYS else None))
         file_menu.addAction(import_action)
         file_menu.addSeparator()
         quit_action = QAction("退出", self)
@@ -292,7 +308,7 @@ class MainWindow(QMainWindow):
         if self.central.currentWidget() is not self.workspace:
             self.update_title()
             self.show_workspace(key if any(p.key == key for p in PAGES) else "home")
-        self.ledger_changed(key if key in ("communities", "orgs", "grids", "workers", "funds", "venues") else "communities")
+        self.ledger_changed(key if key in LEDGER_KEYS else "communities")
 
     # --- pages -----------------------------------------------------------------------------------------
     def page(self, key: str) -> QWidget:
@@ -352,7 +368,8 @@ class MainWindow(QMainWindow):
         for other, page in self.pages.items():
             if other == key and key != "funds":
                 continue
-            depends = key == "communities" or other == "home" or (key == "grids" and other == "orgs") or \
+            # every page names communities; a ledger page names what its foreign keys point to
+            depends = other == "home" or key == "communities" or refers_to(other, key) or \
                 (key == "funds" and other == "funds")
             if depends and hasattr(page, "mark_stale"):
                 if other == "funds" and key == "funds":

@@ -147,9 +147,7 @@ class HistoryTab(QWidget):
         layout.addWidget(self.view, 1)
 
     def _post_names(self) -> dict[int, str]:
-        service = self.dialog.service
-        with service.ledger.reading() as session:
-            return {p.code: p.name for p in service.standard(session).posts}
+        return self.dialog.service.post_names()
 
     def show_lines(self) -> None:
         record = self.dialog.record or {}

@@ -73,17 +73,8 @@ def _summary_line(s) -> str:
 
 
 def _worker_id(ledger, text: str) -> int:
-    from sqlalchemy import select
-
-    from ledger.models import Worker
-    with ledger.reading("pay.read") as session:
-        key = text.strip()
-        ids = session.scalars(select(Worker.id).where((Worker.id_number == key.upper()) | (Worker.name == key))).all()
-    if not ids:
-        raise LedgerError(f"社区工作者台账中没有“{text}”")
-    if len(ids) > 1:
-        raise LedgerError(f"“{text}”有{len(ids)}人重名，请改用身份证号")
-    return ids[0]
+    from ledger.services import WorkerService
+    return WorkerService(ledger).find_one(text)
 
 
 def cmd_run(args, ledger) -> int:

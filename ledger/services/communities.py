@@ -11,9 +11,9 @@ from .facts import facts_for
 FIELDS = (
     Field("name", "社区名称", required=True, max_length=64, aliases=("社区", "名称", "社区名")),
     Field("code", "社区编码", max_length=32, aliases=("编码", "社区代码")),
-    Field("households", "户数", "int", minimum=0, aliases=("总户数", "户数(户)")),
-    Field("population", "常住人口", "int", minimum=0, aliases=("人口", "常住人口数", "常住人口(人)")),
-    Field("area_km2", "辖区面积", "decimal", minimum=0, aliases=("面积", "辖区面积(km²)", "辖区面积(平方公里)"),
+    Field("households", "户数", "int", minimum=0, unit="户", aliases=("总户数", "户数(户)")),
+    Field("population", "常住人口", "int", minimum=0, unit="人", aliases=("人口", "常住人口数", "常住人口(人)")),
+    Field("area_km2", "辖区面积", "decimal", minimum=0, unit="平方公里", aliases=("面积", "辖区面积(km²)", "辖区面积(平方公里)"),
           help="单位：平方公里"),
     Field("party_secretary", "党组织书记", max_length=32, aliases=("书记", "社区党组织书记")),
     Field("director", "居委会主任", max_length=32, aliases=("主任",)),

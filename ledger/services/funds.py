@@ -29,7 +29,7 @@ FIELDS = (
           value_aliases=CATEGORY_ALIASES),
     Field("direction", "收支", "choice", required=True, choices=DIRECTIONS, aliases=("收支类型", "收/支"),
           value_aliases={"收入": "拨入", "拨款": "拨入", "收": "拨入", "支": "支出", "付": "支出"}),
-    Field("amount", "金额", "money", required=True, minimum=Decimal("0.01"), aliases=("金额(元)", "金额（元）")),
+    Field("amount", "金额", "money", required=True, unit="元", minimum=Decimal("0.01"), aliases=("金额(元)", "金额（元）")),
     Field("voucher_no", "凭证号", max_length=64, aliases=("凭证编号", "凭证")),
     Field("expense_category", "支出类别", "choice", choices=EXPENSE_CATEGORIES, aliases=("支出类型", "用途")),
     Field("project", "项目名称", max_length=100, aliases=("项目", "摘要")),
@@ -69,6 +69,12 @@ class FundService(LedgerService):
                 problems.append(Problem("凭证号", f"“{voucher}”已被另一条经费记录使用", row))
         if attrs.get("direction") == "拨入" and attrs.get("expense_category"):
             problems.append(Problem("支出类别", "拨入的经费不填支出类别", row))
+
+
+    def summary(self, year: int, until: date | None = None, community_id: int | None = None) -> list[FundSummary]:
+        """预算执行 of a year per community and category, as far as the account may see."""
+        with self.ledger.reading() as session:
+            return fund_summary(session, year, until, community_id)
 
 
 class BudgetService(LedgerService):
@@ -131,7 +137,8 @@ def fund_summary(session, year: int, until: date | None = None, community_id: in
 
 FUNDS = LedgerDef(
     "funds", "经费", FundEntry, FIELDS, FundService, label="voucher_no",
-    page=PageHint("经", 50, facets=("community", "entry_date", "category", "direction"), hidden=("note",)))
+    page=PageHint("经", 50, facets=("community", "entry_date", "category", "direction"), hidden=("note",),
+                  totals=(("amount", "direction", "拨入"), ("amount", "direction", "支出"))))
 BUDGETS = LedgerDef("budgets", "预算", Budget, BUDGET_FIELDS, BudgetService, label="category")
 
 __all__ = ["FundService", "BudgetService", "FundSummary", "fund_summary", "Community"]

@@ -27,7 +27,7 @@ FIELDS = (
     Field("kind", "类型", "choice", choices=KINDS, aliases=("阵地类型",)),
     Field("address", "地址", max_length=200),
     Field("ownership", "产权", "choice", choices=OWNERSHIPS, aliases=("产权性质",)),
-    Field("floor_area", "建筑面积", "decimal", required=True, minimum=0,
+    Field("floor_area", "建筑面积", "decimal", required=True, minimum=0, unit="平方米",
           aliases=("面积", "建筑面积(m²)", "建筑面积(平方米)", "建筑面积（㎡）"), help="单位：平方米"),
     Field("households_served", "服务户数", "int", minimum=0),
     Field("rooms", "功能室", "rooms", max_length=500, help="名称(面积)，多个用顿号分隔，如：会议室(60)、活动室(80)"),

@@ -68,6 +68,22 @@ class WorkerService(LedgerService):
         with self.ledger.reading() as session:
             return [f"{p.name}（{p.title}）" for p in self.standard(session).posts]
 
+    def post_names(self) -> dict[int, str]:
+        """岗位 code -> name (一岗 …) in the standard in force."""
+        with self.ledger.reading() as session:
+            return {p.code: p.name for p in self.standard(session).posts}
+
+    def find_one(self, text: str) -> int:
+        """The id of the one worker a person means by a 身份证号 or a name (refused when none or several)."""
+        key = text.strip()
+        with self.ledger.reading() as session:
+            ids = session.scalars(select(Worker.id).where((Worker.id_number == key.upper()) | (Worker.name == key))).all()
+        if not ids:
+            raise NotFound(f"社区工作者台账中没有“{text}”")
+        if len(ids) > 1:
+            raise ValidationError.single("姓名", f"“{text}”有{len(ids)}人重名，请改用身份证号")
+        return ids[0]
+
     def _to_record(self, row, names):
         record = super()._to_record(row, names)
         record["post_code"] = row["post"]
