@@ -1,7 +1,8 @@
 """What each ledger page shows beyond its fields: filters, footer sums, extra columns, row colours, dialog.
 
 The pages themselves are generic over ledger.services.LEDGERS; a ledger's particulars live here as data.
-Derived columns and colours call the services' own rules (term_end, household_warning, meets_standard).
+Derived columns, totals and colours come from the services' records, which apply the rules of ledger/
+(the 换届 window, which organisations count, household_warning, meets_standard).
 """
 from __future__ import annotations
 
@@ -61,30 +62,6 @@ def _worker_ages(records: list[Record]) -> None:
         r["age"] = age_on(birth, today) if birth else None
 
 
-def _org_terms(records: list[Record]) -> None:
-    today = date.today()
-    for r in records:
-        end = r.get("term_end")
-        r["term_state"] = _term_state(end, today)
-
-
-def _term_state(end: date | None, today: date) -> str:
-    if end is None:
-        return ""
-    days = (end - today).days
-    if days < 0:
-        return "已逾期"
-    if days <= 31:
-        return "1个月内届满"
-    if days <= 92:
-        return "3个月内届满"
-    return "任期内"
-
-
-def _org_flag(r: Record) -> str | None:
-    return {"已逾期": "逾期", "1个月内届满": "紧急", "3个月内届满": "提醒"}.get(r.get("term_state") or "")
-
-
 def _grid_flag(r: Record) -> str | None:
     return "提醒" if r.get("household_warning") else None
 
@@ -99,12 +76,13 @@ SPECS: dict[str, LedgerSpec] = {s.key: s for s in (
                totals=(Total("户数", "households", "户"), Total("常住人口", "population", "人"),
                        Total("辖区面积", "area_km2", "平方公里")),
                hidden=("note",)),
-    LedgerSpec("orgs", "党", count_unit="个",
+    LedgerSpec("orgs", "党", count_unit="条",
                facets=(COMMUNITY, Facet("组织类别", "category"), Facet("换届", "term_state")),
+               totals=(Total("社区党组织", "party_org", "个"), Total("党小组", "party_group", "个")),
                hidden=("deputy_secretary", "members_reported", "founded_on", "phone", "venue", "note"),
                extra_fields=(Field("term_end", "届满日期", "date", derived=True),
                              Field("term_state", "换届状态", derived=True)), extra_after="term_years",
-               derive=_org_terms, flag=_org_flag, scope=Scope("community_id", "grid_id"),
+               flag=lambda r: r.get("term_alert"), scope=Scope("community_id", "grid_id"),
                dialog="ui.org_details:OrgDialog"),
     LedgerSpec("grids", "网", count_unit="个",
                facets=(COMMUNITY, Facet("网格类型", "kind")),
