@@ -135,7 +135,7 @@ def load_demo(ledger: Ledger, scale: str = "street", today: date | None = None,
             session.execute(Community.__table__.update().where(Community.id == cid).values(households=households, population=population))
 
         progress.report(2, steps, "党组织")
-        counts["党组织"] = _party_orgs(session, rng, street, names, cids, spec, today)
+        counts["党组织"], counts["党小组"] = _party_orgs(session, rng, street, names, cids, spec, today)
 
         progress.report(3, steps, "社区工作者")
         counts["社区工作者"] = _workers(session, rng, names, cids, spec, today)
@@ -151,7 +151,8 @@ def load_demo(ledger: Ledger, scale: str = "street", today: date | None = None,
     return counts
 
 
-def _party_orgs(session, rng, street, names, cids, spec, today) -> int:
+def _party_orgs(session, rng, street, names, cids, spec, today) -> tuple[int, int]:
+    """The street's party tree; returns the 党组织 made and, apart, the 党小组 (part of their 支部)."""
     top = PartyOrg(name=f"{street.name}党工委", category="党工委", secretary=rng.person(), members_total=None,
                    founded_on=date(1998, 7, 1), term_start=date(2021, 9, 1), term_years=5)
     session.add(top)
@@ -194,7 +195,7 @@ def _party_orgs(session, rng, street, names, cids, spec, today) -> int:
                    "secretary": rng.person(), "members_total": rng.randint(3, 12)}
                   for org_id, cid in branch_ids[::3] for b in (1, 2)]
     insert_rows(session, PartyOrg, group_rows)
-    return 1 + len(community_rows) + len(branch_rows) + len(group_rows)
+    return 1 + len(community_rows) + len(branch_rows), len(group_rows)
 
 
 def _workers(session, rng, names, cids, spec, today) -> int:

@@ -28,6 +28,21 @@ class Post:
     min_level: int
     max_level: int
 
+    def admits(self, level: int) -> bool:
+        """Whether `level` is within the post's range: the one place the range is applied."""
+        return self.min_level <= level <= self.max_level
+
+    @property
+    def range_text(self) -> str:
+        """7–18级"""
+        return f"{self.min_level}–{self.max_level}级"
+
+    def level_problem(self, level: object) -> str | None:
+        """Why a worker in this post cannot be at `level` (None when it can)."""
+        if isinstance(level, int) and self.admits(level):
+            return None
+        return f"{self.name}（{self.title}）的等级范围是{self.range_text}，不能是{level}级"
+
 
 @dataclass(frozen=True)
 class TaxBracket:
@@ -146,12 +161,13 @@ class PayStandard:
                 if previous is not None and amount < previous:
                     add(f"{post.name}{level}级", f"岗位等级工资{amount}低于{level - 1}级的{previous}，应随等级递增")
                 previous = amount
-        ranges = {p.code: (p.min_level, p.max_level) for p in self.posts}
+        by_code = {p.code: p for p in self.posts}
         for (code, level) in self.matrix:
-            low, high = ranges.get(code, (1, 0))
-            if not low <= level <= high:
-                name = next((p.name for p in self.posts if p.code == code), str(code))
-                add(f"{name}{level}级", f"超出该岗位的等级范围（{low}–{high}级），应留空")
+            post = by_code.get(code)
+            if post is None:
+                add(f"{code}{level}级", "不属于任何岗位，应留空")
+            elif not post.admits(level):
+                add(f"{post.name}{level}级", f"超出该岗位的等级范围（{post.range_text}），应留空")
         _check_money(problems, "基础绩效", self.basic_performance)
         _check_money(problems, "一肩挑补贴", self.dual_role_allowance)
         for key, value in self.qualification_allowance.items():

@@ -22,7 +22,9 @@ SPECS = (
     SettingSpec("venue_min_area", "社区党群服务中心最小面积（平方米）", 300),
     SettingSpec("venue_min_area_per_100", "每百户最小面积（平方米）", 30),
     SettingSpec("term_warn_months", "换届提前提醒（月）", 3),
+    SettingSpec("term_urgent_months", "换届紧急提醒（月）", 1),
     SettingSpec("budget_low_execution", "年末执行率偏低提醒（%）", 60),
+    SettingSpec("households_gap_percent", "社区户数与网格户数合计相差提醒（%）", 5),
     SettingSpec("backup_keep", "自动备份保留份数", 10),
 )
 _BY_KEY = {s.key: s for s in SPECS}

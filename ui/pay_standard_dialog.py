@@ -235,8 +235,7 @@ class PayStandardDialog(QDialog):
         current = self._matrix(self._matrix_posts, [], keep_outside=True)
         posts = self._posts([])
         self._fill_matrix(posts, self.levels.value(), {k: v for k, v in current.items()
-                                                       if any(p.code == k[0] and p.min_level <= k[1] <= p.max_level
-                                                              for p in posts)})
+                                                       if any(p.code == k[0] and p.admits(k[1]) for p in posts)})
 
     def _import_matrix(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "导入岗位等级工资表", "", "Excel (*.xlsx);;CSV (*.csv)")
@@ -273,7 +272,7 @@ class PayStandardDialog(QDialog):
         for c, p in enumerate(posts):
             for n in range(1, self.matrix.rowCount() + 1):
                 text = self._cell(self.matrix, n - 1, c) if c < self.matrix.columnCount() else ""
-                if text and (keep_outside or p.min_level <= n <= p.max_level):
+                if text and (keep_outside or p.admits(n)):
                     matrix[(p.code, n)] = _amount(text, f"{p.name}{n}级", problems)
         return matrix
 

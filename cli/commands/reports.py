@@ -82,7 +82,8 @@ def cmd_show(args, ledger) -> int:
         meets = "—" if row.meets_standard is None else ("是" if row.meets_standard else "否")
         if row is f.total:
             meets = f"{row.venues_met}/{row.venues_judged}"
-        print(f"{row.name:<10}{row.org_total:>6}{row.members:>7}{row.grids:>5}{row.households:>8}{row.grid_workers:>6}  "
+        households = "—" if row.households is None else row.households
+        print(f"{row.name:<10}{f.org_figure(row):>6}{row.members:>7}{row.grids:>5}{households:>8}{row.grid_workers:>6}  "
               f"{workers:<14}{row.fund.allocated:>16,.2f}{row.fund.spent:>16,.2f}"
               f"{'—' if rate is None else f'{rate}%':>8}{row.venue_area:>12,.2f} {meets}")
     return 0

@@ -15,8 +15,9 @@ from sqlalchemy import select
 
 from ..app import Ledger
 from ..errors import ValidationError
-from ..models import Appraisal, Community, PayLine, PayRun, PayStandardVersion, Worker
-from ..paystandard import PayStandard, default_standard
+from ..models import Appraisal, Community, PayLine, PayRun, Worker
+from ..paystandard import PayStandard
+from ..services.paystandards import standard_in_force
 from .calc import CompiledStandard, Extras, PayLineResult, WorkerFacts, YearToDate, compute_line, fen, show
 from .runs import _highest, _qualifications, month_bounds
 
@@ -80,17 +81,8 @@ class CostReport:
 
 
 def _standards(session, year: int) -> dict[int, PayStandard]:
-    versions = session.scalars(select(PayStandardVersion).order_by(PayStandardVersion.effective_from)).all()
-    out = {}
-    for month in range(1, 13):
-        last = month_bounds(f"{year:04d}-{month:02d}")[1]
-        chosen = None
-        for v in versions:
-            if v.effective_from <= last:
-                chosen = v
-        chosen = chosen or (versions[0] if versions else None)
-        out[month] = PayStandard.from_json(chosen.spec) if chosen else default_standard()
-    return out
+    """Each month's standard: the one in force on its last day, as a pay run takes it."""
+    return {month: standard_in_force(session, month_bounds(f"{year:04d}-{month:02d}")[1]) for month in range(1, 13)}
 
 
 def annual_cost(ledger: Ledger, year: int, raise_amount: Decimal | str | int = Decimal(100)) -> CostReport:

@@ -24,6 +24,7 @@ from ..models import (Appraisal, Certificate, Community, LevelChange, PayAdjustm
                       PayStandardVersion, PostChange, Worker, YearOpening)
 from ..paystandard import QUALIFICATIONS, PayStandard, default_standard
 from ..progress import SILENT, Progress
+from ..services.paystandards import standard_in_force, version_in_force
 from ..values import parse_date
 from .calc import CompiledStandard, PayError, PayFigures, explain, fen, figures, restore_line, show
 
@@ -193,8 +194,7 @@ class Payroll:
 
     def standard_for(self, month: str) -> PayStandard:
         with self.ledger.reading("pay.read") as session:
-            version = _version_for(session, month_bounds(month_key(month))[1])
-            return PayStandard.from_json(version.spec) if version else default_standard()
+            return standard_in_force(session, month_bounds(month_key(month))[1])
 
     # running ----------------------------------------------------------------------------------------------
     def run(self, month: str, pays_bonus: bool | None = None, progress: Progress = SILENT) -> RunSummary:
@@ -438,7 +438,7 @@ class Payroll:
         first, last = month_bounds(month)
         year = first.year
         progress.report(0, 4, "读取台账")
-        version = _version_for(session, last)
+        version = version_in_force(session, last)
         standard = PayStandard.from_json(version.spec) if version else default_standard()
         problems = standard.validate()
         if problems:
@@ -511,14 +511,6 @@ def _insert_lines(session: Session, rows: list[tuple]) -> None:
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     connection.exec_driver_sql(f"INSERT INTO pay_line ({', '.join(_LINE_COLUMNS)}) "
                                f"VALUES ({', '.join([mark] * len(_LINE_COLUMNS))})", rows)
-
-
-def _version_for(session: Session, on: date) -> PayStandardVersion | None:
-    version = session.scalars(select(PayStandardVersion).where(PayStandardVersion.effective_from <= on)
-                              .order_by(PayStandardVersion.effective_from.desc())).first()
-    if version is None:
-        version = session.scalars(select(PayStandardVersion).order_by(PayStandardVersion.effective_from)).first()
-    return version
 
 
 def _history_after(session: Session, last: date) -> tuple[dict[int, int], dict[int, int]]:

@@ -131,15 +131,13 @@ def parse_matrix(rows: list[list], standard: PayStandard) -> dict[tuple[int, int
         for post in standard.posts:
             j = columns.get(post.code)
             value = row[j] if j is not None and j < len(row) else None
-            inside = post.min_level <= level <= post.max_level
+            inside = post.admits(level)
             if is_blank(value):
                 if inside:
-                    problems.append(Problem(post.name, f"{level}级在{post.name}范围内（{post.min_level}–{post.max_level}级），"
-                                                       f"不能为空", i))
+                    problems.append(Problem(post.name, f"{level}级在{post.name}范围内（{post.range_text}），不能为空", i))
                 continue
             if not inside:
-                problems.append(Problem(post.name, f"{level}级不在{post.name}范围内（{post.min_level}–{post.max_level}级），"
-                                                   f"应留空", i))
+                problems.append(Problem(post.name, f"{level}级不在{post.name}范围内（{post.range_text}），应留空", i))
                 continue
             try:
                 matrix[(post.code, level)] = parse_decimal(value)

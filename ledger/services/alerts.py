@@ -13,10 +13,10 @@ from sqlalchemy import select
 from .. import settings
 from ..app import Ledger
 from ..models import Grid, PartyOrg, Venue
+from ..party import term_end, term_state
 from .base import community_names
 from .funds import fund_summary
 from .grids import household_warning
-from .orgs import term_end
 from .venues import meets_standard, per_100_households
 
 
@@ -29,12 +29,6 @@ class Alert:
     text: str
 
 
-def _add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, 28))
-
-
 def alerts(ledger: Ledger, today: date | None = None, community_id: int | None = None) -> list[Alert]:
     today = today or date.today()
     own = ledger.actor.community_id
@@ -44,20 +38,15 @@ def alerts(ledger: Ledger, today: date | None = None, community_id: int | None =
         cfg = settings.get_all(session)
         names = community_names(session)
         where = (lambda model: model.community_id == community_id) if community_id else (lambda model: True)
-        soon, urgent = _add_months(today, cfg["term_warn_months"]), _add_months(today, 1)
         for org in session.execute(select(PartyOrg.id, PartyOrg.name, PartyOrg.community_id, PartyOrg.term_start,
                                           PartyOrg.term_years).where(where(PartyOrg))):
             end = term_end(org.term_start, org.term_years)
-            if end is None:
+            state = term_state(end, today, cfg["term_warn_months"], cfg["term_urgent_months"])
+            if state is None or state.severity is None:
                 continue
-            if end < today:
-                out.append(Alert("逾期", "orgs", org.id, org.community_id,
-                                 f"{org.name}任期已于{end:%Y年%m月%d日}届满，尚未换届"))
-            elif end <= urgent:
-                out.append(Alert("紧急", "orgs", org.id, org.community_id, f"{org.name}将于{end:%Y年%m月%d日}任期届满（1个月内）"))
-            elif end <= soon:
-                out.append(Alert("提醒", "orgs", org.id, org.community_id,
-                                 f"{org.name}将于{end:%Y年%m月%d日}任期届满（{cfg['term_warn_months']}个月内）"))
+            text = f"{org.name}任期已于{end:%Y年%m月%d日}届满，尚未换届" if state.severity == "逾期" else \
+                f"{org.name}将于{end:%Y年%m月%d日}任期届满（{state.months}个月内）"
+            out.append(Alert(state.severity, "orgs", org.id, org.community_id, text))
         band = (cfg["grid_households_min"], cfg["grid_households_max"])
         for grid in session.execute(select(Grid.id, Grid.name, Grid.community_id, Grid.households).where(where(Grid))):
             warning = household_warning(grid.households, band)

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select, text
 
 from ..app import Ledger
+from ..figures import household_findings
 from ..models import PartyOrg, PayLine, Worker
+from ..party import BRANCHES
 from .alerts import alerts
 from .base import community_names
 from .paystandards import standard_in_force
@@ -52,20 +54,22 @@ def run_checks(ledger: Ledger) -> CheckReport:
             except KeyError:
                 add("错误", f"社区工作者 {w.name}", f"岗位代码 {w.post} 不在现行工资标准中")
                 continue
-            if not post.min_level <= w.level <= post.max_level:
+            if not post.admits(w.level):
                 add("错误", f"社区工作者 {w.name}（{names.get(w.community_id, '')}）",
-                    f"等级{w.level}超出{post.name}范围{post.min_level}–{post.max_level}级")
+                    f"等级{w.level}超出{post.name}范围{post.range_text}")
         for org in session.execute(select(PartyOrg.name, PartyOrg.category, PartyOrg.members_total,
                                           PartyOrg.members_full, PartyOrg.members_probation)):
             where = f"党组织 {org.name}"
             if org.members_total is not None and org.members_full is not None and org.members_probation is not None \
                     and org.members_full + org.members_probation != org.members_total:
                 add("警告", where, f"正式党员{org.members_full}+预备党员{org.members_probation}≠党员总数{org.members_total}")
-            if org.category in ("党支部", "联合党支部", "网格党支部", "小区党支部"):
+            if org.category in BRANCHES:
                 if org.members_full is not None and org.members_full < 3:
                     add("警告", where, f"正式党员只有{org.members_full}人，党支部应有3名以上正式党员")
                 if org.members_total is not None and org.members_total > 50:
                     add("警告", where, f"党员{org.members_total}人，党支部一般不超过50人，可考虑拆分")
+        for name, why in household_findings(session):
+            add("警告", f"社区 {name}", why)
         bad_lines = session.scalar(select(func.count()).select_from(PayLine).where(
             PayLine.__table__.c.net != PayLine.__table__.c.gross - PayLine.__table__.c.deduct_total))
         if bad_lines:

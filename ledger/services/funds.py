@@ -104,10 +104,14 @@ class FundSummary:
 
     @property
     def execution_rate(self) -> Decimal | None:
-        """执行率 = 累计支出 / 预算, in per cent to one decimal; None without a budget."""
-        if not self.budget:
-            return None
-        return round_half_up(self.spent * 100 / self.budget, Decimal("0.1"))
+        return execution_rate(self.spent, self.budget)
+
+
+def execution_rate(spent: Decimal, budget: Decimal) -> Decimal | None:
+    """执行率 = 累计支出 ÷ 年度预算, in per cent to one decimal (half up); None without a budget."""
+    if not budget:
+        return None
+    return round_half_up(spent * 100 / budget, Decimal("0.1"))
 
 
 def fund_summary(session, year: int, until: date | None = None, community_id: int | None = None) -> list[FundSummary]:
@@ -141,4 +145,4 @@ FUNDS = LedgerDef(
                   totals=(("amount", "direction", "拨入"), ("amount", "direction", "支出"))))
 BUDGETS = LedgerDef("budgets", "预算", Budget, BUDGET_FIELDS, BudgetService, label="category")
 
-__all__ = ["FundService", "BudgetService", "FundSummary", "fund_summary", "Community"]
+__all__ = ["FundService", "BudgetService", "FundSummary", "fund_summary", "execution_rate", "Community"]

@@ -132,9 +132,9 @@ class WorkerService(LedgerService):
     def _check(self, session, attrs, problems, existing, row):
         standard = self.standard(session)
         post = standard.post(attrs["post"])
-        if not post.min_level <= attrs["level"] <= post.max_level:
-            problems.append(Problem("等级", f"{post.name}（{post.title}）的等级范围是{post.min_level}–{post.max_level}级，"
-                                           f"不能是{attrs['level']}级", row))
+        wrong_level = post.level_problem(attrs["level"])
+        if wrong_level:
+            problems.append(Problem("等级", wrong_level, row))
         if attrs.get("dual_role") and post.code != standard.posts[0].code:
             problems.append(Problem("一肩挑", f"一肩挑只适用于{standard.posts[0].name}（{standard.posts[0].title}）", row))
         other = facts_for(session).first(Worker, id_number=attrs["id_number"])
@@ -184,11 +184,9 @@ class WorkerService(LedgerService):
             worker = self._load(session, worker_id)
             problems = _check_history(kind, values)
             if kind == "调级记录" and not problems:
-                post = self.standard(session).post(worker.post)
-                level = values.get("new_level")
-                if not isinstance(level, int) or not post.min_level <= level <= post.max_level:
-                    problems.append(Problem("调整后等级", f"{post.name}（{post.title}）的等级范围是"
-                                                         f"{post.min_level}–{post.max_level}级，不能是{level}级"))
+                wrong_level = self.standard(session).post(worker.post).level_problem(values.get("new_level"))
+                if wrong_level:
+                    problems.append(Problem("调整后等级", wrong_level))
             if problems:
                 raise ValidationError(problems)
             if kind == "年度考核":

@@ -66,7 +66,8 @@ QUARTERLY_COLUMNS: list[tuple[str, str | None, str, str | None, Alignment, float
     ("党总支", "党组织数（个）", "{{党总支}}", COUNT, RIGHT, 5.5),
     ("党支部", "党组织数（个）", "{{党支部}}", COUNT, RIGHT, 5.5),
     ("网格\n党支部", "党组织数（个）", "{{网格党支部}}", COUNT, RIGHT, 5.5),
-    ("党小组", "党组织数（个）", "{{党小组}}", COUNT, RIGHT, 5.5),
+    # a 党小组 is part of its 支部, not a 党组织: listed apart, under a heading of its own
+    ("党小组\n（个）", None, "{{党小组}}", COUNT, RIGHT, 5.5),
     ("党员数\n（人）", None, "{{党员数}}", COUNT, RIGHT, 7),
     ("网格数\n（个）", None, "{{网格数}}", COUNT, RIGHT, 6.5),
     ("户数\n（户）", None, "{{户数}}", COUNT, RIGHT, 8),
@@ -87,11 +88,21 @@ QUARTERLY_COLUMNS: list[tuple[str, str | None, str, str | None, Alignment, float
 QUARTERLY_TOTALS = {"社区": "合计", "执行率": "{{合计执行率}}", "达标": "{{合计达标}}", "序号": ""}
 
 
-def make_quarterly(path: Path) -> None:
+def quarterly_columns(groups_apart: bool = True) -> list[tuple[str, str | None, str, str | None, Alignment, float]]:
+    """The columns; the layout of the first version (季度统计汇总（第1版）, kept to reprint the quarters closed
+    under it) had the 党小组 under the 党组织数 heading."""
+    if groups_apart:
+        return QUARTERLY_COLUMNS
+    return [("党小组", "党组织数（个）", *rest) if rest[0] == "{{党小组}}" else (label, group, *rest)
+            for label, group, *rest in QUARTERLY_COLUMNS]
+
+
+def make_quarterly(path: Path, groups_apart: bool = True) -> None:
+    columns = quarterly_columns(groups_apart)
     wb = Workbook()
     ws = wb.active
     ws.title = "季度统计汇总"
-    n = len(QUARTERLY_COLUMNS)
+    n = len(columns)
     last = get_column_letter(n)
     small = Font(name=SONG, size=9)
 
@@ -119,7 +130,7 @@ def make_quarterly(path: Path) -> None:
 
     header_font = Font(name=HEI, size=9)
     groups: dict[str, list[int]] = {}
-    for index, (label, group, *_rest) in enumerate(QUARTERLY_COLUMNS, start=1):
+    for index, (label, group, *_rest) in enumerate(columns, start=1):
         letter = get_column_letter(index)
         if group is None:
             ws.merge_cells(f"{letter}7:{letter}8")
@@ -127,8 +138,8 @@ def make_quarterly(path: Path) -> None:
         else:
             groups.setdefault(group, []).append(index)
             _cell(ws, f"{letter}8", label, font=header_font, align=CENTER, fill=HEADER_FILL)
-    for group, columns in groups.items():
-        first, end = get_column_letter(columns[0]), get_column_letter(columns[-1])
+    for group, members in groups.items():
+        first, end = get_column_letter(members[0]), get_column_letter(members[-1])
         ws.merge_cells(f"{first}7:{end}7")
         _cell(ws, f"{first}7", group, font=header_font, align=CENTER, fill=HEADER_FILL)
     _box(ws, "A7", f"{last}8")
@@ -137,7 +148,7 @@ def make_quarterly(path: Path) -> None:
 
     body = Font(name=SONG, size=9)
     bold = Font(name=SONG, size=9, bold=True)
-    for index, (_label, _group, placeholder, fmt, align, width) in enumerate(QUARTERLY_COLUMNS, start=1):
+    for index, (_label, _group, placeholder, fmt, align, width) in enumerate(columns, start=1):
         letter = get_column_letter(index)
         ws.column_dimensions[letter].width = width
         _cell(ws, f"{letter}9", ("{{#行}}" if index == 1 else "") + placeholder, font=body, align=align, border=BOX,
@@ -190,12 +201,15 @@ def make_quarterly(path: Path) -> None:
 
 TEMPLATES: dict[str, Callable[[Path], None]] = {
     "季度统计汇总.xlsx": make_quarterly,
+    # not offered for adjusting: the layout the quarters closed before 党小组 were listed apart reprint in
+    "archive/季度统计汇总（第1版）.xlsx": lambda path: make_quarterly(path, groups_apart=False),
 }
 
 
 def main(argv: list[str]) -> int:
     wanted = argv or list(TEMPLATES)
     for name in wanted:
+        (HERE / name).parent.mkdir(exist_ok=True)
         TEMPLATES[name](HERE / name)
         print(f"已生成 {HERE / name}")
     return 0
