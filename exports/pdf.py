@@ -38,7 +38,8 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import PageBreakIfNotEmpty
 
-from exports import ExportError, atomic_output
+from exports import ExportError
+from ledger.files import atomic_write, check_writable
 from exports.fonts import cjk_fonts
 from ledger import APP_NAME
 
@@ -186,8 +187,9 @@ class PdfRenderer:
 
     def render(self, out_path: str | Path) -> Path:
         """Write the PDF; the file appears only when it is complete."""
+        check_writable(out_path)
         story = self.story()
-        with atomic_output(out_path) as tmp:
+        with atomic_write(out_path) as tmp:
             doc = BaseDocTemplate(str(tmp), pagesize=self.page_size, leftMargin=self.left_margin,
                                   rightMargin=self.right_margin, topMargin=self.top_margin,
                                   bottomMargin=self.bottom_margin, title=self.title, author=self.author,
@@ -672,6 +674,7 @@ def render_slips(out_path: str | Path, title: str, blocks: Iterable[Slip | tuple
     that do not fit the width continue in a second band. Dashed cut lines separate the slips on a page.
     `progress(done, total)` is called per page; returning False cancels (ExportCancelled).
     """
+    check_writable(out_path)
     fonts = cjk_fonts()
     regular, bold = fonts.regular, fonts.bold
     slips = [b if isinstance(b, Slip) else Slip(b[0], b[1]) for b in blocks]
@@ -747,7 +750,7 @@ def render_slips(out_path: str | Path, title: str, blocks: Iterable[Slip | tuple
         used += needed
     total_pages = len(pages)
 
-    with atomic_output(out_path) as tmp:
+    with atomic_write(out_path) as tmp:
         # the initial font named so that no unembedded Helvetica is declared in the file
         canvas = Canvas(str(tmp), pagesize=(page_w, page_h), invariant=True, pageCompression=1, initialFontName=regular)
         canvas.setTitle(title)

@@ -41,7 +41,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
-from exports import ExportError, atomic_output
+from exports import ExportError
+from ledger.files import atomic_write, check_writable
 from ledger import paths
 
 # Reserved names. 序号 numbers the detail rows 1, 2, 3 … unless the records carry their own 序号;
@@ -125,7 +126,7 @@ def export_builtin(name: str, dest: str | Path) -> Path:
     target = Path(dest)
     if target.is_dir():
         target = target / file_name
-    with atomic_output(target) as tmp:
+    with atomic_write(target) as tmp:
         shutil.copyfile(source, tmp)
     return target
 
@@ -150,7 +151,7 @@ def install_custom(name: str, src: str | Path, *, values: Collection[str] | None
             fields = used.fields
     validate_template(source, values=values or (), fields=fields, require_rows=require_rows, label=file_name)
     target = paths.user_templates_dir() / file_name
-    with atomic_output(target) as tmp:
+    with atomic_write(target) as tmp:
         shutil.copyfile(source, tmp)
     return target
 
@@ -773,6 +774,7 @@ def fill(template: str | Path, values: Mapping[str, Any] | None = None,
     With `group_key` (a field name or a function of the record) a {{#小计}} row is written whenever the key
     changes between consecutive records, so the caller sorts the records by group. Raises TemplateError.
     """
+    check_writable(out_path)
     source = _template_path(template)
     label = source.name
     values = {TODAY_NAME: date.today(), **(values or {})}
@@ -812,7 +814,7 @@ def fill(template: str | Path, values: Mapping[str, Any] | None = None,
                                for p in hf.parts)
 
     if plan.block is None:
-        with atomic_output(out_path) as tmp:
+        with atomic_write(out_path) as tmp:
             wb.save(tmp)
         return FillResult(Path(out_path), 0, 0, {})
 
@@ -827,7 +829,7 @@ def fill(template: str | Path, values: Mapping[str, Any] | None = None,
         sentinel = Cell(block.ws, row=block.start, column=1)
         sentinel._value, sentinel.data_type = _SENTINEL, "s"
         block.ws._cells[(block.start, 1)] = sentinel
-    with atomic_output(out_path) as tmp:
+    with atomic_write(out_path) as tmp:
         _save_spliced(wb, block, rows_xml, n_out, tmp, label)
     return FillResult(Path(out_path), grand.count, groups, dict(grand.sums))
 
