@@ -1,6 +1,7 @@
 """季度统计汇总 as an Excel workbook for upward reporting, filled into the 季度统计汇总.xlsx template."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from exports import quarterly_content as content
@@ -27,8 +28,9 @@ def template_values(report: QuarterReport) -> dict[str, object]:
     return values
 
 
-def write_quarterly_xlsx(report: QuarterReport, out_path: str | Path, template: str | Path = TEMPLATE) -> FillResult:
+def write_quarterly_xlsx(report: QuarterReport, out_path: str | Path, template: str | Path = TEMPLATE, *,
+                         warn: Callable[[str], None] | None = None) -> FillResult:
     """Fill the template (an office's adjusted copy wins over the built-in one); raises TemplateError."""
     figures = report.figures
     rows = [content.row_values(row, figures.posts) for row in figures.rows]
-    return fill(template, template_values(report), rows, out_path=out_path, fields=content.ROW_FIELDS)
+    return fill(template, template_values(report), rows, out_path=out_path, fields=content.ROW_FIELDS, warn=warn)
