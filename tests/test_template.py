@@ -201,6 +201,27 @@ def test_conditional_formatting_and_validation_cover_the_written_rows(filled):
     assert [str(dv.sqref) for dv in ws.data_validations.dataValidation] == ["D5:D12"]
 
 
+def test_a_column_too_narrow_for_a_figure_is_named_and_the_file_still_written(template_path: Path, tmp_path: Path):
+    wb = openpyxl.load_workbook(template_path)
+    wb["工资表"].column_dimensions["F"].width = 6          # an office's copy, narrowed in Excel
+    wb.save(template_path)
+    before = template_path.read_bytes()
+    heard: list[str] = []
+    result = fill(template_path, VALUES, pay_rows(), out_path=tmp_path / "o.xlsx", fields=FIELDS,
+                  group_key="社区", warn=heard.append)
+    # 实发工资 合计 4,300.50 + 2,600.05 + 3,500.00 + 2,400.45 + 5,100.00, in bold
+    [text] = result.warnings
+    assert text.startswith("模板“工资发放表.xlsx”第F列（实发工资）宽度不足，打印时将显示###：17,901.00 需要列宽约 ")
+    assert text.endswith("，现为 6") and heard == [text]
+    assert openpyxl.load_workbook(tmp_path / "o.xlsx").active["F12"].value == 17901    # written all the same
+    assert template_path.read_bytes() == before
+
+
+def test_columns_wide_enough_give_no_warning(filled):
+    result, _, _ = filled
+    assert result.warnings == []
+
+
 def test_no_records_leaves_a_zero_total_and_moves_rows_up(template_path: Path, tmp_path: Path):
     out = tmp_path / "empty.xlsx"
     result = fill(template_path, VALUES, [], out_path=out, fields=FIELDS, group_key="社区")

@@ -211,8 +211,10 @@ def export_payslips(args, ledger, out: Path) -> str:
 
     def show_progress(done: int, total: int) -> None:
         print(f"\r[{done}/{total}] 页", end="", file=sys.stderr, flush=True)
-    run(ledger, _month(args), out, progress=show_progress, warn=args.warn)
-    print(file=sys.stderr)
+    try:
+        run(ledger, _month(args), out, progress=show_progress, warn=args.warn)
+    finally:
+        print(file=sys.stderr)      # after the progress line, so that a refusal starts a line of its own
     return f"已导出工资条：{out}"
 
 
