@@ -22,7 +22,7 @@ class TableColumn:
     """One column of a printed table."""
 
     label: str
-    kind: str = "text"          # text, short (centred, e.g. 是/否), code (digits kept as typed), money, decimal, int, date
+    kind: str = "text"          # text, short (centred: 是/否), code (digits kept as typed), money, decimal, int, date
     width: float | None = None  # the widest text worth a line of its own, in characters; longer text wraps
     key: bool = False           # printed on every page when the columns are spread over several pages
 

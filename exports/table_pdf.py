@@ -1,4 +1,5 @@
-"""Any table as a PDF to file: A4, 9 pt, every text whole, the key columns and the header on every page.
+"""Any table as a PDF to file: A4, 9 pt (8 pt where that keeps a row on one page), every text whole, the key
+columns and the header on every page.
 
 The ledger exports print a ledger with it, and the window prints the table a clerk is looking at (its visible
 columns, its filtered and sorted rows) with the same function, so that the paper looks the same either way.
@@ -31,9 +32,8 @@ from reportlab.platypus import Flowable, PageBreak
 from exports.pdf import ExportCancelled, PdfRenderer
 from exports.table import UNBROKEN_KINDS, TableColumn, display
 
-SIZE = 9.0                  # body and header; never smaller (the issue was 5 pt print)
+SIZES = (9.0, 8.0)          # body and header: 8 pt only where it keeps a wide table's rows on one page
 TITLE_SIZE = 14.0
-LEADING = SIZE * 1.25
 PAD_X, PAD_Y = 3.0, 2.5
 MARGIN = 12 * mm
 KEY_SHARE = 0.4             # the key columns take at most this share of a page's width
@@ -114,17 +114,28 @@ class _TablePdf(PdfRenderer):
                  progress: Callable[[int, int], bool | None] | None) -> None:
         super().__init__()
         self.title, self.subtitle, self.columns, self.progress = title, subtitle, columns, progress
-        self.regular = _Metrics(self.font_name, SIZE)
-        self.bold = _Metrics(self.font_bold, SIZE)
         self.stroked = self.font_bold == self.font_name     # no bold face (WenQuanYi): bold is drawn outlined
         kinds = [c.kind for c in columns]
         self.texts = [[_one_line(display(row[i] if i < len(row) else None, kind), kind) for i, kind in enumerate(kinds)]
                       for row in rows]
-        natural, least = self._natural_widths()
-        portrait_width = A4[0] - 2 * MARGIN
-        self.landscape = sum(natural) > portrait_width      # type: ignore[misc]  # chosen per table
-        self.bands = self._bands(natural, least)
+        for size in SIZES:
+            self._set_size(size)
+            natural, least = self._natural_widths()
+            self.landscape = sum(natural) > A4[0] - 2 * MARGIN     # type: ignore[misc]  # chosen per table
+            self.bands = self._bands(natural, least)
+            if len(self.bands) == 1:
+                break
+        if len(self.bands) > 1:
+            # spread over pages anyway: at the larger size
+            self._set_size(SIZES[0])
+            natural, least = self._natural_widths()
+            self.bands = self._bands(natural, least)
         self._lay_out()
+
+    def _set_size(self, size: float) -> None:
+        self.size, self.leading = size, size * 1.25
+        self.regular = _Metrics(self.font_name, size)
+        self.bold = _Metrics(self.font_bold, size)
 
     # --- widths ---------------------------------------------------------------------------------------
 
@@ -238,14 +249,14 @@ class _TablePdf(PdfRenderer):
         self.width_of = width_of
         labels = [self._label_lines(c.label, width_of[i] - 2 * PAD_X) for i, c in enumerate(self.columns)]
         self.labels = labels
-        self.header_height = max(len(lines) for lines in labels) * LEADING + 2 * PAD_Y
+        self.header_height = max(len(lines) for lines in labels) * self.leading + 2 * PAD_Y
         cells: list[list[list[str]]] = []
         heights: list[float] = []
         wrapped_kinds = [c.kind not in UNBROKEN_KINDS for c in self.columns]
         rooms = [width_of[i] - 2 * PAD_X for i in range(len(self.columns))]
         measure = self.regular.width
         page_room = self.frame_height - self._head_height() - self.header_height
-        max_lines = max(1, int((page_room - 2 * PAD_Y) // LEADING))
+        max_lines = max(1, int((page_room - 2 * PAD_Y) // self.leading))
         for row in self.texts:
             lines_of_row = []
             most = 1
@@ -260,7 +271,7 @@ class _TablePdf(PdfRenderer):
                 lines_of_row.append(lines)
                 most = max(most, len(lines))
             cells.append(lines_of_row)
-            heights.append(most * LEADING + 2 * PAD_Y)
+            heights.append(most * self.leading + 2 * PAD_Y)
         self.cells, self.heights = cells, heights
         chunks: list[tuple[int, int]] = []
         start, used = 0, 0.0
@@ -286,7 +297,7 @@ class _TablePdf(PdfRenderer):
 
     def _head_height(self) -> float:
         """Title, subtitle and the note on which columns the page holds."""
-        return TITLE_SIZE * 1.4 + SIZE * 1.4 * 2 + 2 * mm
+        return TITLE_SIZE * 1.4 + self.size * 1.4 * 2 + 2 * mm
 
     def story(self) -> list[Flowable]:
         pages: list[Flowable] = []
@@ -312,14 +323,14 @@ class _TablePdf(PdfRenderer):
         y = top - TITLE_SIZE
         title_width = _Metrics(bold, TITLE_SIZE).width(self.title)
         put(bold, TITLE_SIZE, self.stroked, (width - title_width) / 2, y, self.title)
-        y -= SIZE * 1.6
+        y -= self.size * 1.6
         if self.subtitle:
-            put(self.font_name, SIZE, False, (width - self.regular.width(self.subtitle)) / 2, y, self.subtitle)
-        y -= SIZE * 1.4
+            put(self.font_name, self.size, False, (width - self.regular.width(self.subtitle)) / 2, y, self.subtitle)
+        y -= self.size * 1.4
         if len(self.bands) > 1:
             shown = [self.columns[i].label.replace("\n", "") for i in band.columns if not self.columns[i].key]
             note = f"本表列数较多，分{len(self.bands)}页并排打印，此为第{part}页（{shown[0]}—{shown[-1]}）" if shown else ""
-            put(self.font_name, SIZE, False, 0, y, note)
+            put(self.font_name, self.size, False, 0, y, note)
         table_top = top - self._head_height()
         table_width = band.edges[-1]
         left = (width - table_width) / 2
@@ -328,12 +339,13 @@ class _TablePdf(PdfRenderer):
         header_bottom = table_top - self.header_height
         for k, i in enumerate(band.columns):
             lines = self.labels[i]
-            block = len(lines) * LEADING
-            line_y = header_bottom + (self.header_height + block) / 2 - SIZE * 0.88 - (LEADING - SIZE) / 2
+            block = len(lines) * self.leading
+            line_y = (header_bottom + (self.header_height + block) / 2 - self.size * 0.88
+                      - (self.leading - self.size) / 2)
             for line in lines:
                 w = self.bold.width(line)
-                put(bold, SIZE, self.stroked, left + band.edges[k] + (band.widths[k] - w) / 2, line_y, line)
-                line_y -= LEADING
+                put(bold, self.size, self.stroked, left + band.edges[k] + (band.widths[k] - w) / 2, line_y, line)
+                line_y -= self.leading
         # rows
         row_top = header_bottom
         boundaries = [table_top, header_bottom]
@@ -343,7 +355,7 @@ class _TablePdf(PdfRenderer):
             for k, i in enumerate(band.columns):
                 align = _ALIGN.get(self.columns[i].kind, "left")
                 x0, w = left + band.edges[k], band.widths[k]
-                line_y = row_top - PAD_Y - SIZE * 0.88
+                line_y = row_top - PAD_Y - self.size * 0.88
                 for line in cells[i]:
                     if line:
                         if align == "left":
@@ -351,8 +363,8 @@ class _TablePdf(PdfRenderer):
                         else:
                             text_w = self.regular.width(line)
                             x = x0 + w - PAD_X - text_w if align == "right" else x0 + (w - text_w) / 2
-                        put(self.font_name, SIZE, False, x, line_y, line)
-                    line_y -= LEADING
+                        put(self.font_name, self.size, False, x, line_y, line)
+                    line_y -= self.leading
             row_top -= height
             boundaries.append(row_top)
         bottom = row_top
