@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import getFont
@@ -144,14 +144,18 @@ class _TablePdf(PdfRenderer):
         wrap to; either way the header fits in at most three lines."""
         natural, least = [], []
         char = self.regular.char("中")
+        # a text never wraps to more lines than most of a landscape page holds (3 header lines under the title)
+        page_lines = (A4[0] - self.top_margin - self.bottom_margin - TITLE_SIZE * 1.4 - self.size * 2.8 - 2 * mm
+                      - 3 * self.leading - 4 * PAD_Y) // self.leading * 0.8
         for i, column in enumerate(self.columns):
             widest = max((self.regular.width(line) for row in self.texts for line in row[i].split("\n")), default=0.0)
+            longest = max((self.regular.width(row[i]) for row in self.texts), default=0.0)
             label = column.label.replace("\n", "")
             lines = 1 if len(label) <= 3 else min(3, math.ceil(len(label) / 4))
             per_line = math.ceil(len(label) / lines) if label else 1
             label_width = max((self.bold.width(label[k:k + per_line]) for k in range(0, len(label), per_line)),
                               default=0.0)
-            floor = max(label_width, char * 2)
+            floor = max(label_width, char * 2, min(widest, longest / page_lines))
             if column.kind in UNBROKEN_KINDS:
                 width = max(widest, floor)
                 natural.append(width + 2 * PAD_X)
@@ -264,7 +268,8 @@ class _TablePdf(PdfRenderer):
                 if wraps and ("\n" in text or measure(text) > room):
                     lines = self.regular.wrap(text, room)
                     if len(lines) > max_lines:
-                        # a text taller than a page: the last line that fits says it goes on
+                        # taller than a page even at the width kept for it (a key column squeezed by very many
+                        # others): the last line that fits says it goes on
                         lines = lines[:max_lines - 1] + [lines[max_lines - 1][:-1] + "…"]
                 else:
                     lines = [text]
@@ -287,12 +292,13 @@ class _TablePdf(PdfRenderer):
         """A header in as few lines as fit, of even length: 参加社区/工作时间, never 参加社区工作时/间."""
         lines: list[str] = []
         for part in label.split("\n"):
+            pieces = [part]
             for count in range(1, len(part) + 1):
                 per = math.ceil(len(part) / count)
                 pieces = [part[k:k + per] for k in range(0, len(part), per)]
                 if all(self.bold.width(piece) <= room for piece in pieces):
                     break
-            lines += pieces or [""]
+            lines += pieces
         return lines
 
     def _head_height(self) -> float:

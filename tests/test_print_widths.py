@@ -17,7 +17,6 @@ from exports.ledger_export import export_ledger
 from exports.pay_sheets import write_openings, write_payscale
 from exports.template import builtin_templates_dir, fill, template_names
 from ledger.importing import KINDS
-from ledger.pay.runs import Payroll
 from ledger.pay.standards import PayStandards
 from ledger.services import LEDGERS, CommunityService, FundService
 

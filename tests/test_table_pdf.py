@@ -102,3 +102,13 @@ def test_cancelling_writes_nothing(tmp_path):
     with pytest.raises(ExportCancelled):
         render_table_pdf("名单", "", columns, rows, tmp_path / "x.pdf", progress=lambda done, total: done < 3)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_remark_of_five_hundred_characters_is_printed_whole_among_many_columns(tmp_path):
+    # ten columns that give up width when wrapped: the remark must not be squeezed taller than a page
+    columns = [TableColumn("姓名", key=True)] + [TableColumn(f"项目{i}") for i in range(10)] + [TableColumn("备注")]
+    remark = "社区工作者年度考核优秀备注" * 38 + "完"                 # 495 characters
+    row = ["欧阳振华"] + ["幸福社区党群服务中心"] * 10 + [remark]
+    out = render_table_pdf("名单", "", columns, [row], tmp_path / "r.pdf")
+    drawn = subprocess.run(["pdftotext", "-raw", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert remark in flat(drawn) and "…" not in drawn
