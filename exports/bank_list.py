@@ -1,6 +1,7 @@
 """银行代发清单: who gets how much into which account, for the bank; needs the "pay.bank" permission."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from exports import ExportError
@@ -14,7 +15,8 @@ TEMPLATE = "银行代发清单.xlsx"
 FIELDS = ("姓名", "身份证号", "银行账号", "实发工资")
 
 
-def export_bank_list(ledger: Ledger, month: str, out: str | Path, progress: ProgressFn | None = None) -> Path:
+def export_bank_list(ledger: Ledger, month: str, out: str | Path, progress: ProgressFn | None = None, *,
+                     warn: Callable[[str], None] | None = None) -> Path:
     """Write the month's bank list (.xlsx); refused without "pay.bank" or while the run is still a draft."""
     ledger.actor.require("pay.bank")
     month = month_key(month)
@@ -31,7 +33,7 @@ def export_bank_list(ledger: Ledger, month: str, out: str | Path, progress: Prog
                           f"{'等' + str(len(missing)) + '人' if len(missing) > 10 else ''}；请先在社区工作者台账中补全")
     rows = [{"姓名": line.worker_name, "身份证号": line.id_number, "银行账号": line.bank_account or "",
              "实发工资": yuan(line.net)} for line in lines if line.net > 0]
-    fill(TEMPLATE, title_values(ledger, month), rows, out_path=out, fields=FIELDS)
+    fill(TEMPLATE, title_values(ledger, month), rows, out_path=out, fields=FIELDS, warn=warn)
     if progress is not None:
         progress(1, 1)
     audit.exported(ledger, f"银行代发清单 {month}", out, len(rows), personal=True)

@@ -1,6 +1,7 @@
 """年度人力成本 (xlsx): per worker and in total, the year's 应发 plus employer contributions, with a what-if."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +20,7 @@ FIELDS = ("社区", "姓名", "岗位", "等级", "发薪月数", "全年应发"
 
 
 def export_labour_cost(ledger: Ledger, year: int, out: str | Path, raise_amount: Decimal | str | int = 100,
-                       progress: ProgressFn | None = None) -> CostReport:
+                       progress: ProgressFn | None = None, *, warn: Callable[[str], None] | None = None) -> CostReport:
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         raise ExportError(f"年度人力成本只能导出为 .xlsx，而“{out.name}”不是")
@@ -34,7 +35,7 @@ def export_labour_cost(ledger: Ledger, year: int, out: str | Path, raise_amount:
             for r in report.rows]
     values = {"街道名称": street_name(ledger) or "", "年": year, "报告期": f"{year}年度", "制表日期": date.today(),
               "测算说明": report.note, "调整测算": report.what_if}
-    fill(TEMPLATE, values, rows, out_path=out, fields=FIELDS, group_key="社区")
+    fill(TEMPLATE, values, rows, out_path=out, fields=FIELDS, group_key="社区", warn=warn)
     if progress is not None:
         progress(2, 2)
     audit.exported(ledger, f"年度人力成本 {year}", out, len(rows), personal=False)

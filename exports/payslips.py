@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from exports import ExportError
 from exports.pay_records import AMOUNTS, ProgressFn, month_lines, records, title_values
 from exports.pdf import Slip, render_slips
 from exports.template import fill
+from ledger.files import atomic_write
 from ledger import audit
 from ledger.app import Ledger
 from ledger.pay.runs import month_key
@@ -22,7 +24,8 @@ PDF_LABELS = ("岗位", "等级", *AMOUNTS)
 PDF_KINDS = ("center", "center") + ("amount",) * len(AMOUNTS)
 
 
-def export_payslips(ledger: Ledger, month: str, out: str | Path, progress: ProgressFn | None = None) -> Path:
+def export_payslips(ledger: Ledger, month: str, out: str | Path, progress: ProgressFn | None = None, *,
+                    warn: Callable[[str], None] | None = None) -> Path:
     """Write the month's pay slips; .pdf (several per page, never split) or .xlsx (two rows per slip)."""
     month = month_key(month)
     out = Path(out)
@@ -41,7 +44,7 @@ def export_payslips(ledger: Ledger, month: str, out: str | Path, progress: Progr
         rows = records(lines)
         for i, row in enumerate(rows):
             row["_条"] = i
-        fill(TEMPLATE, values, rows, out_path=out, fields=(*SLIP_LABELS, "_条"), group_key="_条")
+        fill(TEMPLATE, values, rows, out_path=out, fields=(*SLIP_LABELS, "_条"), group_key="_条", warn=warn)
         _page_breaks_between_slips(out, len(rows))
         if progress is not None:
             progress(1, 1)
@@ -63,8 +66,7 @@ def _page_breaks_between_slips(path: Path, slips: int) -> None:
     sheet = "xl/worksheets/sheet1.xml"
     with zipfile.ZipFile(path) as source:
         entries = [(info, source.read(info.filename)) for info in source.infolist()]
-    tmp = path.with_name(path.name + ".breaks")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as target:
+    with atomic_write(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as target:
         for info, data in entries:
             if info.filename == sheet:
                 text = re.sub(r"<rowBreaks\b.*?</rowBreaks>", "", data.decode("utf-8"), flags=re.S)
@@ -76,4 +78,3 @@ def _page_breaks_between_slips(path: Path, slips: int) -> None:
                     raise ExportError("工资条模板缺少页眉页脚设置，无法按人分页")
                 data = text.encode("utf-8")
             target.writestr(info, data)
-    tmp.replace(path)

@@ -1,6 +1,7 @@
 """季度统计汇总 as an Excel workbook for upward reporting, filled into the 季度统计汇总.xlsx template."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from exports import quarterly_content as content
@@ -39,9 +40,10 @@ def template_for(figures: QuarterFigures) -> str | Path:
     return own if own.is_file() else builtin_templates_dir() / FIRST_LAYOUT
 
 
-def write_quarterly_xlsx(report: QuarterReport, out_path: str | Path, template: str | Path | None = None) -> FillResult:
+def write_quarterly_xlsx(report: QuarterReport, out_path: str | Path, template: str | Path | None = None, *,
+                         warn: Callable[[str], None] | None = None) -> FillResult:
     """Fill the template (by default the quarter's own, see template_for); raises TemplateError."""
     figures = report.figures
     rows = [content.row_values(row, figures.posts) for row in figures.rows]
     return fill(template or template_for(figures), template_values(report), rows, out_path=out_path,
-                fields=content.ROW_FIELDS)
+                fields=content.ROW_FIELDS, warn=warn)

@@ -1,6 +1,7 @@
 """工资发放表 (DOMAIN.md §4): the month's pay sheet as xlsx from the template, or as an A4 landscape PDF form."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from exports import ExportError
@@ -51,8 +52,10 @@ def _fitted(rows: list[list], total: list) -> tuple[list[Column], float]:
     return [Column(c.label, w, c.kind) for c, w in zip(PDF_COLUMNS, widths)], size
 
 
-def export_salary_sheet(ledger: Ledger, month: str, out: str | Path, progress: ProgressFn | None = None) -> Path:
-    """Write the 工资发放表 of a month; the format follows the suffix (.xlsx or .pdf)."""
+def export_salary_sheet(ledger: Ledger, month: str, out: str | Path, progress: ProgressFn | None = None, *,
+                        warn: Callable[[str], None] | None = None) -> Path:
+    """Write the 工资发放表 of a month; the format follows the suffix (.xlsx or .pdf). `warn` hears of a column
+    of the template too narrow for a figure."""
     month = month_key(month)
     out = Path(out)
     suffix = out.suffix.lower()
@@ -65,7 +68,7 @@ def export_salary_sheet(ledger: Ledger, month: str, out: str | Path, progress: P
         from exports.pdf import ExportCancelled
         raise ExportCancelled()
     if suffix == ".xlsx":
-        fill(TEMPLATE, values, records(lines), out_path=out, fields=FIELDS, group_key="社区")
+        fill(TEMPLATE, values, records(lines), out_path=out, fields=FIELDS, group_key="社区", warn=warn)
     else:
         _pdf(values, lines, status, out)
     if progress is not None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from . import paths
 from .errors import LedgerError, PermissionDenied
+from .files import atomic_write, check_writable
 
 DAILY, BEFORE_UPGRADE, BEFORE_RESTORE = "每日", "升级前", "恢复前"
 KINDS = (DAILY, BEFORE_UPGRADE, BEFORE_RESTORE)
@@ -55,28 +56,19 @@ def backup_sqlite(source: Path, target: Path) -> Path:
     leaves a half file under the final name.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
-    src = sqlite3.connect(f"file:{Path(source).as_posix()}?mode=ro", uri=True)
-    dst = sqlite3.connect(partial)
-    try:
-        src.backup(dst)
-        # A backup carries the source's WAL mode; as a rollback-journal file it is one file a user can move.
-        dst.execute("PRAGMA journal_mode=DELETE")
-        dst.commit()
-    except sqlite3.DatabaseError as exc:
-        dst.close()
-        partial.unlink(missing_ok=True)
-        raise DamagedDatabase(Path(source), _explain(exc)) from exc
-    finally:
-        dst.close()
-        src.close()
-    try:
-        os.replace(partial, target)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise LedgerError(f"无法写入备份文件“{target}”：{exc.strerror or exc}") from exc
+    with atomic_write(target) as partial:
+        src = sqlite3.connect(f"file:{Path(source).as_posix()}?mode=ro", uri=True)
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+            # A backup carries the source's WAL mode; as a rollback-journal file it is one file a user can move.
+            dst.execute("PRAGMA journal_mode=DELETE")
+            dst.commit()
+        except sqlite3.DatabaseError as exc:
+            raise DamagedDatabase(Path(source), _explain(exc)) from exc
+        finally:
+            dst.close()
+            src.close()
     return target
 
 
@@ -178,6 +170,7 @@ def backup_to(ledger, target: Path) -> Path:
     target = Path(target)
     if target.resolve() == source.resolve():
         raise LedgerError("备份文件不能是数据库文件本身，请换一个文件名")
+    check_writable(target)
     backup_sqlite(source, target)
     audit.note(ledger, "备份", None, None, target.name, [{"field": "文件", "old": None, "new": str(target)}])
     return target

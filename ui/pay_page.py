@@ -5,6 +5,7 @@ progress bar. The page reads `window.ledger` at each call, so a login that chang
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -120,6 +121,7 @@ class PayPage(QWidget):
         self.window_ = window
         self.summary_: RunSummary | None = None
         self.last_export: Path | None = None
+        self.last_warnings: list[str] = []
         self.month_edit = QDateEdit()
         self.month_edit.setDisplayFormat("yyyy年M月")
         today = date.today()
@@ -302,28 +304,33 @@ class PayPage(QWidget):
         if out.suffix.lower() != suffix:
             out = out.with_suffix(suffix)
         raise_amount = self.what_if.text().strip() or "0"
+        warnings: list[str] = []     # columns of an office's template too narrow for a figure
 
         def work(progress):
             def step(done: int, total: int) -> None:
                 progress.report(done, total, f"{label}：{done}/{total}")
             if kind == "salary-sheet":
                 from exports.salary_sheet import export_salary_sheet
-                return export_salary_sheet(ledger, month, out, step)
+                return export_salary_sheet(ledger, month, out, step, warn=warnings.append)
             if kind == "bank-list":
                 from exports.bank_list import export_bank_list
-                return export_bank_list(ledger, month, out, step)
+                return export_bank_list(ledger, month, out, step, warn=warnings.append)
             if kind == "payslips":
                 from exports.payslips import export_payslips
-                return export_payslips(ledger, month, out, step)
+                return export_payslips(ledger, month, out, step, warn=warnings.append)
             from exports.labour_cost import export_labour_cost
-            export_labour_cost(ledger, int(month[:4]), out, raise_amount, progress=step)
+            export_labour_cost(ledger, int(month[:4]), out, raise_amount, progress=step, warn=warnings.append)
             return out
 
-        return run_task(self, f"正在导出{label}", work, on_success=self._exported)
+        return run_task(self, f"正在导出{label}", work, on_success=lambda path: self._exported(path, warnings))
 
-    def _exported(self, path: Path) -> None:
+    def _exported(self, path: Path, warnings: Sequence[str] = ()) -> None:
         self.last_export = Path(path)
-        if messages.ask(self, "导出完成", f"已导出：{path}", yes="打开文件", no="关闭"):
+        self.last_warnings = list(warnings)
+        text = f"已导出：{path}"
+        if warnings:
+            text += "\n\n注意：" + "\n".join(warnings)
+        if messages.ask(self, "导出完成", text, yes="打开文件", no="关闭"):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def open_standard(self) -> None:

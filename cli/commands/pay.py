@@ -185,14 +185,14 @@ def _month(args) -> str:
 @export_kind("salary-sheet", "工资发放表（--month；.xlsx 或 .pdf）", (".xlsx", ".pdf"))
 def export_salary_sheet(args, ledger, out: Path) -> str:
     from exports.salary_sheet import export_salary_sheet as run
-    run(ledger, _month(args), out)
+    run(ledger, _month(args), out, warn=args.warn)
     return f"已导出工资发放表：{out}"
 
 
 @export_kind("bank-list", "银行代发清单（--month；.xlsx）", (".xlsx",))
 def export_bank_list(args, ledger, out: Path) -> str:
     from exports.bank_list import export_bank_list as run
-    run(ledger, _month(args), out)
+    run(ledger, _month(args), out, warn=args.warn)
     return f"已导出银行代发清单：{out}"
 
 
@@ -202,8 +202,10 @@ def export_payslips(args, ledger, out: Path) -> str:
 
     def show_progress(done: int, total: int) -> None:
         print(f"\r[{done}/{total}] 页", end="", file=sys.stderr, flush=True)
-    run(ledger, _month(args), out, progress=show_progress)
-    print(file=sys.stderr)
+    try:
+        run(ledger, _month(args), out, progress=show_progress, warn=args.warn)
+    finally:
+        print(file=sys.stderr)      # after the progress line, so that a refusal starts a line of its own
     return f"已导出工资条：{out}"
 
 
@@ -217,7 +219,7 @@ def export_cost(args, ledger, out: Path) -> str:
         raise_amount = parse_yuan(getattr(args, "raise_amount", "100") or "100")
     except ValueError as exc:
         raise LedgerError(f"--raise：{exc}") from None
-    report = export_labour_cost(ledger, args.year, out, raise_amount)
+    report = export_labour_cost(ledger, args.year, out, raise_amount, warn=args.warn)
     return f"已导出年度人力成本：{out}（合计 {show(report.total)} 元）\n{report.what_if}"
 
 

@@ -99,7 +99,7 @@ def export_quarterly(args, ledger, out: Path) -> str:
         write_quarterly_pdf(report, out)
     else:
         from exports.quarterly_xlsx import write_quarterly_xlsx
-        write_quarterly_xlsx(report, out)
+        write_quarterly_xlsx(report, out, warn=args.warn)
     state = "已关账，数据已冻结" if not report.figures.is_open else "未关账，数据按当前台账计算"
     return f"已导出：{out}（{report.figures.quarter.label}，{state}）"
 
@@ -107,11 +107,12 @@ def export_quarterly(args, ledger, out: Path) -> str:
 def _ledger_export(key: str):
     def run(args, ledger, out: Path) -> str:
         from exports.ledger_export import export_ledger
-        result = export_ledger(ledger, key, out, _community_id(ledger, args.community))
+        result = export_ledger(ledger, key, out, _community_id(ledger, args.community), warn=args.warn)
         masked = "；身份证号、银行账号、联系电话已按权限遮蔽" if result.masked else ""
         return f"已导出：{out}（{LEDGERS[key].name}台账 {result.rows} 条{masked}）"
     return run
 
 
 for _name, _key in LEDGER_EXPORTS.items():
-    export_kind(_name, f"{LEDGERS[_key].name}台账（与导入模板的列相同）")(_ledger_export(_key))
+    export_kind(_name, f"{LEDGERS[_key].name}台账（与导入模板的列相同；.xlsx 或 .pdf）", (".xlsx", ".pdf"))(
+        _ledger_export(_key))

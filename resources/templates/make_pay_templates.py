@@ -8,6 +8,8 @@ without touching code. Placeholders follow exports/template.py: {{名}} values, 
 """
 from __future__ import annotations
 
+import sys
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -16,6 +18,23 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))     # run as a script from anywhere: the estimate lives in exports/
+from exports.cell_width import fitted_width  # noqa: E402
+
+# The widest figure each amount column must print whole (bold, in a 合计 row): the total of a city of 10,000
+# 社区工作者 (DOMAIN.md §1). A single item of one worker's month stays below 10,000.00 yuan (the default standard's
+# largest is 一岗18级 4,260.00 and the year's 奖励性绩效 6,000.00), a sum of items below 100,000.00, and anything
+# of one worker's year below 1,000,000.00.
+CITY_WORKERS = 10_000
+ITEM = Decimal("9999.99")
+SUM = Decimal("99999.99")
+MONTH_ITEM, MONTH_SUM = CITY_WORKERS * ITEM, CITY_WORKERS * SUM
+YEAR = CITY_WORKERS * Decimal("999999.99")
+
+
+def amount_width(widest: Decimal, minimum: float, size: float = 10, bold: bool = True) -> float:
+    """A column as wide as its header wants and wide enough for its widest figure (see exports/cell_width.py)."""
+    return max(minimum, fitted_width(f"{widest:,.2f}", size, bold))
 THIN = Side(style="thin")
 BOX = Border(THIN, THIN, THIN, THIN)
 CUT = Border(THIN, THIN, THIN, Side(style="dashed"))
@@ -86,17 +105,19 @@ def _page(ws: Worksheet, landscape: bool, title_rows: str | None, fit_width: boo
 
 
 # 工资发放表: the columns of DOMAIN.md §4, grouped under 应发项目 and 扣款项目.
+_MONTH_ITEM_W, _MONTH_SUM_W = amount_width(MONTH_ITEM, 9), amount_width(MONTH_SUM, 9)
 SALARY_COLUMNS = [
     ("序号", "序号", "center", 5), ("社区", "社区", "text", 12), ("姓名", "姓名", "text", 8),
     ("岗位", "岗位", "center", 6), ("等级", "等级", "center", 5),
-    ("岗位等级工资", "岗位等级工资", "amount", 11), ("基础绩效", "基础绩效", "amount", 9),
-    ("一肩挑补贴", "一肩挑补贴", "amount", 9), ("职业资格津贴", "职业资格津贴", "amount", 9),
-    ("奖励性绩效", "奖励性绩效", "amount", 10), ("其他补发", "其他补发", "amount", 9),
-    ("应发合计", "应发合计", "amount", 11),
-    ("养老保险", "养老保险", "amount", 9), ("医疗保险", "医疗保险", "amount", 9), ("失业保险", "失业保险", "amount", 8),
-    ("住房公积金", "住房公积金", "amount", 10), ("个人所得税", "个人所得税", "amount", 9),
-    ("其他扣款", "其他扣款", "amount", 9), ("扣款合计", "扣款合计", "amount", 10),
-    ("实发工资", "实发工资", "amount", 11), ("领款人签字", None, "text", 10),
+    ("岗位等级工资", "岗位等级工资", "amount", _MONTH_ITEM_W), ("基础绩效", "基础绩效", "amount", _MONTH_ITEM_W),
+    ("一肩挑补贴", "一肩挑补贴", "amount", _MONTH_ITEM_W), ("职业资格津贴", "职业资格津贴", "amount", _MONTH_ITEM_W),
+    ("奖励性绩效", "奖励性绩效", "amount", _MONTH_ITEM_W), ("其他补发", "其他补发", "amount", _MONTH_ITEM_W),
+    ("应发合计", "应发合计", "amount", _MONTH_SUM_W),
+    ("养老保险", "养老保险", "amount", _MONTH_ITEM_W), ("医疗保险", "医疗保险", "amount", _MONTH_ITEM_W),
+    ("失业保险", "失业保险", "amount", _MONTH_ITEM_W), ("住房公积金", "住房公积金", "amount", _MONTH_ITEM_W),
+    ("个人所得税", "个人所得税", "amount", _MONTH_ITEM_W), ("其他扣款", "其他扣款", "amount", _MONTH_ITEM_W),
+    ("扣款合计", "扣款合计", "amount", _MONTH_SUM_W),
+    ("实发工资", "实发工资", "amount", _MONTH_SUM_W), ("领款人签字", None, "text", 10),
 ]
 
 
@@ -152,7 +173,7 @@ def _signatures(ws: Worksheet, row: int, last_col: int, labels: list[str]) -> No
 
 
 BANK_COLUMNS = [("序号", "center", 6), ("姓名", "text", 10), ("身份证号", "center", 22), ("银行账号", "center", 24),
-                ("实发工资", "amount", 14), ("备注", "text", 14)]
+                ("实发工资", "amount", amount_width(MONTH_SUM, 14)), ("备注", "text", 14)]
 
 
 def bank_list() -> openpyxl.Workbook:
@@ -178,12 +199,17 @@ def bank_list() -> openpyxl.Workbook:
     return wb
 
 
+# a slip holds one worker's figures, in regular type
+_SLIP_ITEM_W, _SLIP_SUM_W = amount_width(ITEM, 9, bold=False), amount_width(SUM, 10, bold=False)
 SLIP_COLUMNS = [("姓名", "text", 8), ("社区", "text", 12), ("岗位", "center", 6), ("等级", "center", 5),
-                ("岗位等级工资", "amount", 10), ("基础绩效", "amount", 9), ("一肩挑补贴", "amount", 9),
-                ("职业资格津贴", "amount", 9), ("奖励性绩效", "amount", 9), ("其他补发", "amount", 9),
-                ("应发合计", "amount", 10), ("养老保险", "amount", 9), ("医疗保险", "amount", 9),
-                ("失业保险", "amount", 8), ("住房公积金", "amount", 9), ("个人所得税", "amount", 9),
-                ("其他扣款", "amount", 9), ("扣款合计", "amount", 10), ("实发工资", "amount", 10)]
+                ("岗位等级工资", "amount", _SLIP_ITEM_W), ("基础绩效", "amount", _SLIP_ITEM_W),
+                ("一肩挑补贴", "amount", _SLIP_ITEM_W), ("职业资格津贴", "amount", _SLIP_ITEM_W),
+                ("奖励性绩效", "amount", _SLIP_ITEM_W), ("其他补发", "amount", _SLIP_ITEM_W),
+                ("应发合计", "amount", _SLIP_SUM_W), ("养老保险", "amount", _SLIP_ITEM_W),
+                ("医疗保险", "amount", _SLIP_ITEM_W), ("失业保险", "amount", _SLIP_ITEM_W),
+                ("住房公积金", "amount", _SLIP_ITEM_W), ("个人所得税", "amount", _SLIP_ITEM_W),
+                ("其他扣款", "amount", _SLIP_ITEM_W), ("扣款合计", "amount", _SLIP_SUM_W),
+                ("实发工资", "amount", _SLIP_SUM_W)]
 
 
 def payslips() -> openpyxl.Workbook:
@@ -210,12 +236,14 @@ def payslips() -> openpyxl.Workbook:
     return wb
 
 
+_YEAR_W = amount_width(YEAR, 9)
 COST_COLUMNS = [("序号", "序号", "center", 5), ("社区", "社区", "text", 12), ("姓名", "姓名", "text", 8),
                 ("岗位", "岗位", "center", 6), ("等级", "等级", "center", 5), ("发薪月数", "发薪月数", "center", 7),
-                ("全年应发", "全年应发", "amount", 12), ("单位养老", "单位养老", "amount", 11),
-                ("单位医疗", "单位医疗", "amount", 11), ("单位失业", "单位失业", "amount", 9),
-                ("单位工伤", "单位工伤", "amount", 9), ("单位公积金", "单位公积金", "amount", 11),
-                ("单位缴费合计", "单位缴费合计", "amount", 12), ("人力成本合计", "人力成本合计", "amount", 13),
+                ("全年应发", "全年应发", "amount", _YEAR_W), ("单位养老", "单位养老", "amount", _YEAR_W),
+                ("单位医疗", "单位医疗", "amount", _YEAR_W), ("单位失业", "单位失业", "amount", _YEAR_W),
+                ("单位工伤", "单位工伤", "amount", _YEAR_W), ("单位公积金", "单位公积金", "amount", _YEAR_W),
+                ("单位缴费合计", "单位缴费合计", "amount", _YEAR_W),
+                ("人力成本合计", "人力成本合计", "amount", _YEAR_W),
                 ("其中已审批月数", "已审批月数", "center", 8)]
 
 
