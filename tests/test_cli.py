@@ -53,3 +53,18 @@ def test_unreachable_server_is_a_message_not_a_traceback(capsys):
     assert main(["--db", "postgresql+psycopg://postgres@127.0.0.1:1/none", "check"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("错误：无法打开数据库") and "Traceback" not in err
+
+
+def test_settings_lists_and_changes_a_ceiling(tmp_path, capsys):
+    db = str(tmp_path / "t.sqlite")
+    main(["--db", db, "init", "--name", "测试街道"])
+    capsys.readouterr()
+    assert main(["--db", db, "settings"]) == 0
+    assert "工资项目、补发或扣款的单笔上限（元）：1,000,000" in capsys.readouterr().out
+    assert main(["--db", db, "settings", "工资项目", "2,000,000"]) == 0
+    assert main(["--db", db, "settings"]) == 0
+    assert "工资项目、补发或扣款的单笔上限（元）：2,000,000" in capsys.readouterr().out
+    assert main(["--db", db, "settings", "工资项目", "0"]) == 1
+    assert "单笔上限（元）：不能小于1" in capsys.readouterr().err
+    assert main(["--db", db, "settings", "上限", "5"]) == 1
+    assert "对应多项设置" in capsys.readouterr().err
