@@ -43,26 +43,6 @@ def format_yuan(value: Decimal | None) -> str:
     return f"{value:,.2f}"
 
 
-def parse_yuan(text: str | int | Decimal) -> Decimal:
-    """Decimal yuan from text such as '1,234.5' or '¥1234.50'; raises ValueError with a Chinese reason."""
-    if isinstance(text, Decimal):
-        value = text
-    elif isinstance(text, int):
-        value = Decimal(text)
-    else:
-        cleaned = str(text).replace(",", "").replace("，", "").replace("¥", "").replace("￥", "").strip()
-        cleaned = cleaned.removesuffix("元").strip()
-        try:
-            value = Decimal(cleaned)
-        except InvalidOperation:
-            raise ValueError(f"“{text}”不是有效的金额") from None
-    if not value.is_finite():
-        raise ValueError(f"“{text}”不是有效的金额")
-    if value != round_half_up(value):
-        raise ValueError(f"金额 {text} 超过两位小数")
-    return round_half_up(value)
-
-
 def parse_amount(raw: object, ceiling: Decimal | int | None = None, *, negative: bool = False) -> Decimal:
     """An amount in yuan as people type it ('1,234.5', '￥88元', '１２０'), or a number from a workbook.
 
