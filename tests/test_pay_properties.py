@@ -143,7 +143,7 @@ def test_salary_sheet_totals_equal_the_sum_of_rows(tmp_path, case, people):
     """The 工资发放表 template's 小计 and 合计 rows are the sums of the rows above them."""
     from exports.pay_records import FIELDS, record
     from exports.template import fill
-    from ledger.pay.columns import KEYS, SHEET_AMOUNTS, in_yuan
+    from ledger.pay.columns import KEYS, MONEY_KEYS, SHEET_AMOUNTS
     from ledger.pay.runs import LineRecord
 
     amounts = [c.label for c in SHEET_AMOUNTS]
@@ -152,8 +152,9 @@ def test_salary_sheet_totals_equal_the_sum_of_rows(tmp_path, case, people):
     lines = []
     for i, (community, extra) in enumerate(sorted(people, key=lambda p: p[0])):
         r = compute_line(worker, std, YearToDate(), extra)
-        lines.append(LineRecord(**in_yuan({k: getattr(r, k) for k in KEYS}), id=i, worker_id=i, community=community,
-                                worker_name=f"人{i}", id_number="", bank_account=None))
+        figures = {k: r.amount(k) if k in MONEY_KEYS else getattr(r, k) for k in KEYS}
+        lines.append(LineRecord(**figures, id=i, worker_id=i, community=community, worker_name=f"人{i}", id_number="",
+                                bank_account=None))
     out = tmp_path / "sheet.xlsx"
     fill("工资发放表.xlsx", {"街道名称": "测", "年": 2026, "月": 1, "报告期": "2026年1月"},
          [record(line) for line in lines], out_path=out, fields=FIELDS, group_key="社区")

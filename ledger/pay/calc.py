@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
+from typing import Any
 
 from ..money import format_yuan, from_fen, to_fen
 from ..paystandard import PayStandard
@@ -80,7 +82,7 @@ def _percent(rate: Decimal) -> str:
     return f"{text}%"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class WorkerFacts:
     """What the rules need to know of a worker in the month (money in fen)."""
 
@@ -93,7 +95,7 @@ class WorkerFacts:
     special_deduction: int = 0            # 专项附加扣除 per month
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class YearToDate:
     """The year's cumulative figures before this month (from the year's approved runs or the opening)."""
 
@@ -149,30 +151,12 @@ class PayError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class _Place:
-    """What depends only on a worker's place on the scale: items, 缴费基数 and the contributions (fen)."""
+    """What depends only on a worker's place on the scale (fen): the line's figures it fixes, by their names."""
 
-    post_name: str
-    grade_pay: int
-    basic_performance: int
-    dual_role_allowance: int
-    qualification_allowance: int
-    bonus: int
+    figures: dict[str, Any]    # post_name, the standard items, 缴费基数 and the contributions
     gross: int                 # the standard items: 应发 before 其他补发
-    contribution_base: int
-    base_note: str
-    pension: int
-    medical: int
-    unemployment: int
-    housing_fund: int
-    er_pension: int
-    er_medical: int
-    er_unemployment: int
-    er_injury: int
-    er_housing_fund: int
-
-    @property
-    def insurance(self) -> int:
-        return self.pension + self.medical + self.unemployment + self.housing_fund
+    insurance: int             # the employee's 五险一金
+    base_note: str             # how the 缴费基数 was reached, for the explanation
 
 
 def _place(std: CompiledStandard, post_code: int, level: int, dual_role: bool, qualification: str | None,
@@ -200,8 +184,12 @@ def _place(std: CompiledStandard, post_code: int, level: int, dual_role: bool, q
         base, note = std.base_max, note + f"，高于上限按{_show(std.base_max)}"
     pension, medical, unemployment, housing = (_times(base, r) for r in std.ee)
     er_pension, er_medical, er_unemployment, er_injury, er_housing = (_times(base, r) for r in std.er)
-    return _Place(post.name, grade, basic, dual, qual, bonus, fixed + bonus, base, note, pension, medical,
-                  unemployment, housing, er_pension, er_medical, er_unemployment, er_injury, er_housing)
+    figures = {"post_name": post.name, "grade_pay": grade, "basic_performance": basic, "dual_role_allowance": dual,
+               "qualification_allowance": qual, "bonus": bonus, "contribution_base": base, "pension": pension,
+               "medical": medical, "unemployment": unemployment, "housing_fund": housing, "er_pension": er_pension,
+               "er_medical": er_medical, "er_unemployment": er_unemployment, "er_injury": er_injury,
+               "er_housing_fund": er_housing}
+    return _Place(figures, fixed + bonus, pension + medical + unemployment + housing, note)
 
 
 _NOTHING_BEFORE = YearToDate()
@@ -231,16 +219,15 @@ def figures(std: CompiledStandard, worker: WorkerFacts, before: YearToDate = _NO
     due = _due(cum_taxable, std.bracket(cum_taxable))
     tax = due - before.tax if due > before.tax else 0
     deduct = insurance + tax + extras.other_deduct
-    return PayFigures(
-        post=worker.post, post_name=place.post_name, level=worker.level, grade_pay=place.grade_pay,
-        basic_performance=place.basic_performance, dual_role_allowance=place.dual_role_allowance,
-        qualification_allowance=place.qualification_allowance, bonus=place.bonus, other_add=extras.other_add,
-        gross=gross, contribution_base=place.contribution_base, pension=place.pension, medical=place.medical,
-        unemployment=place.unemployment, housing_fund=place.housing_fund, tax=tax, other_deduct=extras.other_deduct,
-        deduct_total=deduct, net=gross - deduct, special_deduction=worker.special_deduction, cum_gross=cum_gross,
-        cum_insurance=cum_insurance, cum_special=cum_special, cum_taxable=cum_taxable, cum_tax=before.tax + tax,
-        months_employed=months, er_pension=place.er_pension, er_medical=place.er_medical,
-        er_unemployment=place.er_unemployment, er_injury=place.er_injury, er_housing_fund=place.er_housing_fund)
+    # Filled by name; _in_order puts the values in the record's own order, so no figure depends on a position.
+    return PayFigures(*_in_order({
+        **place.figures, "post": worker.post, "level": worker.level, "other_add": extras.other_add, "gross": gross,
+        "tax": tax, "other_deduct": extras.other_deduct, "deduct_total": deduct, "net": gross - deduct,
+        "special_deduction": worker.special_deduction, "cum_gross": cum_gross, "cum_insurance": cum_insurance,
+        "cum_special": cum_special, "cum_taxable": cum_taxable, "cum_tax": before.tax + tax, "months_employed": months}))
+
+
+_in_order = itemgetter(*KEYS)
 
 
 def compute_line(worker: WorkerFacts, std: CompiledStandard, before: YearToDate = _NOTHING_BEFORE,

@@ -2,7 +2,7 @@
 
 Each field of PayFigures carries its Chinese label, its group on the 工资发放表 (应发项目, 扣款项目, …), its kind
 (how it is stored and printed) and whether the sheet shows it. Everything else takes the columns from here by
-name: the engine fills the record by keyword (ledger.pay.calc), the stored line has one column per field
+name: the engine fills the record by name (ledger.pay.calc), the stored line has one column per field
 (ledger.models.pay.PayLine), and the pay page, the 工资发放表 (xlsx and PDF), the 工资条, the bank list and
 the annual cost report use SHEET and the labels. Adding a figure is one field here, a migration for its
 column, and the template if the sheet shows it; nothing is matched by position.
@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from operator import itemgetter
 from typing import Any, Generic, TypeVar
 
 from ..money import from_fen
@@ -130,14 +129,3 @@ def spans(columns: tuple[PayColumn, ...]) -> list[tuple[str, int, int]]:
         elif column.group:
             out.append((column.group, i, i))
     return out
-
-
-def in_yuan(values: Mapping[str, Any]) -> dict[str, Any]:
-    """The figures of a stored line (money in fen, by column name) with money as Decimal yuan."""
-    out = dict(zip(MONEY_KEYS, map(from_fen, _money_of(values))))
-    out.update(zip(_OTHER_KEYS, _others_of(values)))
-    return out
-
-
-_OTHER_KEYS = tuple(key for key in KEYS if key not in MONEY_KEYS)
-_money_of, _others_of = itemgetter(*MONEY_KEYS), itemgetter(*_OTHER_KEYS)

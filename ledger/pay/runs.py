@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from dataclasses import fields as dc_fields
 from datetime import date, datetime
 from decimal import Decimal
 from operator import attrgetter
@@ -28,7 +30,7 @@ from ..paystandard import QUALIFICATIONS, PayStandard, default_standard
 from ..progress import SILENT, Progress
 from ..values import parse_date
 from .calc import CompiledStandard, Extras, PayError, WorkerFacts, YearToDate, explain, figures, restore_line
-from .columns import EMPLOYER_KEYS, KEYS, PayFigures, in_yuan, label
+from .columns import EMPLOYER_KEYS, KEYS, MONEY_KEYS, PayFigures, label
 
 DRAFT, APPROVED = "草稿", "已审批"
 ADD, DEDUCT = "补发", "扣款"
@@ -110,12 +112,17 @@ class LineRecord(PayFigures[Decimal]):
     bank_account: str | None
 
 
-_WHO = ("id", "worker_id", "community", "worker_name", "id_number", "bank_account")
+# A stored line is selected as the record's fields, by name and in the record's order (money in fen).
+_FIELDS = tuple(f.name for f in dc_fields(LineRecord))
+_MONEY_AT = tuple(i for i, name in enumerate(_FIELDS) if name in MONEY_KEYS)
 
 
-def _record(row: Any) -> LineRecord:
-    """A stored line (a row mapping of pay_line, money in fen) as the record the services return."""
-    return LineRecord(**in_yuan(row), **{key: row[key] for key in _WHO})
+def _record(row: Sequence[Any]) -> LineRecord:
+    """A stored line, selected as _FIELDS, as the record the services return (money in Decimal yuan)."""
+    values = list(row)
+    for i in _MONEY_AT:
+        values[i] = from_fen(values[i])
+    return LineRecord(*values)
 
 
 @dataclass(frozen=True)
@@ -173,8 +180,8 @@ class Payroll:
         month = month_key(month)
         with self.ledger.reading("pay.read") as session:
             run = self._run(session, month)
-            rows = session.execute(select(_lines).where(_lines.c.run_id == run.id)
-                                   .order_by(_lines.c.id)).mappings().all()
+            rows = session.execute(select(*(_lines.c[name] for name in _FIELDS)).where(_lines.c.run_id == run.id)
+                                   .order_by(_lines.c.id)).all()
         records = [_record(row) for row in rows]
         actor = self.ledger.actor
         if not actor.shows_personal:      # e.g. 领导: sees pay, not 身份证号 and 银行账号 in full
