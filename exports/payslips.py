@@ -7,21 +7,23 @@ from collections.abc import Callable
 from pathlib import Path
 
 from exports import ExportError
-from exports.pay_records import AMOUNTS, ProgressFn, month_lines, records, title_values
+from exports.pay_records import FIELDS, ProgressFn, month_lines, records, title_values
 from exports.pdf import Slip, render_slips
 from exports.template import fill
 from ledger.files import atomic_write
 from ledger import audit
 from ledger.app import Ledger
+from ledger.pay.columns import SHEET, label
 from ledger.pay.runs import month_key
 
 TEMPLATE = "工资条.xlsx"
 FIRST_SLIP_ROW = 3        # the template's {{#行}} row: each slip is that header row and the figures row under it
 SLIPS_PER_PAGE = 8        # fit a landscape A4 at 100 %; fitting to width only ever shrinks the rows
-SLIP_LABELS = ("姓名", "社区", "岗位", "等级", *AMOUNTS)
 # On paper the name and community head each slip, so its table fits one band across a landscape A4.
-PDF_LABELS = ("岗位", "等级", *AMOUNTS)
-PDF_KINDS = ("center", "center") + ("amount",) * len(AMOUNTS)
+_ON_PAPER = tuple(c for c in SHEET if c.key not in ("community", "worker_name"))
+PDF_LABELS = tuple(c.label for c in _ON_PAPER)
+PDF_KINDS = tuple(c.report_kind for c in _ON_PAPER)
+COMMUNITY, NAME = label("community"), label("worker_name")
 
 
 def export_payslips(ledger: Ledger, month: str, out: str | Path, progress: ProgressFn | None = None, *,
@@ -36,7 +38,7 @@ def export_payslips(ledger: Ledger, month: str, out: str | Path, progress: Progr
     values = title_values(ledger, month)
     title = f"{values['街道名称']}社区工作者{values['年']}年{values['月']}月工资条"
     if suffix == ".pdf":
-        slips = [Slip(PDF_LABELS, [r[k] for k in PDF_LABELS], caption=f"{r['社区']}　{r['姓名']}", kinds=PDF_KINDS)
+        slips = [Slip(PDF_LABELS, [r[k] for k in PDF_LABELS], caption=f"{r[COMMUNITY]}　{r[NAME]}", kinds=PDF_KINDS)
                  for r in records(lines)]
         render_slips(out, title, slips, landscape_page=True, progress=progress)
     else:
@@ -44,7 +46,7 @@ def export_payslips(ledger: Ledger, month: str, out: str | Path, progress: Progr
         rows = records(lines)
         for i, row in enumerate(rows):
             row["_条"] = i
-        fill(TEMPLATE, values, rows, out_path=out, fields=(*SLIP_LABELS, "_条"), group_key="_条", warn=warn)
+        fill(TEMPLATE, values, rows, out_path=out, fields=(*FIELDS, "_条"), group_key="_条", warn=warn)
         _page_breaks_between_slips(out, len(rows))
         if progress is not None:
             progress(1, 1)

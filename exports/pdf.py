@@ -42,6 +42,7 @@ from exports import ExportError
 from ledger.files import atomic_write, check_writable
 from exports.fonts import cjk_fonts
 from ledger import APP_NAME
+from ledger.money import format_yuan
 
 PAGE_LABEL = "第 {page} 页 共 {pages} 页"
 
@@ -62,14 +63,14 @@ def format_value(value: Any, kind: str = "text") -> str:
         return ""
     if kind == "amount":
         if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
-            return f"{Decimal(value):,.2f}"
+            return format_yuan(Decimal(value))
         return str(value)
     if kind == "count" and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         return f"{int(value):d}"
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, Decimal):
-        return f"{value:,.2f}" if value.as_tuple().exponent == -2 else format(value, "f")
+        return format_yuan(value) if value.as_tuple().exponent == -2 else format(value, "f")
     if isinstance(value, datetime):
         return f"{value:%Y-%m-%d %H:%M}"
     if isinstance(value, date):

@@ -41,7 +41,8 @@ def test_run_review_explain_adjust_approve_export(qtbot, page, boxes, tmp_path):
     qtbot.waitUntil(lambda: task.done, timeout=20000)
     assert page.model.rowCount() > 200 and "草稿" in page.status.text()
     first = page.model.line(0)
-    assert page.model.data(page.model.index(0, 18)) == f"{first.net // 100:,}.{first.net % 100:02d}"
+    whole, cents = divmod(int(first.net * 100), 100)
+    assert page.model.data(page.model.index(0, 18)) == f"{whole:,}.{cents:02d}"
     page.table.selectRow(0)
     assert "岗位等级工资" in page.explanation.toPlainText() and "实发" in page.explanation.toPlainText()
     assert page.save_adjustment(first.worker_id, "补发", "88.50", "补发1月通讯费", True)

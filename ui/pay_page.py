@@ -16,19 +16,15 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialog
                                QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from ledger.errors import LedgerError
-from ledger.pay.calc import show
+from ledger.money import format_yuan
+from ledger.pay.columns import COUNT, MONEY, SHEET
 from ledger.pay.runs import LineRecord, Payroll, RunSummary, month_label
 
 from . import messages
 from .tasks import run_task
 
-COLUMNS = (("社区", "community"), ("姓名", "worker_name"), ("岗位", "post_name"), ("等级", "level"),
-           ("岗位等级工资", "grade_pay"), ("基础绩效", "basic_performance"), ("一肩挑补贴", "dual_role_allowance"),
-           ("职业资格津贴", "qualification_allowance"), ("奖励性绩效", "bonus"), ("其他补发", "other_add"),
-           ("应发合计", "gross"), ("养老保险", "pension"), ("医疗保险", "medical"), ("失业保险", "unemployment"),
-           ("住房公积金", "housing_fund"), ("个人所得税", "tax"), ("其他扣款", "other_deduct"),
-           ("扣款合计", "deduct_total"), ("实发工资", "net"))
-_MONEY_FROM = 4
+COLUMNS = SHEET
+_NUMBERS = frozenset(i for i, c in enumerate(COLUMNS) if c.kind in (MONEY, COUNT))
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 EXPORTS = (("工资发放表（Excel）", "salary-sheet", ".xlsx"), ("工资发放表（PDF）", "salary-sheet", ".pdf"),
@@ -47,8 +43,8 @@ class PayLinesModel(QAbstractTableModel):
     def set_lines(self, lines: list[LineRecord]) -> None:
         self.beginResetModel()
         self.lines = list(lines)
-        self._text = [tuple(show(getattr(line, attr)) if i >= _MONEY_FROM else str(getattr(line, attr))
-                            for i, (_, attr) in enumerate(COLUMNS)) for line in self.lines]
+        self._text = [tuple(format_yuan(getattr(line, c.key)) if c.kind == MONEY else str(getattr(line, c.key))
+                            for c in COLUMNS) for line in self.lines]
         self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt's name)
@@ -63,14 +59,14 @@ class PayLinesModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text[row][column]
-        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 3:
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in _NUMBERS:
             return _RIGHT
         return None
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
                 and 0 <= section < len(COLUMNS):
-            return COLUMNS[section][0]
+            return COLUMNS[section].label
         return None
 
     def line(self, row: int) -> LineRecord | None:
@@ -175,10 +171,9 @@ class PayPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((110, 72, 48, 44)):   # fixed widths: measuring 10,000 rows would be slow
-            header.resizeSection(column, width)
-        for column in range(_MONEY_FROM, len(COLUMNS)):
-            header.resizeSection(column, 92)
+        widths = {"community": 110, "worker_name": 72, "post_name": 48, "level": 44}
+        for column, c in enumerate(COLUMNS):   # fixed widths: measuring 10,000 rows would be slow
+            header.resizeSection(column, widths.get(c.key, 92))
         self.table.selectionModel().currentRowChanged.connect(lambda current, _prev: self.explain_row(current.row()))
         self.explanation = QPlainTextEdit()
         self.explanation.setReadOnly(True)
@@ -236,8 +231,9 @@ class PayPage(QWidget):
             self.bonus.setChecked(False)
         else:
             bonus = "，含奖励性绩效" if s.pays_bonus else ""
-            self.status.setText(f"{month_label(month)} <b>{s.status}</b>{bonus}：{s.workers}人，应发合计 {show(s.gross)}，"
-                                f"扣款合计 {show(s.deduct)}，实发合计 {show(s.net)}，单位缴费 {show(s.employer)}"
+            self.status.setText(f"{month_label(month)} <b>{s.status}</b>{bonus}：{s.workers}人，"
+                                f"应发合计 {format_yuan(s.gross)}，扣款合计 {format_yuan(s.deduct)}，"
+                                f"实发合计 {format_yuan(s.net)}，单位缴费 {format_yuan(s.employer)}"
                                 + (f"（{s.approved_by or ''}于{s.approved_at:%Y-%m-%d %H:%M}审批，数字已锁定）"
                                    if s.approved else ""))
             self.bonus.setChecked(s.pays_bonus)
@@ -266,7 +262,7 @@ class PayPage(QWidget):
         if s is None:
             return
         if not messages.ask(self, "审批工资表", f"审批{month_label(s.month)}的工资表（{s.workers}人，实发合计 "
-                                                f"{show(s.net)}）？审批后数字不能再改，更正只能在以后月份补发或扣款。",
+                                                f"{format_yuan(s.net)}）？审批后数字不能再改，更正只能在以后月份补发或扣款。",
                             yes="审批"):
             return
         try:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
@@ -12,9 +12,11 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, 
 
 from ledger.app import Ledger
 from ledger.errors import LedgerError, Problem, ValidationError
+from ledger.money import ZERO, parse_amount
 from ledger.pay.standards import PayStandards
 from ledger.paystandard import (APPRAISAL_GRADES, EMPLOYER_ITEMS, INSURANCE_ITEMS, POST_NAMES, Grading, PayStandard,
                                 Post, TaxBracket)
+from ledger.values import parse_decimal
 
 from . import messages
 
@@ -26,18 +28,21 @@ def _text(value) -> str:
 
 
 def _amount(text: str, where: str, problems: list[Problem]) -> Decimal:
+    """An amount as typed (blank is 0); the service bounds it by the office's ceiling when the standard is saved."""
     try:
-        value = Decimal(text.replace(",", "").strip() or "0")
-        if not value.is_finite():
-            raise InvalidOperation
-        return value
-    except InvalidOperation:
-        problems.append(Problem(where, f"“{text}”不是有效的数字"))
-        return Decimal(0)
+        return parse_amount(text) if text.strip() else ZERO
+    except ValueError as exc:
+        problems.append(Problem(where, str(exc)))
+        return ZERO
 
 
 def _percent(text: str, where: str, problems: list[Problem]) -> Decimal:
-    return (_amount(text.rstrip("%").strip(), where, problems) / 100).normalize()
+    """A rate typed in per cent ('0.5' or '0.5%') as a fraction (0.005)."""
+    try:
+        return (parse_decimal(text.strip().rstrip("%") or "0", 4) / 100).normalize()
+    except ValueError as exc:
+        problems.append(Problem(where, str(exc)))
+        return Decimal(0)
 
 
 def _pct(rate: Decimal) -> str:

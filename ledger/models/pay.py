@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..pay.columns import CODE, COUNT, FIGURES, MONEY, TEXT
 from .base import Base, Money
 
 
@@ -35,8 +36,14 @@ class PayRun(Base):
     approved_by: Mapped[str | None] = mapped_column(String(32))
 
 
-class PayLine(Base):
-    """One worker's line in a pay run, with the figures and a snapshot of who was paid how."""
+def _figure_columns() -> type:
+    """A mixin with one column per figure of the pay line as ledger.pay.columns declares it (money as fen)."""
+    types = {MONEY: Money, COUNT: Integer, CODE: Integer, TEXT: lambda: String(16)}
+    return type("PayFigureColumns", (), {c.key: mapped_column(types[c.kind](), nullable=False) for c in FIGURES})
+
+
+class PayLine(_figure_columns(), Base):
+    """One worker's line in a pay run: who was paid (a snapshot) and every figure of ledger.pay.columns."""
 
     __tablename__ = "pay_line"
     __table_args__ = (UniqueConstraint("run_id", "worker_id"),)
@@ -47,38 +54,7 @@ class PayLine(Base):
     worker_name: Mapped[str] = mapped_column(String(32))
     id_number: Mapped[str] = mapped_column(String(18))
     bank_account: Mapped[str | None] = mapped_column(String(32))
-    post: Mapped[int]
-    post_name: Mapped[str] = mapped_column(String(16))
-    level: Mapped[int]
-    grade_pay: Mapped[Decimal] = mapped_column(Money())
-    basic_performance: Mapped[Decimal] = mapped_column(Money())
-    dual_role_allowance: Mapped[Decimal] = mapped_column(Money())
-    qualification_allowance: Mapped[Decimal] = mapped_column(Money())
-    bonus: Mapped[Decimal] = mapped_column(Money())
-    other_add: Mapped[Decimal] = mapped_column(Money())
-    gross: Mapped[Decimal] = mapped_column(Money())
-    contribution_base: Mapped[Decimal] = mapped_column(Money())
-    pension: Mapped[Decimal] = mapped_column(Money())
-    medical: Mapped[Decimal] = mapped_column(Money())
-    unemployment: Mapped[Decimal] = mapped_column(Money())
-    housing_fund: Mapped[Decimal] = mapped_column(Money())
-    tax: Mapped[Decimal] = mapped_column(Money())
-    other_deduct: Mapped[Decimal] = mapped_column(Money())
-    deduct_total: Mapped[Decimal] = mapped_column(Money())
-    net: Mapped[Decimal] = mapped_column(Money())
-    special_deduction: Mapped[Decimal] = mapped_column(Money())
-    cum_gross: Mapped[Decimal] = mapped_column(Money())
-    cum_insurance: Mapped[Decimal] = mapped_column(Money())
-    cum_special: Mapped[Decimal] = mapped_column(Money())
-    cum_taxable: Mapped[Decimal] = mapped_column(Money())
-    cum_tax: Mapped[Decimal] = mapped_column(Money())
-    months_employed: Mapped[int]
-    er_pension: Mapped[Decimal] = mapped_column(Money())
-    er_medical: Mapped[Decimal] = mapped_column(Money())
-    er_unemployment: Mapped[Decimal] = mapped_column(Money())
-    er_injury: Mapped[Decimal] = mapped_column(Money())
-    er_housing_fund: Mapped[Decimal] = mapped_column(Money())
-    explanation: Mapped[str | None] = mapped_column(Text)
+    explanation: Mapped[str | None] = mapped_column(Text)   # unused: explanations are rebuilt on demand
 
 
 class PayAdjustment(Base):

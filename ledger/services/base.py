@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from sqlalchemy import delete, func, inspect, select
 from sqlalchemy.orm import Session
 
-from .. import catalog, scope
+from .. import catalog, scope, settings
 from ..app import Ledger
 from ..catalog import LedgerDef
 from ..errors import LedgerError, NotFound, Problem, ValidationError
@@ -129,7 +129,7 @@ class LedgerService:
                 row: int | None = None) -> tuple[dict[str, Any], list[Problem]]:
         """Parse, resolve references and check the rules; returns model attributes and problems."""
         partial = record_id is not None
-        clean, problems = parse_record(self.fields, raw, partial=partial, row=row)
+        clean, problems = parse_record(self.fields, raw, partial=partial, row=row, ceilings=settings.ceilings(session))
         existing = self._load(session, record_id) if record_id is not None else None
         return self.check_parsed(session, clean, problems, existing, row)
 

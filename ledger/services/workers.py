@@ -13,6 +13,7 @@ from ..fields import Field
 from ..idcard import parse_id
 from ..models import Appraisal, Certificate, LevelChange, PostChange, Worker
 from ..paystandard import APPRAISAL_GRADES, EDUCATIONS, QUALIFICATIONS, PayStandard
+from ..settings import PAY_CEILING
 from .base import LedgerService, bulk_insert
 from .facts import facts_for
 from .paystandards import standard_in_force
@@ -43,9 +44,9 @@ FIELDS = (
     Field("phone", "联系电话", max_length=32, personal=True, aliases=("电话", "手机", "手机号码")),
     Field("bank_account", "银行账号", max_length=32, personal=True, aliases=("银行卡号", "工资卡号", "账号")),
     Field("contribution_base", "缴费基数", "money", minimum=0, aliases=("社保缴费基数",),
-          help="不填时按当月固定工资计算"),
+          help="不填时按当月固定工资计算", ceiling=PAY_CEILING),
     Field("special_deduction", "专项附加扣除", "money", minimum=0, aliases=("专项附加扣除(元/月)",),
-          help="每月金额，单位：元"),
+          help="每月金额，单位：元", ceiling=PAY_CEILING),
     Field("status", "状态", "choice", choices=STATUSES, default="在岗", aliases=("在岗状态",),
           value_aliases={"在职": "在岗", "退休": "离职", "辞职": "离职"}),
     Field("note", "备注", max_length=500),
