@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
-from . import audit, scope
+from . import audit, conflicts, scope
 from .access import NOBODY, Actor
 from .db import Database, open_database
 from .models import User
@@ -46,9 +48,16 @@ class Ledger:
     def unit(self, permission: str) -> Iterator[Session]:
         """One all-or-nothing user action under a permission."""
         self.actor.require(permission)
-        with self.db.sessions.begin() as session:
-            session.info["actor"] = self.actor
-            yield session
+        try:
+            with self.db.sessions.begin() as session:
+                session.info["actor"] = self.actor
+                yield session
+        except (StaleDataError, DBAPIError) as exc:
+            # Another person's concurrent work won a race: their Chinese refusal, not a traceback.
+            refusal = conflicts.translate(exc)
+            if refusal is None:
+                raise
+            raise refusal from exc
 
     @contextmanager
     def reading(self, permission: str = "ledger.read") -> Iterator[Session]:

@@ -123,6 +123,34 @@ def check_rows(session: Session, model: type, rows: Iterable[Mapping[str, Any]])
         refuse(session)
 
 
+def communities_of(session: Session, table: str, rows: Iterable[Mapping[str, Any]]) -> list[int | None]:
+    """The community each row (a dict of column values) belongs to; None for street-wide tables.
+
+    Used to file audit entries under their community. Reads the parents without the limit (bookkeeping).
+    """
+    rows = list(rows)
+    info = catalog.tables().get(table)
+    if info is None or info.owner is None:
+        return [None] * len(rows)
+    if info.owner.column is not None:
+        return [row.get(info.owner.column) for row in rows]
+    parent = _model(info.parent).__table__
+    ids = {row.get(info.owner.via) for row in rows} - {None}
+    found: dict[int, int | None] = {}
+    listed = sorted(ids)
+    for start in range(0, len(listed), 1000):
+        chunk = listed[start:start + 1000]
+        column = parent.c[catalog.tables()[info.parent].owner.column]
+        found.update(session.connection().execute(select(parent.c.id, column).where(parent.c.id.in_(chunk))).all())
+    return [found.get(row.get(info.owner.via)) for row in rows]
+
+
+def community_of(session: Session, obj: Any) -> int | None:
+    """The community an ORM object belongs to (see communities_of)."""
+    values = {attr.key: getattr(obj, attr.key) for attr in inspect(obj).mapper.column_attrs}
+    return communities_of(session, obj.__table__.name, [values])[0]
+
+
 def allows(session: Session, community_id: int | None) -> bool:
     own = limit_of(session)
     return own is None or community_id == own

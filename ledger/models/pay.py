@@ -7,10 +7,10 @@ from decimal import Decimal
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, Money
+from .base import Base, Money, Versioned
 
 
-class PayStandardVersion(Base):
+class PayStandardVersion(Versioned, Base):
     """One version of the pay standard, in force from its effective date (spec: ledger.paystandard)."""
 
     __tablename__ = "pay_standard"
@@ -81,7 +81,7 @@ class PayLine(Base):
     explanation: Mapped[str | None] = mapped_column(Text)
 
 
-class PayAdjustment(Base):
+class PayAdjustment(Versioned, Base):
     """A manual 其他补发 or 其他扣款 line for a worker in a month, with its reason."""
 
     __tablename__ = "pay_adjustment"

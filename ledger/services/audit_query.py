@@ -190,6 +190,12 @@ def record_history(ledger: Ledger, ledger_name: str, record_id: int) -> list[Aud
         return [_row(e, show, names) for e in session.scalars(stmt)]
 
 
+def describe(session, entry: AuditEntry) -> tuple[Change, ...]:
+    """An entry's changes as people read them (labels, names, masks for the session's actor)."""
+    actor = session.info.get("actor")
+    return _row(entry, getattr(actor, "shows_personal", False), community_names(session)).changes
+
+
 def audit_users(ledger: Ledger) -> list[str]:
     """Names that appear in the trail, for a filter's choices."""
     with ledger.reading("audit.read") as session:

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from sqlalchemy import delete, func, inspect, select
 from sqlalchemy.orm import Session
 
-from .. import catalog, scope
+from .. import catalog, conflicts, scope
 from ..app import Ledger
 from ..catalog import LedgerDef
 from ..errors import LedgerError, NotFound, Problem, ValidationError
@@ -98,9 +98,10 @@ class LedgerService:
             record_id = obj.id
         return self.get(record_id)
 
-    def update(self, record_id: int, raw: dict[str, Any]) -> Record:
+    def update(self, record_id: int, raw: dict[str, Any], version: int | None = None) -> Record:
+        """Change a record; `version` is the one the person saw (a newer stored one refuses the save)."""
         with self.ledger.unit("ledger.write") as session:
-            self.save(session, raw, record_id)
+            self.save(session, raw, record_id, version=version)
         return self.get(record_id)
 
     def delete(self, record_id: int) -> None:
@@ -110,8 +111,14 @@ class LedgerService:
             refuse_if_used(session, self.definition, obj)
             session.delete(obj)
 
-    def save(self, session: Session, raw: dict[str, Any], record_id: int | None = None, row: int | None = None):
-        """Validate and write one record inside the caller's unit; raises ValidationError, writes nothing then."""
+    def save(self, session: Session, raw: dict[str, Any], record_id: int | None = None, row: int | None = None,
+             version: int | None = None):
+        """Validate and write one record inside the caller's unit; raises ValidationError, writes nothing then.
+
+        With `version`, a record saved by someone else since that version is refused (conflicts.Conflict).
+        """
+        if record_id is not None and version is not None:
+            self.check_version(session, record_id, version)
         attrs, problems = self.prepare(session, raw, record_id, row)
         if problems:
             raise ValidationError(problems)
@@ -146,6 +153,13 @@ class LedgerService:
         if not problems:
             self._check(session, merged, problems, existing, row)
         return merged, problems
+
+    def check_version(self, session: Session, record_id: int, version: int) -> None:
+        """Refuse, naming who and when, if the stored record is no longer the version the person saw."""
+        obj = self._load(session, record_id)
+        if getattr(obj, "version", version) != version:
+            raise conflicts.stale(session, self.model.__table__.name, record_id,
+                                  str(getattr(obj, self.label_key, None) or record_id))
 
     def match(self, session: Session, attrs: dict[str, Any]) -> list[Any] | None:
         """The stored records that resolved `attrs` mean by the ledger's natural key; None when the key is blank.
@@ -182,6 +196,8 @@ class LedgerService:
     def _to_record(self, row, names: dict[int, str]) -> Record:
         record = {key: row[key] for key in _record_keys(type(self))}
         record["id"] = row["id"]
+        if "version" in row:
+            record["version"] = row["version"]
         if self.community_field:
             record["community_id"] = row["community_id"]
             record[self.community_field] = names.get(row["community_id"], "")
