@@ -30,8 +30,9 @@ class Ledger:
     @classmethod
     def open(cls, path_or_url: str | Path | None = None, actor: Actor | None = None) -> "Ledger":
         db = open_database(path_or_url)
-        audit.install(db.sessions)
-        scope.install(db.sessions)
+        for factory in (db.sessions, db.writes):
+            audit.install(factory)
+            scope.install(factory)
         actor = actor or Actor()
         if actor.name is None:
             # Once accounts exist nobody is an unnamed administrator: every service refuses until login.
@@ -49,7 +50,7 @@ class Ledger:
         """One all-or-nothing user action under a permission."""
         self.actor.require(permission)
         try:
-            with self.db.sessions.begin() as session:
+            with self.db.writes.begin() as session:
                 session.info["actor"] = self.actor
                 yield session
         except (StaleDataError, DBAPIError) as exc:

@@ -49,7 +49,7 @@ def record(session: Session, action: str, ledger: str | None = None, record_id: 
 def note(ledger, action: str, ledger_name: str | None = None, record_id: int | None = None,
          label: str | None = None, changes: list | None = None, community_id: int | None = None) -> None:
     """Record an event that changes no record (an export, a backup) in a transaction of its own."""
-    with ledger.db.sessions.begin() as session:
+    with ledger.db.writes.begin() as session:
         session.info["actor"] = ledger.actor
         record(session, action, ledger_name, record_id, label, changes, community_id)
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import event, insert, select
 
 from ledger.access import ADMIN, Actor
+from ledger.app import Ledger
 from ledger.conflicts import Conflict
 from ledger.errors import ValidationError
 from ledger.idcard import make_id
@@ -42,10 +43,25 @@ def test_a_save_from_a_stale_form_is_refused_naming_who_when_and_what(office):
     assert WorkerService(zhang).update(opened["id"], {"level": "7"}, version=stored["version"])["level"] == 7
 
 
-def test_a_change_committed_between_reading_and_writing_is_not_overwritten(office):
-    """The version the ORM read travels with the UPDATE: a commit in between makes the later write fail."""
+def test_a_change_committed_between_reading_and_writing_is_not_overwritten(office, db_url):
+    """On a server, the version the ORM read travels with the UPDATE: a commit in between fails the write.
+    On SQLite the file's write lock is taken when the action starts, so the other save waits its turn instead
+    (and, after the wait, is refused with the same kind of message)."""
     zhang, li, opened = office
     service = WorkerService(zhang)
+    if db_url.startswith("sqlite"):
+        other = Ledger.open(db_url, Actor("李敏", ADMIN, None, "界面"))
+        other.db.engine.dispose()   # its next connections wait only briefly for the lock
+        event.listen(other.db.engine, "connect", lambda connection, _r: connection.execute("PRAGMA busy_timeout=50"))
+        try:
+            with zhang.unit("ledger.write") as session:
+                service.save(session, {"level": "7"}, opened["id"])
+                with pytest.raises(Conflict, match="另一位用户正在写入"):
+                    WorkerService(other).update(opened["id"], {"level": "3"})
+        finally:
+            other.close()
+        assert WorkerService(li).get(opened["id"])["level"] == 7
+        return
     with pytest.raises(Conflict):
         with zhang.unit("ledger.write") as session:
             kept = session.get(Worker, opened["id"])   # read: version 1 (kept, as a service keeps it)

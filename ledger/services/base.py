@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any, ClassVar
 
 from sqlalchemy import delete, func, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from .. import catalog, conflicts, scope
 from ..app import Ledger
@@ -117,12 +117,15 @@ class LedgerService:
 
         With `version`, a record saved by someone else since that version is refused (conflicts.Conflict).
         """
-        if record_id is not None and version is not None:
-            self.check_version(session, record_id, version)
+        # The object read here is the one written: its version goes into the UPDATE's WHERE, so a save by
+        # someone else in between is refused at the write too (StaleDataError → conflicts.translate).
+        obj = self._load(session, record_id) if record_id is not None else None
+        if obj is not None and version is not None:
+            self.check_version(obj, version)
         attrs, problems = self.prepare(session, raw, record_id, row)
         if problems:
             raise ValidationError(problems)
-        obj = self._load(session, record_id) if record_id is not None else self.model()
+        obj = obj if obj is not None else self.model()
         extra = self._apply(session, obj, attrs)
         if record_id is None:
             session.add(obj)
@@ -154,12 +157,12 @@ class LedgerService:
             self._check(session, merged, problems, existing, row)
         return merged, problems
 
-    def check_version(self, session: Session, record_id: int, version: int) -> None:
+    def check_version(self, obj, version: int) -> None:
         """Refuse, naming who and when, if the stored record is no longer the version the person saw."""
-        obj = self._load(session, record_id)
         if getattr(obj, "version", version) != version:
-            raise conflicts.stale(session, self.model.__table__.name, record_id,
-                                  str(getattr(obj, self.label_key, None) or record_id))
+            session = object_session(obj)
+            raise conflicts.stale(session, self.model.__table__.name, obj.id,
+                                  str(getattr(obj, self.label_key, None) or obj.id))
 
     def match(self, session: Session, attrs: dict[str, Any]) -> list[Any] | None:
         """The stored records that resolved `attrs` mean by the ledger's natural key; None when the key is blank.
