@@ -272,7 +272,7 @@ def login(ledger: Ledger, name: str, password: str, source: str = "界面") -> S
     name = (name or "").strip()
     now = datetime.now()
     failure: str | None = None
-    with ledger.db.sessions.begin() as session:
+    with ledger.db.writes.begin() as session:
         user = session.scalar(select(User).where(User.name == name)) if name else None
         session.info["actor"] = Actor(name or None, user.role if user else "", None, source)
         if user is None:

@@ -361,7 +361,7 @@ def _record_restore(db_path: Path, source: Path, aside: Path | None, actor) -> N
     from .db import open_database
     db = open_database(db_path)   # also brings an older backup up to the current schema
     try:
-        with db.sessions.begin() as session:
+        with db.writes.begin() as session:
             session.info["actor"] = actor or Actor(None, source="启动")
             audit.record(session, "恢复备份", None, None, source.name[:100], [
                 {"field": "备份文件", "old": None, "new": str(source)},

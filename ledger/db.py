@@ -39,6 +39,9 @@ def sqlite_file(url: str) -> Path | None:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # The driver's own transaction handling opens a transaction only before a write, so the reads of an action
+    # would each see a different moment; SQLAlchemy's "begin" event below starts every transaction instead.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -47,10 +50,22 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_begin(connection) -> None:
+    """A transaction from its first statement: a reading one sees one moment of the file; a writing one
+    (Ledger.unit) takes the write lock at once (IMMEDIATE), so actions of several programs on one file follow
+    one another instead of one overwriting what the other read."""
+    immediate = connection.get_execution_options().get(WRITING, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+WRITING = "streetledger_writing"   # the execution option that marks a writing transaction
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -91,7 +106,8 @@ class Database:
 
     url: str
     engine: Engine
-    sessions: sessionmaker[Session]
+    sessions: sessionmaker[Session]     # reading, and the few writes outside a user action
+    writes: sessionmaker[Session]       # one user action that writes (Ledger.unit)
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -104,4 +120,6 @@ def open_database(path_or_url: str | Path | None = None, migrate: bool = True) -
     engine = make_engine(url)
     if migrate:
         upgrade(engine)
-    return Database(url, engine, sessionmaker(engine, expire_on_commit=False))
+    writing = engine.execution_options(**{WRITING: True})
+    return Database(url, engine, sessionmaker(engine, expire_on_commit=False),
+                    sessionmaker(writing, expire_on_commit=False))

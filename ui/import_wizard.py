@@ -495,9 +495,11 @@ class ImportWizard(QDialog):
             else:
                 from .tasks import show_error
                 show_error(self, "导入", exc)
+        previewed = self.plan
         self.task = run_task(self, f"正在导入{KINDS[kind].name}台账",
                              lambda progress: importing.run_import(ledger, kind, loaded, layout, valid_only=valid_only,
-                                                                   progress=progress), done, failed)
+                                                                   progress=progress, previewed=previewed),
+                             done, failed)
 
     # --- navigation ---------------------------------------------------------------------------------------
     def _show(self, page: int) -> None:

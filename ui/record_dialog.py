@@ -12,6 +12,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout,
                                QWidget)
 
+from ledger.conflicts import Conflict
 from ledger.errors import LedgerError, Problem, ValidationError
 from ledger.fields import Field
 from ledger.services import CommunityService
@@ -240,12 +241,18 @@ class RecordDialog(QDialog):
             if self.record_id is None:
                 record = self.service.create(raw)
             elif raw or self.force_update():
-                record = self.service.update(self.record_id, raw)
+                record = self.service.update(self.record_id, raw, version=(self.record or {}).get("version"))
             else:
                 record = self.record
         except ValidationError as exc:
             self.show_problems(exc.problems, True)
             self._focus_first(exc.problems)
+            return False
+        except Conflict as exc:
+            # Someone saved this record since it was opened: say who and what, and offer their values.
+            if messages.ask(self, "记录已被他人修改", f"{exc}\n\n重新载入后，窗口中显示对方保存的内容，"
+                                                    f"您在此窗口中未保存的修改将被放弃。", yes="重新载入", no="继续编辑"):
+                self.show_stored()
             return False
         except LedgerError as exc:
             messages.warn(self, "未能保存", str(exc))
@@ -256,6 +263,21 @@ class RecordDialog(QDialog):
         self.saved.emit(record)
         self.after_save(record)
         return True
+
+    def show_stored(self) -> None:
+        """Show the record as it is stored now, discarding this window's edits (after someone else saved it)."""
+        try:
+            self.record = self.service.get(self.record_id)
+        except LedgerError as exc:
+            messages.warn(self, "未能重新载入", str(exc))
+            return
+        for f in self.fields:
+            self.editors[f.key].set_value(self.initial_text(f))
+            self._initial[f.key] = self.editors[f.key].value()
+        self._touched.clear()
+        self.setWindowTitle(self.title())
+        self.values_changed()
+        self.check()
 
     def force_update(self) -> bool:
         """A subclass with edits outside the fields (none by default) says so here."""

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Date, DateTime, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
+from .. import scope
 from ..audit import plain
 from ..catalog import audit_name
 from ..errors import LedgerError, Problem, ValidationError
@@ -167,6 +168,8 @@ def undo_batch(session: Session, batch: ImportBatch, progress: Progress = SILENT
     # 3. Take it back: children the import added, then its new records (children of the file's own rows
     #    first), then the old values, then the children it replaced, with their old ids.
     progress.report(1, 3, "撤销")
+    now_rows = _current(session, table, [e[0] for e in inserted] + [e[0] for e in updated])
+    place = dict(zip(now_rows, scope.communities_of(session, table.name, [r._mapping for r in now_rows.values()])))
     entries: list[dict] = []
     actor = session.info.get("actor")
     who = {"at": datetime.now(), "user_name": getattr(actor, "name", None), "source": getattr(actor, "source", None)}
@@ -179,7 +182,7 @@ def undo_batch(session: Session, batch: ImportBatch, progress: Progress = SILENT
         session.execute(delete(table).where(table.c.id.in_(chunk)))
     for record_id, _row, label, *values in inserted:
         entries.append({**who, "action": "删除", "ledger": ledger_name, "record_id": record_id,
-                        "record_label": (label or "")[:100] or None,
+                        "record_label": (label or "")[:100] or None, "community_id": place.get(record_id),
                         "changes": [{"field": c, "old": v, "new": None} for c, v in zip(columns, values)
                                     if v is not None] or None})
     groups: dict[tuple[str, ...], list] = {}
@@ -187,12 +190,14 @@ def undo_batch(session: Session, batch: ImportBatch, progress: Progress = SILENT
         groups.setdefault(tuple(changed), []).append((record_id, label, changed))
     for cols, members in groups.items():
         stmt = table.update().where(table.c.id == bindparam("_id")).values({c: bindparam(f"_v_{c}") for c in cols})
+        if "version" in table.c:   # a restored value is a new save: forms opened before the undo must reload
+            stmt = stmt.values(version=table.c.version + 1)
         for chunk in _chunks(members):
             session.execute(stmt, [{"_id": rid, **{f"_v_{c}": typed(table.c[c], changed[c][0]) for c in cols}}
                                    for rid, _label, changed in chunk])
         for record_id, label, changed in members:
             entries.append({**who, "action": "修改", "ledger": ledger_name, "record_id": record_id,
-                            "record_label": (label or "")[:100] or None,
+                            "record_label": (label or "")[:100] or None, "community_id": place.get(record_id),
                             "changes": [{"field": c, "old": new, "new": old} for c, (old, new) in changed.items()]})
     for name, part in children.items():
         rows = part.get("deleted") or []

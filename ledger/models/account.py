@@ -44,4 +44,7 @@ class AuditEntry(Base):
     ledger: Mapped[str | None] = mapped_column(String(32))
     record_id: Mapped[int | None]
     record_label: Mapped[str | None] = mapped_column(String(100))
+    # The community of the record concerned (None: street-wide, such as a login or a pay approval), so that a
+    # community-limited account reads only its community's entries and its own.
+    community_id: Mapped[int | None] = mapped_column(index=True)
     changes: Mapped[list | None] = mapped_column(JSON)

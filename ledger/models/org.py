@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Area, Base
+from .base import Area, Base, Versioned
 
 
 class Setting(Base):
@@ -18,7 +18,7 @@ class Setting(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
-class Street(Base):
+class Street(Versioned, Base):
     """A street office (街道); a database normally holds one."""
 
     __tablename__ = "street"
@@ -28,7 +28,7 @@ class Street(Base):
     district: Mapped[str | None] = mapped_column(String(64))
 
 
-class Community(Base):
+class Community(Versioned, Base):
     """A community (社区) with its residents' figures and leaders."""
 
     __tablename__ = "community"
@@ -49,7 +49,7 @@ class Community(Base):
     street: Mapped[Street] = relationship()
 
 
-class Grid(Base):
+class Grid(Versioned, Base):
     """A grid (网格) of about 450 households inside one community."""
 
     __tablename__ = "grid"

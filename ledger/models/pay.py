@@ -8,10 +8,10 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..pay.columns import CODE, COUNT, FIGURES, MONEY, TEXT
-from .base import Base, Money
+from .base import Base, Money, Versioned
 
 
-class PayStandardVersion(Base):
+class PayStandardVersion(Versioned, Base):
     """One version of the pay standard, in force from its effective date (spec: ledger.paystandard)."""
 
     __tablename__ = "pay_standard"
@@ -57,7 +57,7 @@ class PayLine(_figure_columns(), Base):
     explanation: Mapped[str | None] = mapped_column(Text)   # unused: explanations are rebuilt on demand
 
 
-class PayAdjustment(Base):
+class PayAdjustment(Versioned, Base):
     """A manual 其他补发 or 其他扣款 line for a worker in a month, with its reason."""
 
     __tablename__ = "pay_adjustment"

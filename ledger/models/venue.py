@@ -6,10 +6,10 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Area, Base
+from .base import Area, Base, Versioned
 
 
-class Venue(Base):
+class Venue(Versioned, Base):
     """A venue with its floor area and the households it serves."""
 
     __tablename__ = "venue"

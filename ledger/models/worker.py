@@ -7,10 +7,10 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, Money
+from .base import Base, Money, Versioned
 
 
-class Worker(Base):
+class Worker(Versioned, Base):
     """A community worker with post (岗位) and level (等级) on the pay scale."""
 
     __tablename__ = "worker"

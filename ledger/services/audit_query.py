@@ -82,6 +82,7 @@ class AuditRow:
     record_id: int | None
     label: str
     changes: tuple[Change, ...]
+    community_id: int | None = None     # the community of the record concerned; None: street-wide
 
     def summary(self) -> str:
         """One line for a table or a terminal: 字段: 旧 → 新; …"""
@@ -156,7 +157,7 @@ def _row(entry: AuditEntry, show_personal: bool, communities: dict[int, str]) ->
         changes.append(Change(labels.get((ledger, key)) or _COMMON_LABELS.get(key, key), _readable(old),
                               _readable(new)))
     return AuditRow(entry.id, entry.at, entry.user_name or "（未登录）", entry.source or "", entry.action, ledger,
-                    entry.record_id, entry.record_label or "", tuple(changes))
+                    entry.record_id, entry.record_label or "", tuple(changes), entry.community_id)
 
 
 def query_audit(ledger: Ledger, flt: AuditFilter | None = None, limit: int = 1000, offset: int = 0) -> list[AuditRow]:
@@ -188,6 +189,12 @@ def record_history(ledger: Ledger, ledger_name: str, record_id: int) -> list[Aud
             .order_by(AuditEntry.at, AuditEntry.id)
         show, names = ledger.actor.shows_personal, community_names(session)
         return [_row(e, show, names) for e in session.scalars(stmt)]
+
+
+def describe(session, entry: AuditEntry) -> tuple[Change, ...]:
+    """An entry's changes as people read them (labels, names, masks for the session's actor)."""
+    actor = session.info.get("actor")
+    return _row(entry, getattr(actor, "shows_personal", False), community_names(session)).changes
 
 
 def audit_users(ledger: Ledger) -> list[str]:
