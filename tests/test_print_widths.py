@@ -18,6 +18,7 @@ from exports.pay_sheets import write_openings, write_payscale
 from exports.template import builtin_templates_dir, fill, template_names
 from ledger.importing import KINDS
 from ledger.pay.standards import PayStandards
+from ledger import settings
 from ledger.services import LEDGERS, CommunityService, FundService
 
 # A city of 10,000 社区工作者 (DOMAIN.md §1). A single item of a worker's month is below 10,000.00 yuan, a sum of
@@ -103,10 +104,12 @@ def test_no_xlsx_output_prints_hashes_at_a_citys_figures(demo_ledger, tmp_path):
     folder = tmp_path / "xlsx"
     folder.mkdir()
     files = _pay_files(folder) + [_quarterly_file(folder)]
-    # the ledgers: one community of the demo and an amount of a hundred billion yuan (a spreadsheet keeps 15 digits)
+    # the ledgers: one community of the demo and the largest amount an office may allow for one entry
     community = CommunityService(demo_ledger).id_by_name("幸福社区")
+    with demo_ledger.unit("settings.write") as session:   # an office may raise the ceiling of a 经费 entry
+        settings.put(session, settings.FUND_CEILING, int(settings.LIMIT))
     FundService(demo_ledger).create({"entry_date": "2026-03-01", "community": "幸福社区", "category": "其他",
-                                     "direction": "拨入", "amount": "99999999999.99", "note": "城市级拨款"})
+                                     "direction": "拨入", "amount": "9999999999.99", "note": "城市级拨款"})
     for key in LEDGERS:
         files.append(export_ledger(demo_ledger, key, folder / f"台账-{key}.xlsx", community).path)
     for kind in KINDS:
@@ -130,7 +133,7 @@ def test_no_xlsx_output_prints_hashes_at_a_citys_figures(demo_ledger, tmp_path):
     assert "999,999,900.00" in texts["银行代发清单"] and "99,999.99" in texts["工资条"]
     assert "9,999,999,900.00" in texts["年度人力成本"]
     assert "9,999,999,999.98" in texts["季度统计汇总"] and "9999998" in texts["季度统计汇总"]
-    assert "99,999,999,999.99" in texts["台账-funds"]
+    assert "9,999,999,999.99" in texts["台账-funds"]
 
 
 def test_an_offices_narrow_template_is_reported_and_the_file_still_written(tmp_path, capsys):
