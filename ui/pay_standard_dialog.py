@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget)
 
@@ -17,6 +17,7 @@ from ledger.paystandard import (APPRAISAL_GRADES, EMPLOYER_ITEMS, INSURANCE_ITEM
                                 Post, TaxBracket)
 
 from . import messages
+from .file_dialogs import IMPORT, open_path
 
 STACKING = (("max", "就高不叠加"), ("sum", "学历与证书叠加"))
 
@@ -239,8 +240,8 @@ class PayStandardDialog(QDialog):
                                                               for p in posts)})
 
     def _import_matrix(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "导入岗位等级工资表", "", "Excel (*.xlsx);;CSV (*.csv)")
-        if not path:
+        path = open_path(self, IMPORT, "导入岗位等级工资表", "Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)")
+        if path is None:
             return
         from ledger.pay.sheets import read_rows
         from ledger.pay.standards import parse_matrix

@@ -7,16 +7,16 @@ application opens the database again (with a login where one is now needed).
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QFileDialog, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QVBoxLayout
 
 from ledger import backup
 from ledger.db import sqlite_file
 from ledger.errors import LedgerError
 
 from . import messages
+from .file_dialogs import BACKUP, save_path
 
 
 def build_system_menu(window) -> None:
@@ -87,10 +87,10 @@ def record_history(window) -> None:
 def make_backup(window) -> None:
     if sqlite_file(window.ledger.db.url) is None:
         raise LedgerError("服务器数据库（PostgreSQL）请由管理员用 pg_dump 备份")
-    suggested = Path.home() / f"街道台账备份-{datetime.now():%Y%m%d-%H%M}.sqlite"
-    target, _ = QFileDialog.getSaveFileName(window, "备份数据库", str(suggested), "数据库备份 (*.sqlite)")
-    if target:
-        done = backup.backup_to(window.ledger, Path(target))
+    target = save_path(window, BACKUP, "备份数据库", f"街道台账备份-{datetime.now():%Y%m%d-%H%M}.sqlite",
+                       "数据库备份 (*.sqlite)", ".sqlite")
+    if target is not None:
+        done = backup.backup_to(window.ledger, target)
         messages.inform(window, "备份数据库", f"已备份到：{done}")
 
 
