@@ -32,7 +32,8 @@ def build_system_menu(window) -> None:
             continue
         text, handler = item
         action = QAction(text, window)
-        action.triggered.connect(lambda _checked=False, h=handler: _guarded(window, text, h))
+        # bound now: a closure would see the loop's last text (every box was titled 从备份恢复)
+        action.triggered.connect(lambda _checked=False, h=handler, t=text: _guarded(window, t, h))
         menu.addAction(action)
 
 
