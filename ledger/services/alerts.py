@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from .. import settings
 from ..app import Ledger
+from ..record_names import named
 from ..models import Grid, PartyOrg, Venue
 from .base import community_names
 from .funds import fund_summary
@@ -27,6 +28,7 @@ class Alert:
     record_id: int | None
     community_id: int | None
     text: str
+    label: str = ""  # the record as a person names it: 幸福社区 第1网格
 
 
 def _add_months(day: date, months: int) -> date:
@@ -50,20 +52,22 @@ def alerts(ledger: Ledger, today: date | None = None, community_id: int | None =
             end = term_end(org.term_start, org.term_years)
             if end is None:
                 continue
+            label = named(org.name, names.get(org.community_id))
             if end < today:
                 out.append(Alert("逾期", "orgs", org.id, org.community_id,
-                                 f"{org.name}任期已于{end:%Y年%m月%d日}届满，尚未换届"))
+                                 f"{label}任期已于{end:%Y年%m月%d日}届满，尚未换届", label))
             elif end <= urgent:
-                out.append(Alert("紧急", "orgs", org.id, org.community_id, f"{org.name}将于{end:%Y年%m月%d日}任期届满（1个月内）"))
+                out.append(Alert("紧急", "orgs", org.id, org.community_id,
+                                 f"{label}将于{end:%Y年%m月%d日}任期届满（1个月内）", label))
             elif end <= soon:
                 out.append(Alert("提醒", "orgs", org.id, org.community_id,
-                                 f"{org.name}将于{end:%Y年%m月%d日}任期届满（{cfg['term_warn_months']}个月内）"))
+                                 f"{label}将于{end:%Y年%m月%d日}任期届满（{cfg['term_warn_months']}个月内）", label))
         band = (cfg["grid_households_min"], cfg["grid_households_max"])
         for grid in session.execute(select(Grid.id, Grid.name, Grid.community_id, Grid.households).where(where(Grid))):
             warning = household_warning(grid.households, band)
             if warning:
-                out.append(Alert("提醒", "grids", grid.id, grid.community_id,
-                                 f"{names.get(grid.community_id, '')}{grid.name}{warning}"))
+                label = named(grid.name, names.get(grid.community_id))
+                out.append(Alert("提醒", "grids", grid.id, grid.community_id, f"{label}：{warning}", label))
         for venue in session.execute(select(Venue.id, Venue.name, Venue.community_id, Venue.kind, Venue.tier,
                                             Venue.floor_area, Venue.households_served).where(where(Venue))):
             ok = meets_standard(venue.kind, venue.tier, venue.floor_area, venue.households_served,
@@ -71,14 +75,17 @@ def alerts(ledger: Ledger, today: date | None = None, community_id: int | None =
             if ok is False:
                 per100 = per_100_households(venue.floor_area, venue.households_served)
                 detail = f"建筑面积{venue.floor_area}平方米" + (f"，每百户{per100}平方米" if per100 is not None else "")
-                out.append(Alert("提醒", "venues", venue.id, venue.community_id, f"{venue.name}未达标（{detail}）"))
+                label = named(venue.name, names.get(venue.community_id))
+                out.append(Alert("提醒", "venues", venue.id, venue.community_id, f"{label}未达标（{detail}）", label))
         late_in_year = today.month >= 10
         for s in fund_summary(session, today.year, today, community_id):
+            label = f"{s.community} {s.category}"
             if s.spent > s.allocated:
                 out.append(Alert("紧急", "funds", None, s.community_id,
-                                 f"{s.community}{s.category}超支：累计支出{s.spent:,.2f}元，累计拨入{s.allocated:,.2f}元"))
+                                 f"{s.community}{s.category}超支：累计支出{s.spent:,.2f}元，累计拨入{s.allocated:,.2f}元",
+                                 label))
             elif late_in_year and s.execution_rate is not None and s.execution_rate < Decimal(cfg["budget_low_execution"]):
                 out.append(Alert("提醒", "funds", None, s.community_id,
-                                 f"{s.community}{s.category}执行率仅{s.execution_rate}%"))
+                                 f"{s.community}{s.category}执行率仅{s.execution_rate}%", label))
     order = {"逾期": 0, "紧急": 1, "提醒": 2}
     return sorted(out, key=lambda a: (order[a.severity], a.ledger, a.text))
