@@ -139,7 +139,7 @@ def test_audit_view_filters_and_shows_old_and_new_values(qtbot, with_admin):
     view.table.selectRow(0)
     html = view.details.toHtml()
     assert "等级" in html and "5" in html and "6" in html
-    assert "等级：5 → 6" in view.model.data(view.model.index(0, 6))
+    assert "等级 5 → 6" in view.model.data(view.model.index(0, 6))
     view.set_filter(record_id=created["id"] + 1000)
     assert view.model.rowCount() == 0
 

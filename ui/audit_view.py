@@ -35,8 +35,7 @@ class AuditModel(QAbstractTableModel):
     def set_rows(self, rows: Sequence[AuditRow]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
-        self._cells = [(f"{r.at:%Y-%m-%d %H:%M:%S}", r.user, r.source, r.action, r.ledger,
-                        (f"#{r.record_id} " if r.record_id is not None else "") + r.label, r.summary())
+        self._cells = [(f"{r.at:%Y-%m-%d %H:%M:%S}", r.user, r.source, r.action, r.ledger, r.label, r.summary())
                        for r in self.rows]
         self.endResetModel()
 
@@ -66,8 +65,8 @@ class AuditModel(QAbstractTableModel):
 def details_html(row: AuditRow) -> str:
     """One entry in full: what, who, when, and each field's old and new value."""
     from html import escape
-    head = (f"<b>{escape(row.action)}</b>　{escape(row.ledger)}"
-            f"{'#' + str(row.record_id) if row.record_id is not None else ''} {escape(row.label)}<br>"
+    number = f"（编号{row.record_id}）" if row.record_id is not None else ""
+    head = (f"<b>{escape(row.action)}</b>　{escape(row.ledger)}　{escape(row.label)}{number}<br>"
             f"{row.at:%Y-%m-%d %H:%M:%S}　{escape(row.user)}（{escape(row.source)}）")
     if not row.changes:
         return head

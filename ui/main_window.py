@@ -131,7 +131,7 @@ class MainWindow(QMainWindow):
         self.first_start: QWidget | None = None
         self._build_menus()
         self.statusBar().showMessage(f"数据库：{db_label or database_label(ledger)}")
-        role = QLabel(f"当前用户：{ledger.actor.name or '管理员'}（{ledger.actor.role}）")
+        role = QLabel(f"当前用户：{ledger.actor.shown_name}（{ledger.actor.role}）")
         self.statusBar().addPermanentWidget(role)
         for sequence, slot in ((QKeySequence.StandardKey.New, lambda: self._call("new_record")),
                                (QKeySequence.StandardKey.Find, lambda: self._call("focus_search"))):
