@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, QSize, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter, QTableView,
                                QTextBrowser, QVBoxLayout, QWidget)
@@ -16,6 +16,8 @@ from ledger.app import Ledger
 from ledger.errors import LedgerError
 from ledger.services.audit_query import (AuditFilter, AuditRow, audit_actions, audit_ledgers, audit_users,
                                          count_audit, query_audit, record_history, show_value)
+
+from .dialog_sizes import remember_size
 
 ANY = "全部"
 COLUMNS = ("时间", "用户", "来源", "操作", "台账", "记录", "内容")
@@ -72,8 +74,9 @@ def details_html(row: AuditRow) -> str:
         return head
     lines = "".join(f"<tr><td>{escape(c.field)}</td><td>{escape(show_value(c.old))}</td><td>{escape(show_value(c.new))}</td></tr>"
                     for c in row.changes)
-    return (head + "<table border='1' cellspacing='0' cellpadding='3' style='margin-top:6px'>"
-            "<tr><th>字段</th><th>原值</th><th>新值</th></tr>" + lines + "</table>")
+    # the whole width, shared out: a long value wraps in its cell instead of squeezing the labels
+    return (head + "<table border='1' cellspacing='0' cellpadding='3' width='100%' style='margin-top:6px'>"
+            "<tr><th width='26%'>字段</th><th width='37%'>原值</th><th width='37%'>新值</th></tr>" + lines + "</table>")
 
 
 class AuditView(QWidget):
@@ -205,7 +208,6 @@ class RecordHistoryDialog(QDialog):
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(f"修改历史 — {ledger_name} {label}".rstrip())
-        self.resize(640, 420)
         self.browser = QTextBrowser()
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser)
@@ -213,6 +215,7 @@ class RecordHistoryDialog(QDialog):
         buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        remember_size(self, "history", QSize(820, 520))
         try:
             self.rows = record_history(ledger, ledger_name, record_id)
         except LedgerError as exc:

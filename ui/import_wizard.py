@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QPushButton, QSpinBox, QStackedWidget, QTableView,
@@ -22,6 +22,7 @@ from ledger.importing import ERROR, KINDS, NEW, SAME, UPDATE, Layout, Loaded, Pl
 from ledger.importing.headers import DERIVED, DUPLICATE, MANUAL, SEQUENCE, UNKNOWN
 
 from . import messages
+from .dialog_sizes import remember_size
 from .file_dialogs import EXCEL_FILTER, IMPORT, XLSX, open_path, save_path
 from .tasks import run_task
 
@@ -115,7 +116,7 @@ class ImportWizard(QDialog):
         self.outcome: importing.ImportOutcome | None = None
         self.task = None   # the running background task, for tests
         self.setWindowTitle("导入台账")
-        self.resize(980, 640)
+        remember_size(self, "import", QSize(980, 640))
         self.stack = QStackedWidget()
         self.stack.addWidget(self._file_page())
         self.stack.addWidget(self._columns_page())

@@ -157,7 +157,7 @@ class QuarterlyView(QWidget):
         splitter.addWidget(self.indicator_view)
         splitter.addWidget(self.row_view)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([330, 900])
+        splitter.setSizes([380, 900])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addLayout(tools)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem,
                                QMessageBox, QPushButton, QVBoxLayout, QWidget)
@@ -17,6 +17,7 @@ from ledger import backup
 from ledger.app import Ledger
 from ledger.errors import LedgerError
 
+from .dialog_sizes import remember_size
 from .file_dialogs import BACKUP, open_path
 
 _ROLE_PATH = int(Qt.ItemDataRole.UserRole)
@@ -47,7 +48,7 @@ class RestoreDialog(QDialog):
         self.restored_from: Path | None = None
         self.kept_aside: Path | None = None
         self.setWindowTitle("恢复备份")
-        self.resize(620, 400)
+        remember_size(self, "restore", QSize(620, 400))
 
         layout = QVBoxLayout(self)
         if problem:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QVBoxLayout
 
@@ -16,6 +17,7 @@ from ledger.db import sqlite_file
 from ledger.errors import LedgerError
 
 from . import messages
+from .dialog_sizes import remember_size
 from .file_dialogs import BACKUP, save_path
 
 
@@ -70,7 +72,7 @@ def audit_log(window) -> None:
     dialog.setWindowTitle("操作日志")
     layout = QVBoxLayout(dialog)
     layout.addWidget(AuditView(window.ledger, dialog))
-    dialog.resize(1100, 640)
+    remember_size(dialog, "audit_log", QSize(1100, 640))
     dialog.exec()
 
 
