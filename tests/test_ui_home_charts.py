@@ -93,8 +93,13 @@ def test_many_communities_get_a_bar_each_tall_enough_for_its_name(qtbot, ledger)
         CommunityService(ledger).create({"name": f"第{n}幸福社区"})
     widget = HomeCharts(ledger, today=TODAY)
     qtbot.addWidget(widget)
+    widget.resize(1090, 900)                                  # the 首页's charts at 1366×768
+    widget.show()
     qtbot.waitUntil(lambda: len(widget.charts) == 3, timeout=10000)
-    names = next(a for a in widget.charts[0].axes() if isinstance(a, QBarCategoryAxis)).categories()
+    axis = next(a for a in widget.charts[0].axes() if isinstance(a, QBarCategoryAxis))
+    names = axis.categories()
     assert len(names) == 30 and all(name.startswith("第") and name.endswith("幸福") for name in names)
+    qtbot.wait(50)
+    assert not axis.labelsTruncated()                         # every name whole, none cut to "…"
     assert widget.views[0].minimumHeight() >= 30 * 22      # 22 pixels a bar: a name of ten characters fits
     assert "人数最多的30个社区（共40个）" in widget.charts[0].title()

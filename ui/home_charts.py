@@ -121,7 +121,8 @@ def workers_by_community(f: QuarterFigures) -> QChart:
         series.append(bar)
     series.setBarWidth(0.7)
     chart.addSeries(series)
-    _category_axis(chart, series, [short_name(r.name) for r in rows], side=Qt.AlignmentFlag.AlignLeft)
+    names = _category_axis(chart, series, [short_name(r.name) for r in rows], side=Qt.AlignmentFlag.AlignLeft)
+    names.setTruncateLabels(False)   # QtCharts cut three-character names to "…" although the width was there
     _value_axis(chart, series, _nice_top(max((r.workers_total for r in rows), default=0)),
                 side=Qt.AlignmentFlag.AlignBottom)
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignTop)
