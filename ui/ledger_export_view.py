@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from exports.ledger_export import LedgerExport, export_ledger
+from exports.safe import sanitize_filename
 from ledger import catalog
 
 from . import messages
@@ -65,7 +66,7 @@ class LedgerExportView(QWidget):
         community_id = self.scope.community_id()
         scope = self.scope.currentText() if community_id is not None else ""
         if path is None:
-            path = save_path(self, XLSX, "台账导出", f"{scope}{name}台账.xlsx", EXCEL_FILTER, ".xlsx")
+            path = save_path(self, XLSX, "台账导出", sanitize_filename(f"{scope}{name}台账.xlsx"), EXCEL_FILTER, ".xlsx")
             if path is None:
                 return None
         out, ledger = Path(path), self.window.ledger

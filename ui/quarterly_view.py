@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
                                QLineEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from exports import quarterly_content as content
+from exports.safe import sanitize_filename
 from ledger import quarter
 from ledger.errors import LedgerError
 from ledger.quarter import INDICATORS, Quarter, QuarterReport
@@ -286,7 +287,7 @@ class QuarterlyView(QWidget):
     def _file_name(self, suffix: str) -> str:
         f = self.report.figures
         scope = self.scope.currentText() if self.scope.community_id() is not None else ""
-        return f"{content.title(f)}{scope}{suffix}"
+        return sanitize_filename(f"{content.title(f)}{scope}{suffix}")
 
     def export(self, suffix: str, path: str | Path | None = None):
         """导出Excel / 导出PDF: the same report and writers as `export quarterly`."""
