@@ -58,6 +58,23 @@ def test_record_history_needs_a_selection(qtbot, sqlite_ledger, said):
     assert said[-1] == "请先在台账页面中选中一条记录"
 
 
+def test_a_records_history_names_it_with_its_community(qtbot, sqlite_ledger, said):
+    from ledger.services import GridService
+    from ui.audit_view import RecordHistoryDialog
+    CommunityService(sqlite_ledger).create({"name": "幸福社区"})
+    grid = GridService(sqlite_ledger).create({"community": "幸福社区", "code": "01", "name": "第1网格",
+                                              "households": 450, "buildings": 14})
+    GridService(sqlite_ledger).update(grid["id"], {"buildings": "12"})
+    window = _window(qtbot, sqlite_ledger)
+    page = window.show_page("grids")
+    qtbot.waitUntil(lambda: page.table is not None)
+    page.select_record(grid["id"])
+    _action(window, "当前记录的修改历史…").trigger()
+    dialog = next(d for d in window.findChildren(RecordHistoryDialog) if d.isVisible())
+    assert dialog.windowTitle() == "修改历史 — 网格 幸福社区 第1网格"
+    assert "楼栋数" in dialog.browser.toPlainText() and "buildings" not in dialog.browser.toPlainText()
+
+
 def test_backup_to_a_chosen_file(qtbot, sqlite_ledger, said, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QFileDialog
     CommunityService(sqlite_ledger).create({"name": "幸福社区"})

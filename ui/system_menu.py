@@ -82,8 +82,11 @@ def record_history(window) -> None:
     ids = page._selected_ids() if hasattr(page, "_selected_ids") else []
     if not ids:
         raise LedgerError("请先在台账页面中选中一条记录")
+    from ledger.record_names import is_person, named
     record = page.service.get(ids[0])
-    label = str(record.get(page.service.label_key) or record.get("name") or ids[0])
+    own = str(record.get(page.service.label_key) or record.get("name") or page.service.name)
+    community = record.get("community") if page.service.community_field else None
+    label = named(own, community, is_person(page.service.definition))
     show_record_history(window.ledger, page.service.name, ids[0], label, window)
 
 
