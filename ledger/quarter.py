@@ -637,4 +637,5 @@ def quarters_with_data(ledger: Ledger, today: date | None = None) -> list[Quarte
 
 __all__ = ["Quarter", "QuarterError", "QuarterFigures", "QuarterReport", "CommunityFigures", "FundFigures",
            "Indicator", "INDICATORS", "ORG_COLUMNS", "compute", "figures", "report", "close_quarter",
-           "reopen_quarter", "check_close", "check_reopen", "closed_quarters", "quarters_with_data", "indicator_values", "execution_rate"]
+           "reopen_quarter", "check_close", "check_reopen", "closed_quarters", "quarters_with_data",
+           "indicator_values", "execution_rate"]

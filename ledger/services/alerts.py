@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from .. import settings
 from ..app import Ledger
-from ..record_names import named
 from ..models import Grid, PartyOrg, Venue
+from ..record_names import named
 from .base import community_names
 from .funds import fund_summary
 from .grids import household_warning
