@@ -31,12 +31,13 @@ class Scale:
     grids_per_community: int
     workers_per_community: int
     fund_entries_per_community_year: int
+    label: str                      # as the first-start page offers it and the audit trail names it
 
 
 SCALES = {
-    "street": Scale(12, 10, 25, 120),
-    "district": Scale(80, 10, 19, 60),
-    "city": Scale(400, 10, 25, 125),
+    "street": Scale(12, 10, 25, 120, "一个街道（12个社区，约300名社区工作者）"),
+    "district": Scale(80, 10, 19, 60, "一个区（80个社区，约1,500名社区工作者）"),
+    "city": Scale(400, 10, 25, 125, "一个市（400个社区，1万名社区工作者，约10万条经费）"),
 }
 
 _WORDS = ("幸福", "和平", "光明", "建设", "新华", "民主", "团结", "胜利", "解放", "东风", "友谊", "文化", "朝阳", "春华",
@@ -145,7 +146,7 @@ def load_demo(ledger: Ledger, scale: str = "street", today: date | None = None,
 
         progress.report(6, steps, "阵地")
         counts["阵地"] = _venues(session, rng, names, cids, totals)
-        audit.record(session, "加载演示数据", None, None, scale,
+        audit.record(session, "加载演示数据", None, None, spec.label,
                      [{"field": k, "old": None, "new": v} for k, v in counts.items()])
         progress.report(7, steps, "完成")
     return counts

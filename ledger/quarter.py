@@ -373,14 +373,26 @@ def closed_quarters(ledger: Ledger) -> list[ClosedQuarter]:
             .order_by(QuarterSnapshot.quarter))]
 
 
+def check_close(ledger: Ledger, quarter: Quarter, today: date | None = None) -> None:
+    """Raise why this person may not close this quarter now (the window shows it on its disabled button)."""
+    ledger.actor.require("quarter.close")
+    if ledger.actor.community_id is not None:
+        raise PermissionDenied("关账冻结全街道的统计数据，只有不限定社区的管理员可以操作")
+    if (today or date.today()) <= quarter.last_day:
+        raise QuarterError(f"{quarter.label}到{_cn_date(quarter.last_day)}才结束，结束后才能关账")
+
+
+def check_reopen(ledger: Ledger) -> None:
+    """Raise why this person may not reopen a closed quarter."""
+    ledger.actor.require("quarter.close")
+    if ledger.actor.community_id is not None:
+        raise PermissionDenied("只有不限定社区的管理员可以重新打开季度")
+
+
 def close_quarter(ledger: Ledger, quarter: Quarter | str, today: date | None = None) -> QuarterFigures:
     """关账: compute the quarter's figures and freeze them, all or nothing; refuses a second close."""
     quarter = Quarter.parse(quarter) if isinstance(quarter, str) else quarter
-    today = today or date.today()
-    if ledger.actor.community_id is not None:
-        raise PermissionDenied("关账冻结全街道的统计数据，只有不限定社区的管理员可以操作")
-    if today <= quarter.last_day:
-        raise QuarterError(f"{quarter.label}到{_cn_date(quarter.last_day)}才结束，结束后才能关账")
+    check_close(ledger, quarter, today)
     now = datetime.now().replace(microsecond=0)
     try:
         with ledger.unit("quarter.close") as session:
@@ -418,10 +430,9 @@ def reopen_quarter(ledger: Ledger, quarter: Quarter | str, reason: str) -> None:
     """
     quarter = Quarter.parse(quarter) if isinstance(quarter, str) else quarter
     reason = (reason or "").strip()
+    check_reopen(ledger)
     if not reason:
         raise QuarterError("重新打开已关账的季度必须填写原因")
-    if ledger.actor.community_id is not None:
-        raise PermissionDenied("只有不限定社区的管理员可以重新打开季度")
     with ledger.unit("quarter.close") as session:
         snap = _snapshot(session, quarter)
         if snap is None:
@@ -467,4 +478,5 @@ def quarters_with_data(ledger: Ledger, today: date | None = None) -> list[Quarte
 
 __all__ = ["Quarter", "QuarterError", "QuarterFigures", "QuarterReport", "CommunityFigures", "FundFigures",
            "Indicator", "INDICATORS", "ORG_COLUMNS", "SNAPSHOT_VERSION", "compute", "figures", "report",
-           "close_quarter", "reopen_quarter", "closed_quarters", "quarters_with_data", "indicator_values"]
+           "close_quarter", "reopen_quarter", "check_close", "check_reopen", "closed_quarters", "quarters_with_data",
+           "indicator_values"]

@@ -32,7 +32,7 @@ def cmd_check(args, ledger) -> int:
     from ledger.services.checks import run_checks
     report = run_checks(ledger)
     for finding in report.findings:
-        print(f"[{finding.severity}] {finding.where}：{finding.message}")
+        print(finding.line())
     print(f"检查完成：{report.summary()}")
     return 1 if report.errors else 0
 

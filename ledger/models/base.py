@@ -80,3 +80,12 @@ def Rate() -> Scaled:
 
 
 IntPK = Integer
+
+
+def label(text: str, names: str | None = None) -> dict:
+    """A column's Chinese label (and what its coded values are the names of) for the audit trail's words.
+
+    Used as `mapped_column(..., info=label("原等级"))`; ledger columns are labelled by their Field instead.
+    `names` says how a stored code is shown: "post" (3 → 三岗), "ledger", "setting", "month", "quarter".
+    """
+    return {"label": text, "names": names} if names else {"label": text}
