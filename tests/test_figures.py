@@ -182,8 +182,8 @@ def test_every_screen_and_report_states_the_same_figures(qtbot, ledger, window, 
 
 def test_check_names_the_community_whose_grids_disagree(ledger):
     build_street(ledger)
-    found = [(f.severity, f.where, f.message) for f in run_checks(ledger).findings if f.where.startswith("社区 ")]
-    assert found == [("警告", "社区 西湖社区",
+    found = [(f.severity, f.label, f.message) for f in run_checks(ledger).findings if f.ledger == "communities"]
+    assert found == [("警告", "西湖社区",
                       "社区台账户数2,000户，网格户数合计1,740户，相差260户（13.0%），超过5%")]   # 东风's 5.0% is within
 
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpin
 
 from exports.labour_cost import export_labour_cost
 from ledger.errors import LedgerError
-from ledger.pay.calc import show
+from ledger.money import format_yuan
 from ledger.pay.cost import CostReport, annual_cost
 
 from . import messages
@@ -72,7 +72,7 @@ class LabourCostView(QWidget):
             self.result.setText(why)
 
     def _show(self, report: CostReport) -> None:
-        self.result.setText(f"<b>{report.year}年人力成本合计 {show(report.total)} 元</b>（{len(report.rows):,}人）<br>"
+        self.result.setText(f"<b>{report.year}年人力成本合计 {format_yuan(report.total)} 元</b>（{len(report.rows):,}人）<br>"
                             f"{report.what_if}")
         self.note.setText(report.note)
 
@@ -94,6 +94,6 @@ class LabourCostView(QWidget):
 
         def done(report: CostReport) -> None:
             self._show(report)
-            messages.exported(self, "导出年度人力成本", f"已导出：{out}（合计 {show(report.total)} 元）", out)
+            messages.exported(self, "导出年度人力成本", f"已导出：{out}（合计 {format_yuan(report.total)} 元）", out)
 
         return run_task(self, f"正在导出{year}年人力成本", work, done)
