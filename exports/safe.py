@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ledger.errors import LedgerError
+from ledger.storage_errors import DiskFull, storage_error
 
 # Text beginning with one of these is read as a formula by Excel, WPS or LibreOffice (CSV injection);
 # tab and carriage return are in OWASP's list because some programs strip them and then see the formula.
@@ -109,7 +110,7 @@ def not_writable_message(path: str | os.PathLike[str]) -> str:
 
 
 def _refusal(path: Path, exc: OSError) -> FileNotWritable:
-    if exc.errno == errno.ENOSPC:
+    if isinstance(storage_error(exc, path), DiskFull):
         return FileNotWritable(f"磁盘空间不足，文件“{path.name}”没有写入；原文件未改动")
     if isinstance(exc, IsADirectoryError) or (path.exists() and path.is_dir()):
         return FileNotWritable(f"“{path.name}”是一个文件夹，请换一个文件名")
