@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from .limits import EXCEL_ROWS, MAX_COLUMNS, SheetRows
+from .limits import EXCEL_ROWS, MAX_CELL_TEXT, MAX_COLUMNS, SheetRows
 from .sheet import ImportFileError, Sheet
 from .text_files import open_text
 
@@ -30,7 +30,8 @@ def read_tables(path: Path) -> list[Sheet]:
         while chunk := text.read(1 << 20):
             parser.feed(chunk)
     parser.close()
-    sheets = [t.rows.sheet() for t in parser.finished if t.rows.rows]
+    tables = sorted(parser.finished, key=lambda t: t.number)    # in the order they begin (nested ones close first)
+    sheets = [t.rows.sheet() for t in tables if t.rows.rows]
     if not sheets:
         raise ImportFileError(f"“{path.name}”是一个网页文件，不是表格：里面没有表格。请在原系统中导出 Excel 格式"
                               "（.xlsx 或 .xls），或用 Excel/WPS 打开后另存为 .xlsx 再导入")
@@ -47,12 +48,14 @@ class _Table:
     """One table being laid out: the grid position of each cell, with the spans of rows above."""
 
     def __init__(self, file_name: str, number: int):
+        self.number = number
         self.rows = SheetRows(file_name, f"表格{number}")
         self.row_number = 0
         self.cells: list[Any] | None = None     # the row being read
         self.column = 0                         # where the next cell of the row may start (0-based)
         self.spans: list[tuple[int, int, int]] = []   # (first col, last col, last row) of rowspans from above
         self.text: list[str] | None = None      # the cell being read
+        self.text_length = 0
         self.cell_at = (0, 0, 1, 1)             # its column, and colspan and rowspan
 
     def start_row(self) -> None:
@@ -75,21 +78,26 @@ class _Table:
         column = self.column
         while any(first <= column <= last for first, last, _ in self.spans):
             column += 1
-        self.text = []
+        self.text, self.text_length = [], 0
         self.cell_at = (column, colspan, rowspan)
         self.column = column + colspan
+
+    def add_text(self, text: str) -> None:
+        if self.text is not None and self.text_length < MAX_CELL_TEXT:   # beyond that, not a table's cell
+            self.text.append(text)
+            self.text_length += len(text)
 
     def end_cell(self) -> None:
         if self.text is None:
             return
         column, colspan, rowspan = self.cell_at
-        value = _cell_text(self.text)
+        value = _cell_text(self.text)[:MAX_CELL_TEXT]
         self.text = None
         if column >= MAX_COLUMNS:
             return
         if len(self.cells) <= column:
             self.cells.extend([None] * (column + 1 - len(self.cells)))
-        self.cells[column] = value
+        self.cells[column] = value or None
         last_col = min(column + colspan, MAX_COLUMNS)
         if colspan > 1 or rowspan > 1:
             self.rows.merge(self.row_number, column + 1, self.row_number + rowspan - 1, last_col)
@@ -97,10 +105,9 @@ class _Table:
             self.spans.append((column, last_col - 1, self.row_number + rowspan - 1))
 
 
-def _cell_text(parts: list[str]) -> str | None:
+def _cell_text(parts: list[str]) -> str:
     lines = [_SPACES.sub(" ", line).strip() for line in "".join(parts).split("\n")]
-    text = "\n".join(line for line in lines if line)
-    return text or None
+    return "\n".join(line for line in lines if line)
 
 
 def _span(attrs: list[tuple[str, str | None]], name: str, most: int) -> int:
@@ -133,12 +140,8 @@ class _Tables(HTMLParser):
             self.open[-1].start_row()
         elif tag in ("td", "th"):
             self.open[-1].start_cell(_span(attrs, "colspan", MAX_COLUMNS), _span(attrs, "rowspan", EXCEL_ROWS))
-        elif tag in _BREAKS and self.open[-1].text is not None:
-            self.open[-1].text.append("\n")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BREAKS and self.open and self.open[-1].text is not None:
-            self.open[-1].text.append("\n")
+        elif tag in _BREAKS:
+            self.open[-1].add_text("\n")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIPPED:
@@ -155,8 +158,8 @@ class _Tables(HTMLParser):
             self.open[-1].end_cell()
 
     def handle_data(self, data: str) -> None:
-        if self.open and not self.skipping and self.open[-1].text is not None:
-            self.open[-1].text.append(data)
+        if self.open and not self.skipping:
+            self.open[-1].add_text(data)
 
     def close(self) -> None:
         super().close()

@@ -18,6 +18,7 @@ EXTRA_ROWS = 100              # titles, the header, 合计 rows and signatures a
 MAX_COLUMNS = 200             # wider rows are formatting debris, not ledger columns
 MAX_CELLS = 3_000_000         # 100,000 rows of 30 filled columns; each cell is a Python object in memory
 MAX_TEXT = 60_000_000         # characters in all text cells (100,000 rows of 30 cells of 20 characters)
+MAX_CELL_TEXT = 32_767        # characters in one cell, Excel's own limit; more is not a table's cell
 MAX_MERGES = 100_000          # merged ranges of one sheet (a 社区 merged over its workers: a few hundred)
 EXCEL_ROWS = 1_048_576        # Excel's last row: a row number beyond it is not from a real workbook
 
@@ -27,7 +28,8 @@ EXCEL_ROWS = 1_048_576        # Excel's last row: a row number beyond it is not 
 MAX_RATIO = 100
 RATIO_GRACE = 1024 * 1024              # small parts (styles, an empty sheet) may compress better than that
 MAX_SHEET_PART = 256 * 1024 * 1024     # one worksheet's XML, read in pieces
-MAX_STRINGS_PART = 32 * 1024 * 1024    # the shared strings, all of which openpyxl keeps in memory
+MAX_STRINGS_PART = 16 * 1024 * 1024    # the shared strings, all kept by openpyxl at ~150 bytes each however
+                                       # short: 16 MB of tiny ones peak at ~200 MB
 MAX_XML_PART = 8 * 1024 * 1024         # styles, the workbook, relations: openpyxl parses each whole into a tree
 MAX_ARCHIVE = 512 * 1024 * 1024        # all parts together
 MAX_MEMBERS = 10_000                   # parts in the archive (a workbook has tens)

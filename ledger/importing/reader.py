@@ -202,23 +202,24 @@ def _check_archive(path: Path, handle) -> None:
     except zipfile.BadZipFile as exc:
         raise ImportFileError(f"无法读取“{path.name}”：文件已损坏或加密，不是有效的 xlsx 文件；"
                               "请用 Excel 或 WPS 打开后另存为 .xlsx 再导入") from exc
-    members = archive.infolist()
-    if (other := file_kinds.zip_contents({m.filename for m in members})) is not None:
-        raise file_kinds.not_a_table(path, other)
-    total = 0
-    for member in members:
-        size, packed = member.file_size, max(member.compress_size, 1)
-        total += size
-        if size > _most(member.filename) or total > limits.MAX_ARCHIVE \
-                or (size > limits.RATIO_GRACE and size > packed * limits.MAX_RATIO):
-            raise too_big(path.name, f"解压后有{size / 1024 / 1024:,.0f} MB（压缩前{packed / 1024 / 1024:,.1f} MB），"
-                                     "可能是损坏或恶意构造的文件")
-        if member.filename.endswith((".xml", ".rels")):
-            with archive.open(member) as part:
-                head = part.read(65536)
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                raise ImportFileError(f"“{path.name}”含有文档类型声明（DTD），Excel 表格不会有，为安全起见不读取。"
-                                      "请用 Excel/WPS 打开后另存为 .xlsx 再导入")
+    with archive:
+        members = archive.infolist()
+        if (other := file_kinds.zip_contents({m.filename for m in members})) is not None:
+            raise file_kinds.not_a_table(path, other)
+        total = 0
+        for member in members:
+            size, packed = member.file_size, max(member.compress_size, 1)
+            total += size
+            if size > _most(member.filename) or total > limits.MAX_ARCHIVE \
+                    or (size > limits.RATIO_GRACE and size > packed * limits.MAX_RATIO):
+                raise too_big(path.name, f"解压后有{max(size, total) / 1024 / 1024:,.0f} MB"
+                                         f"（压缩前{packed / 1024 / 1024:,.1f} MB），可能是损坏或恶意构造的文件")
+            if member.filename.endswith((".xml", ".rels")):
+                with archive.open(member) as part:
+                    head = part.read(65536)
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    raise ImportFileError(f"“{path.name}”含有文档类型声明（DTD），Excel 表格不会有，为安全起见不读取。"
+                                          "请用 Excel/WPS 打开后另存为 .xlsx 再导入")
     handle.seek(0)
 
 

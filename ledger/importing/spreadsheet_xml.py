@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
-from .limits import MAX_COLUMNS, SheetRows
+from .limits import MAX_CELL_TEXT, MAX_COLUMNS, SheetRows
 from .sheet import ImportFileError, Sheet
 from .text_files import open_text
 
@@ -24,7 +24,6 @@ _WORKSHEET, _ROW, _CELL, _DATA = (f"{NS} {name}" for name in ("Worksheet", "Row"
 _NAME, _INDEX, _ACROSS, _DOWN, _TYPE, _SPAN = (f"{NS} {name}" for name in
                                               ("Name", "Index", "MergeAcross", "MergeDown", "Type", "Span"))
 _INTEGER = re.compile(r"[+-]?\d+")
-MAX_CELL_TEXT = 32_767   # Excel's own limit for one cell
 
 
 def read_worksheets(path: Path) -> list[Sheet]:
