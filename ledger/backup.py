@@ -109,10 +109,7 @@ def list_backups(db_path: Path, folder: Path | None = None) -> list[BackupFile]:
 def make_backup(db_path: Path, kind: str = DAILY, keep: int | None = None) -> Path:
     """An automatic backup of one kind, then the oldest of that kind beyond `keep` removed."""
     assert kind in KINDS
-    try:
-        folder = paths.backups_dir()
-    except OSError as exc:
-        raise describe(exc, paths.data_dir() / "backups", f"{kind}备份") from exc
+    folder = _backups_folder(f"{kind}备份")
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = folder / f"{_key(db_path)}-{kind}-{stamp}.sqlite"
     n = 1
@@ -158,11 +155,18 @@ def daily_backup(db_path: Path, today: datetime | None = None) -> Path | None:
     if not db_path.exists() or db_path.stat().st_size == 0:
         return None
     today = today or datetime.now()
+    folder = _backups_folder(f"{DAILY}备份")
+    if any(b.kind == DAILY and b.at.date() == today.date() for b in list_backups(db_path, folder)):
+        return None
+    return make_backup(db_path, DAILY)
+
+
+def _backups_folder(doing: str) -> Path:
+    """The backups folder, made if missing; a disk that cannot take it is named as the reason."""
     try:
-        done = any(b.kind == DAILY and b.at.date() == today.date() for b in list_backups(db_path))
-    except OSError as exc:   # the backups folder cannot be created
-        raise describe(exc, paths.data_dir() / "backups", f"{DAILY}备份") from exc
-    return None if done else make_backup(db_path, DAILY)
+        return paths.backups_dir()
+    except OSError as exc:
+        raise describe(exc, paths.data_dir() / "backups", doing) from exc
 
 
 _NOTICE = "自动备份未完成"
