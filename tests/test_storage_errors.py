@@ -218,5 +218,6 @@ def test_the_window_names_a_full_disk_at_start_up_and_offers_no_restore(qtbot, t
                                       None)
     assert (code, again) == (1, False)
     [(text, details)] = shown
-    assert "磁盘空间不足" in text and "腾出空间" in text and "已损坏" not in text and details == ""
+    assert text == (f"磁盘空间不足：“{tmp_path}”所在的磁盘已满，打开数据库没有完成。请删除不需要的文件或清空回收站，"
+                    "腾出空间后再试。已保存的数据都在，数据库没有损坏，不需要恢复备份。") and details == ""
 
