@@ -118,8 +118,9 @@ def zygote() -> None:
     Requests on stdin: "run DB HOOK N" forks a child that opens DB, says "started PID", runs the operation and
     kills itself (SIGKILL) when the hook fires for the Nth time (counting from 0; HOOK "none" never kills):
     "statement" as SQLite starts a statement (each row of an executemany, BEGIN and COMMIT included), "step"
-    inside a statement (SQLite's progress handler), "report" at the operation's progress report. An
-    undisturbed child says "done REPORTS STATEMENTS STEPS". "reap" waits for the child and says "exited CODE";
+    inside a statement (SQLite's progress handler), "report" at the operation's progress report. A child that
+    finishes says "done REPORTS STATEMENTS STEPS"; with HOOK "after-end" it then waits, its database still
+    open, for the parent's SIGKILL. "reap" waits for the child and says "exited CODE";
     the child stays a zombie until reaped, so a pid is never reused under the parent's feet.
 
     Every kill point is a count of the operation's own events, never a time, so where the kills land does not
@@ -167,6 +168,8 @@ def zygote() -> None:
                 operation.run(ledger, Progress(lambda done, total, message: count("report")))
                 counting = False
                 say(f"done {counts['report']} {counts['statement']} {counts['step']}")
+                while hook == "after-end":
+                    signal.pause()     # committed, the database still open: the parent kills it here
                 ledger.close()
                 os._exit(0)
         elif words[0] == "reap":
@@ -219,13 +222,13 @@ class Zygote:
         line = self.proc.stdout.readline().strip()
         assert line == "zygote-ready", (line, self.proc.stderr.read() if self.proc.poll() is not None else "")
 
-    def run(self, db: Path, hook: str = "none", crash_at: int = -1, after_done: bool = False) -> tuple[list[str], int]:
+    def run(self, db: Path, hook: str = "none", crash_at: int = -1) -> tuple[list[str], int]:
         """Run the operation on db in a fresh child that kills itself at the hook's `crash_at`th event, or
-        that the parent kills as soon as it says it is done (before it closes the database)."""
+        (hook "after-end") that the parent kills once it says it is done, before it closes the database."""
         self._send(f"run {db} {hook} {crash_at}")
         lines = [self._line()]
         assert lines[0].startswith("started"), lines
-        if after_done:
+        if hook == "after-end":
             while not lines[-1].startswith("done"):
                 lines.append(self._line())
             os.kill(int(lines[0].split()[1]), signal.SIGKILL)
@@ -280,7 +283,7 @@ def test_killed_at_any_moment_the_database_is_before_or_after(name, tmp_path):
         for hook, crash_at in [*points, ("after-end", 0), ("after-end", 1)]:
             db = tmp_path / f"{hook}-{crash_at}.sqlite"
             shutil.copyfile(template, db)
-            lines, code = zygote.run(db, hook, crash_at, after_done=hook == "after-end")
+            lines, code = zygote.run(db, hook, crash_at)
             assert code == -signal.SIGKILL, (hook, crash_at, lines)
             outcomes.append(Outcome(f"{hook}-{crash_at}", lines, state(db)))
     finally:
