@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from . import backup, paths
 from .backup import backup_sqlite  # noqa: F401  (its old home; callers may still import it from here)
+from .storage_errors import describe, storage_error
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -66,8 +67,19 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    event.listen(engine, "handle_error", _storage_error_namer(sqlite_file(url)))
+    return engine
+
+
+def _storage_error_namer(path: Path | None):
+    """A handle_error hook: a full disk, a missing right, a file held by another program or a damaged file,
+    met by any statement or commit of any service, becomes the StorageError that says so (see
+    ledger.storage_errors); every other database error passes unchanged."""
+    def name(context) -> Exception | None:
+        return storage_error(context.original_exception, path)
+    return name
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -116,7 +128,10 @@ class Database:
 def open_database(path_or_url: str | Path | None = None, migrate: bool = True) -> Database:
     url = database_url(path_or_url)
     if (path := sqlite_file(url)) is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise describe(exc, path, "打开数据库") from exc
     engine = make_engine(url)
     if migrate:
         upgrade(engine)

@@ -14,8 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import LedgerError
+from .storage_errors import DiskFull, storage_error
 
-_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 class FileNotWritable(LedgerError):
@@ -31,7 +31,7 @@ def refusal(path: str | os.PathLike[str], exc: OSError | None = None, *, in_fold
     folder = target.parent
     kept = "；原文件未改动" if target.is_file() else ""
     where = f"无法写入“{target}”："
-    if exc is not None and exc.errno in _DISK_FULL:
+    if exc is not None and isinstance(storage_error(exc, target), DiskFull):
         return FileNotWritable(f"{where}磁盘空间不足{kept}")
     if target.is_dir():
         return FileNotWritable(f"{where}这是一个文件夹，请换一个文件名")
@@ -93,7 +93,7 @@ def atomic_write(path: str | os.PathLike[str]) -> Iterator[Path]:
         try:
             yield tmp
         except OSError as exc:
-            if exc.errno in _DISK_FULL:
+            if isinstance(storage_error(exc, target), DiskFull):
                 raise refusal(target, exc) from None
             raise
         try:

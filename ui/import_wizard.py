@@ -26,7 +26,7 @@ from .dialog_sizes import remember_size
 from .file_dialogs import EXCEL_FILTER, IMPORT, XLSX, open_path, save_path
 from .tasks import run_task
 
-FILE_FILTER = "Excel/WPS 表格 (*.xlsx *.xls *.csv);;所有文件 (*)"
+FILE_FILTER = "Excel/WPS 表格 (*.xlsx *.xls *.csv *.xml *.htm *.html);;所有文件 (*)"
 NOT_IMPORTED = "（不导入）"
 PAGE_FILE, PAGE_COLUMNS, PAGE_PREVIEW, PAGE_DONE = range(4)
 ERROR_BRUSH = QBrush(QColor("#fde2e1"))
@@ -151,7 +151,7 @@ class ImportWizard(QDialog):
             self.kind_box.addItem(f"{service.name}台账", key)
         self.kind_box.currentIndexChanged.connect(self._kind_changed)
         self.path_edit = QLineEdit()
-        self.path_edit.setPlaceholderText("选择要导入的 Excel/WPS 文件（.xlsx、.xls）或 CSV 文件")
+        self.path_edit.setPlaceholderText("选择要导入的 Excel/WPS 文件（.xlsx、.xls）、CSV 文件，或其他系统导出的网页/XML 表格")
         self.path_edit.textChanged.connect(lambda _text: self._update_buttons())
         browse = QPushButton("浏览…")
         browse.clicked.connect(self.browse)

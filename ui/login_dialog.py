@@ -148,7 +148,9 @@ def open_and_sign_in(path_or_url=None, parent: QWidget | None = None, last_user:
     is opened, the person logs in (when there are accounts), and the day's automatic backup is made.
 
     Returns None when the person chose to quit (no restore, or no login). `warn(text)` is told about a
-    backup that could not be made; the work goes on regardless.
+    backup that could not be made (once a day when the disk is the reason); the work goes on regardless.
+    A file that cannot be opened for a reason other than damage raises that reason (ledger.storage_errors):
+    offering a backup for a full disk would put old data over good.
     """
     from ledger import backup
     from ledger.access import Actor
@@ -164,12 +166,8 @@ def open_and_sign_in(path_or_url=None, parent: QWidget | None = None, last_user:
     if signed is None:
         ledger.close()
         return None
-    if path is not None:
-        try:
-            backup.daily_backup(path)
-        except LedgerError as exc:
-            if warn is not None:
-                warn(f"今天的自动备份没有完成：{exc}")
+    if path is not None and (notice := backup.daily_backup_notice(path)) is not None and warn is not None:
+        warn(notice)
     return signed
 
 
