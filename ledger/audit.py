@@ -11,9 +11,10 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import event, inspect, insert
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
+from . import audit_chain
 from .errors import LedgerError
 from .models import AuditEntry, Base
 
@@ -46,8 +47,9 @@ def plain(value):
 
 def record(session: Session, action: str, ledger: str | None = None, record_id: int | None = None,
            label: str | None = None, changes: list | None = None) -> None:
+    """Append one entry to the trail (at the end of its hash chain) in the session's transaction."""
     actor = session.info.get("actor")
-    session.execute(insert(AuditEntry), [{
+    audit_chain.append(session, [{
         "at": datetime.now(), "user_name": getattr(actor, "name", None), "source": getattr(actor, "source", None),
         "action": action, "ledger": ledger, "record_id": record_id, "record_label": label,
         "changes": json.loads(json.dumps(changes, default=plain)) if changes else None,

@@ -33,3 +33,6 @@ class ImportBatch(Base):
     updated: Mapped[int] = mapped_column(default=0)
     undo: Mapped[dict] = mapped_column(JSON)
     undone: Mapped[bool] = mapped_column(default=False)
+    # The SHA-256 of the file's bytes and the sheet read: the same content imported again is noticed.
+    file_digest: Mapped[str | None] = mapped_column(String(64), index=True)
+    sheet: Mapped[str | None] = mapped_column(String(100))

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select, text
 
 from ..app import Ledger
+from ..audit_chain import chain_findings
+from ..bypass_probe import bypass_findings
 from ..models import PartyOrg, PayLine, Worker
 from .alerts import alerts
 from .base import community_names
@@ -75,4 +77,7 @@ def run_checks(ledger: Ledger) -> CheckReport:
     from ..backup import trust_findings   # the audit trail's protection, accounts, automatic backups
     for severity, where, message in trust_findings(ledger):
         add(severity, where, message)
+    for findings in (chain_findings, bypass_findings):
+        for severity, where, message in findings(ledger):
+            add(severity, where, message)
     return report
