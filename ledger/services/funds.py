@@ -22,7 +22,7 @@ CATEGORY_ALIASES = {"服务群众专项经费": "党组织服务群众专项经�
                     "网格经费": "网格化管理经费", "共建资金": "共建项目资金"}
 
 FIELDS = (
-    Field("entry_date", "日期", "date", required=True, aliases=("发生日期", "记账日期", "时间")),
+    Field("entry_date", "日期", "date", required=True, months_ahead=0, aliases=("发生日期", "记账日期", "时间")),
     Field("community", "所属社区", "ref", required=True, aliases=("社区", "社区名称")),
     Field("category", "经费类别", "choice", required=True, choices=CATEGORIES, aliases=("类别", "经费类型"),
           value_aliases=CATEGORY_ALIASES),
@@ -32,9 +32,9 @@ FIELDS = (
     Field("voucher_no", "凭证号", max_length=64, aliases=("凭证编号", "凭证")),
     Field("expense_category", "支出类别", "choice", choices=EXPENSE_CATEGORIES, aliases=("支出类型", "用途")),
     Field("project", "项目名称", max_length=100, aliases=("项目", "摘要")),
-    Field("handler", "经办人", max_length=32),
-    Field("approver", "审批人", max_length=32),
-    Field("note", "备注", max_length=500),
+    Field("handler", "经办人", max_length=30, person=True),
+    Field("approver", "审批人", max_length=30, person=True),
+    Field("note", "备注", max_length=500, multiline=True),
 )
 
 BUDGET_FIELDS = (
