@@ -1,6 +1,7 @@
 """银行代发清单: who gets how much into which account, for the bank; needs the "pay.bank" permission."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from exports import ExportError
@@ -9,13 +10,19 @@ from exports.template import fill
 from ledger import audit
 from ledger.app import Ledger
 from ledger.pay.runs import Payroll, month_key
+from ledger.services.workers import stored_doubts
 
 TEMPLATE = "银行代发清单.xlsx"
 FIELDS = ("姓名", "身份证号", "银行账号", "实发工资")
 
 
-def export_bank_list(ledger: Ledger, month: str, out: str | Path, progress: ProgressFn | None = None) -> Path:
-    """Write the month's bank list (.xlsx); refused without "pay.bank" or while the run is still a draft."""
+def export_bank_list(ledger: Ledger, month: str, out: str | Path, progress: ProgressFn | None = None,
+                     warn: Callable[[str], None] | None = None) -> Path:
+    """Write the month's bank list (.xlsx); refused without "pay.bank" or while the run is still a draft.
+
+    A 身份证号 or 银行账号 that fails its check is written as stored (the bank is the judge of its own accounts),
+    and `warn` is told, one line per person, so that the clerk checks it before the file goes to the bank.
+    """
     ledger.actor.require("pay.bank")
     month = month_key(month)
     out = Path(out)
@@ -31,6 +38,10 @@ def export_bank_list(ledger: Ledger, month: str, out: str | Path, progress: Prog
                           f"{'等' + str(len(missing)) + '人' if len(missing) > 10 else ''}；请先在社区工作者台账中补全")
     rows = [{"姓名": line.worker_name, "身份证号": line.id_number, "银行账号": line.bank_account or "",
              "实发工资": yuan(line.net)} for line in lines if line.net > 0]
+    for line in lines if warn is not None else ():
+        if line.net > 0:
+            for message in stored_doubts(line.id_number, line.bank_account).values():
+                warn(f"{line.worker_name}（{line.community}）：{message}")
     fill(TEMPLATE, title_values(ledger, month), rows, out_path=out, fields=FIELDS)
     if progress is not None:
         progress(1, 1)

@@ -89,6 +89,13 @@ def _grid_flag(r: Record) -> str | None:
     return "提醒" if r.get("household_warning") else None
 
 
+def _worker_flag(r: Record) -> str | None:
+    """A stored number that fails its check (shown as stored, the reason in the cell's tooltip) comes first."""
+    if r.get("doubts"):
+        return "核对"
+    return "离职" if r.get("status") == "离职" else None
+
+
 def _venue_state(records: list[Record]) -> None:
     for r in records:
         r["standard_state"] = {True: "达标", False: "未达标"}.get(r.get("meets_standard"), "不评定")
@@ -117,7 +124,7 @@ SPECS: dict[str, LedgerSpec] = {s.key: s for s in (
                facets=(COMMUNITY, Facet("职务", "title"), Facet("岗位", "post"), Facet("状态", "status")),
                hidden=("bank_account", "contribution_base", "special_deduction", "political_status", "note"),
                extra_fields=(Field("age", "年龄", "int", derived=True),),
-               derive=_worker_ages, flag=lambda r: "离职" if r.get("status") == "离职" else None,
+               derive=_worker_ages, flag=_worker_flag,
                dialog="ui.worker_details:WorkerDialog"),
     LedgerSpec("funds", "经",
                facets=(COMMUNITY, Facet("年度", "entry_date",

@@ -120,6 +120,7 @@ class PayPage(QWidget):
         self.window_ = window
         self.summary_: RunSummary | None = None
         self.last_export: Path | None = None
+        self.export_warnings: list[str] = []   # what the last export asks to check (a 银行账号 that fails its check)
         self.month_edit = QDateEdit()
         self.month_edit.setDisplayFormat("yyyy年M月")
         today = date.today()
@@ -302,6 +303,8 @@ class PayPage(QWidget):
         if out.suffix.lower() != suffix:
             out = out.with_suffix(suffix)
         raise_amount = self.what_if.text().strip() or "0"
+        found: list[str] = []   # filled by the export off the GUI thread, shown when it is done
+        self.export_warnings = found
 
         def work(progress):
             def step(done: int, total: int) -> None:
@@ -311,7 +314,7 @@ class PayPage(QWidget):
                 return export_salary_sheet(ledger, month, out, step)
             if kind == "bank-list":
                 from exports.bank_list import export_bank_list
-                return export_bank_list(ledger, month, out, step)
+                return export_bank_list(ledger, month, out, step, warn=found.append)
             if kind == "payslips":
                 from exports.payslips import export_payslips
                 return export_payslips(ledger, month, out, step)
@@ -323,7 +326,10 @@ class PayPage(QWidget):
 
     def _exported(self, path: Path) -> None:
         self.last_export = Path(path)
-        if messages.ask(self, "导出完成", f"已导出：{path}", yes="打开文件", no="关闭"):
+        text = f"已导出：{path}"
+        if self.export_warnings:
+            text += "\n\n请核对（已按原样导出）：\n" + "\n".join(self.export_warnings[:20])
+        if messages.ask(self, "导出完成", text, yes="打开文件", no="关闭"):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def open_standard(self) -> None:

@@ -201,8 +201,9 @@ def export_salary_sheet(args, ledger, out: Path) -> str:
 @export_kind("bank-list", "银行代发清单（--month；.xlsx）", (".xlsx",))
 def export_bank_list(args, ledger, out: Path) -> str:
     from exports.bank_list import export_bank_list as run
-    run(ledger, _month(args), out)
-    return f"已导出银行代发清单：{out}"
+    warnings: list[str] = []
+    run(ledger, _month(args), out, warn=warnings.append)
+    return f"已导出银行代发清单：{out}" + "".join(f"\n提示：{line}" for line in warnings)
 
 
 @export_kind("payslips", "工资条（--month；.pdf 或 .xlsx）", (".pdf", ".xlsx"))

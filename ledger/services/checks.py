@@ -12,6 +12,7 @@ from ..models import PartyOrg, PayLine, Worker
 from .alerts import alerts
 from .base import community_names
 from .paystandards import standard_in_force
+from .stored_values import stored_value_findings
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def run_checks(ledger: Ledger) -> CheckReport:
     from ..backup import trust_findings   # the audit trail's protection, accounts, automatic backups
     for severity, where, message in trust_findings(ledger):
         add(severity, where, message)
-    for findings in (chain_findings, bypass_findings):
+    for findings in (chain_findings, bypass_findings, stored_value_findings):
         for severity, where, message in findings(ledger):
             add(severity, where, message)
     return report
