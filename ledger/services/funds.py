@@ -66,6 +66,22 @@ class FundService(LedgerService):
             names = community_names(session)
             return self._mask([self._to_record(r, names) for r in session.execute(stmt.order_by(FundEntry.id)).mappings()])
 
+    def repeated_entry(self, session, attrs) -> str | None:
+        """The stored entry that a new one without 凭证号 repeats (same 日期, 社区, 经费类别, 收支, 金额 and 项目名称),
+        described for the clerk; None if there is none. Such a row is more likely last month's workbook imported
+        again than a second payment, so an import adds it only when the clerk confirms."""
+        if attrs.get("voucher_no"):
+            return None   # a 凭证号 of its own makes it another entry
+        found = [e for e in facts_for(session).find(
+            FundEntry, entry_date=attrs.get("entry_date"), community_id=attrs.get("community_id"),
+            category=attrs.get("category"), direction=attrs.get("direction"), amount=attrs.get("amount"),
+            project=attrs.get("project")) if e.id > 0]   # stored entries, not rows planned from the same file
+        if not found:
+            return None
+        e = found[0]
+        what = f"{e.entry_date.isoformat()} {e.category}{e.direction}{e.amount:,.2f}元" + (f"“{e.project}”" if e.project else "")
+        return f"与已登记的经费相同（{what}{'，凭证号' + e.voucher_no if e.voucher_no else ''}）"
+
     def _check(self, session, attrs, problems, existing, row):
         voucher = attrs.get("voucher_no")
         if voucher:
