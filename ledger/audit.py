@@ -3,7 +3,8 @@
 ORM changes are recorded automatically by a flush hook on the application's sessions; bulk operations
 (imports, pay runs, demo data) call record() themselves, and events outside a change (a login, an export of
 personal data) call note(). The trail is append-only: the flush hook refuses to update or delete an entry,
-and database triggers (migration 0003_trust) refuse it for any other path.
+and database triggers (migrations 0003_trust, 0005_integrity) refuse it for any other path; each entry is
+appended to a hash chain (audit_chain) that shows an edit made by whoever holds the database file.
 """
 from __future__ import annotations
 

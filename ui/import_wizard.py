@@ -436,7 +436,7 @@ class ImportWizard(QDialog):
         self.preview_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.preview_view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.preview_view.setColumnWidth(0, 80)
-        self.preview_view.setColumnWidth(1, 60)
+        self.preview_view.setColumnWidth(1, 100)   # room for the check box of a 疑似重复 row
         self.preview_view.setColumnWidth(2, 160)
         self.skipped_label = QLabel()
         self.skipped_label.setWordWrap(True)
