@@ -5,6 +5,7 @@ accepts is accepted by an import and the other way round. Each raises ValueError
 """
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
@@ -25,6 +26,7 @@ _INVISIBLE_NAMES = {**dict.fromkeys("\n\r\u2028\u2029\x0b\x0c\x85", "换行符")
                     **dict.fromkeys("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
                                     "文字方向控制符")}
 _BREAKS_ALLOWED = "\n\t"   # in a multi-line field (备注): line breaks and tabs, nothing else invisible
+_LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")   # Windows', Mac's and Unicode's, made \n
 EARLIEST = date(1900, 1, 1)  # before it, no date of a ledger can be meant
 # Middle-dot variants typed for the · of names such as 买买提·艾力 (Japanese IME, bullets, full-width stops).
 _NAME_DOTS = str.maketrans(dict.fromkeys("・•･‧⋅∙．", "·"))
@@ -70,7 +72,7 @@ def check_text(text: str, multiline: bool = False) -> str:
     where it stands, since the clerk cannot see it.
     """
     if multiline:
-        text = text.replace("\r\n", "\n")
+        text = _LINE_BREAKS.sub("\n", text)
     if text.isprintable():
         return text
     for i, ch in enumerate(text):
@@ -120,15 +122,8 @@ def check_date_range(value: date, earliest: date = EARLIEST, months_ahead: int |
 
 def add_months(day: date, months: int) -> date:
     """The same day `months` later (the month's last day when it has no such day)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError(day)
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def is_blank(value: object) -> bool:

@@ -157,7 +157,8 @@ def zygote() -> None:
 # --- the parent's checks ------------------------------------------------------------------------------
 def state(path: Path) -> str:
     """A digest of every table's rows, less the clock (columns 'at' and '*_at', times inside the audit's
-    recorded values), after SQLite's own recovery of the WAL a killed process left behind."""
+    recorded values, and the audit chain's hashes, which cover the time of each entry), after SQLite's own
+    recovery of the WAL a killed process left behind."""
     con = sqlite3.connect(path)
     try:
         problems = [r[0] for r in con.execute("PRAGMA integrity_check")]
@@ -167,7 +168,7 @@ def state(path: Path) -> str:
         tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
         for table in tables:
             columns = [r[1] for r in con.execute(f'PRAGMA table_info("{table}")')
-                       if r[1] != "at" and not r[1].endswith("_at")]
+                       if r[1] not in ("at", "chain_hash") and not r[1].endswith("_at")]
             digest.update(table.encode())
             for row in con.execute(f'SELECT {", ".join(chr(34) + c + chr(34) for c in columns)} FROM "{table}" '
                                    "ORDER BY rowid"):

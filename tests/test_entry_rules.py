@@ -84,8 +84,8 @@ def test_a_zero_width_space_in_a_name_and_a_direction_override_in_a_note_are_ref
 
 
 def test_line_breaks_stay_allowed_in_a_note_and_nowhere_else(office):
-    fund = FundService(office).create(_fund(note="第一行\r\n第二行\t附件2份", voucher_no="JZ-001"))
-    assert fund["note"] == "第一行\n第二行\t附件2份"
+    fund = FundService(office).create(_fund(note="第一行\r\n第二行\t附件2份\u2028第三行", voucher_no="JZ-001"))
+    assert fund["note"] == "第一行\n第二行\t附件2份\n第三行"   # every kind of line break kept as one
     assert _refusal(FundService(office), _fund(project="办公\n用品")) == [
         ("项目名称", "“办公”后面有一个看不见的换行符（只有备注可以换行），请删除后重新录入")]
     # a line break at the end of a cell, as pasted from a spreadsheet, is only trimmed
