@@ -73,7 +73,8 @@ def _prepare_import(path: Path) -> None:
     lines = ["姓名,身份证号,所属社区,职务,岗位,等级,学历,参加社区工作时间,联系电话,银行账号"]
     for i in range(IMPORT_ROWS):
         number = make_id("150203", date(1965 + i % 30, 1 + i % 12, 1 + i % 28), i % 1000)
-        lines.append(f"工作者{i},{number},{names[i % 12]},专职网格员,三岗,{1 + i % 12},本科,2015.03,"
+        name = "张" + "".join("甲乙丙丁戊己庚辛壬癸"[int(d)] for d in str(i))   # a name has no digits
+        lines.append(f"{name},{number},{names[i % 12]},专职网格员,三岗,{1 + i % 12},本科,2015.03,"
                      f"138{i:08d},6222{i:015d}")
     (path.parent / "import.csv").write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
 
