@@ -52,9 +52,9 @@ _TABLE = AuditEntry.__table__
 def _part(value: Any) -> str:
     if value is None:
         return "-"
-    if isinstance(value, datetime):
-        value = value.strftime("%Y-%m-%d %H:%M:%S.%f")
-    value = str(value)
+    if value.__class__ is not str:
+        # a timestamp always with six digits of microseconds, as to_char(at, 'YYYY-MM-DD HH24:MI:SS.US') writes it
+        value = value.isoformat(" ", "microseconds") if isinstance(value, datetime) else str(value)
     return f"{len(value)}:{value}"
 
 
