@@ -11,6 +11,8 @@ from sqlalchemy import func, select, text
 
 from .. import catalog
 from ..app import Ledger
+from ..audit_chain import chain_findings
+from ..bypass_probe import bypass_findings
 from ..figures import household_findings
 from ..models import PartyOrg, PayLine, Worker
 from ..party import BRANCHES
@@ -18,6 +20,7 @@ from ..record_names import named
 from .alerts import alerts
 from .base import community_names
 from .paystandards import standard_in_force
+from .stored_values import stored_value_findings
 
 
 @dataclass(frozen=True)
@@ -110,4 +113,7 @@ def run_checks(ledger: Ledger) -> CheckReport:
     from ..backup import trust_findings   # the audit trail's protection, accounts, automatic backups
     for severity, where, message in trust_findings(ledger):
         add(severity, where, message)
+    for findings in (chain_findings, bypass_findings, stored_value_findings):
+        for severity, where, message in findings(ledger):
+            add(severity, where, message)
     return report
