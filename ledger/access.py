@@ -29,7 +29,10 @@ PERMISSIONS: dict[str, tuple[str, frozenset[str]]] = {
     "ledger.read": ("查看台账", frozenset(ROLES)),
     "ledger.write": ("修改台账", frozenset({ADMIN, CLERK})),
     "pay.read": ("查看工资", frozenset({ADMIN, FINANCE, LEADER})),
-    "pay.write": ("修改工资标准或工资表", frozenset({ADMIN, FINANCE})),
+    "pay.write": ("录入补发、扣款和期初累计", frozenset({ADMIN, FINANCE})),
+    "pay.run": ("生成、重算、审批或删除工资表", frozenset({ADMIN, FINANCE})),
+    "pay.standard": ("修改工资标准", frozenset({ADMIN, FINANCE})),
+    "pay.grading": ("审批年度调级", frozenset({ADMIN, FINANCE})),
     "pay.bank": ("导出银行代发清单", frozenset({ADMIN, FINANCE})),
     "personal.read": ("查看完整的身份证号、银行账号和电话", frozenset({ADMIN, CLERK, FINANCE})),
     "report.export": ("导出报表", frozenset(ROLES)),
@@ -39,6 +42,12 @@ PERMISSIONS: dict[str, tuple[str, frozenset[str]]] = {
     "audit.read": ("查看操作日志", frozenset({ADMIN, LEADER})),
     "backup": ("备份与恢复", frozenset({ADMIN})),
 }
+
+
+# Work that spans the whole street: refused to an account limited to one 社区 whatever its role, since its
+# figures and records are every community's (DOMAIN.md §6).
+STREET_WIDE = frozenset({"pay.run", "pay.standard", "pay.grading", "quarter.close", "settings.write", "accounts",
+                         "backup"})
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,11 @@ class Actor:
         if not self.can(permission):
             what = PERMISSIONS[permission][0]
             raise PermissionDenied(f"“{self.name or '当前用户'}”的角色是{self.role}，没有“{what}”的权限")
+        if permission in STREET_WIDE and self.community_id is not None:
+            what, roles = PERMISSIONS[permission]
+            who = "或".join(r for r in ROLES if r in roles)
+            raise PermissionDenied(f"“{self.name or '当前用户'}”的账号只限一个社区；“{what}”涉及全街道，"
+                                   f"须由不限社区的{who}账号操作")
 
     @property
     def shown_name(self) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from . import paths
+from . import paths, presence
 from .errors import LedgerError, PermissionDenied
 from .files import atomic_write, check_writable
 from .storage_errors import DamagedDatabase, StorageError, damage_problem, describe
@@ -367,6 +367,11 @@ def restore(db_path: Path, source: Path, ledger=None) -> Path | None:
     if source.resolve() == db_path.resolve():
         raise LedgerError("不能用数据库文件本身来恢复")
     verify_backup(source)
+    # Never replace the file under a running program: its work would be lost, and its -wal with it.
+    holders = presence.others(db_path)
+    if holders:
+        raise LedgerError(f"数据库正被其他程序打开：{'；'.join(map(str, holders))}。请先关闭那里的街道台账"
+                          f"（或等它正在进行的导入、计算完成）再恢复；数据库没有改动")
 
     aside = None
     if db_path.exists():

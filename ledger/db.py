@@ -16,7 +16,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import backup, paths
+from . import backup, paths, presence
 from .backup import backup_sqlite  # noqa: F401  (its old home; callers may still import it from here)
 from .storage_errors import describe, storage_error
 
@@ -121,8 +121,13 @@ class Database:
     sessions: sessionmaker[Session]     # reading, and the few writes outside a user action
     writes: sessionmaker[Session]       # one user action that writes (Ledger.unit)
 
+    present: bool = False               # this program's marker of a SQLite file is held (ledger.presence)
+
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.present:
+            self.present = False
+            presence.leave(sqlite_file(self.url))
 
 
 def open_database(path_or_url: str | Path | None = None, migrate: bool = True) -> Database:
@@ -136,5 +141,9 @@ def open_database(path_or_url: str | Path | None = None, migrate: bool = True) -
     if migrate:
         upgrade(engine)
     writing = engine.execution_options(**{WRITING: True})
-    return Database(url, engine, sessionmaker(engine, expire_on_commit=False),
-                    sessionmaker(writing, expire_on_commit=False))
+    database = Database(url, engine, sessionmaker(engine, expire_on_commit=False),
+                        sessionmaker(writing, expire_on_commit=False))
+    if path is not None:
+        presence.enter(path)     # a restore elsewhere now knows this program has the file open
+        database.present = True
+    return database

@@ -158,6 +158,17 @@ def community_of(session: Session, obj: Any) -> int | None:
     return communities_of(session, obj.__table__.name, [values])[0]
 
 
+def visible(session: Session, model: type, record_id: int) -> Any | None:
+    """The record if the account may see it; refused (PermissionDenied) when it exists in another community;
+    None when there is no such record."""
+    found = session.get(model, record_id)
+    if found is None and limit_of(session) is not None:
+        with unlimited(session):
+            if session.scalar(select(model.id).where(model.id == record_id)) is not None:
+                refuse(session)
+    return found
+
+
 def allows(session: Session, community_id: int | None) -> bool:
     own = limit_of(session)
     return own is None or community_id == own

@@ -64,3 +64,46 @@ def test_every_ledger_export_holds_only_the_accounts_community(street, tmp_path)
         column = labels.index("社区名称") if key == "communities" else next(
             i for i, f in enumerate(export_fields(key)) if f.key == "community")
         assert result.rows > 0 and {row[column] for row in body} == {name}, key
+
+
+def _text_of(path) -> str:
+    """Every text a person can read in an exported file (cells of every sheet, or the PDF's text)."""
+    if path.suffix == ".pdf":
+        import subprocess
+        return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                               check=True).stdout
+    book = load_workbook(path, read_only=True)
+    return "\n".join(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                     for v in row if v is not None)
+
+
+def test_every_export_holds_only_the_accounts_community(street, tmp_path):
+    """Each kind the command line exports (enumerated from its registry, pay included), as limited accounts."""
+    import argparse
+
+    import cli
+    from cli.registry import EXPORTS
+    from ledger.access import FINANCE
+    from ledger.pay.runs import Payroll
+    from ledger.quarter import close_quarter
+    ledger, own, name = street
+    pay = Payroll(ledger)
+    pay.run("2026-01")
+    pay.approve("2026-01")
+    close_quarter(ledger, "2026-Q1")
+    cli.build_parser()      # registers every kind
+    others = [c["name"] for c in LEDGERS["communities"](ledger).list() if c["id"] != own]
+    other_ids = [w["id_number"] for w in LEDGERS["workers"](ledger).list() if w["community_id"] != own]
+    finance = ledger.as_actor(Actor("受限财务", FINANCE, own, "命令行"))
+    leader = ledger.as_actor(Actor("受限领导", LEADER, own, "命令行"))
+    for kind_name, kind in EXPORTS.items():
+        person = finance if kind_name in ("bank-list", "payslips", "salary-sheet") else leader
+        for suffix in kind.suffixes:
+            out = tmp_path / f"{kind_name}{suffix}"
+            args = argparse.Namespace(month="2026-01", year=2026, quarter="2026-Q1", community=None,
+                                      raise_amount="100", warn=lambda _line: None, output=out)
+            kind.run(args, person, out)
+            text = _text_of(out)
+            leaked = [n for n in others if n in text] + [i for i in other_ids if i in text]
+            assert leaked == [], f"{kind_name}{suffix} shows another community's: {leaked[:3]}"
+            assert name in text or kind_name == "bank-list", f"{kind_name}{suffix} lost the account's own rows"

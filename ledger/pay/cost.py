@@ -102,10 +102,10 @@ def annual_cost(ledger: Ledger, year: int, raise_amount: Decimal | str | int = D
                                .where(PayRun.month.like(f"{year:04d}-%")).order_by(PayRun.month)).all()
         bonus_paid = any(r.pays_bonus for r in runs)
         rows: dict[int, CostRow] = {}
-        line = PayLine.__table__.c
+        line = PayLine   # the mapped class: a community-limited account reads its community's lines (ledger.scope)
         for run_id, month, status, _ in runs:
             for stored in session.execute(select(line.worker_id, line.community, line.worker_name, line.post_name,
-                                                 line.level, *(line[key] for key in SUMMED))
+                                                 line.level, *(getattr(line, key) for key in SUMMED))
                                           .where(line.run_id == run_id).order_by(line.id)).mappings():
                 row = rows.get(stored["worker_id"])
                 if row is None:

@@ -51,7 +51,7 @@ class GradingService:
         now; `worker_ids` limits the approval to some rows (None: every approvable row). Returns how many.
         """
         month = month_key(effective_month)
-        with self.ledger.unit("pay.write") as session:
+        with self.ledger.unit("pay.grading") as session:
             last_approved = session.scalar(select(PayRun.month).where(PayRun.status == APPROVED)
                                            .order_by(PayRun.month.desc()).limit(1))
             if last_approved and month <= last_approved:

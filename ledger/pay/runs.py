@@ -17,10 +17,10 @@ from decimal import Decimal
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import Date, column, delete, func, insert, or_, select, table
+from sqlalchemy import BigInteger, Date, column, delete, func, insert, or_, select, table, type_coerce
 from sqlalchemy.orm import Session
 
-from .. import audit, bulk, settings
+from .. import audit, bulk, scope, settings
 from ..app import Ledger
 from ..errors import LedgerError, NotFound, Problem, ValidationError
 from ..models import (Appraisal, Certificate, Community, LevelChange, PayAdjustment, PayLine, PayRun,
@@ -37,6 +37,7 @@ DRAFT, APPROVED = "草稿", "已审批"
 ADD, DEDUCT = "补发", "扣款"
 
 # Untyped views of the tables: amounts pass as the integer fen they are stored as, with no per-value conversion.
+# They serve the computation, which is street-wide bookkeeping; what a person reads goes through `_stored`.
 _lines = table("pay_line", *(column(c.name) for c in PayLine.__table__.columns))
 _workers = table("worker", *(column(c) for c in (
     "id", "name", "id_number", "community_id", "post", "level", "dual_role", "qualification",
@@ -118,6 +119,13 @@ _FIELDS = tuple(f.name for f in dc_fields(LineRecord))
 _MONEY_AT = tuple(i for i, name in enumerate(_FIELDS) if name in MONEY_KEYS)
 
 
+def _stored(name: str):
+    """A pay_line column for reading, as stored (amounts in integer fen), through the mapped class so that the
+    account's community limit applies (ledger.scope)."""
+    attribute = getattr(PayLine, name)
+    return type_coerce(attribute, BigInteger).label(name) if name in MONEY_KEYS else attribute
+
+
 def _record(row: Sequence[Any]) -> LineRecord:
     """A stored line, selected as _FIELDS, as the record the services return (money in Decimal yuan)."""
     values = list(row)
@@ -181,8 +189,8 @@ class Payroll:
         month = month_key(month)
         with self.ledger.reading("pay.read") as session:
             run = self._run(session, month)
-            rows = session.execute(select(*(_lines.c[name] for name in _FIELDS)).where(_lines.c.run_id == run.id)
-                                   .order_by(_lines.c.id)).all()
+            rows = session.execute(select(*(_stored(name) for name in _FIELDS)).where(PayLine.run_id == run.id)
+                                   .order_by(PayLine.id)).all()
         records = [_record(row) for row in rows]
         actor = self.ledger.actor
         if not actor.shows_personal:      # e.g. 领导: sees pay, not 身份证号 and 银行账号 in full
@@ -208,7 +216,7 @@ class Payroll:
     def run(self, month: str, pays_bonus: bool | None = None, progress: Progress = SILENT) -> RunSummary:
         """Create or recompute the month's draft from the current data; refused for an approved month."""
         month = month_key(month)
-        with self.ledger.unit("pay.write") as session:
+        with self.ledger.unit("pay.run") as session:
             run = self._compute(session, month, pays_bonus, progress)
             summary = self._summary(session, run)
             audit.record(session, "生成工资表", "工资表", run.id, month, [
@@ -219,7 +227,7 @@ class Payroll:
     def approve(self, month: str) -> RunSummary:
         """Lock the month's draft: from now on its figures never change."""
         month = month_key(month)
-        with self.ledger.unit("pay.write") as session:
+        with self.ledger.unit("pay.run") as session:
             run = session.scalar(select(PayRun).where(PayRun.month == month).with_for_update())
             if run is None:
                 raise PayrollError(f"{month_label(month)}还没有工资表，请先生成再审批")
@@ -246,7 +254,7 @@ class Payroll:
     def discard(self, month: str) -> None:
         """Delete a draft (never an approved run)."""
         month = month_key(month)
-        with self.ledger.unit("pay.write") as session:
+        with self.ledger.unit("pay.run") as session:
             run = self._run(session, month)
             if run.status == APPROVED:
                 raise PayrollError(f"{month_label(month)}的工资表已审批，不能删除")
@@ -259,8 +267,8 @@ class Payroll:
         month = month_key(month)
         with self.ledger.reading("pay.read") as session:
             run = self._run(session, month)
-            row = session.execute(select(_lines).where(
-                _lines.c.run_id == run.id, _lines.c.worker_id == worker_id)).mappings().first()
+            row = session.execute(select(*(_stored(c.name) for c in PayLine.__table__.columns)).where(
+                PayLine.run_id == run.id, PayLine.worker_id == worker_id)).mappings().first()
             if row is None:
                 raise NotFound(f"{month_label(month)}的工资表中没有这名社区工作者")
             version = session.get(PayStandardVersion, run.standard_id) if run.standard_id else None
@@ -309,7 +317,7 @@ class Payroll:
                 problems.append(Problem("原因", "必填：请写明补发或扣款的原因"))
             if problems:
                 raise ValidationError(problems)
-            if session.get(Worker, worker_id) is None:
+            if scope.visible(session, Worker, worker_id) is None:
                 raise NotFound(f"社区工作者不存在（编号 {worker_id}）")
             run = session.scalar(select(PayRun).where(PayRun.month == month))
             if run is not None and run.status == APPROVED:
@@ -320,12 +328,12 @@ class Payroll:
             session.add(adjustment)
             session.flush()
             if run is not None:
-                self._compute(session, month, None, SILENT)
+                self._recompute(session, month)
             return adjustment.id
 
     def remove_adjustment(self, adjustment_id: int) -> None:
         with self.ledger.unit("pay.write") as session:
-            adjustment = session.get(PayAdjustment, adjustment_id)
+            adjustment = scope.visible(session, PayAdjustment, adjustment_id)
             if adjustment is None:
                 raise NotFound(f"补发/扣款记录不存在（编号 {adjustment_id}）")
             month = adjustment.month
@@ -335,7 +343,7 @@ class Payroll:
             session.delete(adjustment)
             session.flush()
             if run is not None:
-                self._compute(session, month, None, SILENT)
+                self._recompute(session, month)
 
     # opening figures -----------------------------------------------------------------------------------------
     def openings(self, year: int) -> list[dict]:
@@ -405,13 +413,22 @@ class Payroll:
             raise NotFound(f"{month_label(month)}还没有工资表，请先生成")
         return run
 
+    def _recompute(self, session: Session, month: str) -> None:
+        """The month's draft again after a 补发/扣款 changed: the whole street's, as bookkeeping of the change.
+
+        An account limited to one 社区 may enter its community's 补发/扣款 but not run the street's pay; the draft
+        still follows its entry (every other line is computed from unchanged data to the same figures)."""
+        with scope.unlimited(session):
+            self._compute(session, month, None, SILENT)
+
     def _summary(self, session: Session, run: PayRun) -> RunSummary:
-        c = _lines.c
+        """The run's totals as the account sees it: a community-limited account, its community's lines."""
+        c = _stored
         count, gross, deduct, net, er = session.execute(
-            select(func.count(), func.coalesce(func.sum(c.gross), 0), func.coalesce(func.sum(c.deduct_total), 0),
-                   func.coalesce(func.sum(c.net), 0),
-                   func.coalesce(func.sum(sum(c[key] for key in EMPLOYER_KEYS)), 0))
-            .where(c.run_id == run.id)).one()
+            select(func.count(PayLine.id), func.coalesce(func.sum(c("gross")), 0),
+                   func.coalesce(func.sum(c("deduct_total")), 0), func.coalesce(func.sum(c("net")), 0),
+                   func.coalesce(func.sum(sum(c(key) for key in EMPLOYER_KEYS)), 0))
+            .where(PayLine.run_id == run.id)).one()
         name = session.scalar(select(PayStandardVersion.name).where(PayStandardVersion.id == run.standard_id)) \
             if run.standard_id else None
         gross, deduct, net, er = (from_fen(int(total)) for total in (gross, deduct, net, er))

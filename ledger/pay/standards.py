@@ -55,7 +55,7 @@ class PayStandards:
 
     def save(self, standard: PayStandard) -> None:
         """Store the standard as the version from its effective date; refused when invalid or already used."""
-        with self.ledger.unit("pay.write") as session:
+        with self.ledger.unit("pay.standard") as session:
             problems = standard.validate(settings.ceiling(session, settings.PAY_CEILING))
             if problems:
                 raise ValidationError(problems)
@@ -70,7 +70,7 @@ class PayStandards:
             store_standard(session, standard)
 
     def delete(self, effective_from: date) -> None:
-        with self.ledger.unit("pay.write") as session:
+        with self.ledger.unit("pay.standard") as session:
             version = session.scalar(select(PayStandardVersion).where(
                 PayStandardVersion.effective_from == effective_from))
             if version is None:

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import bankcard
+from .. import bankcard, scope
 from ..catalog import Child, LedgerDef, PageHint
 from ..errors import NotFound, Problem, ValidationError
 from ..fields import Field
@@ -98,8 +98,13 @@ class WorkerService(LedgerService):
     def find_one(self, text: str) -> int:
         """The id of the one worker a person means by a 身份证号 or a name (refused when none or several)."""
         key = text.strip()
+        meant = (Worker.id_number == key.upper()) | (Worker.name == key)
         with self.ledger.reading() as session:
-            ids = session.scalars(select(Worker.id).where((Worker.id_number == key.upper()) | (Worker.name == key))).all()
+            ids = session.scalars(select(Worker.id).where(meant)).all()
+            if not ids and scope.limit_of(session) is not None:
+                with scope.unlimited(session):
+                    if session.scalar(select(Worker.id).where(meant).limit(1)) is not None:
+                        scope.refuse(session)      # another community's worker
         if not ids:
             raise NotFound(f"社区工作者台账中没有“{text}”")
         if len(ids) > 1:
