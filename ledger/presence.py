@@ -75,16 +75,22 @@ class Presence:
         if not _try_lock(handle):
             handle.close()
             return
-        handle.seek(0)
-        json.dump({"user": getpass.getuser(), "computer": socket.gethostname(), "pid": os.getpid(),
-                   "since": f"{datetime.now():%Y-%m-%d %H:%M}"}, handle, ensure_ascii=False)
-        handle.flush()
+        try:
+            handle.seek(0)
+            json.dump({"user": getpass.getuser(), "computer": socket.gethostname(), "pid": os.getpid(),
+                       "since": f"{datetime.now():%Y-%m-%d %H:%M}"}, handle, ensure_ascii=False)
+            handle.flush()
+        except OSError:      # a full disk: still held (the lock needs no space), only without the who
+            pass
         self.handle = handle
 
     def release(self) -> None:
         if self.handle is None:
             return
-        self.handle.close()          # closing ends the lock
+        try:
+            self.handle.close()      # closing ends the lock (a text that did not fit may fail to flush)
+        except OSError:
+            pass
         self.handle = None
         try:
             self.marker.unlink(missing_ok=True)

@@ -247,7 +247,7 @@ def test_a_pay_approval_is_recorded_with_who_and_the_status_change(cli_db, tmp_p
     _workers_csv(source, 4)
     assert cli_db("李敏", "import", "workers", str(source)) == 0
     assert cli_db("李敏", "payroll", "run", "2026-03") == 1          # a clerk keeps ledgers, not pay
-    assert "修改工资标准或工资表" in capsys.readouterr().err
+    assert "生成、重算、审批或删除工资表" in capsys.readouterr().err
     assert cli_db("赵会计", "payroll", "run", "2026-03") == 0, capsys.readouterr().err
     assert cli_db("王领导", "payroll", "approve", "2026-03") == 1     # a leader changes nothing
     assert cli_db("赵会计", "payroll", "approve", "2026-03") == 0, capsys.readouterr().err

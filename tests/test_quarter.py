@@ -222,7 +222,7 @@ def test_a_community_account_sees_its_own_row(street):
     other = CommunityService(street).id_by_name("甲社区")
     with pytest.raises(PermissionDenied):
         quarter.figures(clerk, Q3, other)
-    with pytest.raises(PermissionDenied, match="不限定社区"):
+    with pytest.raises(PermissionDenied, match="“关闭季度”涉及全街道，须由不限社区的管理员账号操作"):
         quarter.close_quarter(street.as_actor(Actor("乙管理员", "管理员", own)), Q3, today=AFTER_Q3)
 
 
