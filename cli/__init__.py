@@ -52,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         return _start_gui(args)
     from .session import open_ledger
     try:
+        if getattr(args, "opens_itself", False):
+            return int(args.func(args, None) or 0)
         ledger = open_ledger(args)
         try:
             return int(args.func(args, ledger) or 0)

@@ -196,4 +196,4 @@ def _audit(session: Session, table_name: str, file_label: str, new: list[RowPlan
                                         if v is not None and k != "id"] or None})
     audit_table = AuditEntry.__table__  # Core, not the ORM's bulk path: a third of the time for ten thousand rows
     for start in range(0, len(entries), BATCH):
-        session.execute(audit_table.insert(), entries[start:start + BATCH])
+        session.execute(audit_table.insert().inline(), entries[start:start + BATCH])

@@ -383,7 +383,7 @@ class Payroll:
                     {"worker_id": wid, "year": year, "cum_gross": fen(o.cum_gross), "cum_insurance": fen(o.cum_insurance),
                      "cum_special": fen(o.cum_special), "cum_tax": fen(o.cum_tax), "months": o.months}
                     for wid, o in rows.items()])
-            audit.record(session, "导入期初累计", "期初累计", None, str(year),
+            audit.record(session, audit.OPENING_IMPORT, "期初累计", None, str(year),
                          [{"field": "人数", "old": None, "new": len(rows)}])
             draft = session.scalar(select(PayRun.month).where(PayRun.status == DRAFT, PayRun.month.like(f"{year:04d}-%")))
             if draft:
