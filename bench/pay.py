@@ -91,8 +91,10 @@ def _xlsxwriter_sheet(ledger: Ledger, out: Path) -> float:
     """The same cells (title, info line, two header rows, rows, 小计 per 社区, 合计, signatures) and styles."""
     import xlsxwriter
 
-    from exports.pay_records import AMOUNTS, records
+    from exports.pay_records import records
+    from ledger.pay.columns import SHEET_AMOUNTS
     from ledger.pay.runs import Payroll
+    AMOUNTS = [c.label for c in SHEET_AMOUNTS]  # noqa: N806
     rows = records(Payroll(ledger).lines(MONTH))
     start = time.perf_counter()
     wb = xlsxwriter.Workbook(str(out), {"constant_memory": False})

@@ -8,11 +8,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import sqlite3
 import sys
 
 from ledger import APP_NAME, __version__
 from ledger.errors import LedgerError
-from sqlalchemy.exc import OperationalError
+from ledger.storage_errors import DamagedDatabase, storage_error
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 # Feature modules, each with register(subparsers). Order is the order of `--help`.
 COMMAND_MODULES = (
@@ -50,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         return _start_gui(args)
-    from .session import open_ledger
+    from .session import open_ledger, restore_hint
     try:
         if getattr(args, "opens_itself", False):
             return int(args.func(args, None) or 0)
@@ -59,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
             return int(args.func(args, ledger) or 0)
         finally:
             ledger.close()
+    except DamagedDatabase as exc:
+        print(f"错误：{exc}。{restore_hint(exc.path)}", file=sys.stderr)
+        return 1
     except LedgerError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
@@ -67,9 +72,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已取消", file=sys.stderr)
         return 130
-    except OperationalError as exc:
-        # An unreachable server or an unreadable file: say so plainly instead of a traceback.
-        print(f"错误：无法打开数据库（{args.db or '默认数据库'}）：{str(exc.orig).strip().splitlines()[0]}", file=sys.stderr)
+    except (DBAPIError, sqlite3.Error, OSError) as exc:
+        # A failure the storage layer did not name on its way up: named here if it is about storage, or, for
+        # an unreachable server or an unreadable file, said plainly; anything else is a bug to be seen.
+        from ledger.db import database_url, sqlite_file
+        named = storage_error(exc, sqlite_file(database_url(args.db)))
+        if named is None and not isinstance(exc, (OperationalError, sqlite3.OperationalError)):
+            raise
+        if named is None:
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            named = f"无法打开数据库（{args.db or '默认数据库'}）：{reason}"
+        print(f"错误：{named}", file=sys.stderr)
         return 1
 
 

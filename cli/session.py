@@ -1,8 +1,9 @@
 """Opening the database for a command, as the person named by --user once the database has accounts.
 
 A damaged SQLite file is refused before anything else, with the newest good backup named; `restore` alone
-may go on (as an unopened database), since nobody can log in to a broken file. After login the day's
-automatic backup is made if there is none yet.
+may go on (as an unopened database), since nobody can log in to a broken file. A file that cannot be opened
+for another reason (a full disk, no rights, held by another program) is refused with that reason. After login
+the day's automatic backup is made if there is none yet.
 
 On a PostgreSQL server `--user NAME` connects as NAME's own login role with NAME's password; without it the
 URL's own credentials are used (the database owner's, for `init` and `upgrade`).
@@ -44,7 +45,7 @@ def open_ledger(args) -> Ledger | UnopenedDatabase:
     if path is not None and (problem := backup.database_problem(path)) is not None:
         if getattr(args, "works_on_damaged_file", False):
             return UnopenedDatabase(path, problem)
-        raise backup.DamagedDatabase(path, problem + "。" + restore_hint(path))
+        raise backup.DamagedDatabase(path, problem)   # cli.main adds the newest good backup
     args.password_used_for_login = False
     if is_server(url):
         if getattr(args, "upgrades_first", False) and not args.user:
@@ -57,12 +58,10 @@ def open_ledger(args) -> Ledger | UnopenedDatabase:
             ledger = _login(ledger, args)
         elif args.user:
             print(f"提示：此数据库还没有账号，无需登录（--user {args.user} 未使用）", file=sys.stderr)
-        if path is not None:
-            try:
-                backup.daily_backup(path)
-            except LedgerError as exc:
-                # The command itself must still run; the clerk learns the backup did not happen.
-                print(f"警告：今天的自动备份没有完成：{exc}", file=sys.stderr)
+        if path is not None and (notice := backup.daily_backup_notice(path)) is not None:
+            # The command itself must still run; the clerk learns the backup did not happen (once a day
+            # when the reason is the disk, not the data).
+            print(f"警告：{notice}", file=sys.stderr)
     except BaseException:
         ledger.close()
         raise

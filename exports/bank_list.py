@@ -1,20 +1,24 @@
 """银行代发清单: who gets how much into which account, for the bank; needs the "pay.bank" permission."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from exports import ExportError
-from exports.pay_records import ProgressFn, month_lines, title_values, yuan
+from exports.pay_records import ProgressFn, month_lines, title_values
 from exports.template import fill
 from ledger import audit
 from ledger.app import Ledger
+from ledger.pay.columns import label
 from ledger.pay.runs import Payroll, month_key
 
 TEMPLATE = "银行代发清单.xlsx"
-FIELDS = ("姓名", "身份证号", "银行账号", "实发工资")
+COLUMNS = ("worker_name", "id_number", "bank_account", "net")
+FIELDS = tuple(map(label, COLUMNS))
 
 
-def export_bank_list(ledger: Ledger, month: str, out: str | Path, progress: ProgressFn | None = None) -> Path:
+def export_bank_list(ledger: Ledger, month: str, out: str | Path, progress: ProgressFn | None = None, *,
+                     warn: Callable[[str], None] | None = None) -> Path:
     """Write the month's bank list (.xlsx); refused without "pay.bank" or while the run is still a draft."""
     ledger.actor.require("pay.bank")
     month = month_key(month)
@@ -29,9 +33,8 @@ def export_bank_list(ledger: Ledger, month: str, out: str | Path, progress: Prog
     if missing:
         raise ExportError(f"以下人员没有银行账号，无法代发：{'、'.join(missing[:10])}"
                           f"{'等' + str(len(missing)) + '人' if len(missing) > 10 else ''}；请先在社区工作者台账中补全")
-    rows = [{"姓名": line.worker_name, "身份证号": line.id_number, "银行账号": line.bank_account or "",
-             "实发工资": yuan(line.net)} for line in lines if line.net > 0]
-    fill(TEMPLATE, title_values(ledger, month), rows, out_path=out, fields=FIELDS)
+    rows = [{label(key): getattr(line, key) for key in COLUMNS} for line in lines if line.net > 0]
+    fill(TEMPLATE, title_values(ledger, month), rows, out_path=out, fields=FIELDS, warn=warn)
     if progress is not None:
         progress(1, 1)
     audit.exported(ledger, f"银行代发清单 {month}", out, len(rows), personal=True)

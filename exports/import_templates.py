@@ -16,7 +16,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 
+from exports.ledger_export import column_kind
 from exports.safe import save_workbook
+from exports.table_xlsx import print_setup
 from ledger.app import Ledger
 from ledger.fields import Field
 from ledger.importing import KINDS
@@ -24,7 +26,6 @@ from ledger.models import Community
 from ledger.services.paystandards import standard_in_force
 
 ROWS = 1000  # rows prepared with validation and formats; a clerk may type beyond them
-_TEXT_KEYS = {"phone", "bank_account", "voucher_no", "code"}
 _FORMATS = {"money": "#,##0.00", "decimal": "0.00", "int": "0", "date": "yyyy-mm-dd"}
 _WIDTHS = {"idcard": 22, "date": 14, "money": 13, "rooms": 30, "bool": 9}
 _THIN = Side(style="thin", color="999999")
@@ -76,6 +77,7 @@ def write_template(ledger: Ledger, kind: str, path: str | Path) -> Path:
     lists = wb.create_sheet("可选值")
     lists.sheet_state = "hidden"
     list_column = 0
+    widths = []
     for col, f in enumerate(fields, 1):
         letter = get_column_letter(col)
         cell = ws.cell(1, col, f.label)
@@ -89,7 +91,8 @@ def write_template(ledger: Ledger, kind: str, path: str | Path) -> Path:
         cell.comment = comment
         width = _WIDTHS.get(f.kind, max(10, min(24, len(f.label) * 2 + 4)))
         ws.column_dimensions[letter].width = width
-        if f.kind == "idcard" or f.key in _TEXT_KEYS:
+        widths.append(width)
+        if column_kind(f) == "code":
             ws.column_dimensions[letter].number_format = "@"
         elif f.kind in _FORMATS:
             ws.column_dimensions[letter].number_format = _FORMATS[f.kind]
@@ -109,12 +112,9 @@ def write_template(ledger: Ledger, kind: str, path: str | Path) -> Path:
             dv.add(f"{letter}2:{letter}{ROWS + 1}")
             ws.add_data_validation(dv)
     ws.row_dimensions[1].height = 30
-    ws.freeze_panes = "A2"
-    ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.freeze_panes = "B2"
+    # filled in and printed by hand as often as typed into: A4, the header on every page
+    print_setup(ws, widths, title_rows="1:1", key_columns=1)
     return save_workbook(wb, path)
 
 

@@ -1,28 +1,27 @@
-"""台账导出: any ledger as an xlsx with the columns of its import template, so that the file imports back as it is.
+"""台账导出: any ledger with the columns of its import template — an xlsx that imports back as it is, or a PDF to file.
 
 One writer for every ledger, driven by the service's fields: the header is Field.label, the cells are the
 values in the form the importer reads back (dates as dates, amounts as exact numbers, 是/否, 功能室 as
-'会议室(60)、活动室(80)', a party organisation's 网格 by its 编号). The layout is a small template made from
-the fields and filled by exports.template, whose row writer emits sheet XML directly: measured on the city
-demo's 94,400 funding entries, openpyxl's write-only mode alone took longer than the 3× of xlsxwriter that an
-export may cost, while the template engine stays within it (bench/reports.py).
+'会议室(60)、活动室(80)', a party organisation's 网格 by its 编号). The layout is the one the window prints a
+table with (exports/table_xlsx.py, exports/table_pdf.py): every text whole, the key columns (the record's name)
+on every page when the columns do not fit one.
 """
 from __future__ import annotations
 
-import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
+from exports import ExportError
 from exports.safe import check_writable
-from exports.template import fill
+from exports.table import TableColumn
+from exports.table_pdf import render_table_pdf
+from exports.table_xlsx import render_table_xlsx
 from ledger import audit
 from ledger.app import Ledger
 from ledger.fields import Field, format_rooms
@@ -30,10 +29,14 @@ from ledger.models import Grid
 from ledger.services import LEDGERS
 from ledger.services.base import current_street
 
-THIN = Side(style="thin", color="999999")
-BOX = Border(THIN, THIN, THIN, THIN)
-FORMATS = {"money": "#,##0.00", "decimal": "0.00", "int": "0", "date": "yyyy-mm-dd"}
-WIDTHS = {"money": 13, "decimal": 11, "int": 9, "date": 12, "bool": 8, "idcard": 21, "rooms": 30}
+# text fields holding digits a spreadsheet must not turn into a number (nor a printer break over lines)
+CODE_KEYS = frozenset(("phone", "bank_account", "voucher_no", "code"))
+# the columns that say which record a printed row is, repeated on every page of a wide ledger
+KEY_FIELDS = {"communities": ("name",), "orgs": ("name",), "grids": ("community", "code", "name"),
+              "workers": ("name",), "funds": ("entry_date", "community"), "venues": ("name",)}
+_KINDS = {"money": "money", "decimal": "decimal", "int": "int", "date": "date", "bool": "short", "choice": "short",
+          "idcard": "code"}
+TEXT_HINT = 16     # characters of a long text (地址, 备注, 功能室) on one printed line before it wraps
 
 
 @dataclass(frozen=True)
@@ -86,53 +89,31 @@ def export_rows(ledger: Ledger, key: str, community_id: int | None = None) -> tu
     return [f.label for f in fields], [[_cell(f, r.get(f.key)) for f in fields] for r in records]
 
 
-def _template(path: Path, title: str, fields: list[Field]) -> None:
-    """A one-sheet template: title, export line, the header of the import template, one {{#行}} row."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title[:31]
-    n = len(fields)
-    last = get_column_letter(n)
-    ws.merge_cells(f"A1:{last}1")
-    ws["A1"] = "{{标题}}"
-    ws["A1"].font = Font(name="黑体", size=14)
-    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
-    ws.row_dimensions[1].height = 26
-    ws.merge_cells(f"A2:{last}2")
-    ws["A2"] = "{{说明}}，共{{计数}}条"
-    ws["A2"].font = Font(name="宋体", size=9, color="555555")
-    head_font = Font(name="宋体", size=10, bold=True)
-    body_font = Font(name="宋体", size=10)
-    fill_grey = PatternFill("solid", fgColor="F2F2F2")
-    for index, f in enumerate(fields, start=1):
-        letter = get_column_letter(index)
-        head = ws.cell(3, index, f.label)
-        head.font, head.fill, head.border = head_font, fill_grey, BOX
-        head.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell = ws.cell(4, index, ("{{#行}}" if index == 1 else "") + "{{" + f.key + "}}")
-        cell.font, cell.border = body_font, BOX
-        # text columns are formatted as text, so that Excel keeps 身份证号 and 编码 as typed when edited
-        cell.number_format = FORMATS.get(f.kind, "@")
-        if f.numeric:
-            cell.alignment = Alignment(horizontal="right")
-        width = WIDTHS.get(f.kind, 10 if f.max_length <= 32 else 16)
-        ws.column_dimensions[letter].width = max(width, len(f.label) * 2 + 3)
-    ws.freeze_panes = "A4"
-    ws.auto_filter.ref = f"A3:{last}4"
-    ws.print_title_rows = "3:3"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
-    wb.save(path)
+def column_kind(field: Field) -> str:
+    """How a field's values print (see exports/table.py)."""
+    if field.key in CODE_KEYS:
+        return "code"
+    return _KINDS.get(field.kind, "text")
 
 
-def export_ledger(ledger: Ledger, key: str, out_path: str | Path, community_id: int | None = None) -> LedgerExport:
-    """Write one ledger to `out_path` (.xlsx); an export holding personal columns is audited."""
+def table_columns(key: str) -> list[TableColumn]:
+    """The printed columns of a ledger's export."""
+    keys = KEY_FIELDS.get(key, ())
+    fields = export_fields(key)
+    return [TableColumn(f.label, column_kind(f), min(f.max_length, TEXT_HINT) if column_kind(f) == "text" else None,
+                        key=f.key in keys or (not keys and index == 0))
+            for index, f in enumerate(fields)]
+
+
+def export_ledger(ledger: Ledger, key: str, out_path: str | Path, community_id: int | None = None, *,
+                  warn: Callable[[str], None] | None = None) -> LedgerExport:
+    """Write one ledger to `out_path`, .xlsx or .pdf; an export holding personal columns is audited."""
     ledger.actor.require("report.export")
     service = LEDGERS[key]
+    out_path = Path(out_path)
+    suffix = out_path.suffix.lower()
+    if suffix not in (".xlsx", ".pdf"):
+        raise ExportError(f"台账只能导出为 .xlsx 或 .pdf，而“{out_path.name}”不是")
     check_writable(out_path)
     fields = export_fields(key)
     records = _records(ledger, key, community_id)
@@ -141,17 +122,15 @@ def export_ledger(ledger: Ledger, key: str, out_path: str | Path, community_id: 
     street_name = street.name if street else ""
     masked = any(f.personal for f in fields) and not ledger.actor.shows_personal
     now = datetime.now()
-    note = f"导出时间：{now.year}年{now.month}月{now.day}日 {now:%H:%M}"
+    note = f"导出时间：{now.year}年{now.month}月{now.day}日 {now:%H:%M}，共{len(records)}条"
     if masked:
         note += "（身份证号、银行账号、联系电话已按权限遮蔽，此文件不能用于重新导入这些信息）"
-    keys = [f.key for f in fields]
-    converters = [(f.key, f) for f in fields]
-    rows = ({k: _cell(f, r.get(k)) for k, f in converters} for r in records)
-    with tempfile.TemporaryDirectory() as folder:
-        template = Path(folder) / f"{service.name}台账.xlsx"
-        _template(template, f"{service.name}台账", fields)
-        result = fill(template, {"标题": f"{street_name}{service.name}台账", "说明": note}, rows,
-                      out_path=out_path, fields=keys)
+    title = f"{street_name}{service.name}台账"
+    rows = [[_cell(f, r.get(f.key)) for f in fields] for r in records]
+    if suffix == ".pdf":
+        render_table_pdf(title, note, table_columns(key), rows, out_path)
+    else:
+        render_table_xlsx(title, note, table_columns(key), rows, out_path, warn=warn)
     if any(f.personal for f in fields):
-        audit.exported(ledger, f"{service.name}台账导出", out_path, result.rows, personal=True)
-    return LedgerExport(Path(out_path), result.rows, masked)
+        audit.exported(ledger, f"{service.name}台账导出", out_path, len(rows), personal=True)
+    return LedgerExport(out_path, len(rows), masked)

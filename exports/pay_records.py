@@ -1,34 +1,22 @@
-"""Pay lines as report records: Chinese column names, Decimal yuan, and the title values every pay report shares."""
+"""Pay lines as report records: the sheet's columns of ledger.pay.columns by label, and the title values every pay
+report shares."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from ledger.app import Ledger
+from ledger.pay.columns import SHEET
 from ledger.pay.runs import LineRecord, Payroll, month_key
 from ledger.services.street import street_name
 
-# report column -> LineRecord attribute (money in fen)
-AMOUNTS = {
-    "岗位等级工资": "grade_pay", "基础绩效": "basic_performance", "一肩挑补贴": "dual_role_allowance",
-    "职业资格津贴": "qualification_allowance", "奖励性绩效": "bonus", "其他补发": "other_add", "应发合计": "gross",
-    "养老保险": "pension", "医疗保险": "medical", "失业保险": "unemployment", "住房公积金": "housing_fund",
-    "个人所得税": "tax", "其他扣款": "other_deduct", "扣款合计": "deduct_total", "实发工资": "net",
-}
-FIELDS = ("社区", "姓名", "岗位", "等级", *AMOUNTS)
-
-
-def yuan(fen: int) -> Decimal:
-    return Decimal(fen).scaleb(-2)
+FIELDS = tuple(c.label for c in SHEET)   # the record fields a pay template may name
 
 
 def record(line: LineRecord) -> dict[str, Any]:
-    out: dict[str, Any] = {"社区": line.community, "姓名": line.worker_name, "岗位": line.post_name, "等级": line.level}
-    for label, attr in AMOUNTS.items():
-        out[label] = Decimal(getattr(line, attr)).scaleb(-2)
-    return out
+    """A line as {label: value} for the sheet's columns (amounts in Decimal yuan, as the line holds them)."""
+    return {c.label: getattr(line, c.key) for c in SHEET}
 
 
 def records(lines: Iterable[LineRecord]) -> list[dict[str, Any]]:

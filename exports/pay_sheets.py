@@ -7,6 +7,7 @@ import openpyxl
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from exports.safe import save_workbook
+from exports.table_xlsx import print_setup
 from ledger.app import Ledger
 from ledger.pay.runs import OPENING_HEADERS, Payroll
 from ledger.pay.standards import matrix_rows
@@ -39,6 +40,7 @@ def write_payscale(standard: PayStandard, out: str | Path) -> Path:
                                       f"{standard.name}，{standard.effective_from:%Y-%m-%d}起执行。导入时用 --effective 指定新标准的生效日期。")
     note.font = Font(size=9)
     ws.freeze_panes = "B2"
+    print_setup(ws, [8] + [14] * (len(rows[0]) - 1), title_rows="1:1", key_columns=1)
     return save_workbook(wb, out)
 
 
@@ -49,13 +51,14 @@ def write_openings(ledger: Ledger, year: int, out: str | Path) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = f"{year}年期初累计"
+    widths = [22 if c == 2 else 14 for c in range(1, len(OPENING_HEADERS) + 1)]
     for c, label in enumerate(OPENING_HEADERS, start=1):
         cell = ws.cell(1, c, label)
         cell.font = Font(bold=True)
         cell.fill = HEAD
         cell.border = BOX
         cell.alignment = Alignment(horizontal="center")
-        ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width = 22 if c == 2 else 14
+        ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width = widths[c - 1]
     for r, worker in enumerate(WorkerService(ledger).list(status="在岗"), start=2):
         known = entered.get(worker["id"], {})
         values = [worker["name"], worker["id_number"]] + [known.get(h) for h in OPENING_HEADERS[2:]]
@@ -67,4 +70,6 @@ def write_openings(ledger: Ledger, year: int, out: str | Path) -> Path:
             elif c > 2:
                 cell.number_format = "#,##0.00" if c < 7 else "0"
     ws.freeze_panes = "A2"
+    # 66 pages for a street: each must say what its columns are
+    print_setup(ws, widths, title_rows="1:1", key_columns=1)
     return save_workbook(wb, out)

@@ -3,26 +3,31 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from exports import ExportError
-from exports.pay_records import AMOUNTS, ProgressFn, month_lines, records, title_values
+from exports.pay_records import FIELDS, ProgressFn, month_lines, records, title_values
 from exports.pdf import Slip, render_slips
 from exports.template import fill
+from ledger.files import atomic_write
 from ledger import audit
 from ledger.app import Ledger
+from ledger.pay.columns import SHEET, label
 from ledger.pay.runs import month_key
 
 TEMPLATE = "工资条.xlsx"
 FIRST_SLIP_ROW = 3        # the template's {{#行}} row: each slip is that header row and the figures row under it
 SLIPS_PER_PAGE = 8        # fit a landscape A4 at 100 %; fitting to width only ever shrinks the rows
-SLIP_LABELS = ("姓名", "社区", "岗位", "等级", *AMOUNTS)
 # On paper the name and community head each slip, so its table fits one band across a landscape A4.
-PDF_LABELS = ("岗位", "等级", *AMOUNTS)
-PDF_KINDS = ("center", "center") + ("amount",) * len(AMOUNTS)
+_ON_PAPER = tuple(c for c in SHEET if c.key not in ("community", "worker_name"))
+PDF_LABELS = tuple(c.label for c in _ON_PAPER)
+PDF_KINDS = tuple(c.report_kind for c in _ON_PAPER)
+COMMUNITY, NAME = label("community"), label("worker_name")
 
 
-def export_payslips(ledger: Ledger, month: str, out: str | Path, progress: ProgressFn | None = None) -> Path:
+def export_payslips(ledger: Ledger, month: str, out: str | Path, progress: ProgressFn | None = None, *,
+                    warn: Callable[[str], None] | None = None) -> Path:
     """Write the month's pay slips; .pdf (several per page, never split) or .xlsx (two rows per slip)."""
     month = month_key(month)
     out = Path(out)
@@ -33,7 +38,7 @@ def export_payslips(ledger: Ledger, month: str, out: str | Path, progress: Progr
     values = title_values(ledger, month)
     title = f"{values['街道名称']}社区工作者{values['年']}年{values['月']}月工资条"
     if suffix == ".pdf":
-        slips = [Slip(PDF_LABELS, [r[k] for k in PDF_LABELS], caption=f"{r['社区']}　{r['姓名']}", kinds=PDF_KINDS)
+        slips = [Slip(PDF_LABELS, [r[k] for k in PDF_LABELS], caption=f"{r[COMMUNITY]}　{r[NAME]}", kinds=PDF_KINDS)
                  for r in records(lines)]
         render_slips(out, title, slips, landscape_page=True, progress=progress)
     else:
@@ -41,7 +46,7 @@ def export_payslips(ledger: Ledger, month: str, out: str | Path, progress: Progr
         rows = records(lines)
         for i, row in enumerate(rows):
             row["_条"] = i
-        fill(TEMPLATE, values, rows, out_path=out, fields=(*SLIP_LABELS, "_条"), group_key="_条")
+        fill(TEMPLATE, values, rows, out_path=out, fields=(*FIELDS, "_条"), group_key="_条", warn=warn)
         _page_breaks_between_slips(out, len(rows))
         if progress is not None:
             progress(1, 1)
@@ -63,8 +68,7 @@ def _page_breaks_between_slips(path: Path, slips: int) -> None:
     sheet = "xl/worksheets/sheet1.xml"
     with zipfile.ZipFile(path) as source:
         entries = [(info, source.read(info.filename)) for info in source.infolist()]
-    tmp = path.with_name(path.name + ".breaks")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as target:
+    with atomic_write(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as target:
         for info, data in entries:
             if info.filename == sheet:
                 text = re.sub(r"<rowBreaks\b.*?</rowBreaks>", "", data.decode("utf-8"), flags=re.S)
@@ -76,4 +80,3 @@ def _page_breaks_between_slips(path: Path, slips: int) -> None:
                     raise ExportError("工资条模板缺少页眉页脚设置，无法按人分页")
                 data = text.encode("utf-8")
             target.writestr(info, data)
-    tmp.replace(path)

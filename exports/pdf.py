@@ -38,9 +38,11 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import PageBreakIfNotEmpty
 
-from exports import ExportError, atomic_output
+from exports import ExportError
+from ledger.files import atomic_write, check_writable
 from exports.fonts import cjk_fonts
 from ledger import APP_NAME
+from ledger.money import format_yuan
 
 PAGE_LABEL = "第 {page} 页 共 {pages} 页"
 
@@ -61,14 +63,14 @@ def format_value(value: Any, kind: str = "text") -> str:
         return ""
     if kind == "amount":
         if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
-            return f"{Decimal(value):,.2f}"
+            return format_yuan(Decimal(value))
         return str(value)
     if kind == "count" and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         return f"{int(value):d}"
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, Decimal):
-        return f"{value:,.2f}" if value.as_tuple().exponent == -2 else format(value, "f")
+        return format_yuan(value) if value.as_tuple().exponent == -2 else format(value, "f")
     if isinstance(value, datetime):
         return f"{value:%Y-%m-%d %H:%M}"
     if isinstance(value, date):
@@ -186,8 +188,9 @@ class PdfRenderer:
 
     def render(self, out_path: str | Path) -> Path:
         """Write the PDF; the file appears only when it is complete."""
+        check_writable(out_path)
         story = self.story()
-        with atomic_output(out_path) as tmp:
+        with atomic_write(out_path) as tmp:
             doc = BaseDocTemplate(str(tmp), pagesize=self.page_size, leftMargin=self.left_margin,
                                   rightMargin=self.right_margin, topMargin=self.top_margin,
                                   bottomMargin=self.bottom_margin, title=self.title, author=self.author,
@@ -307,16 +310,18 @@ class _FormLayout:
         head.append(info)
         head_height = sum(_height(f, r.frame_width) for f in head)
 
-        self._header()
-        header_height = self.header_height
-        signature = self._signature()
-        sig_height = _height(signature, r.frame_width) if signature is not None else 0
-
         body = [list(row) for row in t.rows]
         bold = set(t.emphasis)
         if t.total is not None:
             bold.add(len(body))
             body.append(list(t.total))
+        self.bold = bold
+        self._texts(body)       # first: the columns' widths follow their widest figures
+        self._header()
+        header_height = self.header_height
+        signature = self._signature()
+        sig_height = _height(signature, r.frame_width) if signature is not None else 0
+
         slack = 1.0     # points kept free so that rounding never pushes a table to the next page
         first_capacity = max(1, math.floor((r.frame_height - head_height - header_height - slack) / self.row_height))
         capacity = max(1, math.floor((r.frame_height - header_height - slack) / self.row_height))
@@ -340,8 +345,6 @@ class _FormLayout:
             chunks[-1] = (last_start, last_end - need)
             chunks.append((last_end - need, last_end))
 
-        self.bold = bold
-        self._texts(body)
         # the rows per page are computed for a form that starts at the top of a page
         story: list[Flowable] = [PageBreakIfNotEmpty(), *head]
         for index, (a, b) in enumerate(chunks):
@@ -465,6 +468,7 @@ class _FormLayout:
                 line_units.append(u)
             texts.append(line)
             units.append(line_units)
+        self._fit_widths(widest)
         sizes = []
         for i, width in enumerate(widest):
             room = self.widths[i] - 2 * _PAD
@@ -475,6 +479,28 @@ class _FormLayout:
         self.placing = [(self.edges[i], self.widths[i], _ALIGN.get(kind, "left"), s,
                          (1 + rh + self.leading) / 2 - s, (rh + 1 + s) / 2 - s * 0.85)
                         for i, (kind, s) in enumerate(zip(kinds, sizes))]
+
+    def _fit_widths(self, widest: list[float]) -> None:
+        """Give a column too narrow for its widest text (a city's 合计 in bold) the room other columns do not use.
+
+        The columns' weights are a caller's guess at figures it has not seen; only what no column can spare is
+        left to shrinking the font of the columns still too narrow.
+        """
+        need = [w + 2 * _PAD + 0.5 for w in widest]
+        short = [max(0.0, n - w) for n, w in zip(need, self.widths)]
+        # a column keeps room for its header in two lines
+        bold = self.r.font_bold
+        label = [max(stringWidth(part[:math.ceil(len(part) / 2)], bold, self.size) for part in c.label.split("\n"))
+                 + 2 * _PAD for c in self.t.columns]
+        spare = [max(0.0, w - max(n, h)) for n, h, w in zip(need, label, self.widths)]
+        wanted, free = sum(short), sum(spare)
+        if not wanted or not free:
+            return
+        moved = min(wanted, free)
+        self.widths = [w + s * moved / wanted - f * moved / free for w, s, f in zip(self.widths, short, spare)]
+        self.edges = [0.0]
+        for width in self.widths:
+            self.edges.append(self.edges[-1] + width)
 
     def draw_page(self, canvas: Canvas, first: int, end: int, height: float) -> None:
         """Draw the header and rows first..end-1 as a table `height` high with its bottom left corner at (0, 0)."""
@@ -672,6 +698,7 @@ def render_slips(out_path: str | Path, title: str, blocks: Iterable[Slip | tuple
     that do not fit the width continue in a second band. Dashed cut lines separate the slips on a page.
     `progress(done, total)` is called per page; returning False cancels (ExportCancelled).
     """
+    check_writable(out_path)
     fonts = cjk_fonts()
     regular, bold = fonts.regular, fonts.bold
     slips = [b if isinstance(b, Slip) else Slip(b[0], b[1]) for b in blocks]
@@ -747,7 +774,7 @@ def render_slips(out_path: str | Path, title: str, blocks: Iterable[Slip | tuple
         used += needed
     total_pages = len(pages)
 
-    with atomic_output(out_path) as tmp:
+    with atomic_write(out_path) as tmp:
         # the initial font named so that no unembedded Helvetica is declared in the file
         canvas = Canvas(str(tmp), pagesize=(page_w, page_h), invariant=True, pageCompression=1, initialFontName=regular)
         canvas.setTitle(title)

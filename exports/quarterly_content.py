@@ -34,13 +34,19 @@ def row_values(row: CommunityFigures, posts: tuple[str, ...]) -> dict[str, objec
     values: dict[str, object] = {"社区": row.name}
     for name, _ in ORG_COLUMNS:
         values[name] = row.org_column(name)
-    values.update({"党员数": row.members, "网格数": row.grids, "户数": row.households, "专职网格员": row.grid_workers})
+    values.update({"党员数": row.members, "网格数": row.grids, "户数": count_or_dash(row.households),
+                   "专职网格员": row.grid_workers})
     for index, field in enumerate(POST_FIELDS):
         values[field] = row.workers.get(posts[index], 0) if index < len(posts) else None
     values.update({"工作者小计": row.workers_total, "年度预算": fund.budget, "拨入": fund.allocated,
                    "支出": fund.spent, "结余": fund.balance, "执行率": rate if rate is not None else "—",
                    "阵地面积": row.venue_area, "达标": meets_text(row)})
     return values
+
+
+def count_or_dash(value: int | None) -> int | str:
+    """A count a community left blank (户数) is a dash, never a 0 that it did not state."""
+    return "—" if value is None else value
 
 
 def met_text(row: CommunityFigures) -> str:
@@ -106,8 +112,11 @@ def changes_text(report: QuarterReport) -> str:
 def notes_text(figures: QuarterFigures) -> str:
     q = figures.quarter
     area, per100 = figures.venue_standard
-    return (f"1. 党组织、社区工作者为截至{cn_date(q.last_day)}的数（社区工作者为在岗人员）；党员数按各社区党组织"
-            f"填报的党员总数统计，下级组织已含在上级组织中的不重复计算。"
+    counted = (f"1. 党组织、社区工作者为截至{cn_date(q.last_day)}的数（社区工作者为在岗人员）；党员数按各社区党组织"
+               f"填报的党员总数统计，下级组织已含在上级组织中的不重复计算。")
+    if figures.groups_apart:
+        counted += "党小组是党支部的组成部分，不计入党组织数，单独列出；户数为社区台账填报的户数。"
+    return (counted +
             f"2. 经费为{q.year}年{q.months_label}累计数，执行率＝累计支出÷年度预算×100%，结余＝累计拨入−累计支出。"
             f"3. 阵地面积为社区各阵地建筑面积之和；达标指社区级党群服务中心建筑面积不少于{area}平方米且每百户不少于"
             f"{per100}平方米，合计栏为达标社区数/参评社区数。")

@@ -88,8 +88,10 @@ class QuarterlyPdf(PdfRenderer):
         rate = fund.execution_rate
         avg = next(i for i in INDICATORS if i.key == "venue_avg").value(f)
         share = next(i for i in INDICATORS if i.key == "large_share").value(f)
-        text = (f"截至{content.cn_date(f.as_of)}，全街道共有社区{len(f.rows)}个、网格{_int(t.grids)}个、户数{_int(t.households)}户；"
-                f"党组织{_int(t.org_total)}个，党员{_int(t.members)}名。在岗社区工作者{_int(t.workers_total)}名（{posts}），"
+        households = "户数未填报" if t.households is None else f"户数{_int(t.households)}户"
+        orgs = f"党组织{_int(f.org_figure(t))}个" + (f"（另有党小组{_int(t.party_groups)}个）" if f.groups_apart else "")
+        text = (f"截至{content.cn_date(f.as_of)}，全街道共有社区{len(f.rows)}个、网格{_int(t.grids)}个、{households}；"
+                f"{orgs}，党员{_int(t.members)}名。在岗社区工作者{_int(t.workers_total)}名（{posts}），"
                 f"其中专职网格员{_int(t.grid_workers)}名。{f.quarter.months_label}累计拨入经费{_wan(fund.allocated):,}万元、"
                 f"支出{_wan(fund.spent):,}万元")
         text += f"，预算执行率{rate}%。" if rate is not None else "。"
@@ -233,10 +235,12 @@ class QuarterlyPdf(PdfRenderer):
     # --- the table ------------------------------------------------------------------------------------
     def form_table(self) -> FormTable:
         f = self.figures
-        org_names = [name for name, _ in ORG_COLUMNS]
+        org_names = [name for name, _ in f.org_columns]            # under the 党组织数 heading
+        apart = [name for name, _ in ORG_COLUMNS if name not in org_names]   # the 党小组, from version 2
         # widths: three characters of a header fit a 0.75 column at 8 pt, an amount of millions a 1.3 one
         columns = [Column("序号", 0.5, "center"), Column("社区", 1.4)]
         columns += [Column(ORG_HEADERS.get(name, name), 0.75, "count") for name in org_names]
+        columns += [Column(f"{name}\n(个)", 0.75, "count") for name in apart]
         columns += [Column("党员数", 0.75, "count"), Column("网格数", 0.75, "count"), Column("户数", 0.85, "count"),
                     Column("专职\n网格员", 0.8, "count")]
         columns += [Column(p, 0.6, "count") for p in f.posts] + [Column("小计", 0.6, "count")]
@@ -244,7 +248,7 @@ class QuarterlyPdf(PdfRenderer):
                     Column("结余", 1.3, "amount"), Column("执行率\n(%)", 0.75, "amount"),
                     Column("面积\n(平方米)", 1.05, "amount"), Column("达标", 0.55, "center")]
         n_orgs, n_posts = len(org_names), len(f.posts)
-        first_post = 2 + n_orgs + 4
+        first_post = 2 + n_orgs + len(apart) + 4
         first_fund = first_post + n_posts + 1
         groups = [("党组织数（个）", 2, 1 + n_orgs), ("社区工作者（人）", first_post, first_post + n_posts),
                   (f"经费（元，{f.quarter.months_label}累计）", first_fund, first_fund + 4),
@@ -253,8 +257,8 @@ class QuarterlyPdf(PdfRenderer):
         def cells(row, seq) -> list:
             fund = row.fund
             rate = fund.execution_rate
-            return ([seq, row.name] + [row.org_column(n) for n in org_names]
-                    + [row.members, row.grids, row.households, row.grid_workers]
+            return ([seq, row.name] + [row.org_column(n) for n in org_names + apart]
+                    + [row.members, row.grids, content.count_or_dash(row.households), row.grid_workers]
                     + [row.workers.get(p, 0) for p in f.posts] + [row.workers_total]
                     + [fund.budget, fund.allocated, fund.spent, fund.balance, f"{rate}" if rate is not None else "—",
                        row.venue_area, content.meets_text(row) if seq != "" else content.met_text(row)])

@@ -1,13 +1,17 @@
 """季度统计汇总 as an Excel workbook for upward reporting, filled into the 季度统计汇总.xlsx template."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from exports import quarterly_content as content
-from exports.template import FillResult, fill
-from ledger.quarter import QuarterReport
+from exports.template import FillResult, builtin_templates_dir, fill
+from ledger import paths
+from ledger.quarter import QuarterFigures, QuarterReport
 
 TEMPLATE = "季度统计汇总.xlsx"
+# The layout of the quarters closed before 党小组 were listed apart from the 党组织 (snapshot version 1).
+FIRST_LAYOUT = Path("archive") / "季度统计汇总（第1版）.xlsx"
 
 
 def template_values(report: QuarterReport) -> dict[str, object]:
@@ -27,8 +31,19 @@ def template_values(report: QuarterReport) -> dict[str, object]:
     return values
 
 
-def write_quarterly_xlsx(report: QuarterReport, out_path: str | Path, template: str | Path = TEMPLATE) -> FillResult:
-    """Fill the template (an office's adjusted copy wins over the built-in one); raises TemplateError."""
+def template_for(figures: QuarterFigures) -> str | Path:
+    """The template a quarter is printed with: an office's adjusted copy wins over the built-in one, and a
+    quarter closed under the first version, if the office has none, keeps the built-in layout it was reported in."""
+    if figures.groups_apart:
+        return TEMPLATE
+    own = paths.user_templates_dir() / TEMPLATE
+    return own if own.is_file() else builtin_templates_dir() / FIRST_LAYOUT
+
+
+def write_quarterly_xlsx(report: QuarterReport, out_path: str | Path, template: str | Path | None = None, *,
+                         warn: Callable[[str], None] | None = None) -> FillResult:
+    """Fill the template (by default the quarter's own, see template_for); raises TemplateError."""
     figures = report.figures
     rows = [content.row_values(row, figures.posts) for row in figures.rows]
-    return fill(template, template_values(report), rows, out_path=out_path, fields=content.ROW_FIELDS)
+    return fill(template or template_for(figures), template_values(report), rows, out_path=out_path,
+                fields=content.ROW_FIELDS, warn=warn)

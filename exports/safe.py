@@ -6,17 +6,16 @@ goes through these helpers.
 """
 from __future__ import annotations
 
-import errno
 import os
 import re
-import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from ledger.errors import LedgerError
+# the writing of a chosen file is shared with ledger/ (backups), so it lives there
+from ledger.files import FileNotWritable, atomic_write, check_writable, refusal
 
 # Text beginning with one of these is read as a formula by Excel, WPS or LibreOffice (CSV injection);
 # tab and carriage return are in OWASP's list because some programs strip them and then see the formula.
@@ -24,10 +23,6 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 _BAD_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
-
-
-class FileNotWritable(LedgerError):
-    """The target cannot be written (open in Excel/WPS, no permission, disk full); nothing was changed."""
 
 
 # --- cell text ------------------------------------------------------------------------------------
@@ -104,78 +99,10 @@ def safe_path(folder: str | os.PathLike[str], name: Any, suffix: str = "") -> Pa
 
 
 # --- writing --------------------------------------------------------------------------------------
-def not_writable_message(path: str | os.PathLike[str]) -> str:
-    return f"文件“{Path(path).name}”正被其他程序（如 Excel/WPS）打开或没有写入权限，请关闭后重试；原文件未改动"
-
-
-def _refusal(path: Path, exc: OSError) -> FileNotWritable:
-    if exc.errno == errno.ENOSPC:
-        return FileNotWritable(f"磁盘空间不足，文件“{path.name}”没有写入；原文件未改动")
-    if isinstance(exc, IsADirectoryError) or (path.exists() and path.is_dir()):
-        return FileNotWritable(f"“{path.name}”是一个文件夹，请换一个文件名")
-    if isinstance(exc, FileNotFoundError):
-        return FileNotWritable(f"文件夹“{path.parent}”不存在或无法创建，文件“{path.name}”没有写入")
-    return FileNotWritable(not_writable_message(path))
-
-
-def check_writable(path: str | os.PathLike[str]) -> None:
-    """Fail before a long export rather than after it: the file must be replaceable and its folder writable.
-
-    On Windows a workbook open in Excel/WPS cannot be opened for writing, which this detects.
-    """
-    target = Path(path)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
-            if target.is_dir():
-                raise IsADirectoryError(errno.EISDIR, "is a directory", str(target))
-            with open(target, "r+b"):
-                pass
-        fd, probe = tempfile.mkstemp(prefix=".~检查", dir=target.parent)
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as exc:
-        raise _refusal(target, exc) from None
-
-
-@contextmanager
-def atomic_write(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path beside `path`; when the body succeeds it replaces `path` in one step.
-
-    A failure anywhere — in the body, or because the file is open in Excel — leaves the old file exactly as
-    it was and no half-written file under the asked-for name. An OSError becomes FileNotWritable with a
-    message a clerk can act on; other errors pass through unchanged.
-    """
-    target = Path(path)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.is_dir():
-            raise IsADirectoryError(errno.EISDIR, "is a directory", str(target))
-        fd, tmp_name = tempfile.mkstemp(prefix=".~", suffix=target.suffix, dir=target.parent)
-        os.close(fd)
-    except OSError as exc:
-        raise _refusal(target, exc) from None
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-        try:
-            os.replace(tmp, target)
-        except OSError as exc:
-            raise _refusal(target, exc) from None
-    finally:
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
-
-
 def save_workbook(workbook, path: str | os.PathLike[str]) -> Path:
     """openpyxl's workbook.save through atomic_write; returns the path."""
     with atomic_write(path) as tmp:
-        try:
-            workbook.save(tmp)
-        except OSError as exc:
-            raise _refusal(Path(path), exc) from None
+        workbook.save(tmp)
     return Path(path)
 
 
@@ -183,3 +110,7 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     with atomic_write(path) as tmp:
         tmp.write_bytes(data)
     return Path(path)
+
+
+__all__ = ["FileNotWritable", "atomic_write", "check_writable", "refusal", "save_workbook", "write_bytes",
+           "is_formula_text", "safe_cell_text", "set_text_cell", "append_row", "sanitize_filename", "safe_path"]

@@ -1,21 +1,25 @@
 """工资发放表 (DOMAIN.md §4): the month's pay sheet as xlsx from the template, or as an A4 landscape PDF form."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 from exports import ExportError
-from exports.pay_records import FIELDS, AMOUNTS, ProgressFn, month_lines, records, title_values
 from exports.fonts import cjk_fonts
+from exports.pay_records import FIELDS, ProgressFn, month_lines, records, title_values
 from exports.pdf import Column, FormTable, FormTableRenderer, format_value
 from exports.template import fill
 from ledger import audit
 from ledger.app import Ledger
+from ledger.pay.columns import SHEET, SHEET_AMOUNTS, spans
 from ledger.pay.runs import Payroll, month_key
 
 TEMPLATE = "工资发放表.xlsx"
-PDF_COLUMNS = ([Column("序号", 0.5, "count"), Column("社区", 1.6), Column("姓名", 0.9), Column("岗位", 0.55, "center"),
-                Column("等级", 0.45, "center")] + [Column(label, 1.1, "amount") for label in AMOUNTS]
-               + [Column("领款人签字", 0.9)])
+# 序号, the sheet's columns, 领款人签字; widths are fitted to the text (see _fitted)
+PDF_COLUMNS = ([Column("序号", 1, "count")] + [Column(c.label, 1, c.report_kind) for c in SHEET]
+               + [Column("领款人签字", 1)])
+GROUPS = tuple((group, first + 1, last + 1) for group, first, last in spans(SHEET))   # after 序号
 FONT_SIZE = 9.0
 _PAD = 2.5 * 2 + 1.5          # the form table's cell padding on both sides, and a little air
 _MARGINS = 2 * 15 * 72 / 25.4  # FormTableRenderer's left and right margins, points
@@ -51,8 +55,10 @@ def _fitted(rows: list[list], total: list) -> tuple[list[Column], float]:
     return [Column(c.label, w, c.kind) for c, w in zip(PDF_COLUMNS, widths)], size
 
 
-def export_salary_sheet(ledger: Ledger, month: str, out: str | Path, progress: ProgressFn | None = None) -> Path:
-    """Write the 工资发放表 of a month; the format follows the suffix (.xlsx or .pdf)."""
+def export_salary_sheet(ledger: Ledger, month: str, out: str | Path, progress: ProgressFn | None = None, *,
+                        warn: Callable[[str], None] | None = None) -> Path:
+    """Write the 工资发放表 of a month; the format follows the suffix (.xlsx or .pdf). `warn` hears of a column
+    of the template too narrow for a figure."""
     month = month_key(month)
     out = Path(out)
     suffix = out.suffix.lower()
@@ -65,7 +71,7 @@ def export_salary_sheet(ledger: Ledger, month: str, out: str | Path, progress: P
         from exports.pdf import ExportCancelled
         raise ExportCancelled()
     if suffix == ".xlsx":
-        fill(TEMPLATE, values, records(lines), out_path=out, fields=FIELDS, group_key="社区")
+        fill(TEMPLATE, values, records(lines), out_path=out, fields=FIELDS, group_key="社区", warn=warn)
     else:
         _pdf(values, lines, status, out)
     if progress is not None:
@@ -76,43 +82,39 @@ def export_salary_sheet(ledger: Ledger, month: str, out: str | Path, progress: P
 
 def _pdf(values: dict, lines, status: str, out: Path) -> None:
     rows, emphasis = [], []
-    total = [0] * len(AMOUNTS)
-    group: list[int] = [0] * len(AMOUNTS)
+    zero = {c.key: Decimal("0.00") for c in SHEET_AMOUNTS}
+    total, group = dict(zero), dict(zero)
     count = 0
     current = None
     seq = 0
 
+    def summed(label: str, people: str, sums: dict[str, Decimal]) -> list:
+        """A 小计 or 合计 row: its label under 社区, the head count under 姓名, the sums under the amounts."""
+        values = {"community": label, "worker_name": people, **sums}
+        return [None] + [values.get(c.key) for c in SHEET] + [None]
+
     def close_group() -> None:
         emphasis.append(len(rows))
-        rows.append([None, f"{current}小计", f"{count}人", None, None] + [_y(v) for v in group] + [None])
+        rows.append(summed(f"{current}小计", f"{count}人", group))
 
-    attrs = list(AMOUNTS.values())
     for line in lines:
         if current is not None and line.community != current:
             close_group()
-            group, count = [0] * len(AMOUNTS), 0
+            group, count = dict(zero), 0
         current = line.community
         seq += 1
         count += 1
-        figures = [getattr(line, a) for a in attrs]
-        for i, v in enumerate(figures):
-            group[i] += v
-            total[i] += v
-        rows.append([seq, line.community, line.worker_name, line.post_name, line.level] + [_y(v) for v in figures]
-                    + [None])
+        for key in zero:
+            group[key] += getattr(line, key)
+            total[key] += getattr(line, key)
+        rows.append([seq] + [getattr(line, c.key) for c in SHEET] + [None])
     if current is not None:
         close_group()
     title = f"{values['街道名称']}社区工作者{values['年']}年{values['月']}月工资发放表"
-    total_row = [None, "合计", f"{seq}人", None, None] + [_y(v) for v in total] + [None]
+    total_row = summed("合计", f"{seq}人", total)
     columns, size = _fitted(rows, total_row)
     table = FormTable(title=title, columns=columns, rows=rows, unit_name=values["街道名称"],
                       period=values["报告期"] + ("" if status == "已审批" else "（草稿，未审批）"),
-                      groups=(("应发项目", 5, 11), ("扣款项目", 12, 18)), emphasis=emphasis,
-                      total=total_row,
+                      groups=GROUPS, emphasis=emphasis, total=total_row,
                       signatures=("制表人：", "审核人：", "负责人：", f"制表日期：{values['制表日期']:%Y-%m-%d}"))
     _SalaryPdf(table, size).render(out)
-
-
-def _y(fen: int):
-    from decimal import Decimal
-    return Decimal(fen).scaleb(-2)

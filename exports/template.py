@@ -41,7 +41,9 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
-from exports import ExportError, atomic_output
+from exports import ExportError
+from exports.cell_width import WidthCheck
+from ledger.files import atomic_write, check_writable
 from ledger import paths
 
 # Reserved names. 序号 numbers the detail rows 1, 2, 3 … unless the records carry their own 序号;
@@ -62,6 +64,8 @@ _PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 _SENTINEL = "__streetledger_rows_go_here__"
 _DATE_FORMAT = "yyyy-mm-dd"
 _DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+_NUMBERS = frozenset((Decimal, int, float))
+_DATES = frozenset((date, datetime))
 
 
 class TemplateError(ExportError):
@@ -125,7 +129,7 @@ def export_builtin(name: str, dest: str | Path) -> Path:
     target = Path(dest)
     if target.is_dir():
         target = target / file_name
-    with atomic_output(target) as tmp:
+    with atomic_write(target) as tmp:
         shutil.copyfile(source, tmp)
     return target
 
@@ -148,9 +152,10 @@ def install_custom(name: str, src: str | Path, *, values: Collection[str] | None
             values = used.values
         if fields is None:
             fields = used.fields
-    validate_template(source, values=values or (), fields=fields, require_rows=require_rows, label=file_name)
+    # messages name the file the user picked, not the template it is to replace
+    validate_template(source, values=values or (), fields=fields, require_rows=require_rows, label=str(source))
     target = paths.user_templates_dir() / file_name
-    with atomic_output(target) as tmp:
+    with atomic_write(target) as tmp:
         shutil.copyfile(source, tmp)
     return target
 
@@ -759,21 +764,55 @@ class FillResult:
     rows: int                       # records written
     groups: int                     # 小计 rows written
     totals: dict[str, Any]          # the {{合计:字段}} sums over all records
+    warnings: list[str] = field(default_factory=list)   # columns too narrow for a figure written into them
 
 
 def fill(template: str | Path, values: Mapping[str, Any] | None = None,
          rows: Iterable[Mapping[str, Any]] | None = None, *, out_path: str | Path,
          fields: Collection[str] | None = None,
-         group_key: str | Callable[[Mapping[str, Any]], Any] | None = None) -> FillResult:
+         group_key: str | Callable[[Mapping[str, Any]], Any] | None = None,
+         row_height: Callable[[Mapping[str, Any]], float | None] | None = None,
+         warn: Callable[[str], None] | None = None) -> FillResult:
     """Fill a template and save the workbook to `out_path`.
 
     `template` is a template name (looked up with find_template) or a path to an .xlsx file. `values` are the
     single values ({{街道名称}}, {{报告期}}; 制表日期 defaults to today). `rows` are the records, one dict per
     detail row; `fields` are the record keys a template may use (default: the keys of the first record).
     With `group_key` (a field name or a function of the record) a {{#小计}} row is written whenever the key
-    changes between consecutive records, so the caller sorts the records by group. Raises TemplateError.
+    changes between consecutive records, so the caller sorts the records by group. `row_height(record)` may give
+    a detail row its own height in points (None keeps the template's): spreadsheets do not grow a row for wrapped
+    text when they open a file (LibreOffice never does), so a caller that wraps text says how high. Raises
+    TemplateError.
+
+    A figure wider than its column (it would print as ###) does not stop the export: the template may be an
+    office's own copy, which is never changed. Each such column is named in FillResult.warnings and to `warn`.
     """
+    check_writable(out_path)
     source = _template_path(template)
+    try:
+        return _fill(source, values, rows, out_path, fields, group_key, row_height, warn)
+    except TemplateError as exc:
+        if not is_installed(source):
+            raise
+        raise TemplateError(f"{exc}。{installed_hint(source)}") from None
+
+
+def is_installed(path: Path) -> bool:
+    """Whether a template file is an office's adjusted copy (in the user's template folder)."""
+    return path.parent.resolve() == paths.user_templates_dir().resolve()
+
+
+def installed_hint(path: Path) -> str:
+    """Where an office's own copy is and how to go back to the built-in one, for a message about it."""
+    return (f"这是本单位安装的模板（{path}）：请在 Excel/WPS 中改正后重新安装，或恢复内置模板"
+            f"（“报表模板”页的“恢复内置模板”按钮，或命令 report-template reset {path.name}）")
+
+
+def _fill(source: Path, values: Mapping[str, Any] | None, rows: Iterable[Mapping[str, Any]] | None,
+          out_path: str | Path, fields: Collection[str] | None,
+          group_key: str | Callable[[Mapping[str, Any]], Any] | None,
+          row_height: Callable[[Mapping[str, Any]], float | None] | None,
+          warn: Callable[[str], None] | None) -> FillResult:
     label = source.name
     values = {TODAY_NAME: date.today(), **(values or {})}
     records: Iterator[Mapping[str, Any]] | None = None
@@ -794,27 +833,38 @@ def fill(template: str | Path, values: Mapping[str, Any] | None = None,
     rows_xml: list[str] = []
     extra_merges: list[CellRange] = []
     n_out = groups = 0
+    checks: dict[str, WidthCheck] = {ws.title: WidthCheck(ws) for ws in wb.worksheets}
     if plan.block is not None:
         key_fn = (lambda r, k=group_key: r.get(k)) if isinstance(group_key, str) else group_key
-        n_out, groups = _write_block(plan, wb, records or iter(()), values, key_fn, grand, rows_xml, extra_merges)
+        n_out, groups = _write_block(plan, wb, records or iter(()), values, key_fn, grand, rows_xml, extra_merges,
+                                     checks[plan.block.ws.title], row_height)
 
     static_context = _Context(values, None, grand)
     for static in plan.statics:
         if static.rich is not None and _fill_rich(static, static_context):
             continue
         if len(static.parts) == 1 and isinstance(static.parts[0], _Ref):
-            _set_cell(static.cell, static_context.get(static.parts[0]))
+            value = static_context.get(static.parts[0])
+            _set_cell(static.cell, value)
+            checks[static.cell.parent.title].add(static.cell.column, static.cell._style, value, row=static.cell.row,
+                                                 columns=_merged_columns(static.cell))
         else:
             _set_cell(static.cell, static_context.text(static.parts))
+    warnings = _width_warnings(label, checks, multi=len(wb.worksheets) > 1)
+    if warnings and is_installed(source):
+        warnings = [f"{text}（{installed_hint(source)}）" for text in warnings]
+    for text in warnings:
+        if warn is not None:
+            warn(text)
     for hf in plan.header_footers:
         # '&' starts a header/footer code (&P page, &D date …); a literal one is written '&&'
         hf.part.text = "".join(p if isinstance(p, str) else _text_of(static_context.get(p)).replace("&", "&&")
                                for p in hf.parts)
 
     if plan.block is None:
-        with atomic_output(out_path) as tmp:
+        with atomic_write(out_path) as tmp:
             wb.save(tmp)
-        return FillResult(Path(out_path), 0, 0, {})
+        return FillResult(Path(out_path), 0, 0, {}, warnings)
 
     block = plan.block
     template_rows = block.end - block.start + 1
@@ -827,9 +877,29 @@ def fill(template: str | Path, values: Mapping[str, Any] | None = None,
         sentinel = Cell(block.ws, row=block.start, column=1)
         sentinel._value, sentinel.data_type = _SENTINEL, "s"
         block.ws._cells[(block.start, 1)] = sentinel
-    with atomic_output(out_path) as tmp:
+    with atomic_write(out_path) as tmp:
         _save_spliced(wb, block, rows_xml, n_out, tmp, label)
-    return FillResult(Path(out_path), grand.count, groups, dict(grand.sums))
+    return FillResult(Path(out_path), grand.count, groups, dict(grand.sums), warnings)
+
+
+def _merged_columns(cell: Cell) -> int:
+    """How many columns a cell spans (a merge starting at it), for the room its figure has."""
+    for rng in cell.parent.merged_cells.ranges:
+        if rng.min_row == cell.row and rng.min_col == cell.column:
+            return rng.max_col - rng.min_col + 1
+    return 1
+
+
+def _width_warnings(label: str, checks: Mapping[str, WidthCheck], multi: bool) -> list[str]:
+    """One sentence per column too narrow for its widest figure."""
+    out = []
+    for title, check in checks.items():
+        sheet = f"工作表“{title}”" if multi else ""
+        for narrow in check.problems():
+            header = f"（{narrow.header}）" if narrow.header else ""
+            out.append(f"模板“{label}”{sheet}第{narrow.letter}列{header}宽度不足，打印时将显示###："
+                       f"{narrow.text} 需要列宽约 {narrow.needed:g}，现为 {narrow.width:g}")
+    return out
 
 
 def _template_path(template: str | Path) -> Path:
@@ -871,8 +941,12 @@ def _find_ref(parts: list[str | _Ref], raw: str) -> _Ref:
 
 def _write_block(plan: _Plan, wb: openpyxl.Workbook, records: Iterator[Mapping[str, Any]], values: Mapping[str, Any],
                  key_fn: Callable[[Mapping[str, Any]], Any] | None, grand: _Totals, out: list[str],
-                 merges: list[CellRange]) -> tuple[int, int]:
-    """Write the detail, 小计 and 合计 rows as worksheet XML; returns (rows written, 小计 rows written)."""
+                 merges: list[CellRange], check: WidthCheck,
+                 row_height: Callable[[Mapping[str, Any]], float | None] | None = None) -> tuple[int, int]:
+    """Write the detail, 小计 and 合计 rows as worksheet XML; returns (rows written, 小计 rows written).
+
+    The least and greatest number of each column go to `check`, which tells whether they fit their columns.
+    """
     block = plan.block
     assert block is not None
     epoch = wb.epoch
@@ -889,21 +963,28 @@ def _write_block(plan: _Plan, wb: openpyxl.Workbook, records: Iterator[Mapping[s
         ctx = _Context(values, record, totals)
         r = str(row_number)
         cells = []
+        spans = merged_widths[proto.row]
         for col in proto.cols:
             cells.append(_proto_cell(col, r, ctx, epoch, None))
+            if col.kind == "one" and col.style is not None:
+                check.add(col.column, col.style, ctx.get(col.ref), row=block.start, columns=spans.get(col.column, 1))
         out.append(f'<row r="{r}"{proto.attrs}>{"".join(cells)}</row>')
         for first, last in proto.merges:
             merges.append(CellRange(min_col=first, min_row=row_number, max_col=last, max_row=row_number))
         row_number += 1
 
+    merged_widths = {p.row: {first: last - first + 1 for first, last in p.merges}
+                     for p in (block.detail, block.subtotal, block.total) if p is not None}
     group_totals = _Totals({})
     group_first: Mapping[str, Any] | None = None
     group_value: Any = None
     # per column: 0 = one field, 1 = the running 序号, 2 = anything else (literal, mixed text, formula)
     plan_cols = [(c.letter, 0 if c.kind == "one" and c.ref.source == "field" else
-                  1 if c.kind == "one" and c.ref.source == "seq" else 2, c.ref.name if c.ref else "", c)
+                  1 if c.kind == "one" and c.ref.source == "seq" else 2, c.ref.name if c.ref else "", c,
+                  [math.inf, -math.inf, None])
                  for c in detail.cols]
     detail_attrs = detail.attrs
+    unsized_attrs = re.sub(r' (ht|customHeight)="[^"]*"', "", detail_attrs)
     detail_merges = detail.merges
     for record in records:
         if subtotal is not None:
@@ -925,10 +1006,22 @@ def _write_block(plan: _Plan, wb: openpyxl.Workbook, records: Iterator[Mapping[s
         get = record.get
         context.record = record
         context.seq = grand.count
-        cells = [f'<row r="{r}"{detail_attrs}>']
-        for letter, code, name, col in plan_cols:
+        height = row_height(record) if row_height is not None else None
+        if height:
+            cells = [f'<row r="{r}" ht="{height:g}" customHeight="1"{unsized_attrs}>']
+        else:
+            cells = [f'<row r="{r}"{detail_attrs}>']
+        for letter, code, name, col, span in plan_cols:
             if code == 0:
-                cells.append(_xml_cell(letter + r, get(name), col, epoch))
+                value = get(name)
+                cells.append(_xml_cell(letter + r, value, col, epoch))
+                if value.__class__ in _NUMBERS:
+                    if value < span[0]:
+                        span[0] = value
+                    if value > span[1]:
+                        span[1] = value
+                elif value.__class__ in _DATES:
+                    span[2] = value
             elif code == 1:
                 cells.append(_xml_cell(letter + r, grand.count, col, epoch))
             else:
@@ -943,6 +1036,16 @@ def _write_block(plan: _Plan, wb: openpyxl.Workbook, records: Iterator[Mapping[s
         groups += 1
     if block.total is not None:
         emit_marker_row(block.total, None, grand)
+    detail_spans = merged_widths[detail.row]
+    for _letter, code, _name, col, span in plan_cols:
+        if col.style is None:
+            continue
+        columns = detail_spans.get(col.column, 1)
+        if code == 1 and grand.count:
+            check.add(col.column, col.style, grand.count, row=block.start, columns=columns)
+        check.add_span(col.column, col.style, span[0], span[1], row=block.start, columns=columns)
+        if span[2] is not None:
+            check.add(col.column, col.style, span[2], row=block.start, columns=columns)
     return row_number - block.start, groups
 
 

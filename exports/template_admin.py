@@ -28,7 +28,7 @@ def install(ledger: Ledger, name: str, src: str | Path) -> Path:
     """Check an adjusted template and make it the one used from now on."""
     ledger.actor.require("settings.write")
     target = install_custom(name, src)
-    audit.note(ledger, "安装模板", "模板", None, name, [{"field": "file", "old": None, "new": str(src)}])
+    audit.note(ledger, "安装模板", "模板", None, name, [{"field": "文件", "old": None, "new": str(src)}])
     return target
 
 

@@ -13,6 +13,8 @@ ADMIN, CLERK, FINANCE, LEADER = "管理员", "台账录入员", "财务", "领�
 ROLES = (ADMIN, CLERK, FINANCE, LEADER)
 # Who uses a database that has accounts before logging in: allowed nothing at all.
 NOBODY = "未登录"
+# Who uses a database without accounts: its administrator, as the status bar and the audit trail name them.
+UNNAMED = "管理员"
 
 # What each role is for, as the accounts dialog and `user list` explain it.
 ROLE_HELP = {
@@ -57,6 +59,11 @@ class Actor:
         if not self.can(permission):
             what = PERMISSIONS[permission][0]
             raise PermissionDenied(f"“{self.name or '当前用户'}”的角色是{self.role}，没有“{what}”的权限")
+
+    @property
+    def shown_name(self) -> str:
+        """The name the window shows for this person (a database without accounts: 管理员)."""
+        return self.name or UNNAMED
 
     def with_source(self, source: str) -> "Actor":
         return replace(self, source=source)

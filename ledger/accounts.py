@@ -352,7 +352,7 @@ def _login_here(ledger: Ledger, name: str, password: str, source: str) -> SignIn
         _failed(ledger, name, user, source, "账号已锁定")
         raise LoginFailed(locked_message(name, user.locked_until))
     right = verify_password(password or "", user.password_hash)
-    with ledger.db.sessions.begin() as session:
+    with ledger.db.writes.begin() as session:
         session.info["actor"] = Actor(name, user.role, None, source)
         if right:
             # Signed in only if no parallel attempt has locked (or an administrator disabled) it meanwhile.
@@ -393,7 +393,7 @@ def _count_failure(session: Session, user: User, now: datetime) -> tuple[str, st
 
 
 def _failed(ledger: Ledger, name: str, user: User | None, source: str, reason: str) -> None:
-    with ledger.db.sessions.begin() as session:
+    with ledger.db.writes.begin() as session:
         session.info["actor"] = Actor(name or None, user.role if user else "", None, source)
         audit.record(session, "登录失败", "账号", user.id if user else None,
                      (name[:100] or None) if user is None else name, [{"field": "原因", "old": None, "new": reason}])

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
-from . import audit, scope
+from . import audit, conflicts, scope
 from .access import NOBODY, Actor
 from .db import Database, open_database
 from .models import User
@@ -39,8 +41,9 @@ class Ledger:
     @classmethod
     def on(cls, db: Database, actor: Actor) -> "Ledger":
         """An opened database as a person: the audit trail and the community limit attached to its sessions."""
-        audit.install(db.sessions)
-        scope.install(db.sessions)
+        for factory in (db.sessions, db.writes):
+            audit.install(factory)
+            scope.install(factory)
         return cls(db, actor)
 
     def as_actor(self, actor: Actor) -> "Ledger":
@@ -51,9 +54,16 @@ class Ledger:
     def unit(self, permission: str) -> Iterator[Session]:
         """One all-or-nothing user action under a permission."""
         self.actor.require(permission)
-        with self.db.sessions.begin() as session:
-            session.info["actor"] = self.actor
-            yield session
+        try:
+            with self.db.writes.begin() as session:
+                session.info["actor"] = self.actor
+                yield session
+        except (StaleDataError, DBAPIError) as exc:
+            # Another person's concurrent work won a race: their Chinese refusal, not a traceback.
+            refusal = conflicts.translate(exc)
+            if refusal is None:
+                raise
+            raise refusal from exc
 
     @contextmanager
     def reading(self, permission: str = "ledger.read") -> Iterator[Session]:

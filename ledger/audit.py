@@ -14,13 +14,14 @@ from decimal import Decimal
 from sqlalchemy import event, inspect, insert
 from sqlalchemy.orm import Session
 
-from . import catalog
+from . import catalog, scope
 from .errors import LedgerError
 from .models import AuditEntry, Base
 
 # Never copied into the trail: the password hash; login bookkeeping (logins are recorded as such); and
 # bulky data whose meaning is recorded by its operation (a closed quarter's figures, an import's undo data).
-_SECRET = {"password_hash", "failed_attempts", "locked_until", "last_login_at", "password_changed_at",
+_SECRET = {"version",  # the record's save counter: bookkeeping, not a value anyone entered
+           "password_hash", "failed_attempts", "locked_until", "last_login_at", "password_changed_at",
            "must_change_password", "figures", "undo"}
 _LABEL_ATTRS = ("name", "month", "voucher_no", "key", "code")
 
@@ -42,21 +43,22 @@ def plain(value):
 
 
 def record(session: Session, action: str, ledger: str | None = None, record_id: int | None = None,
-           label: str | None = None, changes: list | None = None) -> None:
+           label: str | None = None, changes: list | None = None, community_id: int | None = None) -> None:
+    """One entry; `community_id` files it under the community of the record concerned (None: street-wide)."""
     actor = session.info.get("actor")
     session.execute(insert(AuditEntry.__table__).inline(), [{   # no RETURNING: people may not read the trail
         "at": datetime.now(), "user_name": getattr(actor, "name", None), "source": getattr(actor, "source", None),
         "action": action, "ledger": ledger, "record_id": record_id, "record_label": label,
-        "changes": json.loads(json.dumps(changes, default=plain)) if changes else None,
+        "changes": json.loads(json.dumps(changes, default=plain)) if changes else None, "community_id": community_id,
     }])
 
 
 def note(ledger, action: str, ledger_name: str | None = None, record_id: int | None = None,
-         label: str | None = None, changes: list | None = None) -> None:
+         label: str | None = None, changes: list | None = None, community_id: int | None = None) -> None:
     """Record an event that changes no record (an export, a backup) in a transaction of its own."""
-    with ledger.db.sessions.begin() as session:
+    with ledger.db.writes.begin() as session:
         session.info["actor"] = ledger.actor
-        record(session, action, ledger_name, record_id, label, changes)
+        record(session, action, ledger_name, record_id, label, changes, community_id)
 
 
 def exported(ledger, what: str, path, rows: int | None = None, personal: bool = True) -> None:
@@ -133,10 +135,11 @@ def install(session_factory) -> None:
             if name and session.is_modified(obj, include_collections=False):
                 changes = _changes(obj, only_modified=True)
                 if changes:
-                    pending.append(("修改", name, _id(obj), _label(obj), changes))
+                    pending.append(("修改", name, _id(obj), _label(obj), changes, scope.community_of(session, obj)))
         for obj in session.deleted:
             if name := _audited(obj):
-                pending.append(("删除", name, _id(obj), _label(obj), _changes(obj, only_modified=False)))
+                pending.append(("删除", name, _id(obj), _label(obj), _changes(obj, only_modified=False),
+                                scope.community_of(session, obj)))
         session.info["audit_new"] = [obj for obj in session.new if _audited(obj)]
 
     @event.listens_for(session_factory, "after_flush")
@@ -144,9 +147,10 @@ def install(session_factory) -> None:
         pending = session.info.pop("audit_pending", [])
         for obj in session.info.pop("audit_new", []):
             pending.append(("新增", _audited(obj), _id(obj), _label(obj),
-                            [{"field": k, "old": None, "new": plain(v)} for k, v in _row_values(obj).items()]))
-        for action, ledger, record_id, label, changes in pending:
-            record(session, action, ledger, record_id, label, changes)
+                            [{"field": k, "old": None, "new": plain(v)} for k, v in _row_values(obj).items()],
+                            scope.community_of(session, obj)))
+        for action, ledger, record_id, label, changes, community_id in pending:
+            record(session, action, ledger, record_id, label, changes, community_id)
 
 
 def _row_values(obj) -> dict:

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from . import paths
 from .errors import LedgerError, PermissionDenied
+from .files import check_writable
+from .storage_errors import DamagedDatabase, StorageError, damage_problem, describe
 
 DAILY, BEFORE_UPGRADE, BEFORE_RESTORE = "每日", "升级前", "恢复前"
 KINDS = (DAILY, BEFORE_UPGRADE, BEFORE_RESTORE)
@@ -38,46 +40,47 @@ class BackupFile:
         return f"{self.at:%Y-%m-%d %H:%M:%S}（{self.kind}）"
 
 
-class DamagedDatabase(LedgerError):
-    """The database file fails SQLite's checks; the message says why, `path` says which file."""
-
-    def __init__(self, path: Path, problem: str):
-        self.path = Path(path)
-        self.problem = problem
-        super().__init__(f"数据库文件“{self.path.name}”已损坏：{problem}")
-
-
 # --- copying --------------------------------------------------------------------------------------
-def backup_sqlite(source: Path, target: Path) -> Path:
+def backup_sqlite(source: Path, target: Path, doing: str = "备份") -> Path:
     """A consistent copy of a live SQLite database through the online backup API, as one self-contained file.
 
     The copy is written beside the target and renamed over it, so a copy interrupted half-way never
-    leaves a half file under the final name.
+    leaves a half file under the final name. A failure is named for what it is (a full disk is not a
+    damaged database); `doing` says in the message what did not get done.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
-    src = sqlite3.connect(f"file:{Path(source).as_posix()}?mode=ro", uri=True)
-    dst = sqlite3.connect(partial)
     try:
-        src.backup(dst)
-        # A backup carries the source's WAL mode; as a rollback-journal file it is one file a user can move.
-        dst.execute("PRAGMA journal_mode=DELETE")
-        dst.commit()
-    except sqlite3.DatabaseError as exc:
-        dst.close()
+        target.parent.mkdir(parents=True, exist_ok=True)
         partial.unlink(missing_ok=True)
-        raise DamagedDatabase(Path(source), _explain(exc)) from exc
-    finally:
-        dst.close()
-        src.close()
-    try:
+        src = sqlite3.connect(f"file:{Path(source).as_posix()}?mode=ro", uri=True)
+        try:
+            dst = sqlite3.connect(partial)
+            try:
+                src.backup(dst)
+                # A backup carries the source's WAL mode; as a rollback-journal file it is one file a user can move.
+                dst.execute("PRAGMA journal_mode=DELETE")
+                dst.commit()
+            finally:
+                dst.close()
+        finally:
+            src.close()
         os.replace(partial, target)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise LedgerError(f"无法写入备份文件“{target}”：{exc.strerror or exc}") from exc
+    except (sqlite3.Error, OSError) as exc:
+        # Named before the partial copy is removed: removing it frees the very space that ran out.
+        named = describe(exc, target, doing)
+        _remove(partial)
+        if isinstance(named, DamagedDatabase):    # only the source can be damaged: the target is new
+            named = DamagedDatabase(source, named.problem)
+        raise named from exc
     return target
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass   # a leftover .partial is removed by the next copy to the same name
 
 
 def _key(db_path: Path) -> str:
@@ -107,14 +110,14 @@ def list_backups(db_path: Path, folder: Path | None = None) -> list[BackupFile]:
 def make_backup(db_path: Path, kind: str = DAILY, keep: int | None = None) -> Path:
     """An automatic backup of one kind, then the oldest of that kind beyond `keep` removed."""
     assert kind in KINDS
-    folder = paths.backups_dir()
+    folder = _backups_folder(f"{kind}备份")
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = folder / f"{_key(db_path)}-{kind}-{stamp}.sqlite"
     n = 1
     while target.exists():
         n += 1
         target = folder / f"{_key(db_path)}-{kind}-{stamp}-{n}.sqlite"
-    backup_sqlite(db_path, target)
+    backup_sqlite(db_path, target, f"{kind}备份")
     rotate(db_path, kind, keep if keep is not None else keep_setting(db_path))
     return target
 
@@ -153,9 +156,54 @@ def daily_backup(db_path: Path, today: datetime | None = None) -> Path | None:
     if not db_path.exists() or db_path.stat().st_size == 0:
         return None
     today = today or datetime.now()
-    if any(b.kind == DAILY and b.at.date() == today.date() for b in list_backups(db_path)):
+    folder = _backups_folder(f"{DAILY}备份")
+    if any(b.kind == DAILY and b.at.date() == today.date() for b in list_backups(db_path, folder)):
         return None
     return make_backup(db_path, DAILY)
+
+
+def _backups_folder(doing: str) -> Path:
+    """The backups folder, made if missing; a disk that cannot take it is named as the reason."""
+    try:
+        return paths.backups_dir()
+    except OSError as exc:
+        raise describe(exc, paths.data_dir() / "backups", doing) from exc
+
+
+_NOTICE = "自动备份未完成"
+
+
+def daily_backup_notice(db_path: Path, today: datetime | None = None) -> str | None:
+    """Make the day's automatic backup; what to tell the user when it could not be made, else None.
+
+    A reason outside the data (a full disk, no rights, the file in use) is told once a day: the first
+    refusal leaves an empty file named for the reason and the day in the data folder (an empty file still
+    fits on a full disk), and later commands of that day stay quiet. A damaged database is told every time.
+    """
+    today = today or datetime.now()
+    try:
+        daily_backup(db_path, today)
+    except StorageError as exc:
+        if isinstance(exc, DamagedDatabase):
+            return f"今天的自动备份没有完成：{exc}"
+        marker = paths.data_dir() / f"{_NOTICE}-{exc.label}-{today:%Y%m%d}"
+        if marker.exists():
+            return None
+        _clear_notices()
+        try:
+            marker.touch()
+        except OSError:
+            return str(exc)   # not even an empty file fits: the reminder comes again with the next command
+        return f"{exc}（今天不再提示）"
+    except LedgerError as exc:
+        return f"今天的自动备份没有完成：{exc}"
+    _clear_notices()
+    return None
+
+
+def _clear_notices() -> None:
+    for old in paths.data_dir().glob(f"{_NOTICE}-*"):
+        _remove(old)
 
 
 def before_upgrade(db_path: Path, revision: str | None) -> Path:
@@ -178,6 +226,7 @@ def backup_to(ledger, target: Path) -> Path:
     target = Path(target)
     if target.resolve() == source.resolve():
         raise LedgerError("备份文件不能是数据库文件本身，请换一个文件名")
+    check_writable(target)
     backup_sqlite(source, target)
     audit.note(ledger, "备份", None, None, target.name, [{"field": "文件", "old": None, "new": str(target)}])
     return target
@@ -214,21 +263,12 @@ def trust_findings(ledger, stale_days: int = 7) -> list[tuple[str, str, str]]:
     return found
 
 
-def _explain(exc: Exception) -> str:
-    text = str(exc)
-    if "not a database" in text:
-        return "文件不是 SQLite 数据库（文件头已损坏或不是本程序的文件）"
-    if "malformed" in text:
-        return "数据库映像已损坏（malformed）"
-    if "locked" in text or "busy" in text:
-        return "数据库正被其他程序锁定，请稍后重试"
-    return text
-
-
 def database_problem(path: Path, thorough: bool = False) -> str | None:
-    """Why a database file is unusable, or None when it is fine (or does not exist yet: a new database).
+    """How a database file is damaged, or None when it is sound (or does not exist yet: a new database).
 
     At start-up `quick_check` (seconds even for a city) is enough; restoring uses the full integrity_check.
+    A file that cannot be checked for another reason (a full disk, no rights, held by another program)
+    raises that reason as a StorageError.
     """
     path = Path(path)
     if not path.exists() or path.stat().st_size == 0:
@@ -237,17 +277,19 @@ def database_problem(path: Path, thorough: bool = False) -> str | None:
         with open(path, "rb") as f:
             if f.read(16) != _HEADER:
                 return "文件不是 SQLite 数据库（文件头已损坏或不是本程序的文件）"
-    except OSError as exc:
-        return f"无法读取文件：{exc.strerror or exc}"
-    try:
         # Opened read-write (not mode=ro): a WAL left by a killed process must be replayed, not ignored.
         con = sqlite3.connect(path, timeout=10)
         try:
             rows = [r[0] for r in con.execute("PRAGMA integrity_check" if thorough else "PRAGMA quick_check")]
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
-        return _explain(exc)
+    except (sqlite3.Error, OSError) as exc:
+        # Only what SQLite calls damage is damage; a full disk or a file held by another program is raised
+        # as what it is, so that nobody restores an old backup over good data.
+        problem = damage_problem(exc)
+        if problem is None:
+            raise describe(exc, path, "打开数据库") from exc
+        return problem
     if rows != ["ok"]:
         return "完整性检查未通过：" + "；".join(rows[:3])
     return None
@@ -323,16 +365,16 @@ def restore(db_path: Path, source: Path, ledger=None) -> Path | None:
     if db_path.exists():
         aside = _keep_aside(db_path)
     staged = db_path.with_name(db_path.name + ".restoring")
-    backup_sqlite(source, staged)
+    backup_sqlite(source, staged, "恢复")
     try:
         # A stale WAL beside the new file would be replayed into it: those of the old file must go.
         for suffix in ("-wal", "-shm", "-journal"):
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
         os.replace(staged, db_path)
     except OSError as exc:
-        staged.unlink(missing_ok=True)
-        raise LedgerError(f"无法替换数据库文件“{db_path.name}”：它可能正被本程序的另一个窗口或其他程序打开，"
-                          f"请关闭后重试（{exc.strerror or exc}）。原数据库未改动") from exc
+        named = describe(exc, db_path, "恢复")
+        _remove(staged)
+        raise LedgerError(f"{named}原数据库未改动。") from exc
     _record_restore(db_path, source, aside, actor)
     return aside
 
@@ -344,10 +386,14 @@ def _keep_aside(db_path: Path) -> Path:
     if database_problem(db_path) is None:
         return make_backup(db_path, BEFORE_RESTORE)
     damaged = folder / f"{_key(db_path)}-已损坏-{stamp}.sqlite"
-    shutil.copy2(db_path, damaged)
-    wal = Path(f"{db_path}-wal")
-    if wal.exists():
-        shutil.copy2(wal, Path(f"{damaged}-wal"))
+    try:
+        shutil.copy2(db_path, damaged)
+        wal = Path(f"{db_path}-wal")
+        if wal.exists():
+            shutil.copy2(wal, Path(f"{damaged}-wal"))
+    except OSError as exc:
+        _remove(damaged)
+        raise describe(exc, damaged, "保存损坏的数据库副本") from exc
     return damaged
 
 
@@ -357,7 +403,7 @@ def _record_restore(db_path: Path, source: Path, aside: Path | None, actor) -> N
     from .db import open_database
     db = open_database(db_path)   # also brings an older backup up to the current schema
     try:
-        with db.sessions.begin() as session:
+        with db.writes.begin() as session:
             session.info["actor"] = actor or Actor(None, source="启动")
             audit.record(session, "恢复备份", None, None, source.name[:100], [
                 {"field": "备份文件", "old": None, "new": str(source)},

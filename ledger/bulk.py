@@ -7,7 +7,8 @@ tuples go to the driver's executemany. Runs inside the caller's session, so it s
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from decimal import Decimal
+from functools import partial
+from operator import itemgetter
 
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
@@ -19,16 +20,7 @@ _PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric": None,
 
 def _converter(column) -> Callable[[object], object] | None:
     if isinstance(column.type, Scaled):
-        factor = Decimal(10) ** column.type.places
-
-        def scale(value, factor=factor):
-            if value is None:
-                return None
-            scaled = Decimal(value) * factor
-            if scaled != scaled.to_integral_value():
-                raise ValueError(f"{column.name}: {value} has more than {column.type.places} decimal places")
-            return int(scaled)
-        return scale
+        return partial(column.type.process_bind_param, dialect=None)
     return None
 
 
@@ -36,13 +28,22 @@ def insert_rows(session: Session, model_or_table, rows: Sequence[dict], chunk: i
     """Insert dict rows (all with the same keys) in the session's transaction; returns the count."""
     if not rows:
         return 0
+    keys = tuple(rows[0])
+    values = itemgetter(*keys) if len(keys) > 1 else lambda r: (r[keys[0]],)
+    return insert_values(session, model_or_table, keys, list(map(values, rows)), chunk)
+
+
+def insert_values(session: Session, model_or_table, keys: Sequence[str], rows: Sequence[tuple],
+                  chunk: int = 20_000) -> int:
+    """Insert rows given as tuples of the values of the columns named by `keys`, in that order."""
+    if not rows:
+        return 0
     table: Table = getattr(model_or_table, "__table__", model_or_table)
-    keys = list(rows[0])
     columns = [table.c[k] for k in keys]
     connection = session.connection()
     mark = _PLACEHOLDER.get(connection.dialect.paramstyle)
     if mark is None:  # an unusual driver: let SQLAlchemy do it
-        session.execute(table.insert(), list(rows))
+        session.execute(table.insert(), [dict(zip(keys, row)) for row in rows])
         return len(rows)
     preparer = connection.dialect.identifier_preparer
     sql = (f"INSERT INTO {preparer.format_table(table)} ({', '.join(preparer.format_column(c) for c in columns)}) "
@@ -51,9 +52,7 @@ def insert_rows(session: Session, model_or_table, rows: Sequence[dict], chunk: i
     plain = all(c is None for c in converters)
     for start in range(0, len(rows), chunk):
         part = rows[start:start + chunk]
-        if plain:
-            tuples = [tuple(r[k] for k in keys) for r in part]
-        else:
-            tuples = [tuple(r[k] if conv is None else conv(r[k]) for k, conv in zip(keys, converters)) for r in part]
-        connection.exec_driver_sql(sql, tuples)
+        if not plain:
+            part = [tuple(v if conv is None else conv(v) for v, conv in zip(row, converters)) for row in part]
+        connection.exec_driver_sql(sql, part)
     return len(rows)

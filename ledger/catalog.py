@@ -47,6 +47,7 @@ class Owner:
 
     column: str | None = "community_id"
     via: str | None = None              # a foreign-key column, e.g. "worker_id"
+    or_actor: str | None = None         # a column naming the person: their own rows are theirs to see too
 
 
 COMMUNITY = Owner("community_id")
@@ -142,9 +143,10 @@ TABLES: tuple[TableAudit, ...] = (
     TableAudit(PayLine, exempt="工资表的每一行由已审计的数据（人员、工资标准、调整）计算得出；计算与审批整体记录",
                owner=Owner(None, "worker_id"), called="工资记录", read="pay.read", write="pay.write",
                personal=("id_number", "bank_account")),
-    # everyone appends (ledger.audit); nobody changes an entry
-    TableAudit(AuditEntry, exempt="操作日志本身，只能新增", read="audit.read", write=None,
-               personal=("changes",)),   # old and new values: personal ones are masked inside
+    # Everyone appends (ledger.audit); nobody changes an entry. A limited account reads its community's
+    # entries and its own (its logins, its exports); old and new values are personal data, masked inside.
+    TableAudit(AuditEntry, exempt="操作日志本身，只能新增", owner=Owner("community_id", or_actor="user_name"),
+               read="audit.read", write=None, personal=("changes",)),
     TableAudit("alembic_version", exempt="数据库结构的版本号，由升级程序维护", write=None),
 )
 

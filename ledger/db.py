@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from . import backup, paths
 from .backup import backup_sqlite  # noqa: F401  (its old home; callers may still import it from here)
 from .errors import LedgerError
+from .storage_errors import describe, storage_error
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -44,6 +45,9 @@ def sqlite_file(url: str) -> Path | None:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # The driver's own transaction handling opens a transaction only before a write, so the reads of an action
+    # would each see a different moment; SQLAlchemy's "begin" event below starts every transaction instead.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -52,12 +56,35 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_begin(connection) -> None:
+    """A transaction from its first statement: a reading one sees one moment of the file; a writing one
+    (Ledger.unit) takes the write lock at once (IMMEDIATE), so actions of several programs on one file follow
+    one another instead of one overwriting what the other read."""
+    immediate = connection.get_execution_options().get(WRITING, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+WRITING = "streetledger_writing"   # the execution option that marks a writing transaction
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+        event.listen(engine, "begin", _sqlite_begin)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    event.listen(engine, "handle_error", _storage_error_namer(sqlite_file(url)))
+    return engine
+
+
+def _storage_error_namer(path: Path | None):
+    """A handle_error hook: a full disk, a missing right, a file held by another program or a damaged file,
+    met by any statement or commit of any service, becomes the StorageError that says so (see
+    ledger.storage_errors); every other database error passes unchanged."""
+    def name(context) -> Exception | None:
+        return storage_error(context.original_exception, path)
+    return name
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -101,7 +128,8 @@ class Database:
 
     url: str
     engine: Engine
-    sessions: sessionmaker[Session]
+    sessions: sessionmaker[Session]     # reading, and the few writes outside a user action
+    writes: sessionmaker[Session]       # one user action that writes (Ledger.unit)
 
     @property
     def server(self) -> bool:
@@ -114,9 +142,17 @@ class Database:
         self.engine.dispose()
         self.engine = engine
         self.sessions.configure(bind=engine)
+        self.writes.configure(bind=engine.execution_options(**{WRITING: True}))
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def database_on(url: str, engine: Engine) -> Database:
+    """The session factories of an engine: reading, and writing (Ledger.unit)."""
+    writing = engine.execution_options(**{WRITING: True})
+    return Database(url, engine, sessionmaker(engine, expire_on_commit=False),
+                    sessionmaker(writing, expire_on_commit=False))
 
 
 def open_database(path_or_url: str | Path | None = None, migrate: bool = True) -> Database:
@@ -124,7 +160,10 @@ def open_database(path_or_url: str | Path | None = None, migrate: bool = True) -
     its schema or rules are behind (see upgrade_database)."""
     url = database_url(path_or_url)
     if (path := sqlite_file(url)) is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise describe(exc, path, "打开数据库") from exc
     engine = make_engine(url)
     if migrate and engine.dialect.name == "postgresql":
         try:
@@ -134,7 +173,7 @@ def open_database(path_or_url: str | Path | None = None, migrate: bool = True) -
             raise
     elif migrate:
         upgrade(engine)
-    return Database(url, engine, sessionmaker(engine, expire_on_commit=False))
+    return database_on(url, engine)
 
 
 @dataclass(frozen=True)

@@ -31,12 +31,13 @@ class Scale:
     grids_per_community: int
     workers_per_community: int
     fund_entries_per_community_year: int
+    label: str                      # as the first-start page offers it and the audit trail names it
 
 
 SCALES = {
-    "street": Scale(12, 10, 25, 120),
-    "district": Scale(80, 10, 19, 60),
-    "city": Scale(400, 10, 25, 125),
+    "street": Scale(12, 10, 25, 120, "一个街道（12个社区，约300名社区工作者）"),
+    "district": Scale(80, 10, 19, 60, "一个区（80个社区，约1,500名社区工作者）"),
+    "city": Scale(400, 10, 25, 125, "一个市（400个社区，1万名社区工作者，约10万条经费）"),
 }
 
 _WORDS = ("幸福", "和平", "光明", "建设", "新华", "民主", "团结", "胜利", "解放", "东风", "友谊", "文化", "朝阳", "春华",
@@ -138,7 +139,7 @@ def load_demo(ledger: Ledger, scale: str = "street", today: date | None = None,
         counts["网格"] = len(grid_rows)
 
         progress.report(2, steps, "党组织")
-        counts["党组织"] = _party_orgs(session, rng, street, names, cids, spec, today)
+        counts["党组织"], counts["党小组"] = _party_orgs(session, rng, street, names, cids, spec, today)
 
         progress.report(3, steps, "社区工作者")
         counts["社区工作者"] = _workers(session, rng, names, cids, spec, today)
@@ -148,13 +149,14 @@ def load_demo(ledger: Ledger, scale: str = "street", today: date | None = None,
 
         progress.report(6, steps, "阵地")
         counts["阵地"] = _venues(session, rng, names, cids, totals)
-        audit.record(session, audit.DEMO_LOAD, None, None, scale,
+        audit.record(session, audit.DEMO_LOAD, None, None, spec.label,
                      [{"field": k, "old": None, "new": v} for k, v in counts.items()])
         progress.report(7, steps, "完成")
     return counts
 
 
-def _party_orgs(session, rng, street, names, cids, spec, today) -> int:
+def _party_orgs(session, rng, street, names, cids, spec, today) -> tuple[int, int]:
+    """The street's party tree; returns the 党组织 made and, apart, the 党小组 (part of their 支部)."""
     top = PartyOrg(name=f"{street.name}党工委", category="党工委", secretary=rng.person(), members_total=None,
                    founded_on=date(1998, 7, 1), term_start=date(2021, 9, 1), term_years=5)
     session.add(top)
@@ -197,7 +199,7 @@ def _party_orgs(session, rng, street, names, cids, spec, today) -> int:
                    "secretary": rng.person(), "members_total": rng.randint(3, 12)}
                   for org_id, cid in branch_ids[::3] for b in (1, 2)]
     insert_rows(session, PartyOrg, group_rows)
-    return 1 + len(community_rows) + len(branch_rows) + len(group_rows)
+    return 1 + len(community_rows) + len(branch_rows), len(group_rows)
 
 
 def _workers(session, rng, names, cids, spec, today) -> int:

@@ -5,6 +5,7 @@ the importer (header names and aliases) and the exports (the same columns as the
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -12,6 +13,7 @@ from decimal import Decimal
 from . import values
 from .errors import Problem
 from .idcard import parse_id
+from .money import format_yuan, parse_amount
 
 
 @dataclass(frozen=True)
@@ -31,13 +33,18 @@ class Field:
     unit: str = ""                       # 户, 人, 元, 平方米 — where a figure is stated with its unit
     default: object = None
     derived: bool = False                # shown and exported, never entered
+    ceiling: str = ""                    # money: the setting that bounds it (ledger.settings PAY_/FUND_CEILING)
 
     @property
     def numeric(self) -> bool:
         return self.kind in ("int", "decimal", "money")
 
-    def parse(self, raw: object) -> object:
-        """The value in its domain type, None for blank; raises ValueError with a Chinese reason."""
+    def parse(self, raw: object, ceilings: Mapping[str, Decimal] | None = None) -> object:
+        """The value in its domain type, None for blank; raises ValueError with a Chinese reason.
+
+        `ceilings` are the office's ceilings of amounts by setting key (ledger.settings.ceilings); without
+        them an amount is bounded only by money.LIMIT, and the service that saves it applies its ceiling.
+        """
         if values.is_blank(raw) and self.kind != "bool":
             if self.required:
                 raise ValueError("必填，不能为空")
@@ -57,7 +64,9 @@ class Field:
             value = values.parse_int(raw)
             if abs(value) > values.INT_LIMIT:
                 raise ValueError(f"“{value}”数值过大")
-        elif kind in ("decimal", "money"):
+        elif kind == "money":
+            value = parse_amount(raw, (ceilings or {}).get(self.ceiling), negative=True)
+        elif kind == "decimal":
             value = values.parse_decimal(raw, 2)
             if abs(value) >= values.DECIMAL_LIMIT:
                 raise ValueError(f"“{value}”数值过大")
@@ -86,7 +95,7 @@ class Field:
         if self.kind == "bool":
             return "是" if value else "否"
         if self.kind == "money":
-            return f"{value:,.2f}"
+            return format_yuan(value)
         if self.kind == "decimal":
             return f"{value:.2f}"
         if isinstance(value, date):
@@ -97,7 +106,8 @@ class Field:
 
 
 def parse_record(fields: tuple[Field, ...], raw: dict[str, object], partial: bool = False,
-                 row: int | None = None) -> tuple[dict[str, object], list[Problem]]:
+                 row: int | None = None, ceilings: Mapping[str, Decimal] | None = None
+                 ) -> tuple[dict[str, object], list[Problem]]:
     """Parse every field of a record; with partial=True only the keys present are parsed (an edit)."""
     clean: dict[str, object] = {}
     problems: list[Problem] = []
@@ -105,7 +115,7 @@ def parse_record(fields: tuple[Field, ...], raw: dict[str, object], partial: boo
         if f.derived or (partial and f.key not in raw):
             continue
         try:
-            clean[f.key] = f.parse(raw.get(f.key))
+            clean[f.key] = f.parse(raw.get(f.key), ceilings)
         except ValueError as exc:
             problems.append(Problem(f.label, str(exc), row))
     return clean, problems

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from .errors import Problem
+from .money import parse_amount
 
 POST_NAMES = ("一岗", "二岗", "三岗", "四岗", "五岗", "六岗")
 INSURANCE_ITEMS = ("养老", "医疗", "失业", "住房公积金")
@@ -27,6 +28,21 @@ class Post:
     title: str           # 社区正职
     min_level: int
     max_level: int
+
+    def admits(self, level: int) -> bool:
+        """Whether `level` is within the post's range: the one place the range is applied."""
+        return self.min_level <= level <= self.max_level
+
+    @property
+    def range_text(self) -> str:
+        """7–18级"""
+        return f"{self.min_level}–{self.max_level}级"
+
+    def level_problem(self, level: object) -> str | None:
+        """Why a worker in this post cannot be at `level` (None when it can)."""
+        if isinstance(level, int) and self.admits(level):
+            return None
+        return f"{self.name}（{self.title}）的等级范围是{self.range_text}，不能是{level}级"
 
 
 @dataclass(frozen=True)
@@ -119,9 +135,19 @@ class PayStandard:
         )
 
     # --- checks ----------------------------------------------------------------------------------
-    def validate(self) -> list[Problem]:
-        """Everything wrong with the standard, each naming the item; empty when it can be saved."""
+    def validate(self, ceiling: Decimal | None = None) -> list[Problem]:
+        """Everything wrong with the standard, each naming the item; empty when it can be saved.
+
+        `ceiling` bounds each amount paid per line (the office's setting, ledger.settings.PAY_CEILING); the
+        tax table's thresholds are cumulative over a year and bounded only by money.LIMIT.
+        """
         problems: list[Problem] = []
+
+        def check(where: str, value: Decimal, bound: Decimal | None = ceiling) -> None:
+            problem = _money_problem(value, bound)
+            if problem:
+                problems.append(Problem(where, problem))
+
         add = lambda where, why: problems.append(Problem(where, why))  # noqa: E731
         if not self.name.strip():
             add("标准名称", "必填，不能为空")
@@ -142,31 +168,32 @@ class PayStandard:
                 if amount is None:
                     add(f"{post.name}{level}级", "缺少岗位等级工资")
                     continue
-                _check_money(problems, f"{post.name}{level}级岗位等级工资", amount)
+                check(f"{post.name}{level}级岗位等级工资", amount)
                 if previous is not None and amount < previous:
                     add(f"{post.name}{level}级", f"岗位等级工资{amount}低于{level - 1}级的{previous}，应随等级递增")
                 previous = amount
-        ranges = {p.code: (p.min_level, p.max_level) for p in self.posts}
+        by_code = {p.code: p for p in self.posts}
         for (code, level) in self.matrix:
-            low, high = ranges.get(code, (1, 0))
-            if not low <= level <= high:
-                name = next((p.name for p in self.posts if p.code == code), str(code))
-                add(f"{name}{level}级", f"超出该岗位的等级范围（{low}–{high}级），应留空")
-        _check_money(problems, "基础绩效", self.basic_performance)
-        _check_money(problems, "一肩挑补贴", self.dual_role_allowance)
+            post = by_code.get(code)
+            if post is None:
+                add(f"{code}{level}级", "不属于任何岗位，应留空")
+            elif not post.admits(level):
+                add(f"{post.name}{level}级", f"超出该岗位的等级范围（{post.range_text}），应留空")
+        check("基础绩效", self.basic_performance)
+        check("一肩挑补贴", self.dual_role_allowance)
         for key, value in self.qualification_allowance.items():
-            _check_money(problems, f"职业资格津贴（{key}）", value)
+            check(f"职业资格津贴（{key}）", value)
         for key, value in self.appraisal_bonus.items():
-            _check_money(problems, f"奖励性绩效（{key}）", value)
+            check(f"奖励性绩效（{key}）", value)
         for side, rates in (("个人", self.employee_rates), ("单位", self.employer_rates)):
             for key, rate in rates.items():
                 if not Decimal(0) <= rate < Decimal(1):
                     add(f"{side}{key}缴费比例", f"应在0–100%之间，不能是{rate * 100}%")
-        _check_money(problems, "缴费基数下限", self.base_min)
-        _check_money(problems, "缴费基数上限", self.base_max)
+        check("缴费基数下限", self.base_min)
+        check("缴费基数上限", self.base_max)
         if self.base_min > self.base_max:
             add("缴费基数", f"下限{self.base_min}高于上限{self.base_max}")
-        _check_money(problems, "每月减除费用", self.monthly_exemption)
+        check("每月减除费用", self.monthly_exemption)
         if not self.tax_brackets or self.tax_brackets[-1].upper is not None:
             add("税率表", "最后一档应不设上限")
         uppers = [b.upper for b in self.tax_brackets if b.upper is not None]
@@ -175,7 +202,9 @@ class PayStandard:
         for i, bracket in enumerate(self.tax_brackets, 1):
             if not Decimal(0) <= bracket.rate < Decimal(1):
                 add(f"税率表第{i}档", "税率应在0–100%之间")
-            _check_money(problems, f"税率表第{i}档速算扣除数", bracket.quick_deduction)
+            check(f"税率表第{i}档速算扣除数", bracket.quick_deduction, None)
+            if bracket.upper is not None:
+                check(f"税率表第{i}档上限", bracket.upper, None)
         if self.grading.step_years < 1:
             add("晋级年限", "至少1年")
         if self.grading.stacking not in ("max", "sum"):
@@ -185,13 +214,15 @@ class PayStandard:
         return problems
 
 
-def _check_money(problems: list[Problem], where: str, value: Decimal) -> None:
-    if not isinstance(value, Decimal) or not value.is_finite():
-        problems.append(Problem(where, "不是有效的金额"))
-    elif value < 0:
-        problems.append(Problem(where, "不能为负数"))
-    elif value != value.quantize(Decimal("0.01")):
-        problems.append(Problem(where, "最多两位小数"))
+def _money_problem(value: object, ceiling: Decimal | None) -> str:
+    """Why an amount of the standard is wrong ('' when it is right), by the one parser's rules."""
+    if not isinstance(value, Decimal):
+        return "不是有效的金额"
+    try:
+        parse_amount(value, ceiling)
+    except ValueError as exc:
+        return str(exc)
+    return ""
 
 
 def _stringify(value):

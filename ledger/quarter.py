@@ -1,50 +1,40 @@
 """季度统计汇总: each community's figures as of a quarter's last day, and closing a quarter to freeze them.
 
-The figures are computed from the ledgers; a closed quarter (关账) keeps them in a QuarterSnapshot as JSON with
-every Decimal as a string, so a reprint months later says exactly what was reported, whatever the ledgers say
-by then. An open quarter is computed from the current ledgers each time and is marked `is_open`.
+The figures are those of ledger/figures.py on the quarter's last day; a closed quarter (关账) keeps them in a
+QuarterSnapshot as JSON with every Decimal as a string, so a reprint months later says exactly what was
+reported, whatever the ledgers say by then. An open quarter is computed from the current ledgers each time and
+is marked `is_open`. Grids, households and venues carry no history, so an open quarter states their present
+figures: that is what closing a quarter is for.
 
-"As of the last day" is as exact as the ledgers allow: funding entries have dates, party organisations a
-founding date and workers a starting date, so those are cut at the quarter's end; grids, households and
-venues carry no history, so they are the present figures. That is what closing a quarter is for.
+A snapshot keeps the version of the rules it was closed under (SNAPSHOT_VERSION), and is read and printed by
+them: version 1 counted 党小组 among the 党组织 and let the grids' 户数 stand in for a blank community 户数;
+from version 2 a 党小组 is listed apart and 户数 is the community's own figure.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cached_property
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, delete, func, insert, select, type_coerce
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import audit, catalog, settings
+from . import audit, catalog
 from .app import Ledger
 from .errors import LedgerError, PermissionDenied
-from .models import Community, FundEntry, Grid, PartyOrg, QuarterSnapshot, Venue, Worker
+from .figures import ORG_COLUMNS, PARTY_ORG_COLUMNS, ZERO, CommunityFigures, FundFigures, street_figures, total_of
+from .models import FundEntry, QuarterSnapshot
 from .money import round_half_up
 from .services.base import current_street
-from .services.funds import CATEGORIES as FUND_CATEGORIES
-from .services.funds import fund_summary
-from .services.paystandards import standard_in_force
-from .services.venues import meets_standard
 
-SNAPSHOT_VERSION = 1
-ZERO = Decimal("0.00")
+# 2: 党小组 listed apart from the 党组织; 户数 the community's own figure (1: the releases before)
+SNAPSHOT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 _CN_DIGITS = "一二三四"
-
-# The report's party-organisation columns and the categories each one counts. A 党工委 tied to a community
-# is unusual (it is the street's), but it is a 党委-level body, so it is counted there rather than lost.
-ORG_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("党委", ("党委", "党工委")),
-    ("党总支", ("党总支",)),
-    ("党支部", ("党支部", "联合党支部", "小区党支部")),
-    ("网格党支部", ("网格党支部",)),
-    ("党小组", ("楼栋党小组",)),
-)
 # the 1000 m² mark of the seed indicator "1000平方米以上社区占总数的30.5%"
 LARGE_VENUE_AREA = Decimal(1000)
 
@@ -116,93 +106,6 @@ class Quarter:
 
 
 @dataclass(frozen=True)
-class FundFigures:
-    """One funding category's year-to-date figures: budget, 拨入 and 支出."""
-
-    budget: Decimal = ZERO
-    allocated: Decimal = ZERO
-    spent: Decimal = ZERO
-
-    @property
-    def balance(self) -> Decimal:
-        return self.allocated - self.spent
-
-    @property
-    def execution_rate(self) -> Decimal | None:
-        return execution_rate(self.spent, self.budget)
-
-    def __add__(self, other: FundFigures) -> FundFigures:
-        return FundFigures(self.budget + other.budget, self.allocated + other.allocated, self.spent + other.spent)
-
-
-def execution_rate(spent: Decimal, budget: Decimal) -> Decimal | None:
-    """执行率 = 累计支出 ÷ 年度预算, per cent to one decimal (as fund_summary); None without a budget."""
-    if not budget:
-        return None
-    return round_half_up(spent * 100 / budget, Decimal("0.1"))
-
-
-@dataclass(frozen=True)
-class CommunityFigures:
-    """One row of the summary: a community's figures (or the 合计 of several)."""
-
-    name: str
-    community_id: int | None = None
-    code: str | None = None
-    orgs: dict[str, int] = field(default_factory=dict)          # party-organisation category -> count
-    members: int = 0                                            # 党员数
-    grids: int = 0
-    households: int = 0
-    grid_workers: int = 0                                       # 专职网格员 on the roster
-    workers: dict[str, int] = field(default_factory=dict)       # post name (一岗 …) -> workers in post
-    funds: dict[str, FundFigures] = field(default_factory=dict) # funding category -> year to date
-    venue_area: Decimal = ZERO                                  # all venues' floor area, m²
-    venues: int = 0
-    venues_judged: int = 0                                      # community 党群服务中心 judged against the standard
-    venues_met: int = 0
-
-    @property
-    def org_total(self) -> int:
-        return sum(self.orgs.values())
-
-    def org_column(self, column: str) -> int:
-        categories = dict(ORG_COLUMNS)[column]
-        return sum(self.orgs.get(c, 0) for c in categories)
-
-    @property
-    def workers_total(self) -> int:
-        return sum(self.workers.values())
-
-    @property
-    def fund(self) -> FundFigures:
-        total = FundFigures()
-        for figures in self.funds.values():
-            total = total + figures
-        return total
-
-    @property
-    def meets_standard(self) -> bool | None:
-        """Whether every judged 党群服务中心 meets the standard; None when none is judged."""
-        if not self.venues_judged:
-            return None
-        return self.venues_met == self.venues_judged
-
-    def __add__(self, other: CommunityFigures) -> CommunityFigures:
-        def merged(a: dict, b: dict) -> dict:
-            out = dict(a)
-            for key, value in b.items():
-                out[key] = out[key] + value if key in out else value
-            return out
-        return CommunityFigures(
-            name=self.name, orgs=merged(self.orgs, other.orgs), members=self.members + other.members,
-            grids=self.grids + other.grids, households=self.households + other.households,
-            grid_workers=self.grid_workers + other.grid_workers, workers=merged(self.workers, other.workers),
-            funds=merged(self.funds, other.funds), venue_area=self.venue_area + other.venue_area,
-            venues=self.venues + other.venues, venues_judged=self.venues_judged + other.venues_judged,
-            venues_met=self.venues_met + other.venues_met)
-
-
-@dataclass(frozen=True)
 class QuarterFigures:
     """The summary of one quarter: per-community rows, as computed or as frozen when it was closed."""
 
@@ -219,6 +122,7 @@ class QuarterFigures:
     previous_was_closed: bool = False
     # the 阵地达标 standard the venues were judged by: (minimum m², minimum m² per 100 households)
     venue_standard: tuple[int, int] = (300, 30)
+    version: int = SNAPSHOT_VERSION     # the rules the figures were counted and are printed by
 
     @property
     def as_of(self) -> date:
@@ -227,12 +131,21 @@ class QuarterFigures:
     @cached_property
     def total(self) -> CommunityFigures:
         """The 合计 row: sums of the rows; rates and averages are recomputed from the sums, never summed."""
-        total = CommunityFigures(name="合计", orgs={c: 0 for _, cats in ORG_COLUMNS for c in cats},
-                                 workers={p: 0 for p in self.posts},
-                                 funds={c: FundFigures() for c in FUND_CATEGORIES})
-        for row in self.rows:
-            total = total + row
-        return replace(total, name="合计")
+        return total_of(self.rows, self.posts)
+
+    @property
+    def groups_apart(self) -> bool:
+        """Whether the report lists 党小组 apart from the 党组织 (a quarter closed before version 2 did not)."""
+        return self.version >= 2
+
+    @property
+    def org_columns(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The columns under the report's 党组织数 heading."""
+        return PARTY_ORG_COLUMNS if self.groups_apart else ORG_COLUMNS
+
+    def org_figure(self, row: CommunityFigures) -> int:
+        """党组织 as this quarter's report states it."""
+        return row.org_total if self.groups_apart else row.org_total + row.party_groups
 
     def only(self, community_id: int) -> QuarterFigures:
         """The same figures limited to one community (its 合计 is then that community's)."""
@@ -241,9 +154,9 @@ class QuarterFigures:
     # --- JSON, as stored in QuarterSnapshot.figures -------------------------------------------------------
     def to_json(self) -> dict:
         return {
-            "version": SNAPSHOT_VERSION, "quarter": self.quarter.code, "street": self.street,
+            "version": self.version, "quarter": self.quarter.code, "street": self.street,
             "posts": list(self.posts), "computed_at": self.computed_at.isoformat(timespec="seconds"),
-            "rows": [_row_json(r) for r in self.rows],
+            "rows": [_row_json(r, self.version) for r in self.rows],
             "previous": None if self.previous_at_close is None else
             {k: None if v is None else str(v) for k, v in self.previous_at_close.items()},
             "previous_was_closed": self.previous_was_closed, "venue_standard": list(self.venue_standard),
@@ -251,12 +164,13 @@ class QuarterFigures:
 
     @classmethod
     def from_json(cls, data: dict, closed_at: datetime | None = None, closed_by: str | None = None) -> QuarterFigures:
-        if data.get("version") != SNAPSHOT_VERSION:
-            raise QuarterError(f"季度关账数据的格式版本（{data.get('version')}）无法识别，请升级本程序")
+        version = data.get("version")
+        if version not in READABLE_VERSIONS:
+            raise QuarterError(f"季度关账数据的格式版本（{version}）无法识别，请升级本程序")
         previous = data.get("previous")
         return cls(
             quarter=Quarter.parse(data["quarter"]), street=data["street"], posts=tuple(data["posts"]),
-            rows=tuple(_row_from_json(r) for r in data["rows"]),
+            rows=tuple(_row_from_json(r) for r in data["rows"]), version=version,
             computed_at=datetime.fromisoformat(data["computed_at"]), is_open=False, closed_at=closed_at,
             closed_by=closed_by,
             previous_at_close=None if previous is None else {k: _number(v) for k, v in previous.items()},
@@ -264,8 +178,8 @@ class QuarterFigures:
             venue_standard=tuple(data.get("venue_standard") or (300, 30)))
 
 
-def _row_json(row: CommunityFigures) -> dict:
-    return {
+def _row_json(row: CommunityFigures, version: int) -> dict:
+    data = {
         "community_id": row.community_id, "name": row.name, "code": row.code, "orgs": dict(row.orgs),
         "members": row.members, "grids": row.grids, "households": row.households, "grid_workers": row.grid_workers,
         "workers": dict(row.workers),
@@ -273,6 +187,9 @@ def _row_json(row: CommunityFigures) -> dict:
         "venue_area": str(row.venue_area), "venues": row.venues, "venues_judged": row.venues_judged,
         "venues_met": row.venues_met,
     }
+    if version >= 2:
+        data["grid_households"] = row.grid_households
+    return data
 
 
 def _row_from_json(data: dict) -> CommunityFigures:
@@ -282,7 +199,7 @@ def _row_from_json(data: dict) -> CommunityFigures:
         grid_workers=data["grid_workers"], workers=dict(data["workers"]),
         funds={k: FundFigures(Decimal(b), Decimal(a), Decimal(s)) for k, (b, a, s) in data["funds"].items()},
         venue_area=Decimal(data["venue_area"]), venues=data["venues"], venues_judged=data["venues_judged"],
-        venues_met=data["venues_met"])
+        venues_met=data["venues_met"], grid_households=data.get("grid_households"))
 
 
 def _number(text: str | None) -> Decimal | int | None:
@@ -320,7 +237,7 @@ def _large_share(f: QuarterFigures) -> Decimal | None:
 
 
 INDICATORS: tuple[Indicator, ...] = (
-    Indicator("orgs", "党组织", "个", lambda f: f.total.org_total),
+    Indicator("orgs", "党组织", "个", lambda f: f.org_figure(f.total)),
     Indicator("members", "党员", "人", lambda f: f.total.members),
     Indicator("grids", "网格", "个", lambda f: f.total.grids),
     Indicator("households", "户数", "户", lambda f: f.total.households),
@@ -335,8 +252,21 @@ INDICATORS: tuple[Indicator, ...] = (
 )
 
 
-def indicator_values(figures: QuarterFigures) -> dict[str, Decimal | int | None]:
-    return {i.key: i.value(figures) for i in INDICATORS}
+# Indicators whose counting a version changed in a way the snapshots of earlier versions cannot be restated in
+# (version 1 stored a blank community 户数 as its grids' sum, indistinguishably): they are not compared across.
+_NOT_RESTATED: dict[int, tuple[str, ...]] = {2: ("households",)}
+
+
+def indicator_values(figures: QuarterFigures, version: int | None = None) -> dict[str, Decimal | int | None]:
+    """The indicators of a quarter, by the rules of its own version or, to compare with another quarter, of
+    that quarter's version as far as the stored figures allow (None where they do not)."""
+    if version is None or version == figures.version:
+        return {i.key: i.value(figures) for i in INDICATORS}
+    values = {i.key: i.value(replace(figures, version=version)) for i in INDICATORS}
+    for changed in range(figures.version + 1, version + 1):
+        for key in _NOT_RESTATED.get(changed, ()):
+            values[key] = None
+    return values
 
 
 @dataclass(frozen=True)
@@ -370,102 +300,12 @@ class QuarterReport:
 
 
 def compute(session: Session, quarter: Quarter, now: datetime | None = None) -> QuarterFigures:
-    """Every community's figures as of the quarter's last day, from the ledgers, in a handful of queries."""
-    end = quarter.last_day
+    """Every community's figures as of the quarter's last day, from the ledgers (ledger/figures.py)."""
     street = current_street(session)
-    posts = standard_in_force(session, end).posts
-    post_names = {p.code: p.name for p in posts}
-    communities = session.execute(select(Community.id, Community.name, Community.code, Community.households)).all()
-    rows: dict[int, dict] = {
-        cid: {"name": name, "code": code, "own_households": households, "orgs": {}, "members": 0, "grids": 0,
-              "grid_households": 0, "grid_workers": 0, "workers": {p.name: 0 for p in posts}, "funds": {},
-              "venue_area": ZERO, "venues": 0, "venues_judged": 0, "venues_met": 0}
-        for cid, name, code, households in communities}
-
-    founded = (PartyOrg.founded_on.is_(None)) | (PartyOrg.founded_on <= end)
-    for cid, category, n in session.execute(
-            select(PartyOrg.community_id, PartyOrg.category, func.count())
-            .where(PartyOrg.community_id.is_not(None), founded).group_by(PartyOrg.community_id, PartyOrg.category)):
-        if cid in rows:
-            rows[cid]["orgs"][category] = n
-    for cid, members in _members(session, end).items():
-        if cid in rows:
-            rows[cid]["members"] = members
-
-    households = type_coerce(func.sum(Grid.households), BigInteger)
-    for cid, n, total in session.execute(select(Grid.community_id, func.count(), households).group_by(Grid.community_id)):
-        if cid in rows:
-            rows[cid]["grids"] = n
-            rows[cid]["grid_households"] = int(total or 0)
-
-    # On the roster at the quarter's end: 在岗 and started on or before it (an unknown start counts).
-    started = (Worker.started_on.is_(None)) | (Worker.started_on <= end)
-    for cid, post, title, n in session.execute(
-            select(Worker.community_id, Worker.post, Worker.title, func.count())
-            .where(Worker.status == "在岗", started).group_by(Worker.community_id, Worker.post, Worker.title)):
-        if cid not in rows:
-            continue
-        name = post_names.get(post, f"{post}岗")
-        rows[cid]["workers"][name] = rows[cid]["workers"].get(name, 0) + n
-        if title == "专职网格员":
-            rows[cid]["grid_workers"] += n
-
-    for s in fund_summary(session, quarter.year, until=end):
-        if s.community_id in rows:
-            rows[s.community_id]["funds"][s.category] = FundFigures(s.budget, s.allocated, s.spent)
-
-    cfg = settings.get_all(session)
-    for cid, kind, tier, area, served in session.execute(
-            select(Venue.community_id, Venue.kind, Venue.tier, Venue.floor_area, Venue.households_served)):
-        if cid not in rows:
-            continue
-        row = rows[cid]
-        row["venue_area"] += area or ZERO
-        row["venues"] += 1
-        ok = meets_standard(kind, tier, area or ZERO, served, cfg["venue_min_area"], cfg["venue_min_area_per_100"])
-        if ok is not None:
-            row["venues_judged"] += 1
-            row["venues_met"] += int(ok)
-
-    figures = []
-    for cid, row in rows.items():
-        # The community ledger's 户数 is the community's own figure; the grids' sum stands in when it is blank.
-        own = row.pop("own_households")
-        grid_households = row.pop("grid_households")
-        figures.append(CommunityFigures(community_id=cid, households=own if own is not None else grid_households,
-                                        **row))
-    figures.sort(key=lambda r: (r.code is None, r.code or "", r.community_id or 0))
-    return QuarterFigures(quarter=quarter, street=street.name if street else "", posts=tuple(p.name for p in posts),
-                          rows=tuple(figures), computed_at=now or datetime.now().replace(microsecond=0),
-                          venue_standard=(cfg["venue_min_area"], cfg["venue_min_area_per_100"]))
-
-
-def _members(session: Session, end: date) -> dict[int, int]:
-    """党员数 per community, each member once.
-
-    A community's 党委 counts the members of its branches too, so an organisation's 党员总数 is counted only
-    when no ancestor in the same community states one; a 党委 left blank is then made up by its branches.
-    """
-    orgs = {oid: (parent, cid, total) for oid, parent, cid, total, founded_on in session.execute(
-        select(PartyOrg.id, PartyOrg.parent_id, PartyOrg.community_id, PartyOrg.members_total, PartyOrg.founded_on))
-        if founded_on is None or founded_on <= end}
-    out: dict[int, int] = {}
-    for oid, (parent, cid, total) in orgs.items():
-        if cid is None or total is None:
-            continue
-        covered, seen = False, {oid}
-        while parent is not None and parent in orgs and parent not in seen:
-            seen.add(parent)
-            p_parent, p_cid, p_total = orgs[parent]
-            if p_cid != cid:
-                break
-            if p_total is not None:
-                covered = True
-                break
-            parent = p_parent
-        if not covered:
-            out[cid] = out.get(cid, 0) + total
-    return out
+    counted = street_figures(session, quarter.last_day)
+    return QuarterFigures(quarter=quarter, street=street.name if street else "", posts=counted.posts,
+                          rows=counted.rows, computed_at=now or datetime.now().replace(microsecond=0),
+                          venue_standard=counted.venue_standard)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -522,7 +362,8 @@ def report(ledger: Ledger, quarter: Quarter | str, community_id: int | None = No
                                  current.previous_was_closed)
         before = _figures_in(session, quarter.previous)
     current, before = _limit(ledger, current, community_id), _limit(ledger, before, community_id)
-    return QuarterReport(current, indicator_values(before) if before.rows else None, not before.is_open)
+    return QuarterReport(current, indicator_values(before, current.version) if before.rows else None,
+                         not before.is_open)
 
 
 def closed_quarters(ledger: Ledger) -> list[ClosedQuarter]:
@@ -532,14 +373,26 @@ def closed_quarters(ledger: Ledger) -> list[ClosedQuarter]:
             .order_by(QuarterSnapshot.quarter))]
 
 
+def check_close(ledger: Ledger, quarter: Quarter, today: date | None = None) -> None:
+    """Raise why this person may not close this quarter now (the window shows it on its disabled button)."""
+    ledger.actor.require("quarter.close")
+    if ledger.actor.community_id is not None:
+        raise PermissionDenied("关账冻结全街道的统计数据，只有不限定社区的管理员可以操作")
+    if (today or date.today()) <= quarter.last_day:
+        raise QuarterError(f"{quarter.label}到{_cn_date(quarter.last_day)}才结束，结束后才能关账")
+
+
+def check_reopen(ledger: Ledger) -> None:
+    """Raise why this person may not reopen a closed quarter."""
+    ledger.actor.require("quarter.close")
+    if ledger.actor.community_id is not None:
+        raise PermissionDenied("只有不限定社区的管理员可以重新打开季度")
+
+
 def close_quarter(ledger: Ledger, quarter: Quarter | str, today: date | None = None) -> QuarterFigures:
     """关账: compute the quarter's figures and freeze them, all or nothing; refuses a second close."""
     quarter = Quarter.parse(quarter) if isinstance(quarter, str) else quarter
-    today = today or date.today()
-    if ledger.actor.community_id is not None:
-        raise PermissionDenied("关账冻结全街道的统计数据，只有不限定社区的管理员可以操作")
-    if today <= quarter.last_day:
-        raise QuarterError(f"{quarter.label}到{_cn_date(quarter.last_day)}才结束，结束后才能关账")
+    check_close(ledger, quarter, today)
     now = datetime.now().replace(microsecond=0)
     try:
         with ledger.unit("quarter.close") as session:
@@ -551,7 +404,7 @@ def close_quarter(ledger: Ledger, quarter: Quarter | str, today: date | None = N
                 raise QuarterError(f"还没有社区台账，{quarter.label}没有可关账的数据")
             before = _figures_in(session, quarter.previous)
             frozen = replace(current, is_open=False, closed_at=now, closed_by=ledger.actor.name,
-                             previous_at_close=indicator_values(before) if before.rows else None,
+                             previous_at_close=indicator_values(before, current.version) if before.rows else None,
                              previous_was_closed=not before.is_open)
             # Core insert: the audit entry below says what was closed; the flush hook would only add a bare 新增
             result = session.execute(insert(QuarterSnapshot).values(
@@ -577,10 +430,9 @@ def reopen_quarter(ledger: Ledger, quarter: Quarter | str, reason: str) -> None:
     """
     quarter = Quarter.parse(quarter) if isinstance(quarter, str) else quarter
     reason = (reason or "").strip()
+    check_reopen(ledger)
     if not reason:
         raise QuarterError("重新打开已关账的季度必须填写原因")
-    if ledger.actor.community_id is not None:
-        raise PermissionDenied("只有不限定社区的管理员可以重新打开季度")
     with ledger.unit("quarter.close") as session:
         snap = _snapshot(session, quarter)
         if snap is None:
@@ -625,5 +477,6 @@ def quarters_with_data(ledger: Ledger, today: date | None = None) -> list[Quarte
 
 
 __all__ = ["Quarter", "QuarterError", "QuarterFigures", "QuarterReport", "CommunityFigures", "FundFigures",
-           "Indicator", "INDICATORS", "ORG_COLUMNS", "compute", "figures", "report", "close_quarter",
-           "reopen_quarter", "closed_quarters", "quarters_with_data", "indicator_values", "execution_rate"]
+           "Indicator", "INDICATORS", "ORG_COLUMNS", "SNAPSHOT_VERSION", "compute", "figures", "report",
+           "close_quarter", "reopen_quarter", "check_close", "check_reopen", "closed_quarters", "quarters_with_data",
+           "indicator_values"]

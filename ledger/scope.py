@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event, inspect, select, text
+from sqlalchemy import event, inspect, or_, select, text
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from . import catalog
@@ -37,6 +37,10 @@ def _model(table: str) -> type:
     return _MODELS[table]
 
 
+def _actor_name(session: Session) -> str | None:
+    return getattr(session.info.get("actor"), "name", None)
+
+
 def limit_of(session: Session) -> int | None:
     """The community the session's actor is limited to; None for the whole street (or unlimited bookkeeping)."""
     if session.info.get("unlimited"):
@@ -45,7 +49,7 @@ def limit_of(session: Session) -> int | None:
     return getattr(actor, "community_id", None)
 
 
-def community_clause(table: str, own: int):
+def community_clause(table: str, own: int, actor: str | None = None):
     """The SQL condition 'this table's row belongs to community `own`' — the one place the limit is spelt.
 
     A limit to a street would change only this function (community ids of the street instead of one id).
@@ -54,7 +58,10 @@ def community_clause(table: str, own: int):
     model = _model(table)
     owner = info.owner
     if owner.column is not None:
-        return getattr(model, owner.column) == own
+        clause = getattr(model, owner.column) == own
+        if owner.or_actor is not None and actor is not None:
+            clause = or_(clause, getattr(model, owner.or_actor) == actor)
+        return clause
     parent = _model(info.parent)
     return getattr(model, owner.via).in_(select(parent.id).where(community_clause(info.parent, own)))
 
@@ -63,8 +70,8 @@ def owned_tables() -> list[str]:
     return [name for name, info in catalog.tables().items() if info.owner is not None]
 
 
-def _criteria(own: int) -> list:
-    return [with_loader_criteria(_model(name), community_clause(name, own), include_aliases=True)
+def _criteria(own: int, actor: str | None) -> list:
+    return [with_loader_criteria(_model(name), community_clause(name, own, actor), include_aliases=True)
             for name in owned_tables()]
 
 
@@ -76,7 +83,7 @@ def install(session_factory) -> None:
         own = limit_of(state.session)
         if own is None or not (state.is_select or state.is_update or state.is_delete):
             return
-        state.statement = state.statement.options(*_criteria(own))
+        state.statement = state.statement.options(*_criteria(own, _actor_name(state.session)))
 
     @event.listens_for(session_factory, "before_flush")
     def _limit_writes(session: Session, _ctx, _instances) -> None:
@@ -121,6 +128,34 @@ def check_rows(session: Session, model: type, rows: Iterable[Mapping[str, Any]])
     visible = set(session.scalars(select(parent.id).where(parent.id.in_(ids - {None}))))
     if ids - visible:
         refuse(session)
+
+
+def communities_of(session: Session, table: str, rows: Iterable[Mapping[str, Any]]) -> list[int | None]:
+    """The community each row (a dict of column values) belongs to; None for street-wide tables.
+
+    Used to file audit entries under their community. Reads the parents without the limit (bookkeeping).
+    """
+    rows = list(rows)
+    info = catalog.tables().get(table)
+    if info is None or info.owner is None:
+        return [None] * len(rows)
+    if info.owner.column is not None:
+        return [row.get(info.owner.column) for row in rows]
+    parent = _model(info.parent).__table__
+    ids = {row.get(info.owner.via) for row in rows} - {None}
+    found: dict[int, int | None] = {}
+    listed = sorted(ids)
+    for start in range(0, len(listed), 1000):
+        chunk = listed[start:start + 1000]
+        column = parent.c[catalog.tables()[info.parent].owner.column]
+        found.update(session.connection().execute(select(parent.c.id, column).where(parent.c.id.in_(chunk))).all())
+    return [found.get(row.get(info.owner.via)) for row in rows]
+
+
+def community_of(session: Session, obj: Any) -> int | None:
+    """The community an ORM object belongs to (see communities_of)."""
+    values = {attr.key: getattr(obj, attr.key) for attr in inspect(obj).mapper.column_attrs}
+    return communities_of(session, obj.__table__.name, [values])[0]
 
 
 def allows(session: Session, community_id: int | None) -> bool:

@@ -70,7 +70,7 @@ def test_the_history_shown_to_people_uses_labels_names_and_masks(ledger):
     assert edit["等级"] == (5, 6)
     assert edit["所属社区"] == ("幸福社区", "和平社区")
     assert edit["身份证号"] == (created["id_number"], new_id)
-    assert "等级：5 → 6" in history[1].summary()
+    assert "等级 5 → 6" in history[1].summary()
 
     # 领导 reads the trail, but personal values in it are masked as everywhere else.
     seen = record_history(people["leader"], "社区工作者", created["id"])
@@ -176,7 +176,7 @@ def test_audit_command_prints_the_trail(tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out.splitlines()
     assert all("李敏" in line for line in out)
     edit = next(line for line in out if "修改" in line)
-    assert f"修改  社区工作者#{w['id']} 张华  等级：5 → 6" in edit and "李敏（界面）" in edit
+    assert f"修改  社区工作者#{w['id']} 张华（幸福社区）  等级 5 → 6" in edit and "李敏（界面）" in edit
     assert cli.main(["--db", str(path), "--user", "张华", "audit", "--since", "明天"]) == 1
     assert cli.main(["--db", str(path), "--user", "李敏", "audit"]) == 1
     assert "查看操作日志" in capsys.readouterr().err
@@ -240,7 +240,7 @@ def test_a_cli_import_records_each_record_and_the_changed_values(cli_db, tmp_pat
     # The trail as people read it: labels, and the command's own printout.
     capsys.readouterr()
     assert cli_db("张华", "audit", "--ledger", "社区工作者", "--action", "修改") == 0
-    assert "修改  社区工作者#%d 刘洋  等级：4 → 6" % created[1].record_id in capsys.readouterr().out
+    assert "修改  社区工作者#%d 刘洋（和平社区）  等级 4 → 6" % created[1].record_id in capsys.readouterr().out
     # A leader may not import: refused, nothing written.
     assert cli_db("王领导", "import", "workers", str(source)) == 1
     assert "修改台账" in capsys.readouterr().err

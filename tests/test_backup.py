@@ -95,6 +95,7 @@ def test_backup_on_demand_is_for_administrators_and_recorded(sqlite_ledger, tmp_
     clerk = login(sqlite_ledger, "李敏", PASSWORD).ledger
     with pytest.raises(PermissionDenied, match="备份与恢复"):
         backup.backup_to(clerk, tmp_path / "b.sqlite")
+    (tmp_path / "备份").mkdir()
     target = backup.backup_to(admin, tmp_path / "备份" / "b.sqlite")
     backup.verify_backup(target)
     with pytest.raises(LedgerError, match="不能是数据库文件本身"):

@@ -2,8 +2,10 @@
 was before the operation or exactly as after it, never between, and always passing integrity_check.
 
 Each kill point runs the operation in a fresh child process (forked from a helper subprocess) on a copy of a
-prepared database. Kill points are timed (a delay after the operation starts, spread past its end to catch
-the commit itself), exact (the child kills itself at its Nth progress report), or right after it finished.
+prepared database. Kill points are counted, never timed: the child kills itself as SQLite starts its Nth SQL
+statement (spread from the first to the COMMIT), at SQLite's Nth progress-handler call inside a statement, or
+at its Nth progress report; or the parent kills it right after it finished. So the test proves the same on a
+saturated machine as on an idle one.
 """
 from __future__ import annotations
 
@@ -15,7 +17,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -42,8 +43,9 @@ class Operation:
     name: str
     prepare: Callable[[Path], None]      # builds the "before" database
     run: Callable                        # (ledger, progress) in the child
-    timed_points: int
-    progress_points: int
+    statement_points: int                # kills as the Nth SQL statement starts (COMMIT included)
+    step_points: int                     # kills inside a statement, at SQLite's Nth progress-handler call
+    progress_points: int                 # kills at the operation's Nth progress report
 
 
 def _prepare_street(path: Path) -> None:
@@ -101,22 +103,34 @@ def _pay_run(ledger, progress) -> None:
 
 
 OPERATIONS: dict[str, Operation] = {
-    "demo": Operation("demo", _prepare_street, _demo, timed_points=44, progress_points=8),
-    "import": Operation("import", _prepare_import, _import, timed_points=20, progress_points=6),
-    "pay": Operation("pay", _prepare_pay, _pay_run, timed_points=20, progress_points=6),
+    "demo": Operation("demo", _prepare_street, _demo, statement_points=24, step_points=20, progress_points=8),
+    "import": Operation("import", _prepare_import, _import, statement_points=12, step_points=8, progress_points=6),
+    "pay": Operation("pay", _prepare_pay, _pay_run, statement_points=12, step_points=8, progress_points=6),
 }
+
+
+STEP_INTERVAL = 1000   # SQLite virtual-machine instructions between two calls of the progress handler
 
 
 def zygote() -> None:
     """python tests/test_crash_safety.py OPERATION: import once, then fork one child per request.
 
-    Requests on stdin: "run DB CRASH_AT" forks a child that opens DB, says "started PID", runs the operation
-    (saying "progress N" at each report) and "done SECONDS REPORTS"; "reap" waits for that child and says
-    "exited CODE". The child stays a zombie until reaped, so the parent's SIGKILL can never hit a reused pid.
-    Forking from an already-imported, single-threaded process makes a kill point cost the operation's time,
-    not an interpreter start.
+    Requests on stdin: "run DB HOOK N" forks a child that opens DB, says "started PID", runs the operation and
+    kills itself (SIGKILL) when the hook fires for the Nth time (counting from 0; HOOK "none" never kills):
+    "statement" as SQLite starts a statement (each row of an executemany, BEGIN and COMMIT included), "step"
+    inside a statement (SQLite's progress handler), "report" at the operation's progress report. A child that
+    finishes says "done REPORTS STATEMENTS STEPS"; with HOOK "after-end" it then waits, its database still
+    open, for the parent's SIGKILL. "reap" waits for the child and says "exited CODE";
+    the child stays a zombie until reaped, so a pid is never reused under the parent's feet.
+
+    Every kill point is a count of the operation's own events, never a time, so where the kills land does not
+    depend on how busy the machine is. Forking from an already-imported, single-threaded process makes a kill
+    point cost the operation's time, not an interpreter start.
     """
     sys.path.insert(0, str(ROOT))
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
     from ledger.access import Actor
     from ledger.app import Ledger
     from ledger.progress import Progress
@@ -130,23 +144,32 @@ def zygote() -> None:
     for line in sys.stdin:
         words = line.split()
         if words[0] == "run":
-            db, crash_at = words[1], int(words[2])
+            db, hook, crash_at = words[1], words[2], int(words[3])
             pid = os.fork()
             if pid == 0:
-                ledger = Ledger.open(db, Actor("崩溃测试", source="测试"))
-                reports = 0
+                counts = {"report": 0, "statement": 0, "step": 0}
+                counting = False
 
-                def report(done: int, total: int, message: str) -> None:
-                    nonlocal reports
-                    say(f"progress {reports}")
-                    if reports == crash_at:
+                def count(what: str) -> None:
+                    if not counting:
+                        return
+                    if what == hook and counts[what] == crash_at:
                         os.kill(os.getpid(), signal.SIGKILL)
-                    reports += 1
+                    counts[what] += 1
 
+                @event.listens_for(Engine, "connect")
+                def watch(dbapi_connection, _record) -> None:
+                    dbapi_connection.set_trace_callback(lambda _sql: count("statement"))
+                    dbapi_connection.set_progress_handler(lambda: count("step") or 0, STEP_INTERVAL)
+
+                ledger = Ledger.open(db, Actor("崩溃测试", source="测试"))
                 say(f"started {os.getpid()}")
-                started = time.perf_counter()
-                operation.run(ledger, Progress(report))
-                say(f"done {time.perf_counter() - started:.4f} {reports}")
+                counting = True
+                operation.run(ledger, Progress(lambda done, total, message: count("report")))
+                counting = False
+                say(f"done {counts['report']} {counts['statement']} {counts['step']}")
+                while hook == "after-end":
+                    signal.pause()     # committed, the database still open: the parent kills it here
                 ledger.close()
                 os._exit(0)
         elif words[0] == "reap":
@@ -199,20 +222,16 @@ class Zygote:
         line = self.proc.stdout.readline().strip()
         assert line == "zygote-ready", (line, self.proc.stderr.read() if self.proc.poll() is not None else "")
 
-    def run(self, db: Path, delay: float | None = None, crash_at: int = -1,
-            after_done: bool = False) -> tuple[list[str], int]:
-        """Run the operation on db in a fresh child, SIGKILLed `delay` seconds after it starts (if given), or
-        as soon as it says it is done (before it closes the database)."""
-        self._send(f"run {db} {crash_at}")
+    def run(self, db: Path, hook: str = "none", crash_at: int = -1) -> tuple[list[str], int]:
+        """Run the operation on db in a fresh child that kills itself at the hook's `crash_at`th event, or
+        (hook "after-end") that the parent kills once it says it is done, before it closes the database."""
+        self._send(f"run {db} {hook} {crash_at}")
         lines = [self._line()]
         assert lines[0].startswith("started"), lines
-        if after_done:
+        if hook == "after-end":
             while not lines[-1].startswith("done"):
                 lines.append(self._line())
             os.kill(int(lines[0].split()[1]), signal.SIGKILL)
-        elif delay is not None:
-            time.sleep(delay)
-            os.kill(int(lines[0].split()[1]), signal.SIGKILL)   # a zombie if it already finished: harmless
         self._send("reap")
         while not lines[-1].startswith("exited"):
             lines.append(self._line())
@@ -232,6 +251,13 @@ class Zygote:
         return line
 
 
+def spread(total: int, points: int) -> list[int]:
+    """`points` event numbers from the first (0) to the last (total - 1), evenly apart, without repeats."""
+    if total <= points:
+        return list(range(total))
+    return sorted({round(i * (total - 1) / (points - 1)) for i in range(points)})
+
+
 @pytest.mark.parametrize("name", sorted(OPERATIONS))
 def test_killed_at_any_moment_the_database_is_before_or_after(name, tmp_path):
     operation = OPERATIONS[name]
@@ -241,52 +267,40 @@ def test_killed_at_any_moment_the_database_is_before_or_after(name, tmp_path):
     before = state(template)
     zygote = Zygote(name, env)
     try:
-        # Undisturbed runs: the "after" state and how long the operation takes (the slowest of three, since the
-        # machine's load varies).
-        durations = []
-        for n in range(3):
-            full = tmp_path / f"after-{n}.sqlite"
-            shutil.copyfile(template, full)
-            lines, code = zygote.run(full)
-            assert code == 0, lines
-            done = next(line for line in lines if line.startswith("done")).split()
-            durations.append(float(done[1]))
-            reports = int(done[2])
-            after = state(full)
-        duration = max(durations)
+        # An undisturbed run: the "after" state and how many events of each kind the operation has.
+        full = tmp_path / "after.sqlite"
+        shutil.copyfile(template, full)
+        lines, code = zygote.run(full)
+        assert code == 0, lines
+        reports, statements, steps = (int(n) for n in next(x for x in lines if x.startswith("done")).split()[1:])
+        after = state(full)
         assert after != before
 
-        points: list[tuple[str, float | None, int, bool]] = []
-        for i in range(operation.timed_points):
-            # From the very start to 20% past the end: the last ones land on the commit and after it.
-            points.append((f"timed-{i}", duration * 1.2 * i / (operation.timed_points - 1), -1, False))
-        for i in range(2):
-            points.append((f"after-end-{i}", None, -1, True))   # killed once all is committed
-        for i in range(min(operation.progress_points, reports)):
-            points.append((f"report-{i}", None, i, False))
+        points = [("statement", n) for n in spread(statements, operation.statement_points)]
+        points += [("step", n) for n in spread(steps, operation.step_points)]
+        points += [("report", n) for n in range(min(operation.progress_points, reports))]
         outcomes = []
-        for point, delay, crash_at, after_done in points:
-            db = tmp_path / f"{point}.sqlite"
+        for hook, crash_at in [*points, ("after-end", 0), ("after-end", 1)]:
+            db = tmp_path / f"{hook}-{crash_at}.sqlite"
             shutil.copyfile(template, db)
-            lines, code = zygote.run(db, delay, crash_at, after_done)
-            assert code in (0, -signal.SIGKILL), (point, lines)
-            outcomes.append(Outcome(point, lines, state(db)))
+            lines, code = zygote.run(db, hook, crash_at)
+            assert code == -signal.SIGKILL, (hook, crash_at, lines)
+            outcomes.append(Outcome(f"{hook}-{crash_at}", lines, state(db)))
     finally:
         zygote.close()
 
-    assert len(outcomes) >= operation.timed_points + min(operation.progress_points, reports) + 2
+    assert len(outcomes) == len(points) + 2
+    # Each kill point is an event of the running operation: every one of them hit it while it ran.
+    assert all(o.mid_operation for o in outcomes if not o.point.startswith("after-end"))
     wrong = [o.point for o in outcomes if o.state not in (before, after)]
     assert not wrong, f"killed at {wrong}: the database was neither before nor after"
     assert sum(o.state == before for o in outcomes) >= 10
     assert all(o.state == after for o in outcomes if o.point.startswith("after-end"))
-    # Most kills must really have hit the operation while it ran, or the test proves nothing.
-    mid = [o.point for o in outcomes if o.mid_operation]
-    assert len(mid) >= len(outcomes) // 2, f"only {mid} were killed while the operation ran"
     assert all(o.state == before for o in outcomes if o.point.startswith("report-"))
 
 
 def test_there_are_at_least_fifty_kill_points():
-    assert sum(op.timed_points + op.progress_points for op in OPERATIONS.values()) >= 50
+    assert sum(op.statement_points + op.step_points + op.progress_points for op in OPERATIONS.values()) >= 50
 
 
 if __name__ == "__main__":

@@ -87,3 +87,21 @@ def test_grid_warning_follows_the_offices_band(ledger, community):
     put_setting(ledger, "grid_households_max", 700)   # an office whose standard grid is larger
     assert GridService(ledger).get(grid["id"])["household_warning"] is None
     assert not [a for a in alerts(ledger, today=date(2026, 11, 23)) if a.ledger == "grids"]
+
+
+def test_warnings_name_their_community(ledger, community):
+    """Twelve communities each have a 第10网格党支部: a warning that does not say whose is no use."""
+    CommunityService(ledger).create({"name": "和平社区"})
+    for name in ("幸福社区", "和平社区"):
+        PartyOrgService(ledger).create({"name": f"{name}党委", "category": "党委", "community": name,
+                                        "term_start": "2024-06-01"})
+        PartyOrgService(ledger).create({"name": "第10网格党支部", "category": "网格党支部", "community": name,
+                                        "parent": f"{name}党委", "term_start": "2020-06-01", "term_years": "3"})
+    GridService(ledger).create({"community": "和平社区", "code": "01", "name": "第1网格", "households": 120})
+    VenueService(ledger).create({"name": "和平社区党群服务中心", "community": "和平社区", "tier": "社区级",
+                                 "kind": "党群服务中心", "floor_area": "280", "households_served": 500})
+    texts = sorted(a.text for a in alerts(ledger, today=date(2026, 11, 23)))
+    assert texts == ["和平社区 第10网格党支部任期已于2023年06月01日届满，尚未换届",
+                     "和平社区 第1网格：户数120户，低于标准范围（300–600户）",
+                     "和平社区党群服务中心未达标（建筑面积280.00平方米，每百户56.00平方米）",  # named already
+                     "幸福社区 第10网格党支部任期已于2023年06月01日届满，尚未换届"]

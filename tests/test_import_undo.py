@@ -15,7 +15,8 @@ TABLES = (Community, Grid, PartyOrg, Worker, LevelChange, PostChange, Venue, Ven
 
 
 def state(ledger) -> list[list[tuple]]:
-    return [snapshot(ledger, model) for model in TABLES]
+    """Every value of every table; the version moves on with an undo (forms opened before must reload)."""
+    return [snapshot(ledger, model, with_version=False) for model in TABLES]
 
 
 def test_undo_of_inserts_and_updates_restores_every_table_exactly(ledger, tmp_path):

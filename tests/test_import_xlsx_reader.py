@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ledger.importing import import_file
+from ledger.importing.limits import SheetRows
 from ledger.importing.reader import Source, _openpyxl_rows, _xlsx_rows
 from ledger.services import WorkerService
 from tests.workbooks import communities
@@ -26,10 +27,16 @@ CELLS = st.one_of(
 
 
 def both(path: Path) -> tuple[list, list]:
+    """Each sheet's rows by our loop and by openpyxl's."""
     with Source(path) as source:
         book = source._book
-        return ([_xlsx_rows(book, book[name], None) for name in source.names],
-                [_openpyxl_rows(book[name], None) for name in source.names])
+        ours, theirs = [], []
+        for name in source.names:
+            _xlsx_rows(book, book[name], mine := SheetRows(path.name, name))
+            _openpyxl_rows(book[name], its := SheetRows(path.name, name))
+            ours.append(mine.rows)
+            theirs.append(its.rows)
+        return ours, theirs
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

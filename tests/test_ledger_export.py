@@ -1,6 +1,9 @@
 """台账导出: every ledger of the street demo exported and read back into an empty database gives the same records."""
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -8,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from exports.ledger_export import export_fields, export_ledger
+from ledger.fields import format_rooms
 from ledger.access import LEADER, Actor
 from ledger.app import Ledger
 from ledger.models import AuditEntry
@@ -93,7 +97,7 @@ def test_the_workbook_reads_like_a_ledger(exported):
     ws = openpyxl.load_workbook(files["workers"]).active
     assert ws["A1"].value == "示范街道社区工作者台账"
     assert ws["A2"].value.startswith("导出时间：") and ws["A2"].value.endswith(f"共{len(originals['workers'])}条")
-    assert ws.freeze_panes == "A4" and ws.print_title_rows == "$3:$3"
+    assert ws.freeze_panes == "B4" and ws.print_title_rows == "$1:$3"     # the name stays in view and on paper
     assert ws.auto_filter.ref == f"A3:Q{3 + len(originals['workers'])}"
     id_column = [f.key for f in export_fields("workers")].index("id_number") + 1
     cell = ws.cell(4, id_column)
@@ -141,3 +145,44 @@ def test_an_export_needs_the_right(demo_ledger, tmp_path):
     with pytest.raises(PermissionDenied):
         export_ledger(nobody, "funds", tmp_path / "f.xlsx")
     assert not (tmp_path / "f.xlsx").exists()
+
+
+def test_a_wide_ledger_prints_at_full_size_over_pages_that_each_carry_its_name(exported):
+    _, files, _ = exported
+    ws = openpyxl.load_workbook(files["orgs"]).active
+    assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.orientation == "landscape"
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.scale == 100
+    assert ws.print_title_cols == "$A:$A" and ws["A3"].value == "组织名称"
+    grids = openpyxl.load_workbook(files["grids"]).active
+    assert grids.print_title_cols == "$A:$C"              # 所属社区, 网格编号, 网格名称
+
+
+def test_the_venues_rooms_wrap_in_rows_high_enough(exported):
+    _, files, _ = exported
+    ws = openpyxl.load_workbook(files["venues"]).active
+    column = [f.key for f in export_fields("venues")].index("rooms") + 1
+    longest = max(range(4, ws.max_row + 1), key=lambda r: len(ws.cell(r, column).value or ""))
+    cell = ws.cell(longest, column)
+    assert cell.alignment.wrap_text
+    width = ws.column_dimensions[openpyxl.utils.get_column_letter(column)].width
+    chars_per_line = width / 2                              # a Chinese character is two units wide
+    assert ws.row_dimensions[longest].height >= 13.5 * (len(cell.value) // chars_per_line)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_a_ledger_as_pdf_has_every_room_and_the_street_on_every_page(demo_ledger, tmp_path):
+    from ledger.services import VenueService
+    venues = VenueService(demo_ledger).list()
+    result = export_ledger(demo_ledger, "venues", tmp_path / "阵地.pdf")
+    assert result.rows == len(venues)
+    text = subprocess.run(["pdftotext", "-layout", str(result.path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    pages = text.split("\f")[:-1]
+    assert all("示范街道阵地台账" in page and "导出时间：" in page and "阵地名称" in page for page in pages)
+    # in the order drawn, a cell's lines follow each other: every venue's rooms are there, whole
+    drawn = subprocess.run(["pdftotext", "-raw", str(result.path), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    flat = re.sub(r"\s+", "", drawn)
+    assert all(format_rooms(venue["rooms"]) in flat for venue in venues if venue["rooms"])
+    info = subprocess.run(["pdfinfo", str(result.path)], capture_output=True, text=True, check=True).stdout
+    assert "841.89 x 595.276 pts (A4)" in info

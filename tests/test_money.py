@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledger.money import format_yuan, from_fen, parse_yuan, round_half_up, to_fen
+from ledger.money import format_yuan, from_fen, parse_amount, round_half_up, to_fen
 
 
 def test_half_up_not_bankers():
@@ -22,16 +22,16 @@ def test_fen_round_trip(fen):
     assert to_fen(from_fen(fen)) == fen
 
 
-def test_parse_yuan_accepts_what_clerks_type():
-    assert parse_yuan("1,234.5") == Decimal("1234.50")
-    assert parse_yuan("￥ 88元") == Decimal("88.00")
+def test_parse_amount_accepts_what_clerks_type():
+    assert parse_amount("1,234.5") == Decimal("1234.50")
+    assert parse_amount("￥ 88元") == Decimal("88.00")
 
 
-def test_parse_yuan_refuses_with_reason():
-    with pytest.raises(ValueError, match="超过两位小数"):
-        parse_yuan("1.234")
+def test_parse_amount_refuses_with_reason():
+    with pytest.raises(ValueError, match="最多2位小数"):
+        parse_amount("1.234")
     with pytest.raises(ValueError, match="不是有效的金额"):
-        parse_yuan("一百元")
+        parse_amount("一百元")
 
 
 def test_format_yuan_two_decimals_with_separators():

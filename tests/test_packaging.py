@@ -119,9 +119,9 @@ def test_spec_builds_windowed_without_upx_and_with_the_icon():
 
 
 def test_qt_libraries_left_out_are_not_used_by_the_application():
-    """The spec drops QtQuick, QML and QtPdf (brought only by unused plugins); code that starts using
-    one of them must take it off UNUSED_QT, or the frozen program would fail to import it."""
-    left_out = {"qt6quick": "QtQuick", "qt6qml": "QtQml", "qt6pdf": "QtPdf"}
+    """The spec drops QtQuick and QML (brought only by unused plugins); code that starts using one of them
+    must take it off UNUSED_QT, or the frozen program would fail to import it."""
+    left_out = {"qt6quick": "QtQuick", "qt6qml": "QtQml", "qt6pdfquick": "QtPdfQuick"}
     unused = bundle_contents.spec_constants()["UNUSED_QT"]
     modules = [left_out[word] for word in unused if word in left_out]
     for package in bundle_contents.own_packages():
@@ -129,6 +129,15 @@ def test_qt_libraries_left_out_are_not_used_by_the_application():
             text = path.read_text(encoding="utf-8")
             for module in modules:
                 assert not re.search(rf"PySide6\.{module}", text), f"{path.relative_to(ROOT)} uses {module}"
+
+
+def test_qtpdf_that_printing_uses_is_kept_in_the_bundle():
+    """Printing draws the exported PDF's pages with QtPdf: no word of UNUSED_QT may match its libraries."""
+    unused = bundle_contents.spec_constants()["UNUSED_QT"]
+    kept = ("PySide6/Qt6Pdf.dll", "PySide6/QtPdf.pyd", "PySide6/Qt/lib/libQt6Pdf.so.6", "PySide6/QtPdf.abi3.so",
+            "PySide6/Qt6PrintSupport.dll")
+    assert not [(word, name) for word in unused for name in kept if word in name.lower()]
+    assert "PySide6.QtPdf" in (ROOT / "ui" / "pdf_print.py").read_text(encoding="utf-8")
 
 
 def test_qt_chinese_catalogue_is_found_where_the_spec_looks():

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from ledger.pay.calc import (CompiledStandard, Extras, WorkerFacts, YearToDate, annual_tax, compute_line, fen,
-                             restore_line, yuan)
+from ledger.money import from_fen as yuan
+from ledger.money import to_fen as fen
+from ledger.pay.calc import CompiledStandard, Extras, WorkerFacts, YearToDate, annual_tax, compute_line, restore_line
 from ledger.pay.grading import GradingFacts, propose_one, starting_level
 from ledger.paystandard import default_standard
 
@@ -169,7 +170,7 @@ def test_special_deductions_and_manual_lines():
 
 def test_restored_line_explains_the_same_as_the_computed_one():
     line = _year(RICH, RICH_WORKER, 10)[-1]
-    assert restore_line(line, CompiledStandard(RICH)).explanation == line.explanation
+    assert restore_line(line, line.worker_id, CompiledStandard(RICH)).explanation == line.explanation
 
 
 def test_level_outside_the_matrix_is_refused_in_chinese():

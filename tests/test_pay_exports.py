@@ -60,7 +60,7 @@ def test_salary_sheet_xlsx_rows_subtotals_total_and_print_settings(paid, tmp_pat
     total = next(r for r in rows if isinstance(r[0], str) and r[0].startswith("合计"))
     assert len(detail) == len(lines) and len(subtotals) == len({line.community for line in lines})
     net_column = 19
-    assert Decimal(str(total[net_column])) == Decimal(sum(line.net for line in lines)).scaleb(-2)
+    assert Decimal(str(total[net_column])) == sum(line.net for line in lines)
     assert [r[2] for r in detail] == [line.worker_name for line in lines]
     footer = [r for r in rows if r[0] and str(r[0]).startswith("制表人")]
     assert footer, "signature footer below the table"

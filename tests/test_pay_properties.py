@@ -8,7 +8,8 @@ import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger.pay.calc import CompiledStandard, Extras, WorkerFacts, YearToDate, compute_line, fen
+from ledger.money import to_fen as fen
+from ledger.pay.calc import CompiledStandard, Extras, WorkerFacts, YearToDate, compute_line
 from ledger.paystandard import QUALIFICATIONS, Post, default_standard
 
 BASE = default_standard()
@@ -140,31 +141,32 @@ def test_pay_never_decreases_with_level(case):
                          max_size=40))
 def test_salary_sheet_totals_equal_the_sum_of_rows(tmp_path, case, people):
     """The 工资发放表 template's 小计 and 合计 rows are the sums of the rows above them."""
-    from exports.pay_records import AMOUNTS, FIELDS, record
+    from exports.pay_records import FIELDS, record
     from exports.template import fill
+    from ledger.pay.columns import KEYS, MONEY_KEYS, SHEET_AMOUNTS
     from ledger.pay.runs import LineRecord
 
+    amounts = [c.label for c in SHEET_AMOUNTS]
     standard, worker = case
     std = CompiledStandard(standard)
     lines = []
     for i, (community, extra) in enumerate(sorted(people, key=lambda p: p[0])):
         r = compute_line(worker, std, YearToDate(), extra)
-        values = {k: getattr(r, k) for k in LineRecord.__dataclass_fields__ if hasattr(r, k)}
-        values.update(id=i, community=community, worker_name=f"人{i}", id_number="", bank_account=None,
-                      explanation=None, worker_id=i)
-        lines.append(LineRecord(**values))
+        figures = {k: r.amount(k) if k in MONEY_KEYS else getattr(r, k) for k in KEYS}
+        lines.append(LineRecord(**figures, id=i, worker_id=i, community=community, worker_name=f"人{i}", id_number="",
+                                bank_account=None))
     out = tmp_path / "sheet.xlsx"
     fill("工资发放表.xlsx", {"街道名称": "测", "年": 2026, "月": 1, "报告期": "2026年1月"},
          [record(line) for line in lines], out_path=out, fields=FIELDS, group_key="社区")
     ws = openpyxl.load_workbook(out).active
     labels = [lower.value or upper.value for upper, lower in zip(ws[3], ws[4])]   # two header rows
-    columns = {label: labels.index(label) for label in AMOUNTS}
-    detail, group, checked = {k: Decimal(0) for k in AMOUNTS}, {k: Decimal(0) for k in AMOUNTS}, 0
+    columns = {label: labels.index(label) for label in amounts}
+    detail, group, checked = {k: Decimal(0) for k in amounts}, {k: Decimal(0) for k in amounts}, 0
     for row in ws.iter_rows(min_row=5, values_only=True):
         first = str(row[0] or "")
         if "小计" in first:
             assert all(Decimal(str(row[j])) == group[k] for k, j in columns.items())
-            group = {k: Decimal(0) for k in AMOUNTS}
+            group = {k: Decimal(0) for k in amounts}
             checked += 1
         elif first.startswith("合计"):
             assert all(Decimal(str(row[j])) == detail[k] for k, j in columns.items())

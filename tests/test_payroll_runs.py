@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from ledger.access import Actor
-from ledger.errors import PermissionDenied, ValidationError
+from ledger.errors import LedgerError, PermissionDenied, ValidationError
 from ledger.models import LevelChange, PayLine, Worker
 from ledger.pay.grading_service import GradingService
 from ledger.pay.runs import Opening, Payroll, PayrollError
@@ -123,8 +123,13 @@ def test_the_database_itself_refuses_to_change_an_approved_run(ledger, staff):
                       "DELETE FROM pay_run", "DELETE FROM pay_adjustment",
                       "UPDATE pay_adjustment SET amount = 1"):
         with pytest.raises(DBAPIError, match="已审批的工资表已锁定"):
-            with ledger.unit("pay.write") as session:
-                session.execute(text(statement))
+            with ledger.db.engine.begin() as connection:     # any writer, not only the application's services
+                connection.execute(text(statement))
+    # Inside the application the same refusal reaches a person as its message, not as a database error.
+    with pytest.raises(LedgerError) as refused:
+        with ledger.unit("pay.write") as session:
+            session.execute(text("DELETE FROM pay_run"))
+    assert str(refused.value) == "已审批的工资表已锁定，不能修改；更正请在以后月份添加其他补发或其他扣款"
     pay.run("2026-02")          # a draft is still free to be recomputed and discarded
     pay.discard("2026-02")
 

@@ -398,3 +398,19 @@ def _measure(count: int = 10_000) -> None:
 
 if __name__ == "__main__":
     _measure()
+
+
+@needs_poppler
+def test_a_column_too_narrow_for_its_total_takes_room_from_columns_that_have_it(tmp_path: Path):
+    # the caller's weights guessed a street; the 合计 is a city's
+    columns = [Column("社区", 3), Column("实发工资", 0.5, "amount"), Column("领款人签字", 3)]
+    table = FormTable("工资发放表", columns, [["东风社区", Decimal("4200.23"), ""]],
+                      total=["合计", Decimal("1234567890.12"), ""])
+    renderer = FormTableRenderer(table)
+    out = renderer.render(tmp_path / "表.pdf")
+    [figure] = [w for w in pdf_words(out) if w[4] == "1,234,567,890.12"]
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    natural = stringWidth("1,234,567,890.12", renderer.font_bold, renderer.table_font_size)
+    assert abs((figure[2] - figure[0]) - natural) < 0.5          # at the table's size, not shrunk
+    [label] = [w for w in pdf_words(out) if w[4] == "领款人签字"]
+    assert figure[2] < label[0]                                    # and inside its own column

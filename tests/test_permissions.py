@@ -188,6 +188,7 @@ CLI_COMMANDS = {
     "user list": ["user", "list"],
     "audit": ["audit", "--limit", "3"],
     "backup": ["backup", "-o", "{tmp}/备份.sqlite"],
+    "settings": ["settings", "工资项目", "2000000"],
 }
 CLI_ALLOWED = {
     ADMIN: set(CLI_COMMANDS),

@@ -24,7 +24,7 @@ def build_street(ledger) -> None:
     """Two communities whose figures are worked out by hand in the tests below."""
     communities, grids, orgs = CommunityService(ledger), GridService(ledger), PartyOrgService(ledger)
     communities.create({"name": "甲社区", "code": "001", "households": 1200})
-    communities.create({"name": "乙社区", "code": "002"})                    # 户数 blank: the grids' sum stands in
+    communities.create({"name": "乙社区", "code": "002"})                    # 户数 blank: not the grids' sum
     grids.create({"community": "甲社区", "code": "01", "name": "第一网格", "households": 450})
     grids.create({"community": "甲社区", "code": "02", "name": "第二网格", "households": 380})
     grids.create({"community": "乙社区", "code": "01", "name": "第一网格", "households": 520})
@@ -105,8 +105,9 @@ def test_figures_by_hand(street):
     assert (a.name, b.name) == ("甲社区", "乙社区")
     # 甲: 党委 + 网格党支部 + 党小组; the 老年党支部 was founded in November
     assert a.orgs == {"党委": 1, "网格党支部": 1, "楼栋党小组": 1}
+    assert (a.org_total, a.party_groups) == (2, 1)   # a 党小组 is part of its 支部, not a 党组织
     assert a.members == 30            # the branch's 12 and the group's 5 are inside the 党委's 30
-    assert (a.grids, a.households) == (2, 1200)
+    assert (a.grids, a.households, a.grid_households) == (2, 1200, 830)   # 户数 is the 社区 ledger's own
     assert a.workers == {"一岗": 1, "二岗": 1, "三岗": 1} and a.grid_workers == 1
     assert a.fund.budget == Decimal("100000.00")
     assert a.fund.allocated == Decimal("50000.00")
@@ -117,13 +118,14 @@ def test_figures_by_hand(street):
     assert a.meets_standard is True
     # 乙: its 党支部 hangs under the street's 党工委, so its 8 members are its own
     assert b.orgs == {"党支部": 1, "小区党支部": 1} and b.members == 8
-    assert (b.grids, b.households) == (1, 520)
+    assert (b.grids, b.households, b.grid_households) == (1, None, 520)   # left blank: unknown, not 520
     assert b.workers_total == 0
     assert (b.fund.allocated, b.fund.spent, b.fund.execution_rate) == (Decimal("20000.00"), 0, None)
     assert b.meets_standard is False
 
     t = f.total
-    assert (t.org_total, t.members, t.grids, t.households) == (5, 38, 3, 1720)
+    assert (t.org_total, t.party_groups, t.members, t.grids) == (4, 1, 38, 3)
+    assert (t.households, t.grid_households) == (1200, 1350)
     assert t.org_column("党支部") == 2 and t.org_column("党委") == 1
     assert (t.workers_total, t.grid_workers) == (3, 1)
     assert (t.fund.budget, t.fund.allocated, t.fund.spent) == (Decimal("100000.00"), Decimal("70000.00"),

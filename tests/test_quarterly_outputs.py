@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from exports.quarterly_pdf import write_quarterly_pdf
-from exports.quarterly_xlsx import TEMPLATE, write_quarterly_xlsx
+from exports.quarterly_xlsx import FIRST_LAYOUT, TEMPLATE, write_quarterly_xlsx
 from exports.template import TemplateError, builtin_templates_dir
 from ledger import quarter
 from ledger.services import FundService, WorkerService
@@ -35,14 +36,15 @@ def table(ws) -> list[tuple]:
     return rows
 
 
-def test_the_built_in_template_is_what_the_script_makes(tmp_path):
+@pytest.mark.parametrize("name", [TEMPLATE, FIRST_LAYOUT.as_posix()])
+def test_the_built_in_template_is_what_the_script_makes(tmp_path, name):
     import importlib.util
     spec = importlib.util.spec_from_file_location("make", builtin_templates_dir() / "make_report_templates.py")
     make = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(make)
-    make.make_quarterly(tmp_path / TEMPLATE)
-    fresh = openpyxl.load_workbook(tmp_path / TEMPLATE).active
-    shipped = openpyxl.load_workbook(builtin_templates_dir() / TEMPLATE).active
+    make.TEMPLATES[name](tmp_path / "made.xlsx")
+    fresh = openpyxl.load_workbook(tmp_path / "made.xlsx").active
+    shipped = openpyxl.load_workbook(builtin_templates_dir() / name).active
     assert [[c.value for c in r] for r in fresh.iter_rows()] == [[c.value for c in r] for r in shipped.iter_rows()]
     assert {str(r) for r in fresh.merged_cells.ranges} == {str(r) for r in shipped.merged_cells.ranges}
 
@@ -61,8 +63,8 @@ def test_xlsx_values(street, tmp_path):
     a, b, total = table(ws)
     #        序号 社区   党委 党总支 党支部 网格党支部 党小组 党员 网格 户数 网格员 一岗 二岗 三岗 小计
     assert a[:15] == (1, "甲社区", 1, 0, 0, 1, 1, 30, 2, 1200, 1, 1, 1, 1, 3)
-    assert b[:15] == (2, "乙社区", 0, 0, 2, 0, 0, 8, 1, 520, 0, 0, 0, 0, 0)
-    assert total[:15] == ("合计", None, 1, 0, 2, 1, 1, 38, 3, 1720, 1, 1, 1, 1, 3)
+    assert b[:15] == (2, "乙社区", 0, 0, 2, 0, 0, 8, 1, "—", 0, 0, 0, 0, 0)     # 户数 left blank in its ledger
+    assert total[:15] == ("合计", None, 1, 0, 2, 1, 1, 38, 3, 1200, 1, 1, 1, 1, 3)
     #        年度预算 拨入 支出 结余 执行率 阵地面积 达标
     assert a[15:] == (100000, 50000, 14345.67, 35654.33, 14.3, 460, "是")
     assert b[15:] == (0, 20000, 0, 20000, "—", 250, "否")
@@ -81,7 +83,8 @@ def test_xlsx_merges_print_titles_and_page_setup(street, tmp_path):
     write_quarterly_xlsx(quarter.report(street, Q3), out)
     ws = openpyxl.load_workbook(out)["季度统计汇总"]
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert {"A5:V5", "A7:A8", "B7:B8", "C7:G7", "L7:O7", "P7:T7", "U7:V7", "S1:V1", "S4:V4"} <= merged
+    assert {"A5:V5", "A7:A8", "B7:B8", "C7:F7", "G7:G8", "L7:O7", "P7:T7", "U7:V7", "S1:V1", "S4:V4"} <= merged
+    assert ws["C7"].value == "党组织数（个）" and ws["G7"].value == "党小组\n（个）"   # listed apart
     assert "A11:B11" in merged                      # the 合计 label across 序号 and 社区, on the 合计 row
     assert {"A12:V12", "A13:V13", "Q15:V15"} <= merged   # moved down with the rows below the table
     assert ws.print_title_rows == "$7:$8"
@@ -163,3 +166,81 @@ def test_the_workbook_opens_in_libreoffice(street, tmp_path):
                           capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "季度.pdf").stat().st_size > 5000
+
+
+# --- a quarter closed by the previous release ----------------------------------------------------------------
+V1 = Path(__file__).parent / "data" / "quarter_v1"
+
+
+def _store_as_the_previous_release_did(ledger) -> None:
+    """The 2026-Q2 and 2026-Q3 snapshots of build_street exactly as the release before version 2 closed them
+    (tests/data/quarter_v1/snapshots.json, with the workbook it printed for 2026-Q3 beside it)."""
+    import json
+    from datetime import datetime
+
+    from sqlalchemy import insert
+
+    from ledger.models import QuarterSnapshot
+    stored = json.loads((V1 / "snapshots.json").read_text(encoding="utf-8"))
+    with ledger.unit("quarter.close") as session:
+        for code, snap in stored.items():
+            session.execute(insert(QuarterSnapshot).values(
+                quarter=code, closed_at=datetime.fromisoformat(snap["closed_at"]), closed_by=snap["closed_by"],
+                figures=snap["figures"]))
+
+
+def _cells(ws) -> list[list]:
+    """Every cell's value but the 报出日期 (the day of printing)."""
+    return [[None if isinstance(c.value, str) and c.value.startswith("报出日期：") else c.value for c in row]
+            for row in ws.iter_rows()]
+
+
+def test_a_quarter_closed_by_the_previous_release_reprints_as_it_was_closed(ledger, tmp_path):
+    build_street(ledger)           # today's ledgers: 乙社区 leaves 户数 blank, 甲社区 has a 党小组
+    _store_as_the_previous_release_did(ledger)
+    report = quarter.report(ledger, Q3)
+    f = report.figures
+    assert f.version == 1 and not f.is_open
+    # its own figures, by its own rules: the 党小组 among the 5 党组织, the grids' 520 standing in for 乙's 户数
+    assert report.values["orgs"] == 5 and report.values["households"] == 1720 and report.values["members"] == 38
+    assert [r.households for r in f.rows] == [1200, 520]
+
+    write_quarterly_xlsx(report, tmp_path / "reprint.xlsx")
+    printed = openpyxl.load_workbook(V1 / "2026-Q3.xlsx").active
+    reprint = openpyxl.load_workbook(tmp_path / "reprint.xlsx").active
+    assert _cells(reprint) == _cells(printed)              # figures, columns, headings, changes line, notes
+    assert {str(r) for r in reprint.merged_cells.ranges} == {str(r) for r in printed.merged_cells.ranges}
+    assert "C7:G7" in {str(r) for r in reprint.merged_cells.ranges}    # 党小组 under 党组织数, as printed then
+    assert table(reprint)[-1][2:10] == (1, 0, 2, 1, 1, 38, 3, 1720)
+
+    from exports.quarterly_pdf import QuarterlyPdf
+    assert QuarterlyPdf(report).form_table().groups[0] == ("党组织数（个）", 2, 6)   # over the 党小组 column too
+    text = _text(write_quarterly_pdf(report, tmp_path / "reprint.pdf")).replace(" ", "").replace("\n", "")
+    assert "户数1,720户；党组织5个，党员38名。" in text and "另有党小组" not in text
+    assert "1甲社区10011302120011113" in text and "2乙社区0020081520000000" in text
+    assert "合计10211383172011113" in text
+    assert "已关账：本季度数据已于2026年12月5日冻结" in text and "党小组是党支部的组成部分" not in text
+
+
+def test_the_next_close_counts_by_the_corrected_rules(ledger, tmp_path):
+    build_street(ledger)
+    _store_as_the_previous_release_did(ledger)
+    closed = quarter.close_quarter(ledger, "2026-Q4", today=date(2027, 1, 5))
+    assert closed.version == quarter.SNAPSHOT_VERSION == 2 and closed.to_json()["version"] == 2
+    report = quarter.report(ledger, "2026-Q4")
+    # 甲: 党委, 网格党支部, 老年党支部 (founded in November); 乙: 党支部, 小区党支部 — the 党小组 apart
+    assert report.values["orgs"] == 5 and report.figures.total.party_groups == 1
+    assert report.values["households"] == 1200                   # 乙社区's blank 户数 is not its grids' 520
+    # compared with the third quarter as the corrected rules read it (its 党小组 set apart too): +1 党组织
+    assert report.change("orgs") == 1
+
+    write_quarterly_xlsx(report, tmp_path / "q4.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "q4.xlsx").active
+    assert ws["C7"].value == "党组织数（个）" and ws["G7"].value == "党小组\n（个）"
+    assert table(ws)[-1][2:10] == (1, 0, 3, 1, 1, 38, 3, 1200)   # the 老年党支部's 9 are inside 甲's 30
+    changes = ws["A12"].value
+    assert changes.startswith("补充资料：与2026年第三季度（已关账数据）相比：党组织+1个，党员持平")
+    assert "户数" not in changes       # the third quarter's 户数 cannot be restated by the corrected rule
+    text = _text(write_quarterly_pdf(report, tmp_path / "q4.pdf")).replace(" ", "").replace("\n", "")
+    assert "户数1,200户；党组织5个（另有党小组1个），党员38名。" in text
+    assert "党小组是党支部的组成部分，不计入党组织数，单独列出" in text

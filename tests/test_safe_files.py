@@ -6,7 +6,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from exports import safe
+from ledger import files
 from exports.safe import (FileNotWritable, append_row, atomic_write, check_writable, safe_cell_text, safe_path,
                           sanitize_filename, save_workbook, set_text_cell)
 
@@ -93,11 +93,12 @@ def test_a_file_open_in_excel_gives_a_clear_message_and_loses_nothing(tmp_path, 
     def locked(src, dst):   # what Windows does when Excel holds the file open
         raise PermissionError(13, "拒绝访问", str(dst))
 
-    monkeypatch.setattr(safe.os, "replace", locked)
+    monkeypatch.setattr(files.os, "replace", locked)
     wb = openpyxl.Workbook()
     with pytest.raises(FileNotWritable) as caught:
         save_workbook(wb, target)
-    assert str(caught.value) == "文件“工资表.xlsx”正被其他程序（如 Excel/WPS）打开或没有写入权限，请关闭后重试；原文件未改动"
+    assert str(caught.value) == (f"无法写入“{target}”：文件正被其他程序（如 Excel、WPS 或 PDF 阅读器）打开，或是只读文件；"
+                                 f"请关闭后重试；原文件未改动")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["工资表.xlsx"]
 
@@ -117,19 +118,29 @@ def test_check_writable_refuses_a_locked_file_before_the_work(tmp_path, monkeypa
         check_writable(target)
     monkeypatch.undo()
     check_writable(target)
-    check_writable(tmp_path / "新文件夹" / "新.xlsx")
+    check_writable(tmp_path / "新.xlsx")
+
+
+def test_a_missing_folder_is_named_not_made(tmp_path):
+    # a mistyped folder must not quietly appear somewhere: the clerk would not find the file again
+    target = tmp_path / "没有的文件夹" / "新.xlsx"
+    for attempt in (lambda: check_writable(target), lambda: save_workbook(openpyxl.Workbook(), target)):
+        with pytest.raises(FileNotWritable) as caught:
+            attempt()
+        assert str(caught.value) == f"无法写入“{target}”：文件夹“{target.parent}”不存在，请先建立它或换一个文件夹"
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_folder_in_the_way_and_a_full_disk_are_explained(tmp_path, monkeypatch):
     (tmp_path / "报表.xlsx").mkdir()
-    with pytest.raises(FileNotWritable, match="是一个文件夹"):
+    with pytest.raises(FileNotWritable, match="这是一个文件夹"):
         with atomic_write(tmp_path / "报表.xlsx") as tmp:
             tmp.write_bytes(b"x")
 
     def full(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(safe.os, "replace", full)
+    monkeypatch.setattr(files.os, "replace", full)
     with pytest.raises(FileNotWritable, match="磁盘空间不足"):
         with atomic_write(tmp_path / "新.xlsx") as tmp:
             tmp.write_bytes(b"x")
@@ -144,7 +155,8 @@ def test_read_only_folder_is_refused(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied", str(folder))
 
-    monkeypatch.setattr(safe.tempfile, "mkstemp", refuse)
-    with pytest.raises(FileNotWritable, match="没有写入权限"):
+    monkeypatch.setattr(files.tempfile, "mkstemp", refuse)
+    with pytest.raises(FileNotWritable) as caught:
         check_writable(folder / "a.xlsx")
+    assert str(caught.value) == f"无法写入“{folder / 'a.xlsx'}”：没有在文件夹“{folder}”中写入文件的权限，请换一个文件夹"
     assert list(folder.iterdir()) == []

@@ -201,6 +201,27 @@ def test_conditional_formatting_and_validation_cover_the_written_rows(filled):
     assert [str(dv.sqref) for dv in ws.data_validations.dataValidation] == ["D5:D12"]
 
 
+def test_a_column_too_narrow_for_a_figure_is_named_and_the_file_still_written(template_path: Path, tmp_path: Path):
+    wb = openpyxl.load_workbook(template_path)
+    wb["工资表"].column_dimensions["F"].width = 6          # an office's copy, narrowed in Excel
+    wb.save(template_path)
+    before = template_path.read_bytes()
+    heard: list[str] = []
+    result = fill(template_path, VALUES, pay_rows(), out_path=tmp_path / "o.xlsx", fields=FIELDS,
+                  group_key="社区", warn=heard.append)
+    # 实发工资 合计 4,300.50 + 2,600.05 + 3,500.00 + 2,400.45 + 5,100.00, in bold
+    [text] = result.warnings
+    assert text.startswith("模板“工资发放表.xlsx”第F列（实发工资）宽度不足，打印时将显示###：17,901.00 需要列宽约 ")
+    assert text.endswith("，现为 6") and heard == [text]
+    assert openpyxl.load_workbook(tmp_path / "o.xlsx").active["F12"].value == 17901    # written all the same
+    assert template_path.read_bytes() == before
+
+
+def test_columns_wide_enough_give_no_warning(filled):
+    result, _, _ = filled
+    assert result.warnings == []
+
+
 def test_no_records_leaves_a_zero_total_and_moves_rows_up(template_path: Path, tmp_path: Path):
     out = tmp_path / "empty.xlsx"
     result = fill(template_path, VALUES, [], out_path=out, fields=FIELDS, group_key="社区")
@@ -507,15 +528,32 @@ def test_user_template_overrides_builtin(folders, tmp_path: Path):
     assert not tpl.list_templates()[0].customised
 
 
-def test_install_custom_refuses_a_damaged_copy(folders, tmp_path: Path):
+def test_install_custom_refuses_a_damaged_copy_naming_the_file_picked(folders, tmp_path: Path):
     _, user_dir = folders
-    adjusted = damage(make_pay_template(tmp_path / "adjusted.xlsx"), "C5", "{{姓 名}}")
-    with pytest.raises(TemplateError, match="模板“工资发放表.xlsx”的单元格 C5 有未知的占位符 {{姓 名}}"):
+    adjusted = damage(make_pay_template(tmp_path / "本单位改过的.xlsx"), "C5", "{{姓 名}}")
+    with pytest.raises(TemplateError) as caught:
         tpl.install_custom("工资发放表.xlsx", adjusted)
+    assert str(caught.value) == f"模板“{adjusted}”的单元格 C5 有未知的占位符 {{{{姓 名}}}}（是否应为 {{{{姓名}}}}？）"
     assert not (user_dir / "工资发放表.xlsx").exists()
     no_rows = damage(make_pay_template(tmp_path / "norows.xlsx"), "A5", "{{序号}}")
     with pytest.raises(TemplateError, match="缺少明细行"):
         tpl.install_custom("工资发放表.xlsx", no_rows)
+
+
+def test_an_installed_copy_that_breaks_later_says_where_it_is_and_how_to_go_back(folders, tmp_path: Path):
+    _, user_dir = folders
+    installed = tpl.install_custom("工资发放表.xlsx", make_pay_template(tmp_path / "adjusted.xlsx"))
+    damage(installed, "D5", "{{岗为}}")          # changed in the folder by hand after it was installed
+    with pytest.raises(TemplateError) as caught:
+        fill("工资发放表", VALUES, pay_rows(), out_path=tmp_path / "o.xlsx", fields=FIELDS)
+    assert str(caught.value) == (
+        "模板“工资发放表.xlsx”的单元格 D5 有未知的占位符 {{岗为}}（是否应为 {{岗位}}？）。"
+        f"这是本单位安装的模板（{user_dir / '工资发放表.xlsx'}）：请在 Excel/WPS 中改正后重新安装，或恢复内置模板"
+        "（“报表模板”页的“恢复内置模板”按钮，或命令 report-template reset 工资发放表.xlsx）")
+    installed.write_bytes(b"not a workbook")
+    with pytest.raises(TemplateError, match="不是有效的 Excel.*report-template reset 工资发放表.xlsx"):
+        fill("工资发放表", VALUES, pay_rows(), out_path=tmp_path / "o.xlsx", fields=FIELDS)
+    assert not (tmp_path / "o.xlsx").exists()
 
 
 def test_export_builtin_copies_the_file(folders, tmp_path: Path):

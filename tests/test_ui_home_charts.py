@@ -7,7 +7,7 @@ import pytest
 
 pytest.importorskip("PySide6.QtCharts")
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QPieSeries, QStackedBarSeries  # noqa: E402
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QHorizontalStackedBarSeries, QPieSeries  # noqa: E402
 
 from ledger import quarter  # noqa: E402
 from ledger.access import Actor  # noqa: E402
@@ -40,11 +40,13 @@ def test_the_street_charts_show_the_quarter_figures(charts):
     assert "2026年第三季度（未关账" in charts.caption.text() and "全街道" in charts.caption.text()
     per_community, pie, funds = charts.charts
     stacked = per_community.series()[0]
-    assert isinstance(stacked, QStackedBarSeries)
+    assert isinstance(stacked, QHorizontalStackedBarSeries)      # lying bars, each name beside its bar
     assert [s.label() for s in stacked.barSets()] == ["一岗", "二岗", "三岗"]
-    assert [values(s) for s in stacked.barSets()] == [[1, 0], [1, 0], [1, 0]]     # 甲 and 乙
+    # drawn from the bottom up, so that 甲 (first in the report) is the top bar
+    assert [values(s) for s in stacked.barSets()] == [[0, 1], [0, 1], [0, 1]]     # 乙 and 甲
     names = next(a for a in per_community.axes() if isinstance(a, QBarCategoryAxis))
-    assert names.categories() == ["甲", "乙"]
+    assert names.categories() == ["乙", "甲"]
+    assert charts.views[0].minimumHeight() >= 220
     slices = pie.series()[0]
     assert isinstance(slices, QPieSeries)
     assert [s.label() for s in slices.slices()] == ["一岗 1人（33.3%）", "二岗 1人（33.3%）", "三岗 1人（33.3%）"]
@@ -84,3 +86,20 @@ def test_a_community_account_sees_its_own_community(qtbot, street):
     qtbot.addWidget(widget)
     qtbot.waitUntil(lambda: len(widget.charts) == 3, timeout=10000)
     assert [values(s) for s in widget.charts[0].series()[0].barSets()] == [[0], [0], [0]]
+
+
+def test_many_communities_get_a_bar_each_tall_enough_for_its_name(qtbot, ledger):
+    for n in range(1, 41):
+        CommunityService(ledger).create({"name": f"第{n}幸福社区"})
+    widget = HomeCharts(ledger, today=TODAY)
+    qtbot.addWidget(widget)
+    widget.resize(1090, 900)                                  # the 首页's charts at 1366×768
+    widget.show()
+    qtbot.waitUntil(lambda: len(widget.charts) == 3, timeout=10000)
+    axis = next(a for a in widget.charts[0].axes() if isinstance(a, QBarCategoryAxis))
+    names = axis.categories()
+    assert len(names) == 30 and all(name.startswith("第") and name.endswith("幸福") for name in names)
+    qtbot.wait(50)
+    assert not axis.labelsTruncated()                         # every name whole, none cut to "…"
+    assert widget.views[0].minimumHeight() >= 30 * 22      # 22 pixels a bar: a name of ten characters fits
+    assert "人数最多的30个社区（共40个）" in widget.charts[0].title()

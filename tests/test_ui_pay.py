@@ -41,7 +41,8 @@ def test_run_review_explain_adjust_approve_export(qtbot, page, boxes, tmp_path):
     qtbot.waitUntil(lambda: task.done, timeout=20000)
     assert page.model.rowCount() > 200 and "草稿" in page.status.text()
     first = page.model.line(0)
-    assert page.model.data(page.model.index(0, 18)) == f"{first.net // 100:,}.{first.net % 100:02d}"
+    whole, cents = divmod(int(first.net * 100), 100)
+    assert page.model.data(page.model.index(0, 18)) == f"{whole:,}.{cents:02d}"
     page.table.selectRow(0)
     assert "岗位等级工资" in page.explanation.toPlainText() and "实发" in page.explanation.toPlainText()
     assert page.save_adjustment(first.worker_id, "补发", "88.50", "补发1月通讯费", True)
@@ -59,6 +60,29 @@ def test_run_review_explain_adjust_approve_export(qtbot, page, boxes, tmp_path):
     task = page.export("cost", ".xlsx", "年度人力成本（Excel）", str(tmp_path / "cost.xlsx"))
     qtbot.waitUntil(lambda: task.done, timeout=30000)
     assert task.error is None and (tmp_path / "cost.xlsx").exists()
+
+
+def test_an_export_into_an_offices_narrow_template_says_which_column(qtbot, page, boxes, tmp_path):
+    import shutil
+
+    import openpyxl
+
+    from exports.template import builtin_templates_dir, install_custom
+    adjusted = tmp_path / "窄.xlsx"
+    shutil.copyfile(builtin_templates_dir() / "银行代发清单.xlsx", adjusted)
+    wb = openpyxl.load_workbook(adjusted)
+    wb.active.column_dimensions["E"].width = 7          # 实发工资
+    wb.save(adjusted)
+    install_custom("银行代发清单.xlsx", adjusted)
+    task = page.run_month()
+    qtbot.waitUntil(lambda: task.done, timeout=20000)
+    page.approve_month()
+    task = page.export("bank-list", ".xlsx", "银行代发清单", str(tmp_path / "bank.xlsx"))
+    qtbot.waitUntil(lambda: task.done, timeout=20000)
+    assert task.error is None and (tmp_path / "bank.xlsx").exists()
+    [note] = page.last_warnings
+    assert note.startswith("模板“银行代发清单.xlsx”第E列（实发工资）宽度不足，打印时将显示###")
+    assert f"已导出：{tmp_path / 'bank.xlsx'}" in boxes[-1] and note in boxes[-1]
 
 
 def test_out_of_order_month_is_refused_with_the_month_to_do_first(qtbot, page, boxes):

@@ -139,7 +139,7 @@ def test_audit_view_filters_and_shows_old_and_new_values(qtbot, with_admin):
     view.table.selectRow(0)
     html = view.details.toHtml()
     assert "等级" in html and "5" in html and "6" in html
-    assert "等级：5 → 6" in view.model.data(view.model.index(0, 6))
+    assert "等级 5 → 6" in view.model.data(view.model.index(0, 6))
     view.set_filter(record_id=created["id"] + 1000)
     assert view.model.rowCount() == 0
 
@@ -170,6 +170,23 @@ def _corrupt(path: Path) -> None:
         for n in range(2, pages, 2):
             f.seek(n * page + 8)
             f.write(b"\xde\xad\xbe\xef" * (page // 8))
+
+
+def test_without_accounts_the_log_names_the_person_the_status_bar_names(qtbot, sqlite_ledger):
+    """The 操作日志 said （未登录） for every action while the status bar said 管理员."""
+    from PySide6.QtWidgets import QLabel
+
+    from ui.main_window import MainWindow
+    CommunityService(sqlite_ledger).create({"name": "幸福社区"})
+    window = MainWindow(sqlite_ledger)
+    qtbot.addWidget(window)
+    status = [label.text() for label in window.statusBar().findChildren(QLabel) if "当前用户" in label.text()]
+    assert status == ["当前用户：管理员（管理员）"]
+    view = AuditView(sqlite_ledger)
+    qtbot.addWidget(view)
+    assert {r.user for r in view.model.rows} == {"管理员"}
+    view.set_filter(user="管理员")
+    assert view.model.rowCount() == len(view.model.rows) >= 2      # 街道 and 社区 created, by the 管理员
 
 
 def test_a_damaged_database_offers_the_latest_good_backup(qtbot, tmp_path, monkeypatch):

@@ -5,7 +5,7 @@ administrator) turns login on. Every action is a ledger.accounts call; refusals 
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
@@ -16,6 +16,7 @@ from ledger.app import Ledger
 from ledger.errors import LedgerError
 from ledger.services import CommunityService
 
+from .dialog_sizes import remember_size
 from .login_dialog import ChangePasswordDialog, password_field
 
 ALL_COMMUNITIES = "全部社区"
@@ -156,7 +157,7 @@ class AccountsDialog(QDialog):
         self.ledger = ledger
         self.accounts: list[Account] = []
         self.setWindowTitle("账号管理")
-        self.resize(640, 380)
+        remember_size(self, "accounts", QSize(640, 380))
         self.intro = QLabel("")
         self.intro.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))

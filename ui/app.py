@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from ledger import APP_NAME
 from ledger.errors import LedgerError
+from ledger.storage_errors import StorageError
 
 from . import messages
 from .icons import app_icon
@@ -60,6 +61,9 @@ def _session(app, args, settings, instance) -> tuple[int, bool]:
         ledger = open_and_sign_in(getattr(args, "db", None),
                                   last_user=getattr(args, "user", None) or settings.text("login/user") or None,
                                   warn=warnings.append)
+    except StorageError as exc:   # a full disk, no rights, the file in use: the message says it all
+        messages.error(None, APP_NAME, str(exc))
+        return 1, False
     except LedgerError as exc:
         messages.error(None, APP_NAME, f"无法打开数据库：{exc}")
         return 1, False

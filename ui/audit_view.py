@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, QSize, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter, QTableView,
                                QTextBrowser, QVBoxLayout, QWidget)
@@ -16,6 +16,8 @@ from ledger.app import Ledger
 from ledger.errors import LedgerError
 from ledger.services.audit_query import (AuditFilter, AuditRow, audit_actions, audit_ledgers, audit_users,
                                          count_audit, query_audit, record_history, show_value)
+
+from .dialog_sizes import remember_size
 
 ANY = "全部"
 COLUMNS = ("时间", "用户", "来源", "操作", "台账", "记录", "内容")
@@ -35,8 +37,7 @@ class AuditModel(QAbstractTableModel):
     def set_rows(self, rows: Sequence[AuditRow]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
-        self._cells = [(f"{r.at:%Y-%m-%d %H:%M:%S}", r.user, r.source, r.action, r.ledger,
-                        (f"#{r.record_id} " if r.record_id is not None else "") + r.label, r.summary())
+        self._cells = [(f"{r.at:%Y-%m-%d %H:%M:%S}", r.user, r.source, r.action, r.ledger, r.label, r.summary())
                        for r in self.rows]
         self.endResetModel()
 
@@ -66,15 +67,16 @@ class AuditModel(QAbstractTableModel):
 def details_html(row: AuditRow) -> str:
     """One entry in full: what, who, when, and each field's old and new value."""
     from html import escape
-    head = (f"<b>{escape(row.action)}</b>　{escape(row.ledger)}"
-            f"{'#' + str(row.record_id) if row.record_id is not None else ''} {escape(row.label)}<br>"
+    number = f"（编号{row.record_id}）" if row.record_id is not None else ""
+    head = (f"<b>{escape(row.action)}</b>　{escape(row.ledger)}　{escape(row.label)}{number}<br>"
             f"{row.at:%Y-%m-%d %H:%M:%S}　{escape(row.user)}（{escape(row.source)}）")
     if not row.changes:
         return head
     lines = "".join(f"<tr><td>{escape(c.field)}</td><td>{escape(show_value(c.old))}</td><td>{escape(show_value(c.new))}</td></tr>"
                     for c in row.changes)
-    return (head + "<table border='1' cellspacing='0' cellpadding='3' style='margin-top:6px'>"
-            "<tr><th>字段</th><th>原值</th><th>新值</th></tr>" + lines + "</table>")
+    # the whole width, shared out: a long value wraps in its cell instead of squeezing the labels
+    return (head + "<table border='1' cellspacing='0' cellpadding='3' width='100%' style='margin-top:6px'>"
+            "<tr><th width='26%'>字段</th><th width='37%'>原值</th><th width='37%'>新值</th></tr>" + lines + "</table>")
 
 
 class AuditView(QWidget):
@@ -206,7 +208,6 @@ class RecordHistoryDialog(QDialog):
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(f"修改历史 — {ledger_name} {label}".rstrip())
-        self.resize(640, 420)
         self.browser = QTextBrowser()
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser)
@@ -214,6 +215,7 @@ class RecordHistoryDialog(QDialog):
         buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        remember_size(self, "history", QSize(820, 520))
         try:
             self.rows = record_history(ledger, ledger_name, record_id)
         except LedgerError as exc:

@@ -7,10 +7,6 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit
 
 from ledger.demo import SCALES
 
-DEMO_SCALES = {"street": "一个街道（12个社区，约300名社区工作者）",
-               "district": "一个区（80个社区，约1,500名社区工作者）",
-               "city": "一个市（400个社区，1万名社区工作者，约10万条经费）"}
-
 
 class _Choice(QFrame):
     def __init__(self, title: str, text: str):
@@ -66,8 +62,8 @@ class FirstStartPage(QWidget):
         demo = _Choice("加载演示数据", "先用一套虚构的演示台账熟悉各项功能。演示数据只能加载到空数据库；"
                                      "正式使用时请另建数据库。")
         self.demo_scale = QComboBox()
-        for key in SCALES:
-            self.demo_scale.addItem(DEMO_SCALES.get(key, key), key)
+        for key, scale in SCALES.items():
+            self.demo_scale.addItem(scale.label, key)
         self.demo_button = QPushButton("加载演示数据")
         self.demo_button.clicked.connect(lambda: self.window.load_demo(self.demo_scale.currentData()))
         demo_row = QHBoxLayout()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QSize, Qt
 from PySide6.QtWidgets import (QDateEdit, QDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSpinBox,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -14,6 +14,7 @@ from ledger.pay.grading_service import GradingService
 from ledger.pay.runs import month_label
 
 from . import messages
+from .dialog_sizes import remember_size
 
 HEADERS = ("审批", "社区", "姓名", "岗位", "现等级", "建议等级", "原因")
 
@@ -22,7 +23,7 @@ class GradingDialog(QDialog):
     def __init__(self, ledger: Ledger, parent: QWidget | None = None, year: int | None = None):
         super().__init__(parent)
         self.setWindowTitle("年度调级")
-        self.resize(900, 560)
+        remember_size(self, "grading", QSize(900, 560))
         self.service = GradingService(ledger)
         self.proposals: list[Proposal] = []
         self.year = QSpinBox()

@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from PySide6.QtCharts import (QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QPieSeries, QStackedBarSeries,
-                              QValueAxis)
+from PySide6.QtCharts import (QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QHorizontalStackedBarSeries,
+                              QPieSeries, QValueAxis)
 from PySide6.QtCore import QMargins, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
@@ -26,8 +26,11 @@ PALETTE = ("#B22222", "#D4A017", "#4A6FA5", "#7F8C8D", "#2E8B57", "#8E5B9E")
 BUDGET_GREY = "#BBBBBB"
 SHORT_CATEGORIES = {"社区工作经费": "工作经费", "党组织服务群众专项经费": "服务群众", "网格化管理经费": "网格化",
                     "共建项目资金": "共建项目"}
-# more bars than this and QtCharts elides their names under the chart: the busiest communities are shown
+# the busiest communities shown when there are more (a district's 80 would make a chart three screens tall)
 MAX_COMMUNITIES = 30
+# one bar per 社区, lying down with its name beside it: upright bars left 30 names "…" at 1366×768
+BAR_PX = 22
+CHART_FRAME_PX = 110    # title, legend and value axis around the bars
 
 
 def _wan(value: Decimal) -> float:
@@ -48,17 +51,19 @@ def _chart(title: str) -> QChart:
     return chart
 
 
-def _value_axis(chart: QChart, series, top: float, label_format: str = "%.0f") -> QValueAxis:
+def _value_axis(chart: QChart, series, top: float, label_format: str = "%.0f",
+                side: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> QValueAxis:
     axis = QValueAxis()
     axis.setRange(0, top if top > 0 else 1)
     axis.setLabelFormat(label_format)
     axis.setTickCount(6)
-    chart.addAxis(axis, Qt.AlignmentFlag.AlignLeft)
+    chart.addAxis(axis, side)
     series.attachAxis(axis)
     return axis
 
 
-def _category_axis(chart: QChart, series, names: list[str], small: bool = False) -> QBarCategoryAxis:
+def _category_axis(chart: QChart, series, names: list[str], small: bool = False,
+                   side: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignBottom) -> QBarCategoryAxis:
     # upright names only: QtCharts elides a slanted label to its category's width all the same
     axis = QBarCategoryAxis()
     axis.append(names)
@@ -66,9 +71,26 @@ def _category_axis(chart: QChart, series, names: list[str], small: bool = False)
         font = QFont(axis.labelsFont())
         font.setPointSizeF(8)
         axis.setLabelsFont(font)
-    chart.addAxis(axis, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(axis, side)
     series.attachAxis(axis)
     return axis
+
+
+def short_name(community: str) -> str:
+    """The distinctive part of a 社区's name: 幸福 for 幸福社区 (every name ends the same)."""
+    return community.removesuffix("社区") or community
+
+
+def shown_communities(f: QuarterFigures) -> list[CommunityFigures]:
+    """The rows the per-社区 chart draws: all of them, or the busiest MAX_COMMUNITIES."""
+    rows = list(f.rows)
+    if len(rows) > MAX_COMMUNITIES:
+        rows = sorted(rows, key=lambda r: -r.workers_total)[:MAX_COMMUNITIES]
+    return rows
+
+
+def community_chart_height(f: QuarterFigures) -> int:
+    return CHART_FRAME_PX + BAR_PX * len(shown_communities(f))
 
 
 def _nice_top(value: float) -> float:
@@ -84,22 +106,26 @@ def _nice_top(value: float) -> float:
 
 
 def workers_by_community(f: QuarterFigures) -> QChart:
-    """A bar per 社区, its workers stacked by 岗位 (the busiest 40 when there are more)."""
-    rows = list(f.rows)
+    """A lying bar per 社区 with its name beside it, its workers stacked by 岗位 (the busiest when many)."""
+    rows = shown_communities(f)
     title = "各社区在岗社区工作者（按岗位）"
-    if len(rows) > MAX_COMMUNITIES:
-        rows = sorted(rows, key=lambda r: -r.workers_total)[:MAX_COMMUNITIES]
+    if len(rows) < len(f.rows):
         title += f"：人数最多的{MAX_COMMUNITIES}个社区（共{len(f.rows)}个）"
     chart = _chart(title)
-    series = QStackedBarSeries()
+    rows.reverse()   # QtCharts draws the first category at the bottom: the list reads from the top
+    series = QHorizontalStackedBarSeries()
     for i, post in enumerate(f.posts):
         bar = QBarSet(post)
         bar.setColor(QColor(PALETTE[i % len(PALETTE)]))
         bar.append([float(r.workers.get(post, 0)) for r in rows])
         series.append(bar)
+    series.setBarWidth(0.7)
     chart.addSeries(series)
-    _category_axis(chart, series, [r.name.removesuffix("社区") for r in rows], small=len(rows) > 12)
-    _value_axis(chart, series, _nice_top(max((r.workers_total for r in rows), default=0)))
+    names = _category_axis(chart, series, [short_name(r.name) for r in rows], side=Qt.AlignmentFlag.AlignLeft)
+    names.setTruncateLabels(False)   # QtCharts cut three-character names to "…" although the width was there
+    _value_axis(chart, series, _nice_top(max((r.workers_total for r in rows), default=0)),
+                side=Qt.AlignmentFlag.AlignBottom)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignTop)
     return chart
 
 
@@ -232,9 +258,11 @@ class HomeCharts(QWidget):
         if row is None:
             scope, shown = "全街道", f.total
             first = workers_by_community(f)
+            self.views[0].setMinimumHeight(max(220, community_chart_height(f)))
         else:
             scope, shown = row.name, row
             first = orgs_of_community(row)
+            self.views[0].setMinimumHeight(220)
         self.caption.setText(f"{f.quarter.label}（{state}）　{scope}")
         self.charts = [first, workers_by_post(shown, f.posts, scope),
                        funds_by_category(shown, f.quarter.months_label, scope)]

@@ -194,12 +194,14 @@ class HomePage(QWidget):
         self.subheading.setText(f"{today.year}年{today.month}月{today.day}日　数据截至今日")
         c = self.cards
         c["communities"].figure.setText(f"{figures.communities:,} 个")
-        c["communities"].detail.setText(f"网格户数合计 {figures.households:,} 户")
+        households = "未填" if figures.households is None else f"{figures.households:,} 户"
+        c["communities"].detail.setText(f"户数 {households}")
         c["grids"].figure.setText(f"{figures.grids:,} 个")
-        average = figures.households // figures.grids if figures.grids else 0
-        c["grids"].detail.setText(f"平均每个网格 {average:,} 户")
+        c["grids"].detail.setText(f"网格户数合计 {figures.grid_households or 0:,} 户，"
+                                  f"平均每个网格 {figures.households_per_grid:,} 户")
         c["orgs"].figure.setText(f"{figures.orgs:,} 个")
-        c["orgs"].detail.setText(f"其中党支部 {figures.branches:,} 个，社区党组织党员 {figures.members:,} 人")
+        c["orgs"].detail.setText(f"其中党支部 {figures.branches:,} 个；另有党小组 {figures.party_groups:,} 个；"
+                                 f"党员 {figures.members:,} 人")
         c["workers"].figure.setText(f"{figures.workers:,} 人")
         c["workers"].detail.setText(f"离职 {figures.workers_left:,} 人")
         rate = figures.execution_rate

@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QPushButton, QSpinBox, QStackedWidget, QTableView,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -22,9 +22,11 @@ from ledger.importing import ERROR, KINDS, NEW, SAME, UPDATE, Layout, Loaded, Pl
 from ledger.importing.headers import DERIVED, DUPLICATE, MANUAL, SEQUENCE, UNKNOWN
 
 from . import messages
+from .dialog_sizes import remember_size
+from .file_dialogs import EXCEL_FILTER, IMPORT, XLSX, open_path, save_path
 from .tasks import run_task
 
-FILE_FILTER = "Excel/WPS 表格 (*.xlsx *.xls *.csv);;所有文件 (*)"
+FILE_FILTER = "Excel/WPS 表格 (*.xlsx *.xls *.csv *.xml *.htm *.html);;所有文件 (*)"
 NOT_IMPORTED = "（不导入）"
 PAGE_FILE, PAGE_COLUMNS, PAGE_PREVIEW, PAGE_DONE = range(4)
 ERROR_BRUSH = QBrush(QColor("#fde2e1"))
@@ -114,7 +116,7 @@ class ImportWizard(QDialog):
         self.outcome: importing.ImportOutcome | None = None
         self.task = None   # the running background task, for tests
         self.setWindowTitle("导入台账")
-        self.resize(980, 640)
+        remember_size(self, "import", QSize(980, 640))
         self.stack = QStackedWidget()
         self.stack.addWidget(self._file_page())
         self.stack.addWidget(self._columns_page())
@@ -149,7 +151,7 @@ class ImportWizard(QDialog):
             self.kind_box.addItem(f"{service.name}台账", key)
         self.kind_box.currentIndexChanged.connect(self._kind_changed)
         self.path_edit = QLineEdit()
-        self.path_edit.setPlaceholderText("选择要导入的 Excel/WPS 文件（.xlsx、.xls）或 CSV 文件")
+        self.path_edit.setPlaceholderText("选择要导入的 Excel/WPS 文件（.xlsx、.xls）、CSV 文件，或其他系统导出的网页/XML 表格")
         self.path_edit.textChanged.connect(lambda _text: self._update_buttons())
         browse = QPushButton("浏览…")
         browse.clicked.connect(self.browse)
@@ -184,14 +186,14 @@ class ImportWizard(QDialog):
         self.loaded = self.layout_ = self.plan = None
 
     def browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择要导入的文件", self.path_edit.text(), FILE_FILTER)
-        if path:
-            self.path_edit.setText(path)
+        path = open_path(self, IMPORT, "选择要导入的文件", FILE_FILTER)
+        if path is not None:
+            self.path_edit.setText(str(path))
 
     def save_template(self) -> None:
         name = f"{KINDS[self.kind].name}台账导入模板.xlsx"
-        path, _ = QFileDialog.getSaveFileName(self, "保存导入模板", name, "Excel 工作簿 (*.xlsx)")
-        if path:
+        path = save_path(self, XLSX, "保存导入模板", name, EXCEL_FILTER, ".xlsx")
+        if path is not None:
             self.write_template(path)
 
     def write_template(self, path: str | Path) -> None:
@@ -495,9 +497,11 @@ class ImportWizard(QDialog):
             else:
                 from .tasks import show_error
                 show_error(self, "导入", exc)
+        previewed = self.plan
         self.task = run_task(self, f"正在导入{KINDS[kind].name}台账",
                              lambda progress: importing.run_import(ledger, kind, loaded, layout, valid_only=valid_only,
-                                                                   progress=progress), done, failed)
+                                                                   progress=progress, previewed=previewed),
+                             done, failed)
 
     # --- navigation ---------------------------------------------------------------------------------------
     def _show(self, page: int) -> None:

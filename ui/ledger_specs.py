@@ -3,7 +3,7 @@
 A ledger's page, navigation tile, filters, footer totals and hidden columns come from its LedgerDef's PageHint;
 a new ledger gets a working page from its declaration alone. What the window adds for some ledgers — derived
 columns, row colours and a detail dialog of their own — lives in EXTRAS below, and those call the ledgers' own
-rules (term_end, household_warning, meets_standard).
+rules through the services' records (the 换届 window, household_warning, meets_standard).
 """
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ class Extras:
     derive: Callable[[list[Record]], None] | None = None
     flag: Callable[[Record], str | None] | None = None
     dialog: str = "ui.record_dialog:RecordDialog"   # module:class, imported when first opened
+    totals: tuple[Total, ...] = ()             # footer figures of record keys that are not columns
 
 
 @dataclass(frozen=True)
@@ -79,30 +80,6 @@ def _worker_ages(records: list[Record]) -> None:
         r["age"] = age_on(birth, today) if birth else None
 
 
-def _org_terms(records: list[Record]) -> None:
-    today = date.today()
-    for r in records:
-        end = r.get("term_end")
-        r["term_state"] = _term_state(end, today)
-
-
-def _term_state(end: date | None, today: date) -> str:
-    if end is None:
-        return ""
-    days = (end - today).days
-    if days < 0:
-        return "已逾期"
-    if days <= 31:
-        return "1个月内届满"
-    if days <= 92:
-        return "3个月内届满"
-    return "任期内"
-
-
-def _org_flag(r: Record) -> str | None:
-    return {"已逾期": "逾期", "1个月内届满": "紧急", "3个月内届满": "提醒"}.get(r.get("term_state") or "")
-
-
 def _grid_flag(r: Record) -> str | None:
     return "提醒" if r.get("household_warning") else None
 
@@ -116,7 +93,8 @@ def _venue_state(records: list[Record]) -> None:
 EXTRAS: dict[str, Extras] = {
     "orgs": Extras(extra_fields=(Field("term_end", "届满日期", "date", derived=True),
                                  Field("term_state", "换届状态", derived=True)), extra_after="term_years",
-                   derive=_org_terms, flag=_org_flag, dialog="ui.org_details:OrgDialog"),
+                   totals=(Total("社区党组织", "party_org", "个"), Total("党小组", "party_group", "个")),
+                   flag=lambda r: r.get("term_alert"), dialog="ui.org_details:OrgDialog"),
     "grids": Extras(flag=_grid_flag),
     "workers": Extras(extra_fields=(Field("age", "年龄", "int", derived=True),), derive=_worker_ages,
                       flag=lambda r: "离职" if r.get("status") == "离职" else None,
@@ -155,7 +133,7 @@ def spec_for(d: LedgerDef) -> LedgerSpec:
     hint = d.page
     fields = {f.key: f for f in (*d.fields, *extras.extra_fields)}
     return LedgerSpec(d.key, hint.icon, facets=tuple(_facet(fields[k]) for k in hint.facets),
-                      totals=tuple(_total(fields, t) for t in hint.totals), hidden=hint.hidden,
+                      totals=tuple(_total(fields, t) for t in hint.totals) + extras.totals, hidden=hint.hidden,
                       extra_fields=extras.extra_fields, extra_after=extras.extra_after, derive=extras.derive,
                       flag=extras.flag, scope=_tree_scope(d), dialog=extras.dialog, count_unit=hint.unit)
 

@@ -154,7 +154,9 @@ def open_and_sign_in(path_or_url=None, parent: QWidget | None = None, last_user:
     is opened, the person logs in (when there are accounts), and the day's automatic backup is made.
 
     Returns None when the person chose to quit (no restore, or no login). `warn(text)` is told about a
-    backup that could not be made; the work goes on regardless.
+    backup that could not be made (once a day when the disk is the reason); the work goes on regardless.
+    A file that cannot be opened for a reason other than damage raises that reason (ledger.storage_errors):
+    offering a backup for a full disk would put old data over good.
     """
     from sqlalchemy import make_url
 
@@ -178,12 +180,8 @@ def open_and_sign_in(path_or_url=None, parent: QWidget | None = None, last_user:
         ledger.close()
     if signed is None:
         return None
-    if path is not None:
-        try:
-            backup.daily_backup(path)
-        except LedgerError as exc:
-            if warn is not None:
-                warn(f"今天的自动备份没有完成：{exc}")
+    if path is not None and (notice := backup.daily_backup_notice(path)) is not None and warn is not None:
+        warn(notice)
     return signed
 
 

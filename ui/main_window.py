@@ -77,6 +77,11 @@ def _pay(window: "MainWindow") -> QWidget:
     return PayPage(window)
 
 
+def _reports(window: "MainWindow") -> QWidget:
+    from .reports_page import ReportsPage
+    return ReportsPage(window)
+
+
 def _templates(window: "MainWindow") -> QWidget:
     from .templates_page import TemplatesPage
     return TemplatesPage(window)
@@ -97,10 +102,11 @@ def _ledger_pages() -> list[Page]:
 PAGES: list[Page] = [
     Page("home", "首页", ("首", GOLD), _home),
     *_ledger_pages(),
+    Page("reports", "报表", ("报", BLUE), _reports),
     Page("pay", "工资", ("薪", BLUE), _pay),
     Page("templates", "报表模板", ("模", GREY), _templates),
 ]
-LEDGER_KEYS = tuple(p.key for p in PAGES if p.factory is not _home and p.key not in ("pay", "templates"))
+LEDGER_KEYS = tuple(p.key for p in _ledger_pages())
 
 
 class MainWindow(QMainWindow):
@@ -125,7 +131,7 @@ class MainWindow(QMainWindow):
         self.first_start: QWidget | None = None
         self._build_menus()
         self.statusBar().showMessage(f"数据库：{db_label or database_label(ledger)}")
-        role = QLabel(f"当前用户：{ledger.actor.name or '管理员'}（{ledger.actor.role}）")
+        role = QLabel(f"当前用户：{ledger.actor.shown_name}（{ledger.actor.role}）")
         self.statusBar().addPermanentWidget(role)
         for sequence, slot in ((QKeySequence.StandardKey.New, lambda: self._call("new_record")),
                                (QKeySequence.StandardKey.Find, lambda: self._call("focus_search"))):
@@ -369,7 +375,7 @@ class MainWindow(QMainWindow):
             if other == key and key != "funds":
                 continue
             # every page names communities; a ledger page names what its foreign keys point to
-            depends = other == "home" or key == "communities" or refers_to(other, key) or \
+            depends = other in ("home", "reports") or key == "communities" or refers_to(other, key) or \
                 (key == "funds" and other == "funds")
             if depends and hasattr(page, "mark_stale"):
                 if other == "funds" and key == "funds":
@@ -483,7 +489,7 @@ class MainWindow(QMainWindow):
 
     def _show_keys(self) -> None:
         messages.inform(self, "快捷键", "Ctrl+N　新建记录\nCtrl+F　搜索\nEnter　打开选中的记录\n"
-                                      "Delete　删除选中的记录\nF5　刷新\nCtrl+1 … Ctrl+7　切换台账\n"
+                                      "Delete　删除选中的记录\nF5　刷新\nCtrl+1 … Ctrl+9　切换页面\n"
                                       "在编辑窗口中：Enter 或 Ctrl+S 保存，Esc 取消")
 
     def _show_about(self) -> None:

@@ -38,3 +38,11 @@ def ask(parent: QWidget | None, title: str, text: str, yes: str = "确定", no: 
     box.setEscapeButton(no_button)
     box.exec()
     return box.clickedButton() is yes_button
+
+
+def exported(parent: QWidget | None, title: str, text: str, path) -> None:
+    """Say where an export went and offer to open it (in Excel, WPS or the PDF reader)."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+    if ask(parent, title, text, yes="打开文件", no="关闭"):
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))

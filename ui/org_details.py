@@ -7,8 +7,10 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from ledger.errors import LedgerError
 from ledger.fields import Field
+from ledger.party import default_term_years, term_end, term_state
 from ledger.services import GridService, PartyOrgService
-from ledger.services.orgs import default_term_years, term_end
+from ledger.services.street import get_settings
+from ledger.settings import SPECS as SETTING_SPECS
 
 from .field_editors import ComboEditor, Editor
 from .record_dialog import RecordDialog
@@ -38,6 +40,10 @@ class OrgDialog(RecordDialog):
         return super().editor_for(field)
 
     def build_body(self, form: QWidget) -> QWidget:
+        try:
+            self._settings = get_settings(self.ledger)
+        except LedgerError:
+            self._settings = {spec.key: spec.default for spec in SETTING_SPECS}
         self.term_text, self.term_state = _label(), _label()
         self.member_text = _label()
         self.tree_text = _label()
@@ -97,15 +103,17 @@ class OrgDialog(RecordDialog):
         end = term_end(start, years)
         self.term_text.setText(f"本届任期开始：{start.isoformat() if start else '未填写'}\n任期年限：{years_text}\n"
                                f"届满日期：{end.isoformat() if end else '—'}")
-        if end is None:
+        today = date.today()
+        state = term_state(end, today, self._settings["term_warn_months"], self._settings["term_urgent_months"])
+        if state is None:
             self.term_state.setText("")
         else:
-            days = (end - date.today()).days
-            if days < 0:
+            days = (end - today).days
+            if state.severity == "逾期":
                 self.term_state.setText(f"任期已届满 {-days} 天，应及时换届")
                 self.term_state.setStyleSheet(WARN)
-            elif days <= 92:
-                self.term_state.setText(f"还有 {days} 天任期届满，请准备换届")
+            elif state.severity is not None:
+                self.term_state.setText(f"还有 {days} 天任期届满（{state.label}），请准备换届")
                 self.term_state.setStyleSheet(SOON)
             else:
                 self.term_state.setText(f"任期内（还有 {days} 天）")

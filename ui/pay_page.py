@@ -5,6 +5,7 @@ progress bar. The page reads `window.ledger` at each call, so a login that chang
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -15,19 +16,15 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialog
                                QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from ledger.errors import LedgerError
-from ledger.pay.calc import show
+from ledger.money import format_yuan
+from ledger.pay.columns import COUNT, MONEY, SHEET
 from ledger.pay.runs import LineRecord, Payroll, RunSummary, month_label
 
 from . import messages
 from .tasks import run_task
 
-COLUMNS = (("社区", "community"), ("姓名", "worker_name"), ("岗位", "post_name"), ("等级", "level"),
-           ("岗位等级工资", "grade_pay"), ("基础绩效", "basic_performance"), ("一肩挑补贴", "dual_role_allowance"),
-           ("职业资格津贴", "qualification_allowance"), ("奖励性绩效", "bonus"), ("其他补发", "other_add"),
-           ("应发合计", "gross"), ("养老保险", "pension"), ("医疗保险", "medical"), ("失业保险", "unemployment"),
-           ("住房公积金", "housing_fund"), ("个人所得税", "tax"), ("其他扣款", "other_deduct"),
-           ("扣款合计", "deduct_total"), ("实发工资", "net"))
-_MONEY_FROM = 4
+COLUMNS = SHEET
+_NUMBERS = frozenset(i for i, c in enumerate(COLUMNS) if c.kind in (MONEY, COUNT))
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 EXPORTS = (("工资发放表（Excel）", "salary-sheet", ".xlsx"), ("工资发放表（PDF）", "salary-sheet", ".pdf"),
@@ -46,8 +43,8 @@ class PayLinesModel(QAbstractTableModel):
     def set_lines(self, lines: list[LineRecord]) -> None:
         self.beginResetModel()
         self.lines = list(lines)
-        self._text = [tuple(show(getattr(line, attr)) if i >= _MONEY_FROM else str(getattr(line, attr))
-                            for i, (_, attr) in enumerate(COLUMNS)) for line in self.lines]
+        self._text = [tuple(format_yuan(getattr(line, c.key)) if c.kind == MONEY else str(getattr(line, c.key))
+                            for c in COLUMNS) for line in self.lines]
         self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt's name)
@@ -62,14 +59,14 @@ class PayLinesModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text[row][column]
-        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 3:
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in _NUMBERS:
             return _RIGHT
         return None
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
                 and 0 <= section < len(COLUMNS):
-            return COLUMNS[section][0]
+            return COLUMNS[section].label
         return None
 
     def line(self, row: int) -> LineRecord | None:
@@ -120,6 +117,7 @@ class PayPage(QWidget):
         self.window_ = window
         self.summary_: RunSummary | None = None
         self.last_export: Path | None = None
+        self.last_warnings: list[str] = []
         self.month_edit = QDateEdit()
         self.month_edit.setDisplayFormat("yyyy年M月")
         today = date.today()
@@ -173,10 +171,9 @@ class PayPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((110, 72, 48, 44)):   # fixed widths: measuring 10,000 rows would be slow
-            header.resizeSection(column, width)
-        for column in range(_MONEY_FROM, len(COLUMNS)):
-            header.resizeSection(column, 92)
+        widths = {"community": 110, "worker_name": 72, "post_name": 48, "level": 44}
+        for column, c in enumerate(COLUMNS):   # fixed widths: measuring 10,000 rows would be slow
+            header.resizeSection(column, widths.get(c.key, 92))
         self.table.selectionModel().currentRowChanged.connect(lambda current, _prev: self.explain_row(current.row()))
         self.explanation = QPlainTextEdit()
         self.explanation.setReadOnly(True)
@@ -234,8 +231,9 @@ class PayPage(QWidget):
             self.bonus.setChecked(False)
         else:
             bonus = "，含奖励性绩效" if s.pays_bonus else ""
-            self.status.setText(f"{month_label(month)} <b>{s.status}</b>{bonus}：{s.workers}人，应发合计 {show(s.gross)}，"
-                                f"扣款合计 {show(s.deduct)}，实发合计 {show(s.net)}，单位缴费 {show(s.employer)}"
+            self.status.setText(f"{month_label(month)} <b>{s.status}</b>{bonus}：{s.workers}人，"
+                                f"应发合计 {format_yuan(s.gross)}，扣款合计 {format_yuan(s.deduct)}，"
+                                f"实发合计 {format_yuan(s.net)}，单位缴费 {format_yuan(s.employer)}"
                                 + (f"（{s.approved_by or ''}于{s.approved_at:%Y-%m-%d %H:%M}审批，数字已锁定）"
                                    if s.approved else ""))
             self.bonus.setChecked(s.pays_bonus)
@@ -264,7 +262,7 @@ class PayPage(QWidget):
         if s is None:
             return
         if not messages.ask(self, "审批工资表", f"审批{month_label(s.month)}的工资表（{s.workers}人，实发合计 "
-                                                f"{show(s.net)}）？审批后数字不能再改，更正只能在以后月份补发或扣款。",
+                                                f"{format_yuan(s.net)}）？审批后数字不能再改，更正只能在以后月份补发或扣款。",
                             yes="审批"):
             return
         try:
@@ -302,28 +300,33 @@ class PayPage(QWidget):
         if out.suffix.lower() != suffix:
             out = out.with_suffix(suffix)
         raise_amount = self.what_if.text().strip() or "0"
+        warnings: list[str] = []     # columns of an office's template too narrow for a figure
 
         def work(progress):
             def step(done: int, total: int) -> None:
                 progress.report(done, total, f"{label}：{done}/{total}")
             if kind == "salary-sheet":
                 from exports.salary_sheet import export_salary_sheet
-                return export_salary_sheet(ledger, month, out, step)
+                return export_salary_sheet(ledger, month, out, step, warn=warnings.append)
             if kind == "bank-list":
                 from exports.bank_list import export_bank_list
-                return export_bank_list(ledger, month, out, step)
+                return export_bank_list(ledger, month, out, step, warn=warnings.append)
             if kind == "payslips":
                 from exports.payslips import export_payslips
-                return export_payslips(ledger, month, out, step)
+                return export_payslips(ledger, month, out, step, warn=warnings.append)
             from exports.labour_cost import export_labour_cost
-            export_labour_cost(ledger, int(month[:4]), out, raise_amount, progress=step)
+            export_labour_cost(ledger, int(month[:4]), out, raise_amount, progress=step, warn=warnings.append)
             return out
 
-        return run_task(self, f"正在导出{label}", work, on_success=self._exported)
+        return run_task(self, f"正在导出{label}", work, on_success=lambda path: self._exported(path, warnings))
 
-    def _exported(self, path: Path) -> None:
+    def _exported(self, path: Path, warnings: Sequence[str] = ()) -> None:
         self.last_export = Path(path)
-        if messages.ask(self, "导出完成", f"已导出：{path}", yes="打开文件", no="关闭"):
+        self.last_warnings = list(warnings)
+        text = f"已导出：{path}"
+        if warnings:
+            text += "\n\n注意：" + "\n".join(warnings)
+        if messages.ask(self, "导出完成", text, yes="打开文件", no="关闭"):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def open_standard(self) -> None:

@@ -3,20 +3,24 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
-                               QLabel, QLineEdit, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget,
+from PySide6.QtCore import QDate, QSize, Qt
+from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
+                               QHeaderView, QLabel, QLineEdit, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget)
 
 from ledger.app import Ledger
 from ledger.errors import LedgerError, Problem, ValidationError
+from ledger.money import ZERO, parse_amount
 from ledger.pay.standards import PayStandards
 from ledger.paystandard import (APPRAISAL_GRADES, EMPLOYER_ITEMS, INSURANCE_ITEMS, POST_NAMES, Grading, PayStandard,
                                 Post, TaxBracket)
+from ledger.values import parse_decimal
 
 from . import messages
+from .dialog_sizes import remember_size
+from .file_dialogs import IMPORT, open_path
 
 STACKING = (("max", "就高不叠加"), ("sum", "学历与证书叠加"))
 
@@ -26,22 +30,41 @@ def _text(value) -> str:
 
 
 def _amount(text: str, where: str, problems: list[Problem]) -> Decimal:
+    """An amount as typed (blank is 0); the service bounds it by the office's ceiling when the standard is saved."""
     try:
-        value = Decimal(text.replace(",", "").strip() or "0")
-        if not value.is_finite():
-            raise InvalidOperation
-        return value
-    except InvalidOperation:
-        problems.append(Problem(where, f"“{text}”不是有效的数字"))
-        return Decimal(0)
+        return parse_amount(text) if text.strip() else ZERO
+    except ValueError as exc:
+        problems.append(Problem(where, str(exc)))
+        return ZERO
 
 
 def _percent(text: str, where: str, problems: list[Problem]) -> Decimal:
-    return (_amount(text.rstrip("%").strip(), where, problems) / 100).normalize()
+    """A rate typed in per cent ('0.5' or '0.5%') as a fraction (0.005)."""
+    try:
+        return (parse_decimal(text.strip().rstrip("%") or "0", 4) / 100).normalize()
+    except ValueError as exc:
+        problems.append(Problem(where, str(exc)))
+        return Decimal(0)
 
 
 def _pct(rate: Decimal) -> str:
     return format((rate * 100).normalize(), "f")
+
+
+def _cell(value, number: bool = True) -> QTableWidgetItem:
+    """A table cell; amounts, rates and levels right-aligned as in the pay sheets."""
+    item = QTableWidgetItem(str(value))
+    if number:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item
+
+
+def _fit_columns(table: QTableWidget) -> None:
+    """Columns as wide as their header and figures: the headers (个人缴费比例（%）…) are never cut off."""
+    header = table.horizontalHeader()
+    header.setMinimumSectionSize(90)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(False)
 
 
 class PayStandardDialog(QDialog):
@@ -52,7 +75,7 @@ class PayStandardDialog(QDialog):
         self.ledger = ledger
         self.service = PayStandards(ledger)
         self.setWindowTitle("工资标准")
-        self.resize(820, 640)
+        remember_size(self, "pay_standard", QSize(860, 640))
         self.version = QComboBox()
         self.version.currentIndexChanged.connect(self._version_chosen)
         self.name = QLineEdit()
@@ -154,6 +177,8 @@ class PayStandardDialog(QDialog):
         buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        for table in (self.posts, self.matrix, self.rates, self.brackets):
+            _fit_columns(table)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(tabs, 1)
@@ -186,7 +211,7 @@ class PayStandardDialog(QDialog):
         self.posts.setRowCount(len(s.posts))
         for r, p in enumerate(s.posts):
             for c, value in enumerate((p.name, p.title, p.min_level, p.max_level)):
-                self.posts.setItem(r, c, QTableWidgetItem(str(value)))
+                self.posts.setItem(r, c, _cell(value, number=c >= 2))
         self._fill_matrix(s.posts, s.levels, s.matrix)
         self.items["basic"].setText(_text(s.basic_performance))
         self.items["dual"].setText(_text(s.dual_role_allowance))
@@ -197,15 +222,15 @@ class PayStandardDialog(QDialog):
         self.bonus_month.setValue(s.bonus_month)
         for r, item in enumerate(EMPLOYER_ITEMS):
             employee = s.employee_rates.get(item)
-            self.rates.setItem(r, 0, QTableWidgetItem("" if item not in INSURANCE_ITEMS else _pct(employee or Decimal(0))))
-            self.rates.setItem(r, 1, QTableWidgetItem(_pct(s.employer_rates.get(item, Decimal(0)))))
+            self.rates.setItem(r, 0, _cell("" if item not in INSURANCE_ITEMS else _pct(employee or Decimal(0))))
+            self.rates.setItem(r, 1, _cell(_pct(s.employer_rates.get(item, Decimal(0)))))
         self.base_min.setText(_text(s.base_min))
         self.base_max.setText(_text(s.base_max))
         self.exemption.setText(_text(s.monthly_exemption))
         self.brackets.setRowCount(len(s.tax_brackets))
         for r, b in enumerate(s.tax_brackets):
             for c, value in enumerate((_text(b.upper), _pct(b.rate), _text(b.quick_deduction))):
-                self.brackets.setItem(r, c, QTableWidgetItem(value))
+                self.brackets.setItem(r, c, _cell(value))
         self.step_years.setValue(s.grading.step_years)
         self.stacking.setCurrentIndex(max(0, self.stacking.findData(s.grading.stacking)))
         for name, spin in self.grading_bonus.items():
@@ -220,7 +245,7 @@ class PayStandardDialog(QDialog):
         self.matrix.setVerticalHeaderLabels([f"{n}级" for n in range(1, levels + 1)])
         for c, p in enumerate(posts):
             for n in range(1, levels + 1):
-                self.matrix.setItem(n - 1, c, QTableWidgetItem(_text(matrix.get((p.code, n)))))
+                self.matrix.setItem(n - 1, c, _cell(_text(matrix.get((p.code, n)))))
 
     def _add_post(self) -> None:
         r = self.posts.rowCount()
@@ -228,19 +253,18 @@ class PayStandardDialog(QDialog):
             return
         self.posts.setRowCount(r + 1)
         for c, value in enumerate((POST_NAMES[r], "", 1, self.levels.value())):
-            self.posts.setItem(r, c, QTableWidgetItem(str(value)))
+            self.posts.setItem(r, c, _cell(value, number=c >= 2))
 
     def _reshape_matrix(self) -> None:
         """Lay the matrix out for the posts and ranges now in the 岗位 table, keeping the amounts that still fit."""
         current = self._matrix(self._matrix_posts, [], keep_outside=True)
         posts = self._posts([])
         self._fill_matrix(posts, self.levels.value(), {k: v for k, v in current.items()
-                                                       if any(p.code == k[0] and p.min_level <= k[1] <= p.max_level
-                                                              for p in posts)})
+                                                       if any(p.code == k[0] and p.admits(k[1]) for p in posts)})
 
     def _import_matrix(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "导入岗位等级工资表", "", "Excel (*.xlsx);;CSV (*.csv)")
-        if not path:
+        path = open_path(self, IMPORT, "导入岗位等级工资表", "Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)")
+        if path is None:
             return
         from ledger.pay.sheets import read_rows
         from ledger.pay.standards import parse_matrix
@@ -273,7 +297,7 @@ class PayStandardDialog(QDialog):
         for c, p in enumerate(posts):
             for n in range(1, self.matrix.rowCount() + 1):
                 text = self._cell(self.matrix, n - 1, c) if c < self.matrix.columnCount() else ""
-                if text and (keep_outside or p.min_level <= n <= p.max_level):
+                if text and (keep_outside or p.admits(n)):
                     matrix[(p.code, n)] = _amount(text, f"{p.name}{n}级", problems)
         return matrix
 

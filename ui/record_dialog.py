@@ -3,21 +3,24 @@
 Every message comes from `service.validate(raw, record_id)` (the same Chinese text an import or the command
 line gives) and is shown under the field it names; nothing is decided here. Enter or Ctrl+S saves, Esc
 cancels (asking first when something was changed). Ledgers with more to show subclass this dialog:
-worker_details, org_details, venue_details.
+worker_details, org_details, venue_details. The dialog opens as large as its form (or as the clerk last left
+it) and grows when messages appear under the fields, so that they never hide behind a scroll bar.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout,
                                QWidget)
 
+from ledger.conflicts import Conflict
 from ledger.errors import LedgerError, Problem, ValidationError
 from ledger.fields import Field
 from ledger.services import CommunityService
 from ledger.services.base import LedgerService
 
 from . import messages
+from .dialog_sizes import fit_to_screen, remember_size, resize
 from .field_editors import ComboEditor, Editor, default_editor
 
 ERROR_STYLE = "color: #c0392b;"
@@ -168,12 +171,16 @@ class RecordDialog(QDialog):
         self._form_scroll.setMinimumWidth(inner.width() + bar + 4)
         room = int(screen.height() * 0.88) - 160 if screen is not None else inner.height()
         self._form_scroll.setMinimumHeight(min(inner.height() + 4, max(room, 240)))
-        hint = self.sizeHint()
-        width, height = hint.width(), hint.height()
-        if screen is not None:
-            width = min(width, int(screen.width() * 0.95))
-            height = min(height, int(screen.height() * 0.92))
-        self.resize(width, height)
+        remember_size(self, f"record/{self.service.name}", self.sizeHint())
+
+    def _grow(self) -> None:
+        """Make room for the messages now shown under the fields instead of scrolling, as the screen allows."""
+        if not self.isVisible():
+            return
+        self._form_inner.layout().invalidate()
+        need = self._form_inner.sizeHint().height() - self._form_scroll.viewport().height()
+        if need > 0:
+            resize(self, fit_to_screen(self, QSize(self.width(), self.height() + need + 4)))
 
     # --- values ---------------------------------------------------------------------------------------------
     def parsed(self, key: str):
@@ -228,6 +235,8 @@ class RecordDialog(QDialog):
         self.general.setText("；".join(general))
         self.general.setVisible(bool(general))
         self.shown_problems = [p for p in problems if show_all or self._by_label.get(p.field) in by_key]
+        if by_key:
+            self._grow()
 
     def save(self) -> bool:
         """Save if the service accepts; otherwise show why and keep the dialog open. True when saved."""
@@ -240,12 +249,18 @@ class RecordDialog(QDialog):
             if self.record_id is None:
                 record = self.service.create(raw)
             elif raw or self.force_update():
-                record = self.service.update(self.record_id, raw)
+                record = self.service.update(self.record_id, raw, version=(self.record or {}).get("version"))
             else:
                 record = self.record
         except ValidationError as exc:
             self.show_problems(exc.problems, True)
             self._focus_first(exc.problems)
+            return False
+        except Conflict as exc:
+            # Someone saved this record since it was opened: say who and what, and offer their values.
+            if messages.ask(self, "记录已被他人修改", f"{exc}\n\n重新载入后，窗口中显示对方保存的内容，"
+                                                    f"您在此窗口中未保存的修改将被放弃。", yes="重新载入", no="继续编辑"):
+                self.show_stored()
             return False
         except LedgerError as exc:
             messages.warn(self, "未能保存", str(exc))
@@ -256,6 +271,21 @@ class RecordDialog(QDialog):
         self.saved.emit(record)
         self.after_save(record)
         return True
+
+    def show_stored(self) -> None:
+        """Show the record as it is stored now, discarding this window's edits (after someone else saved it)."""
+        try:
+            self.record = self.service.get(self.record_id)
+        except LedgerError as exc:
+            messages.warn(self, "未能重新载入", str(exc))
+            return
+        for f in self.fields:
+            self.editors[f.key].set_value(self.initial_text(f))
+            self._initial[f.key] = self.editors[f.key].value()
+        self._touched.clear()
+        self.setWindowTitle(self.title())
+        self.values_changed()
+        self.check()
 
     def force_update(self) -> bool:
         """A subclass with edits outside the fields (none by default) says so here."""

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QLabel, QListWidget, QListWidgetItem,
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem,
                                QMessageBox, QPushButton, QVBoxLayout, QWidget)
 
 from ledger import backup
 from ledger.app import Ledger
 from ledger.errors import LedgerError
+
+from .dialog_sizes import remember_size
+from .file_dialogs import BACKUP, open_path
 
 _ROLE_PATH = int(Qt.ItemDataRole.UserRole)
 
@@ -45,7 +48,7 @@ class RestoreDialog(QDialog):
         self.restored_from: Path | None = None
         self.kept_aside: Path | None = None
         self.setWindowTitle("恢复备份")
-        self.resize(620, 400)
+        remember_size(self, "restore", QSize(620, 400))
 
         layout = QVBoxLayout(self)
         if problem:
@@ -115,10 +118,10 @@ class RestoreDialog(QDialog):
         self.restore_button.setEnabled(self.selected_path() is not None)
 
     def browse(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "选择备份文件", str(backup.paths.backups_dir()),
-                                              "数据库备份 (*.sqlite *.db);;所有文件 (*)")
-        if name:
-            self.restore_from(Path(name))
+        path = open_path(self, BACKUP, "选择备份文件", "数据库备份 (*.sqlite *.db);;所有文件 (*)",
+                         fallback=backup.paths.backups_dir())
+        if path is not None:
+            self.restore_from(path)
 
     def restore_selected(self) -> None:
         path = self.selected_path()

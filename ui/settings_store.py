@@ -1,4 +1,5 @@
-"""What the window remembers between runs: geometry, the last page, and per page its columns and sort.
+"""What the window remembers between runs: geometry (of the window and each dialog), the last page, per page
+its columns and sort, and per kind of file the folder last chosen in a file dialog.
 
 Kept with QSettings in an INI file in the data folder (ledger.paths), so tests and portable installs get
 their own; keys are versioned so that a later change of layout can drop what no longer fits.
@@ -36,6 +37,13 @@ class UiSettings:
 
     def set_geometry(self, name: str, value: QByteArray) -> None:
         self._q.setValue(f"geometry/{name}", value)
+
+    def folder(self, kind: str) -> str:
+        """The folder a file dialog for this kind of file last used ("" the first time)."""
+        return self.text(f"folders/{kind}")
+
+    def set_folder(self, kind: str, folder: str) -> None:
+        self.set_text(f"folders/{kind}", folder)
 
     def text(self, key: str) -> str:
         return str(self._q.value(key, DEFAULTS.get(key, "")) or "")

@@ -7,16 +7,18 @@ application opens the database again (with a login where one is now needed).
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QFileDialog, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QVBoxLayout
 
 from ledger import backup
 from ledger.db import sqlite_file
 from ledger.errors import LedgerError
 
 from . import messages
+from .dialog_sizes import remember_size
+from .file_dialogs import BACKUP, save_path
 
 
 def build_system_menu(window) -> None:
@@ -32,7 +34,8 @@ def build_system_menu(window) -> None:
             continue
         text, handler = item
         action = QAction(text, window)
-        action.triggered.connect(lambda _checked=False, h=handler: _guarded(window, text, h))
+        # bound now: a closure would see the loop's last text (every box was titled 从备份恢复)
+        action.triggered.connect(lambda _checked=False, h=handler, t=text: _guarded(window, t, h))
         menu.addAction(action)
 
 
@@ -69,7 +72,7 @@ def audit_log(window) -> None:
     dialog.setWindowTitle("操作日志")
     layout = QVBoxLayout(dialog)
     layout.addWidget(AuditView(window.ledger, dialog))
-    dialog.resize(1100, 640)
+    remember_size(dialog, "audit_log", QSize(1100, 640))
     dialog.exec()
 
 
@@ -79,18 +82,21 @@ def record_history(window) -> None:
     ids = page._selected_ids() if hasattr(page, "_selected_ids") else []
     if not ids:
         raise LedgerError("请先在台账页面中选中一条记录")
+    from ledger.record_names import is_person, named
     record = page.service.get(ids[0])
-    label = str(record.get(page.service.label_key) or record.get("name") or ids[0])
+    own = str(record.get(page.service.label_key) or record.get("name") or page.service.name)
+    community = record.get("community") if page.service.community_field else None
+    label = named(own, community, is_person(page.service.definition))
     show_record_history(window.ledger, page.service.name, ids[0], label, window)
 
 
 def make_backup(window) -> None:
     if sqlite_file(window.ledger.db.url) is None:
         raise LedgerError("服务器数据库（PostgreSQL）请由管理员用 pg_dump 备份")
-    suggested = Path.home() / f"街道台账备份-{datetime.now():%Y%m%d-%H%M}.sqlite"
-    target, _ = QFileDialog.getSaveFileName(window, "备份数据库", str(suggested), "数据库备份 (*.sqlite)")
-    if target:
-        done = backup.backup_to(window.ledger, Path(target))
+    target = save_path(window, BACKUP, "备份数据库", f"街道台账备份-{datetime.now():%Y%m%d-%H%M}.sqlite",
+                       "数据库备份 (*.sqlite)", ".sqlite")
+    if target is not None:
+        done = backup.backup_to(window.ledger, target)
         messages.inform(window, "备份数据库", f"已备份到：{done}")
 
 

@@ -39,7 +39,8 @@ class Facet:
 
 @dataclass(frozen=True)
 class Total:
-    """A footer figure: the sum of a numeric column over the shown rows (only rows where key == value)."""
+    """A footer figure: the sum of a numeric column (or record key) over the shown rows (only rows where
+    key == value)."""
 
     label: str
     key: str
@@ -359,7 +360,8 @@ class TableData:
         return {label: sum(map(values.__getitem__, rows)) for label, values in self.total_values.items()}
 
     def format_total(self, total: Total, value: int) -> str:
-        kind = self.fields[self.keys.index(total.key)].kind
+        # a total over a record key that is no column (a count the service marks per record) is a plain count
+        kind = self.fields[self.keys.index(total.key)].kind if total.key in self.keys else "int"
         if kind in ("money", "decimal"):
             return f"{Decimal(value) / 100:,.2f}{total.unit}"
         return f"{value:,}{total.unit}"

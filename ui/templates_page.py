@@ -1,11 +1,9 @@
 """模板管理: save a built-in report template for adjusting, install the adjusted copy, go back to the built-in."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from exports import template_admin
@@ -13,6 +11,7 @@ from ledger import paths
 from ledger.errors import LedgerError
 
 from . import messages
+from .file_dialogs import EXCEL_FILTER, TEMPLATE, open_path, save_path
 
 HELP = ("报表按模板文件生成。需要调整标题文字、列宽、签字栏时：先“另存内置模板”，用 Excel 或 WPS 修改后"
         "“安装修改后的模板”，今后导出即使用本单位的版本；随时可以“恢复内置模板”。占位符 {{…}} 的写法见使用说明。")
@@ -84,16 +83,16 @@ class TemplatesPage(QWidget):
         name = self.selected()
         if not name:
             return
-        target, _ = QFileDialog.getSaveFileName(self, "另存内置模板", str(Path.home() / name), "Excel 文件 (*.xlsx)")
-        if target:
+        target = save_path(self, TEMPLATE, "另存内置模板", name, EXCEL_FILTER, ".xlsx")
+        if target is not None:
             self._do(lambda: template_admin.save_builtin(self.window.ledger, name, target), f"已另存到：{target}")
 
     def install(self) -> None:
         name = self.selected()
         if not name:
             return
-        source, _ = QFileDialog.getOpenFileName(self, f"选择修改后的“{name}”", str(Path.home()), "Excel 文件 (*.xlsx)")
-        if source:
+        source = open_path(self, TEMPLATE, f"选择修改后的“{name}”", EXCEL_FILTER)
+        if source is not None:
             self._do(lambda: template_admin.install(self.window.ledger, name, source),
                      f"已安装。今后导出“{name}”将使用本单位修改的版本。")
 

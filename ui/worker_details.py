@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFo
 from ledger.errors import LedgerError, Problem, ValidationError
 from ledger.fields import Field
 from ledger.idcard import parse_id
+from ledger.models import Appraisal, Certificate, LevelChange, PostChange
 from ledger.paystandard import APPRAISAL_GRADES
 from ledger.services.workers import age_on
 
@@ -19,33 +20,31 @@ from .field_editors import ComboEditor, Editor, default_editor
 from .record_dialog import ERROR_STYLE, RecordDialog
 from .table_model import TupleTableModel
 
-# kind -> (the record's key for its lines, the fields of a new line, the columns shown)
+# kind -> (the record's key for its lines, the fields of a new line, the table and its columns shown)
 HISTORY = {
     "调级记录": ("level_changes",
              (Field("new_level", "调整后等级", "int", required=True, minimum=1, maximum=60),
               Field("reason", "调级原因", required=True, max_length=200),
               Field("effective_on", "生效日期", "date", required=True),
               Field("approver", "审批人", max_length=32)),
-             (("生效日期", "effective_on"), ("原等级", "old_level"), ("新等级", "new_level"), ("调级原因", "reason"),
-              ("审批人", "approver"), ("记录时间", "recorded_at"))),
+             LevelChange, ("effective_on", "old_level", "new_level", "reason", "approver", "recorded_at")),
     "岗位变动": ("post_changes", (),
-             (("生效日期", "effective_on"), ("原岗位", "old_post"), ("新岗位", "new_post"), ("原职务", "old_title"),
-              ("新职务", "new_title"), ("原因", "reason"))),
+             PostChange, ("effective_on", "old_post", "new_post", "old_title", "new_title", "reason")),
     "年度考核": ("appraisals",
              (Field("year", "年度", "int", required=True, minimum=1990, maximum=2100),
               Field("grade", "考核结果", "choice", required=True, choices=APPRAISAL_GRADES),
               Field("note", "备注", max_length=200)),
-             (("年度", "year"), ("考核结果", "grade"), ("备注", "note"))),
+             Appraisal, ("year", "grade", "note")),
     "证书": ("certificates",
            (Field("kind", "类别", "choice", required=True, choices=("学历", "职业资格")),
             Field("name", "证书名称", required=True, max_length=32),
             Field("obtained_on", "取得日期", "date"),
             Field("number", "证书编号", max_length=64),
             Field("note", "备注", max_length=200)),
-           (("类别", "kind"), ("证书名称", "name"), ("取得日期", "obtained_on"), ("证书编号", "number"),
-            ("备注", "note"))),
+           Certificate, ("kind", "name", "obtained_on", "number", "note")),
 }
 NUMERIC = {"old_level", "new_level", "year"}
+WIDE = {"reason", "note"}   # free text: the column that takes the room left
 
 
 class WorkerDialog(RecordDialog):
@@ -114,7 +113,9 @@ class HistoryTab(QWidget):
         super().__init__()
         self.dialog = dialog
         self.kind = kind
-        self.record_key, self.entry_fields, self.columns = HISTORY[kind]
+        self.record_key, self.entry_fields, model, keys = HISTORY[kind]
+        # each column by the label its table declares (the audit trail names it the same)
+        self.columns = [(model.__table__.c[key].info["label"], key) for key in keys]
         numeric = [i for i, (_label, key) in enumerate(self.columns) if key in NUMERIC]
         self.model = TupleTableModel([label for label, _key in self.columns], numeric)
         self.view = QTableView()
@@ -124,8 +125,12 @@ class HistoryTab(QWidget):
         self.view.verticalHeader().hide()
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.view.setAlternatingRowColors(True)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        wide = [i for i, (_label, key) in enumerate(self.columns) if key in WIDE]
+        if wide:   # the reason or note takes the room, the dates and levels keep what they need
+            header.setSectionResizeMode(wide[0], QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(not wide)
         self.add_button = QPushButton("添加…")
         self.add_button.clicked.connect(self.add)
         self.remove_button = QPushButton("删除")

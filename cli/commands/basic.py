@@ -1,9 +1,12 @@
-"""init, upgrade and check: creating the street, upgrading the database and reporting on its health."""
+"""init, upgrade, check and settings: creating the street, upgrading the database, reporting on its health,
+the office's thresholds."""
 from __future__ import annotations
 
 from ledger.db import upgrade_database
 from ledger.errors import LedgerError
-from ledger.services.street import init_street
+from ledger.services.street import get_settings, init_street, put_setting
+from ledger.settings import SPECS
+from ledger.values import parse_int
 
 from ..session import print_upgrade
 
@@ -19,6 +22,11 @@ def register(sub) -> None:
 
     p = sub.add_parser("check", help="检查数据库完整性和台账一致性")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("settings", help="查看或修改本单位的设置（提醒阈值、金额单笔上限等；修改须管理员）")
+    p.add_argument("name", nargs="?", help="要修改的设置：其名称或名称中的一段，如 单笔上限 前的“工资项目”")
+    p.add_argument("value", nargs="?", help="新的值（整数）")
+    p.set_defaults(func=cmd_settings)
 
 
 def cmd_init(args, ledger) -> int:
@@ -38,6 +46,28 @@ def cmd_check(args, ledger) -> int:
     from ledger.services.checks import run_checks
     report = run_checks(ledger)
     for finding in report.findings:
-        print(f"[{finding.severity}] {finding.where}：{finding.message}")
+        print(finding.line())
     print(f"检查完成：{report.summary()}")
     return 1 if report.errors else 0
+
+
+def cmd_settings(args, ledger) -> int:
+    if args.name is None:
+        values = get_settings(ledger)
+        for spec in SPECS:
+            print(f"{spec.label}：{values[spec.key]:,}")
+        return 0
+    if args.value is None:
+        raise LedgerError("请同时写出新的值，如：settings 工资项目 2000000")
+    found = [spec for spec in SPECS if args.name.strip() and args.name.strip() in spec.label]
+    if len(found) != 1:
+        names = "、".join(spec.label for spec in found or SPECS)
+        raise LedgerError(f"“{args.name}”{'对应多项设置' if found else '不是设置的名称'}，请写明其中一项：{names}")
+    spec = found[0]
+    try:
+        value = parse_int(args.value)
+    except ValueError as exc:
+        raise LedgerError(f"{spec.label}：{exc}") from None
+    put_setting(ledger, spec.key, value)
+    print(f"已修改：{spec.label}为{value:,}")
+    return 0

@@ -4,6 +4,7 @@ This module is imported last, after every feature module has registered its kind
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from ..registry import EXPORTS, IMPORTS, TEMPLATES, check_suffix
@@ -40,9 +41,15 @@ def register(sub) -> None:
 
 
 def cmd_export(args, ledger) -> int:
+    from ledger.files import check_writable
     kind = EXPORTS[args.kind]
     check_suffix(kind, args.output)
+    check_writable(args.output)          # before the work, not after it
+    warnings: list[str] = []
+    args.warn = warnings.append          # a kind passes it on: a column of a template too narrow for a figure
     print(kind.run(args, ledger, args.output) or f"已导出：{args.output}")
+    for text in warnings:
+        print(f"注意：{text}", file=sys.stderr)
     return 0
 
 
@@ -53,7 +60,9 @@ def cmd_import(args, ledger) -> int:
 
 
 def cmd_template(args, ledger) -> int:
+    from ledger.files import check_writable
     kind = TEMPLATES[args.kind]
     check_suffix(kind, args.output)
+    check_writable(args.output)
     print(kind.run(args, ledger, args.output) or f"已生成模板：{args.output}")
     return 0

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from ledger.errors import LedgerError
-from ledger.pay.calc import show
+from ledger.money import format_yuan
 from ledger.pay.runs import Payroll, month_key, month_label
 from ledger.progress import Progress
 from ledger.values import parse_date
@@ -68,8 +69,9 @@ def _progress() -> Progress:
 
 def _summary_line(s) -> str:
     bonus = "，含奖励性绩效" if s.pays_bonus else ""
-    return (f"{month_label(s.month)} {s.status}{bonus}：{s.workers}人，应发合计 {show(s.gross)}，扣款合计 {show(s.deduct)}，"
-            f"实发合计 {show(s.net)}，单位缴费 {show(s.employer)}（标准：{s.standard_name or '示例标准'}）")
+    return (f"{month_label(s.month)} {s.status}{bonus}：{s.workers}人，应发合计 {format_yuan(s.gross)}，"
+            f"扣款合计 {format_yuan(s.deduct)}，实发合计 {format_yuan(s.net)}，单位缴费 {format_yuan(s.employer)}"
+            f"（标准：{s.standard_name or '示例标准'}）")
 
 
 def _worker_id(ledger, text: str) -> int:
@@ -109,17 +111,17 @@ def cmd_show(args, ledger) -> int:
     if summary is None:
         raise LedgerError(f"{month_label(month_key(args.month))}还没有工资表")
     print(_summary_line(summary))
-    by_community: dict[str, list[int]] = {}
+    by_community: dict[str, list] = {}
     for line in pay.lines(args.month):
-        c = by_community.setdefault(line.community, [0, 0, 0, 0])
+        c = by_community.setdefault(line.community, [0, Decimal(0), Decimal(0), Decimal(0)])
         c[0] += 1
         c[1] += line.gross
         c[2] += line.deduct_total
         c[3] += line.net
     for name, (n, gross, deduct, net) in by_community.items():
-        print(f"  {name}：{n}人，应发 {show(gross)}，扣款 {show(deduct)}，实发 {show(net)}")
+        print(f"  {name}：{n}人，应发 {format_yuan(gross)}，扣款 {format_yuan(deduct)}，实发 {format_yuan(net)}")
     for a in pay.adjustments(args.month):
-        print(f"  其他{a.kind}：{a.worker_name}（{a.community}）{a.amount}元，{a.reason}")
+        print(f"  其他{a.kind}：{a.worker_name}（{a.community}）{format_yuan(a.amount)}元，{a.reason}")
     return 0
 
 
@@ -131,10 +133,11 @@ def cmd_discard(args, ledger) -> int:
 
 def cmd_adjust(args, ledger) -> int:
     pay = Payroll(ledger)
-    pay.add_adjustment(args.month, _worker_id(ledger, args.worker), args.kind, args.amount, args.reason,
-                       taxable=not args.untaxed)
+    added = pay.add_adjustment(args.month, _worker_id(ledger, args.worker), args.kind, args.amount, args.reason,
+                               taxable=not args.untaxed)
+    line = next(a for a in pay.adjustments(args.month) if a.id == added)
     summary = pay.summary(args.month)
-    print(f"已记录其他{args.kind} {args.amount}元：{args.worker}，{args.reason}")
+    print(f"已记录其他{line.kind} {format_yuan(line.amount)}元：{line.worker_name}（{line.community}），{line.reason}")
     if summary is not None:
         print("草稿已重新计算：" + _summary_line(summary))
     return 0
@@ -185,14 +188,14 @@ def _month(args) -> str:
 @export_kind("salary-sheet", "工资发放表（--month；.xlsx 或 .pdf）", (".xlsx", ".pdf"))
 def export_salary_sheet(args, ledger, out: Path) -> str:
     from exports.salary_sheet import export_salary_sheet as run
-    run(ledger, _month(args), out)
+    run(ledger, _month(args), out, warn=args.warn)
     return f"已导出工资发放表：{out}"
 
 
 @export_kind("bank-list", "银行代发清单（--month；.xlsx）", (".xlsx",))
 def export_bank_list(args, ledger, out: Path) -> str:
     from exports.bank_list import export_bank_list as run
-    run(ledger, _month(args), out)
+    run(ledger, _month(args), out, warn=args.warn)
     return f"已导出银行代发清单：{out}"
 
 
@@ -202,23 +205,20 @@ def export_payslips(args, ledger, out: Path) -> str:
 
     def show_progress(done: int, total: int) -> None:
         print(f"\r[{done}/{total}] 页", end="", file=sys.stderr, flush=True)
-    run(ledger, _month(args), out, progress=show_progress)
-    print(file=sys.stderr)
+    try:
+        run(ledger, _month(args), out, progress=show_progress, warn=args.warn)
+    finally:
+        print(file=sys.stderr)      # after the progress line, so that a refusal starts a line of its own
     return f"已导出工资条：{out}"
 
 
 @export_kind("cost", "年度人力成本（--year；.xlsx，含等级额每月上调 --raise 元的测算，默认100）", (".xlsx",))
 def export_cost(args, ledger, out: Path) -> str:
     from exports.labour_cost import export_labour_cost
-    from ledger.money import parse_yuan
     if not args.year:
         raise LedgerError("请用 --year 指定年度，如 --year 2026")
-    try:
-        raise_amount = parse_yuan(getattr(args, "raise_amount", "100") or "100")
-    except ValueError as exc:
-        raise LedgerError(f"--raise：{exc}") from None
-    report = export_labour_cost(ledger, args.year, out, raise_amount)
-    return f"已导出年度人力成本：{out}（合计 {show(report.total)} 元）\n{report.what_if}"
+    report = export_labour_cost(ledger, args.year, out, getattr(args, "raise_amount", None) or "100", warn=args.warn)
+    return f"已导出年度人力成本：{out}（合计 {format_yuan(report.total)} 元）\n{report.what_if}"
 
 
 @import_kind("payscale", "岗位等级工资表（等级 × 一岗/二岗/三岗；须 --effective 生效日期）", (".xlsx", ".csv"))

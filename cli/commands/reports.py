@@ -82,7 +82,8 @@ def cmd_show(args, ledger) -> int:
         meets = "—" if row.meets_standard is None else ("是" if row.meets_standard else "否")
         if row is f.total:
             meets = f"{row.venues_met}/{row.venues_judged}"
-        print(f"{row.name:<10}{row.org_total:>6}{row.members:>7}{row.grids:>5}{row.households:>8}{row.grid_workers:>6}  "
+        households = "—" if row.households is None else row.households
+        print(f"{row.name:<10}{f.org_figure(row):>6}{row.members:>7}{row.grids:>5}{households:>8}{row.grid_workers:>6}  "
               f"{workers:<14}{row.fund.allocated:>16,.2f}{row.fund.spent:>16,.2f}"
               f"{'—' if rate is None else f'{rate}%':>8}{row.venue_area:>12,.2f} {meets}")
     return 0
@@ -98,7 +99,7 @@ def export_quarterly(args, ledger, out: Path) -> str:
         write_quarterly_pdf(report, out)
     else:
         from exports.quarterly_xlsx import write_quarterly_xlsx
-        write_quarterly_xlsx(report, out)
+        write_quarterly_xlsx(report, out, warn=args.warn)
     state = "已关账，数据已冻结" if not report.figures.is_open else "未关账，数据按当前台账计算"
     return f"已导出：{out}（{report.figures.quarter.label}，{state}）"
 
@@ -106,11 +107,12 @@ def export_quarterly(args, ledger, out: Path) -> str:
 def _ledger_export(key: str):
     def run(args, ledger, out: Path) -> str:
         from exports.ledger_export import export_ledger
-        result = export_ledger(ledger, key, out, _community_id(ledger, args.community))
+        result = export_ledger(ledger, key, out, _community_id(ledger, args.community), warn=args.warn)
         masked = "；身份证号、银行账号、联系电话已按权限遮蔽" if result.masked else ""
         return f"已导出：{out}（{LEDGERS[key].name}台账 {result.rows} 条{masked}）"
     return run
 
 
 for _name, _key in LEDGER_EXPORTS.items():
-    export_kind(_name, f"{LEDGERS[_key].name}台账（与导入模板的列相同）")(_ledger_export(_key))
+    export_kind(_name, f"{LEDGERS[_key].name}台账（与导入模板的列相同；.xlsx 或 .pdf）", (".xlsx", ".pdf"))(
+        _ledger_export(_key))

@@ -13,7 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..app import Ledger
-from ..errors import LedgerError, PermissionDenied
+from .. import conflicts
+from ..errors import LedgerError, PermissionDenied, Problem, ValidationError
 from ..progress import SILENT, Progress
 from . import memory
 from .apply import ImportOutcome, apply_plan
@@ -102,19 +103,32 @@ class _Share(Progress):
 
 
 def run_import(ledger: Ledger, kind: str, loaded: Loaded, layout: Layout, *, valid_only: bool = False,
-               progress: Progress = SILENT) -> tuple[Plan, ImportOutcome]:
+               progress: Progress = SILENT, previewed: Plan | None = None) -> tuple[Plan, ImportOutcome]:
     """Check and write in one transaction (the data may have changed since a preview); all or nothing.
 
     Raises ValidationError with every problem, having written nothing, unless `valid_only` is set, in which
-    case the rows without errors are written and the others reported in the outcome.
+    case the rows without errors are written and the others reported in the outcome. With `previewed` (the
+    plan the person looked at), a row whose record someone saved since that preview is refused, named.
     """
     importer = ledger.as_actor(ledger.actor.with_source(SOURCE))
     service = service_for(importer, kind)
     label = loaded.path.name if len(loaded.sheet_names) <= 1 else f"{loaded.path.name}［{loaded.sheet.name}］"
     with importer.unit("ledger.write") as session:
         plan = make_plan(session, service, kind, loaded, layout, _Share(progress, 0.0, 0.5))
+        if previewed is not None:
+            _refuse_changed_since(session, service, plan, previewed)
         outcome = apply_plan(session, service, plan, label, valid_only, _Share(progress, 0.5, 0.5))
     return plan, outcome
+
+
+def _refuse_changed_since(session, service, plan: Plan, previewed: Plan) -> None:
+    """Rows to update whose record was saved by someone else after the preview the person confirmed."""
+    seen = {r.record_id: r.before.version for r in previewed.rows
+            if r.record_id is not None and r.before is not None and hasattr(r.before, "version")}
+    stale = [r for r in plan.rows if r.record_id in seen and getattr(r.before, "version", None) != seen[r.record_id]]
+    if stale:
+        reasons = [conflicts.stale(session, service.model.__table__.name, r.record_id, r.label) for r in stale]
+        raise ValidationError([Problem("", f"{reason}（预览后发生的修改）", r.row) for r, reason in zip(stale, reasons)])
 
 
 def import_file(ledger: Ledger, kind: str, path: str | Path, *, sheet: str | None = None,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..fields import Field
+from .limits import MAX_DATA_ROWS, too_many_rows
 from .reader import Sheet, column_letter
 
 SEARCH_ROWS = 30  # the header is looked for among the first rows; titles rarely take more than a few
@@ -301,6 +302,8 @@ def body(sheet: Sheet, layout: Layout) -> Body:
             skipped.append((number, "重复的表头行，已跳过"))
             continue
         out.append(DataRow(number, cells))
+        if len(out) > MAX_DATA_ROWS:
+            raise too_many_rows(sheet.name)
     return Body(out, skipped, blank)
 
 

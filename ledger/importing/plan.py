@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from .. import scope
+from .. import scope, settings
 from ..errors import Problem
 from ..fields import Field, format_rooms, parse_record
 from ..models import Grid, PartyOrg, VenueRoom
@@ -156,6 +156,7 @@ class _Planner:
         self.columns = {c.key for c in self.table.columns}
         self.claimed: dict[int, int] = {}   # record id (negative for a planned new row) -> the row that claimed it
         self.key_fields = {self._field_of(col) for col in service.match_on}
+        self.ceilings = settings.ceilings(session)
 
     def _field_of(self, column: str) -> str:
         if column == "community_id" and self.service.community_field:
@@ -171,7 +172,7 @@ class _Planner:
         width = len(cells)
         raw = {key: (cells[i] if type(cells[i]) not in _DATEISH else _cell(cells[i], self.by_key[key])) if i < width
                else None for i, key in self.mapping.items()}
-        clean, problems = parse_record(self.fields, raw, partial=True, row=number)
+        clean, problems = parse_record(self.fields, raw, partial=True, row=number, ceilings=self.ceilings)
         bad = {p.field for p in problems}
         existing = None
         if not bad & {self.by_key[k].label for k in self.key_fields if k in self.by_key}:

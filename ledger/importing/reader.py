@@ -1,43 +1,38 @@
-"""Reading a clerk's file into rows of cell values: .xlsx (openpyxl, read-only), .xls (xlrd) and .csv.
+"""Reading a clerk's file into rows of cell values: .xlsx (openpyxl, read-only), .xls (xlrd), .csv, and the
+".xls" files other systems export, which are really a web page (html_table.py) or an Excel 2003 XML document
+(spreadsheet_xml.py).
 
-The kind of file is told by its first bytes, not its name: WPS and colleagues often save an .xlsx under an
-.xls name. A worksheet comes back as it is (title rows, blank rows, footers and all) with its merged ranges;
-making sense of it is headers.py's job.
+The kind of file is told by its first bytes, not its name (file_kinds.py): WPS and colleagues often save an
+.xlsx under an .xls name. A worksheet comes back as it is (title rows, blank rows, footers and all) with its
+merged ranges; making sense of it is headers.py's job. Every reader holds a sheet to the bounds of limits.py,
+and an xlsx archive is checked against them before any of it is inflated, so a hostile file costs a refusal,
+not the machine's memory.
 
 Why read-only openpyxl and the merges read separately: the normal openpyxl mode builds an object per cell
 and is several times slower on a 10,000-row roster; read-only mode does not report merged ranges, but they
-are a short list at the end of the worksheet's XML, which a regular expression finds in milliseconds.
+are a short list at the end of the worksheet's XML, which a scan of the inflated stream finds quickly.
 """
 from __future__ import annotations
 
 import csv
-import io
 import re
+import struct
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import LedgerError
+from . import file_kinds, limits
+from .file_kinds import CSV, HTML, XLS, XLSX, XML, file_kind
+from .limits import MAX_COLUMNS, SheetRows, too_big
+from .sheet import ImportFileError, Sheet
+from .text_files import open_text
 
-MAX_COLUMNS = 200  # wider rows are formatting debris, not ledger columns
+__all__ = ["ImportFileError", "Loaded", "MAX_COLUMNS", "Sheet", "Source", "column_letter", "column_number",
+           "file_kind", "read_sheets"]
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="\$?([A-Za-z]{1,3})\$?(\d+):\$?([A-Za-z]{1,3})\$?(\d+)"')
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-class ImportFileError(LedgerError):
-    """The file cannot be read as a workbook or a CSV file; the message says why and what to do."""
-
-
-@dataclass
-class Sheet:
-    """One worksheet's cells: rows[i] is the row a user sees as number i + 1."""
-
-    name: str
-    rows: list[list[Any]]
-    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # first row, first col, last row, last col (1-based)
 
 
 @dataclass
@@ -45,7 +40,7 @@ class Loaded:
     """A file read into memory: the names of its sheets and the cells of the chosen one."""
 
     path: Path
-    kind: str                # xlsx / xls / csv
+    kind: str                # xlsx / xls / csv / html / xml
     sheet_names: list[str]
     sheet: Sheet
 
@@ -65,28 +60,19 @@ def column_letter(number: int) -> str:
     return letters
 
 
-def file_kind(path: Path) -> str:
-    with open(path, "rb") as fh:
-        head = fh.read(8)
-    if head.startswith(b"PK"):
-        return "xlsx"
-    if head == _OLE:
-        return "xls"
-    return "csv"
-
-
 class Source:
     """An open file: the names of its sheets, and any sheet read whole or just its first rows."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        if not self.path.exists():
+        if not self.path.is_file():
             raise ImportFileError(f"找不到文件“{self.path}”")
-        self.kind = file_kind(self.path)
         self._book = None
         self._handle = None
+        self._sheets: dict[str, Sheet] = {}     # the kinds read whole at opening (csv, web page, XML)
         with _friendly_errors(self.path):
-            if self.kind == "xlsx":
+            self.kind = file_kind(self.path)
+            if self.kind == XLSX:
                 self._handle = open(self.path, "rb")
                 try:
                     self._book = _open_xlsx(self.path, self._handle)
@@ -94,29 +80,37 @@ class Source:
                     self._handle.close()
                     raise
                 self.names = [ws.title for ws in self._book.worksheets if hasattr(ws, "iter_rows")]
-            elif self.kind == "xls":
+            elif self.kind == XLS:
                 self._book = _open_xls(self.path)
                 self.names = self._book.sheet_names()
             else:
-                self.names = [self.path.stem]
-        self._csv: Sheet | None = None
+                _check_size(self.path)
+                if self.kind == HTML:
+                    from .html_table import read_tables
+                    sheets = read_tables(self.path)
+                elif self.kind == XML:
+                    from .spreadsheet_xml import read_worksheets
+                    sheets = read_worksheets(self.path)
+                else:
+                    sheets = [_read_csv(self.path)]
+                self._sheets = {sheet.name: sheet for sheet in sheets}
+                self.names = list(self._sheets)
 
     def read(self, name: str, limit: int | None = None) -> Sheet:
         """A sheet's rows (at most `limit` of them) with its merged ranges."""
         if name not in self.names:
             raise ImportFileError(f"“{self.path.name}”中没有名为“{name}”的工作表（有：{'、'.join(self.names)}）")
         with _friendly_errors(self.path):
-            if self.kind == "xlsx":
-                return _read_xlsx_sheet(self._book, self._book[name], limit)
-            if self.kind == "xls":
-                return _read_xls_sheet(self._book, self.names.index(name), limit)
-            if self._csv is None:
-                self._csv = _read_csv(self.path)
-            return Sheet(self._csv.name, self._csv.rows[:limit] if limit else self._csv.rows, [])
+            if self.kind == XLSX:
+                return _read_xlsx_sheet(self.path, self._book, self._book[name], limit)
+            if self.kind == XLS:
+                return _read_xls_sheet(self.path, self._book, self.names.index(name), limit)
+            sheet = self._sheets[name]
+            return Sheet(sheet.name, sheet.rows[:limit], sheet.merges) if limit else sheet
 
     def close(self) -> None:
         if self._book is not None:
-            if self.kind == "xlsx":
+            if self.kind == XLSX:
                 self._book.close()
             else:
                 self._book.release_resources()
@@ -130,6 +124,12 @@ class Source:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _check_size(path: Path, most: int = limits.MAX_FILE) -> None:
+    size = path.stat().st_size
+    if size > most:
+        raise too_big(path.name, f"有{size / 1024 / 1024:,.0f} MB")
 
 
 class _friendly_errors:
@@ -147,7 +147,7 @@ class _friendly_errors:
         name = self.path.name
         if isinstance(exc, (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError, AssertionError,
                             IndexError, AttributeError)) or type(exc).__module__.startswith(("xlrd", "openpyxl", "xml")):
-            raise ImportFileError(f"无法读取“{name}”：文件已损坏或不是 Excel/WPS 表格（{type(exc).__name__}）。"
+            raise ImportFileError(f"无法读取“{name}”：文件已损坏或加密，不是可以读取的 Excel/WPS 表格。"
                                   "请用 Excel 或 WPS 打开后另存为 .xlsx 再导入") from exc
         return False
 
@@ -160,43 +160,124 @@ def read_sheets(path: Path, limit: int | None = None, only: str | None = None) -
 
 # --- xlsx -----------------------------------------------------------------------------------------------
 def _open_xlsx(path: Path, handle):
-    import openpyxl
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class UnmeasuredSheet(ReadOnlyWorksheet):
+        """A read-only sheet that does not look for its size when the workbook opens: openpyxl parses a sheet
+        without a <dimension> (its own write-only files have none) whole for that, keeping an element per row,
+        so a hostile sheet of millions of empty rows would fill the memory. Our loop reads the rows later, in
+        bounded memory; the fallback loop lets openpyxl find the size as it reads (reset_dimensions)."""
+
+        def _get_size(self) -> None:
+            pass
+
+    class Reader(ExcelReader):
+        def read_worksheets(self) -> None:   # the read-only branch of openpyxl's, with the sheet above
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target in self.valid_files and "chartsheet" not in rel.Type:
+                    ws = UnmeasuredSheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                    ws.sheet_state = sheet.state
+                    self.wb._sheets.append(ws)
+
+    _check_archive(path, handle)
     try:
         # A file object, because openpyxl refuses a name ending in .xls even when the content is xlsx.
-        return openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        reader = Reader(handle, read_only=True, data_only=True)
+        reader.read()
+        return reader.wb
     except zipfile.BadZipFile as exc:
-        raise ImportFileError(f"无法读取“{path.name}”：不是有效的 xlsx 文件（可能已损坏）；"
+        raise ImportFileError(f"无法读取“{path.name}”：文件已损坏或加密，不是有效的 xlsx 文件；"
                               "请用 Excel 或 WPS 打开后另存为 .xlsx 再导入") from exc
 
 
-def _read_xlsx_sheet(wb, ws, limit: int | None) -> Sheet:
+def _check_archive(path: Path, handle) -> None:
+    """Refuse an archive whose parts, as its directory declares them, would inflate beyond the bounds — before
+    anything is inflated. zipfile stops reading a part at its declared size (and then fails its CRC), so a
+    part cannot grow past what was checked here."""
+    _check_directory_size(path, handle)
+    handle.seek(0)
     try:
-        rows = _xlsx_rows(wb, ws, limit)
+        archive = zipfile.ZipFile(handle)
+    except zipfile.BadZipFile as exc:
+        raise ImportFileError(f"无法读取“{path.name}”：文件已损坏或加密，不是有效的 xlsx 文件；"
+                              "请用 Excel 或 WPS 打开后另存为 .xlsx 再导入") from exc
+    with archive:
+        members = archive.infolist()
+        if (other := file_kinds.zip_contents({m.filename for m in members})) is not None:
+            raise file_kinds.not_a_table(path, other)
+        total = 0
+        for member in members:
+            size, packed = member.file_size, max(member.compress_size, 1)
+            total += size
+            if size > _most(member.filename) or total > limits.MAX_ARCHIVE \
+                    or (size > limits.RATIO_GRACE and size > packed * limits.MAX_RATIO):
+                raise too_big(path.name, f"解压后有{max(size, total) / 1024 / 1024:,.0f} MB"
+                                         f"（压缩前{packed / 1024 / 1024:,.1f} MB），可能是损坏或恶意构造的文件")
+            if member.filename.endswith((".xml", ".rels")):
+                with archive.open(member) as part:
+                    head = part.read(65536)
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    raise ImportFileError(f"“{path.name}”含有文档类型声明（DTD），Excel 表格不会有，为安全起见不读取。"
+                                          "请用 Excel/WPS 打开后另存为 .xlsx 再导入")
+    handle.seek(0)
+
+
+def _most(part: str) -> int:
+    """The largest a part may inflate to: a sheet is read in pieces, an XML part openpyxl reads whole."""
+    if part.startswith("xl/worksheets/"):
+        return limits.MAX_SHEET_PART
+    if part.endswith("sharedStrings.xml"):
+        return limits.MAX_STRINGS_PART
+    if part.endswith((".xml", ".rels")):
+        return limits.MAX_XML_PART
+    return limits.MAX_ARCHIVE    # pictures and the like, never inflated by the importer
+
+
+def _check_directory_size(path: Path, handle) -> None:
+    """The archive's member count, from its end record, before zipfile builds an object for each member."""
+    handle.seek(0, 2)
+    size = handle.tell()
+    handle.seek(max(0, size - 65536 - 22))
+    tail = handle.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) < at + 22:
+        return   # not a zip end record: zipfile says so in its own way
+    entries, directory = struct.unpack("<HI", tail[at + 10:at + 16])
+    # 0xFFFF / 0xFFFFFFFF: a ZIP64 archive, which only more than 65,535 parts or 4 GB need
+    if entries > limits.MAX_MEMBERS or directory > limits.MAX_MEMBERS * 1024:
+        raise too_big(path.name, f"有{entries:,}个部件")
+
+
+def _read_xlsx_sheet(path: Path, wb, ws, limit: int | None) -> Sheet:
+    rows = SheetRows(path.name, ws.title, limit)
+    try:
+        _xlsx_rows(wb, ws, rows)
+    except ImportFileError:
+        raise
     except Exception:  # noqa: BLE001 — anything unusual in the XML: let openpyxl's own loop read it
-        rows = _openpyxl_rows(ws, limit)
-    return Sheet(ws.title, rows, _xlsx_merges(wb, ws))
+        rows = SheetRows(path.name, ws.title, limit)
+        _openpyxl_rows(ws, rows)
+    _xlsx_merges(wb, ws, rows)
+    return rows.sheet()
 
 
-def _openpyxl_rows(ws, limit: int | None) -> list[list[Any]]:
+def _openpyxl_rows(ws, rows: SheetRows) -> None:
     # Files written by other programs often carry a wrong <dimension>; read every row that is there.
     ws.reset_dimensions()
-    rows: list[list[Any]] = []
-    for values in ws.iter_rows(values_only=True, max_row=limit):
-        row = list(values[:MAX_COLUMNS])
-        while row and (row[-1] is None or row[-1] == ""):
-            row.pop()
-        rows.append(row)
-        if limit is not None and len(rows) >= limit:
+    for values in ws.iter_rows(values_only=True, max_row=rows.limit):
+        rows.append(list(values[:MAX_COLUMNS]))
+        if rows.full:
             break
-    return rows
 
 
-def _xlsx_rows(wb, ws, limit: int | None) -> list[list[Any]]:
+def _xlsx_rows(wb, ws, rows: SheetRows) -> None:
     """The cell values of a worksheet, as openpyxl's read-only iter_rows(values_only=True) gives them.
 
     Why a loop of our own: openpyxl's per-cell parser (coordinates, a dict per cell, generic dispatch) costs
     about twice the time of this one, which only reads values; the workbook itself — shared strings, which
     styles are dates, the 1900/1904 epoch — still comes from openpyxl, and tests compare the two readers.
+    Each row is dropped from the parsed tree once read, so memory holds the values and nothing else.
     """
     from xml.etree.ElementTree import iterparse
 
@@ -205,16 +286,21 @@ def _xlsx_rows(wb, ws, limit: int | None) -> list[list[Any]]:
 
     cell_tag, value_tag, row_tag = f"{{{SHEET_MAIN_NS}}}c", f"{{{SHEET_MAIN_NS}}}v", f"{{{SHEET_MAIN_NS}}}row"
     inline_tag, text_tag, run_tag = f"{{{SHEET_MAIN_NS}}}is", f"{{{SHEET_MAIN_NS}}}t", f"{{{SHEET_MAIN_NS}}}r"
+    data_tag = f"{{{SHEET_MAIN_NS}}}sheetData"
     strings = ws._shared_strings
     dates, durations, epoch = wb._date_formats, wb._timedelta_formats, wb.epoch
     columns: dict[str, int] = {}
-    rows: list[list[Any]] = []
     row: list[Any] = []
     row_number = 0
     column = 0
+    sheet_data = None
     with wb._archive.open(ws._worksheet_path) as source:
-        for _event, element in iterparse(source):
+        for event, element in iterparse(source, events=("start", "end")):
             tag = element.tag
+            if event == "start":
+                if tag == data_tag:
+                    sheet_data = element
+                continue
             if tag == cell_tag:
                 ref = element.get("r")
                 if ref:
@@ -256,55 +342,58 @@ def _xlsx_rows(wb, ws, limit: int | None) -> list[list[Any]]:
             elif tag == row_tag:
                 number = element.get("r")
                 number = int(number) if number else row_number + 1
-                if number > row_number:
-                    while len(rows) < number - 1:
-                        rows.append([])   # rows absent from the XML are empty rows
-                    while row and (row[-1] is None or row[-1] == ""):
-                        row.pop()
-                    rows.append(row)
+                if number > row_number:   # a row numbered out of order is left out, as openpyxl does
+                    rows.put(number, row)
                     row_number = number
                 row = []
                 column = 0
-                element.clear()
-                if limit is not None and len(rows) >= limit:
-                    return rows[:limit]
-    return rows
+                if sheet_data is not None:
+                    sheet_data.clear()    # the rows read so far, emptied but still attached
+                else:
+                    element.clear()
+                if rows.full:
+                    return
 
 
-def _xlsx_merges(wb, ws) -> list[tuple[int, int, int, int]]:
+def _xlsx_merges(wb, ws, rows: SheetRows) -> None:
+    """The sheet's merged ranges, from a scan of the inflated XML in pieces: <mergeCells> sits after the rows."""
     archive, part = getattr(wb, "_archive", None), getattr(ws, "_worksheet_path", None)
     if archive is None or part is None:
-        return []
-    data = archive.read(part)
-    tail = data.rfind(b"sheetData>")
-    merges = []
-    for c1, r1, c2, r2 in _MERGE.findall(data[tail if tail > 0 else 0:]):
-        merges.append((int(r1), column_number(c1.decode()), int(r2), column_number(c2.decode())))
-    return merges
+        return
+    carry = b""
+    with archive.open(part) as source:
+        while chunk := source.read(1 << 20):
+            data = carry + chunk
+            cut = data.rfind(b">") + 1          # a tag cut at the chunk's end waits for the next one
+            if b"mergeCell" in data[:cut]:
+                for c1, r1, c2, r2 in _MERGE.findall(data, 0, cut):
+                    rows.merge(int(r1), column_number(c1.decode()), int(r2), column_number(c2.decode()))
+            carry = data[cut:][-4096:]          # a mergeCell tag is short; text without a tag is not kept
 
 
 # --- xls ------------------------------------------------------------------------------------------------
 def _open_xls(path: Path):
     import xlrd
+    # xlrd holds the whole file and every cell of a sheet in memory; an Excel 97-2003 sheet has at most
+    # 65,536 rows, which real workbooks hold in a few MB.
+    _check_size(path, limits.MAX_XLS_FILE)
     try:
         # formatting_info is what makes xlrd report merged ranges
         return xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
     except xlrd.biffh.XLRDError as exc:
         if "encrypt" in str(exc).lower():
             raise ImportFileError(f"“{path.name}”设置了密码保护，请先取消保护再导入") from exc
-        raise ImportFileError(f"无法读取“{path.name}”：{exc}") from exc
+        raise file_kinds.not_a_table(path, file_kinds.ole_contents(path, path.read_bytes())) from exc
     except Exception as exc:
-        # An OLE file that is not a BIFF workbook: most often an xlsx with a password (stored as OLE).
-        raise ImportFileError(f"无法读取“{path.name}”：不是 Excel 97-2003 工作簿，或设置了密码保护；"
-                              "请在 Excel/WPS 中取消密码并另存为 .xlsx 后再导入") from exc
+        # An OLE file that is not a BIFF workbook: an encrypted xlsx (stored as OLE), a Word document …
+        raise file_kinds.not_a_table(path, file_kinds.ole_contents(path, path.read_bytes())) from exc
 
 
-def _read_xls_sheet(book, index: int, limit: int | None) -> Sheet:
+def _read_xls_sheet(path: Path, book, index: int, limit: int | None) -> Sheet:
     import xlrd
     sh = book.sheet_by_index(index)
-    nrows = sh.nrows if limit is None else min(sh.nrows, limit)
-    rows = []
-    for r in range(nrows):
+    rows = SheetRows(path.name, sh.name, limit)
+    for r in range(sh.nrows if limit is None else min(sh.nrows, limit)):
         row: list[Any] = []
         for c in range(min(sh.row_len(r), MAX_COLUMNS)):
             cell = sh.cell(r, c)
@@ -321,11 +410,10 @@ def _read_xls_sheet(book, index: int, limit: int | None) -> Sheet:
             elif ctype == xlrd.XL_CELL_ERROR:
                 value = xlrd.error_text_from_code.get(value, "#错误")
             row.append(value)
-        while row and (row[-1] is None or row[-1] == ""):
-            row.pop()
         rows.append(row)
-    merges = [(rlo + 1, clo + 1, rhi, chi) for rlo, rhi, clo, chi in sh.merged_cells]
-    return Sheet(sh.name, rows, merges)
+    for rlo, rhi, clo, chi in sh.merged_cells:
+        rows.merge(rlo + 1, clo + 1, rhi, chi)
+    return rows.sheet()
 
 
 def _plain_datetime(value: datetime):
@@ -333,36 +421,33 @@ def _plain_datetime(value: datetime):
 
 
 # --- csv ------------------------------------------------------------------------------------------------
-def decode_text(data: bytes, name: str) -> str:
-    """UTF-8 (with or without BOM), UTF-16 (Excel's “Unicode 文本”), else GBK/GB18030 as Chinese Windows saves."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportFileError(f"无法识别“{name}”的文字编码（既不是 UTF-8 也不是 GBK）；请用 Excel 另存为 .xlsx 再导入")
+MAX_LINE = 1024 * 1024   # characters in one line of a CSV file; a longer one is not a table's row
 
 
 def _read_csv(path: Path) -> Sheet:
-    data = path.read_bytes()
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ImportFileError(f"“{path.name}”不是文本或 Excel 文件，无法导入")
-    text = decode_text(data, path.name)
-    sample = text[:8192]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;，")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    rows = []
-    try:
-        for values in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            row = [v if v.strip() != "" else None for v in values[:MAX_COLUMNS]]
-            while row and row[-1] is None:
-                row.pop()
-            rows.append(row)
-    except csv.Error as exc:
-        raise ImportFileError(f"“{path.name}”第{len(rows) + 1}行无法按 CSV 读取：{exc}") from exc
-    return Sheet(path.stem, rows, [])
+    rows = SheetRows(path.name, path.stem)
+    with open_text(path) as text:
+        sample = text.read(8192)
+        text.seek(0)
+        try:
+            delimiter = csv.Sniffer().sniff(sample, delimiters=",\t;，").delimiter
+        except csv.Error:
+            delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+        try:
+            for values in csv.reader(_lines(path, text), delimiter=delimiter):
+                rows.append([v if v.strip() != "" else None for v in values[:MAX_COLUMNS]])
+        except csv.Error as exc:
+            raise ImportFileError(f"“{path.name}”第{len(rows.rows) + 1}行无法按 CSV 读取：{exc}") from exc
+    return rows.sheet()
+
+
+def _lines(path: Path, text):
+    """The file's lines, each read with a bound, so that one endless line cannot fill the memory."""
+    while line := text.readline(MAX_LINE):
+        if len(line) == MAX_LINE and not line.endswith(("\n", "\r")):
+            raise too_big(path.name, f"有一行超过{MAX_LINE:,}个字符")
+        yield line

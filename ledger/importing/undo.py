@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Date, DateTime, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
+from .. import scope
 from ..audit import plain
 from ..catalog import audit_name
 from ..errors import LedgerError, Problem, ValidationError
@@ -167,16 +168,20 @@ def undo_batch(session: Session, batch: ImportBatch, progress: Progress = SILENT
     # 3. Take it back: children the import added, then its new records (children of the file's own rows
     #    first), then the old values, then the children it replaced, with their old ids.
     progress.report(1, 3, "撤销")
+    now_rows = _current(session, table, [e[0] for e in inserted] + [e[0] for e in updated])
+    place = dict(zip(now_rows, scope.communities_of(session, table.name, [r._mapping for r in now_rows.values()])))
     entries: list[dict] = []
     actor = session.info.get("actor")
     who = {"at": datetime.now(), "user_name": getattr(actor, "name", None), "source": getattr(actor, "source", None)}
     for name, part in children.items():
         for chunk in _chunks(part.get("inserted", [])):
             session.execute(delete(tables[name]).where(tables[name].c.id.in_(chunk)))
-        for child_id, values in zip(part.get("inserted", []), part.get("values", [])):
+        values = part.get("values", [])
+        kin = scope.communities_of(session, name, values)   # their parents are still there
+        for child_id, row, community_id in zip(part.get("inserted", []), values, kin):
             entries.append({**who, "action": "删除", "ledger": audit_name(name) or name, "record_id": child_id,
-                            "record_label": str(values.get("name") or "")[:100] or None,
-                            "changes": [{"field": k, "old": v, "new": None} for k, v in values.items()
+                            "record_label": str(row.get("name") or "")[:100] or None, "community_id": community_id,
+                            "changes": [{"field": k, "old": v, "new": None} for k, v in row.items()
                                         if v is not None] or None})
     ledger_name = audit_name(table.name) or table.name
     # newest first, so that a chunk never removes a 上级组织 before the organisations under it
@@ -184,7 +189,7 @@ def undo_batch(session: Session, batch: ImportBatch, progress: Progress = SILENT
         session.execute(delete(table).where(table.c.id.in_(chunk)))
     for record_id, _row, label, *values in inserted:
         entries.append({**who, "action": "删除", "ledger": ledger_name, "record_id": record_id,
-                        "record_label": (label or "")[:100] or None,
+                        "record_label": (label or "")[:100] or None, "community_id": place.get(record_id),
                         "changes": [{"field": c, "old": v, "new": None} for c, v in zip(columns, values)
                                     if v is not None] or None})
     groups: dict[tuple[str, ...], list] = {}
@@ -192,12 +197,14 @@ def undo_batch(session: Session, batch: ImportBatch, progress: Progress = SILENT
         groups.setdefault(tuple(changed), []).append((record_id, label, changed))
     for cols, members in groups.items():
         stmt = table.update().where(table.c.id == bindparam("_id")).values({c: bindparam(f"_v_{c}") for c in cols})
+        if "version" in table.c:   # a restored value is a new save: forms opened before the undo must reload
+            stmt = stmt.values(version=table.c.version + 1)
         for chunk in _chunks(members):
             session.execute(stmt, [{"_id": rid, **{f"_v_{c}": typed(table.c[c], changed[c][0]) for c in cols}}
                                    for rid, _label, changed in chunk])
         for record_id, label, changed in members:
             entries.append({**who, "action": "修改", "ledger": ledger_name, "record_id": record_id,
-                            "record_label": (label or "")[:100] or None,
+                            "record_label": (label or "")[:100] or None, "community_id": place.get(record_id),
                             "changes": [{"field": c, "old": new, "new": old} for c, (old, new) in changed.items()]})
     for name, part in children.items():
         rows = part.get("deleted") or []
@@ -205,9 +212,10 @@ def undo_batch(session: Session, batch: ImportBatch, progress: Progress = SILENT
             child = tables[name]
             session.execute(insert(child), [{k: typed(child.c[k], v) for k, v in r.items()} for r in rows])
             entries += [{**who, "action": "新增", "ledger": audit_name(name) or name, "record_id": r.get("id"),
-                         "record_label": str(r.get("name") or "")[:100] or None,
+                         "record_label": str(r.get("name") or "")[:100] or None, "community_id": community_id,
                          "changes": [{"field": k, "old": None, "new": v} for k, v in r.items()
-                                     if v is not None and k != "id"] or None} for r in rows]
+                                     if v is not None and k != "id"] or None}
+                        for r, community_id in zip(rows, scope.communities_of(session, name, rows))]
     progress.report(2, 3, "记录操作日志")
     for chunk in _chunks(entries, 2000):
         session.execute(AuditEntry.__table__.insert().inline(), chunk)

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base
+from .base import Base, label
 
 
 class User(Base):
@@ -14,14 +14,14 @@ class User(Base):
 
     __tablename__ = "app_user"
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(32), unique=True)
-    role: Mapped[str] = mapped_column(String(8))
-    community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id"))
+    name: Mapped[str] = mapped_column(String(32), unique=True, info=label("账号"))
+    role: Mapped[str] = mapped_column(String(8), info=label("角色"))
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id"), info=label("限定社区"))
     password_hash: Mapped[str] = mapped_column(String(256))
     failed_attempts: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
-    active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime | None]
+    active: Mapped[bool] = mapped_column(default=True, info=label("可登录"))
+    created_at: Mapped[datetime | None] = mapped_column(info=label("创建时间"))
     # Set by an administrator's reset: the temporary password must be replaced at the next login.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default="0")
     password_changed_at: Mapped[datetime | None]
@@ -44,4 +44,7 @@ class AuditEntry(Base):
     ledger: Mapped[str | None] = mapped_column(String(32))
     record_id: Mapped[int | None]
     record_label: Mapped[str | None] = mapped_column(String(100))
+    # The community of the record concerned (None: street-wide, such as a login or a pay approval), so that a
+    # community-limited account reads only its community's entries and its own.
+    community_id: Mapped[int | None] = mapped_column(index=True)
     changes: Mapped[list | None] = mapped_column(JSON)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sqlalchemy import BigInteger, Integer, MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 # Named constraints so that Alembic batch migrations on SQLite can find them again.
@@ -19,6 +19,20 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+class Versioned:
+    """A record that counts its saves, so that a save based on an older version is refused, never overwrites.
+
+    SQLAlchemy's version counter makes every ORM UPDATE say `WHERE version = <the version read>`; forms and
+    imports keep the version they showed and the services compare it (ledger.conflicts says who changed it).
+    """
+
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.version}
 
 
 class Scaled(TypeDecorator):
@@ -66,3 +80,12 @@ def Rate() -> Scaled:
 
 
 IntPK = Integer
+
+
+def label(text: str, names: str | None = None) -> dict:
+    """A column's Chinese label (and what its coded values are the names of) for the audit trail's words.
+
+    Used as `mapped_column(..., info=label("原等级"))`; ledger columns are labelled by their Field instead.
+    `names` says how a stored code is shown: "post" (3 → 三岗), "ledger", "setting", "month", "quarter".
+    """
+    return {"label": text, "names": names} if names else {"label": text}

@@ -7,10 +7,10 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, Money
+from .base import Base, Money, Versioned
 
 
-class FundEntry(Base):
+class FundEntry(Versioned, Base):
     """One funding entry: 拨入 (allocated) or 支出 (spent)."""
 
     __tablename__ = "fund_entry"
@@ -29,7 +29,7 @@ class FundEntry(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
-class Budget(Base):
+class Budget(Versioned, Base):
     """预算: the year's budget for one community and funding category."""
 
     __tablename__ = "budget"

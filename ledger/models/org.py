@@ -7,34 +7,34 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Area, Base
+from .base import Area, Base, Versioned, label
 
 
 class Setting(Base):
     """A named application setting kept with the data (e.g. 户数标准下限)."""
 
     __tablename__ = "setting"
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[str] = mapped_column(Text)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True, info=label("设置项", "setting"))
+    value: Mapped[str] = mapped_column(Text, info=label("值"))
 
 
-class Street(Base):
+class Street(Versioned, Base):
     """A street office (街道); a database normally holds one."""
 
     __tablename__ = "street"
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(64), unique=True)
-    code: Mapped[str | None] = mapped_column(String(32))
-    district: Mapped[str | None] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(64), unique=True, info=label("街道名称"))
+    code: Mapped[str | None] = mapped_column(String(32), info=label("街道编码"))
+    district: Mapped[str | None] = mapped_column(String(64), info=label("所属区县"))
 
 
-class Community(Base):
+class Community(Versioned, Base):
     """A community (社区) with its residents' figures and leaders."""
 
     __tablename__ = "community"
     __table_args__ = (UniqueConstraint("street_id", "name"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    street_id: Mapped[int] = mapped_column(ForeignKey("street.id"))
+    street_id: Mapped[int] = mapped_column(ForeignKey("street.id"), info=label("所属街道"))
     name: Mapped[str] = mapped_column(String(64))
     code: Mapped[str | None] = mapped_column(String(32))
     households: Mapped[int | None]
@@ -49,7 +49,7 @@ class Community(Base):
     street: Mapped[Street] = relationship()
 
 
-class Grid(Base):
+class Grid(Versioned, Base):
     """A grid (网格) of about 450 households inside one community."""
 
     __tablename__ = "grid"

@@ -6,10 +6,10 @@ from datetime import date
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base
+from .base import Base, Versioned
 
 
-class PartyOrg(Base):
+class PartyOrg(Versioned, Base):
     """One party organisation: 党工委, 党委, 党总支, 党支部, …, 楼栋党小组."""
 
     __tablename__ = "party_org"

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base
+from .base import Base, label
 
 
 class QuarterSnapshot(Base):
@@ -14,9 +14,9 @@ class QuarterSnapshot(Base):
 
     __tablename__ = "quarter_snapshot"
     id: Mapped[int] = mapped_column(primary_key=True)
-    quarter: Mapped[str] = mapped_column(String(7), unique=True)  # YYYY-Qn
-    closed_at: Mapped[datetime]
-    closed_by: Mapped[str | None] = mapped_column(String(32))
+    quarter: Mapped[str] = mapped_column(String(7), unique=True, info=label("季度", "quarter"))  # YYYY-Qn
+    closed_at: Mapped[datetime] = mapped_column(info=label("关账时间"))
+    closed_by: Mapped[str | None] = mapped_column(String(32), info=label("关账人"))
     figures: Mapped[dict] = mapped_column(JSON)
 
 
@@ -25,11 +25,11 @@ class ImportBatch(Base):
 
     __tablename__ = "import_batch"
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime]
-    user_name: Mapped[str | None] = mapped_column(String(32))
-    ledger: Mapped[str] = mapped_column(String(32))
-    filename: Mapped[str] = mapped_column(String(260))
-    created: Mapped[int] = mapped_column(default=0)
-    updated: Mapped[int] = mapped_column(default=0)
+    at: Mapped[datetime] = mapped_column(info=label("导入时间"))
+    user_name: Mapped[str | None] = mapped_column(String(32), info=label("导入人"))
+    ledger: Mapped[str] = mapped_column(String(32), info=label("台账", "ledger"))
+    filename: Mapped[str] = mapped_column(String(260), info=label("文件"))
+    created: Mapped[int] = mapped_column(default=0, info=label("新增条数"))
+    updated: Mapped[int] = mapped_column(default=0, info=label("更新条数"))
     undo: Mapped[dict] = mapped_column(JSON)
-    undone: Mapped[bool] = mapped_column(default=False)
+    undone: Mapped[bool] = mapped_column(default=False, info=label("已撤销"))

@@ -6,10 +6,10 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Area, Base
+from .base import Area, Base, Versioned, label
 
 
-class Venue(Base):
+class Venue(Versioned, Base):
     """A venue with its floor area and the households it serves."""
 
     __tablename__ = "venue"
@@ -34,6 +34,6 @@ class VenueRoom(Base):
 
     __tablename__ = "venue_room"
     id: Mapped[int] = mapped_column(primary_key=True)
-    venue_id: Mapped[int] = mapped_column(ForeignKey("venue.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(64))
-    area: Mapped[Decimal | None] = mapped_column(Area())
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venue.id", ondelete="CASCADE"), index=True, info=label("阵地"))
+    name: Mapped[str] = mapped_column(String(64), info=label("功能室名称"))
+    area: Mapped[Decimal | None] = mapped_column(Area(), info=label("面积（平方米）"))

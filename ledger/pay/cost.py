@@ -7,18 +7,25 @@ month of the year for the current roster, so the difference includes the 缴费�
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
 
+from .. import settings
 from ..app import Ledger
 from ..errors import ValidationError
-from ..models import Appraisal, Community, PayLine, PayRun, PayStandardVersion, Worker
-from ..paystandard import PayStandard, default_standard
-from .calc import CompiledStandard, Extras, PayLineResult, WorkerFacts, YearToDate, compute_line, fen, show
+from ..models import Appraisal, Community, PayLine, PayRun, Worker
+from ..money import ZERO, format_yuan, from_fen, parse_amount, to_fen
+from ..paystandard import PayStandard
+from ..services.paystandards import standard_in_force
+from .calc import CompiledStandard, Extras, PayFigures, WorkerFacts, YearToDate, figures
+from .columns import EMPLOYER_KEYS
 from .runs import _highest, _qualifications, month_bounds
+
+SUMMED = ("gross", *EMPLOYER_KEYS)   # what a worker's year adds up: 应发 and the employer's contributions
 
 
 @dataclass
@@ -30,29 +37,25 @@ class CostRow:
     level: int
     months: int = 0
     approved_months: int = 0
-    gross: int = 0              # fen
-    er_pension: int = 0
-    er_medical: int = 0
-    er_unemployment: int = 0
-    er_injury: int = 0
-    er_housing_fund: int = 0
+    sums: dict[str, Decimal] = field(default_factory=lambda: dict.fromkeys(SUMMED, ZERO))   # by column of the line
 
     @property
-    def employer_total(self) -> int:
-        return self.er_pension + self.er_medical + self.er_unemployment + self.er_injury + self.er_housing_fund
+    def gross(self) -> Decimal:
+        return self.sums["gross"]
 
     @property
-    def cost(self) -> int:
+    def employer_total(self) -> Decimal:
+        return sum((self.sums[key] for key in EMPLOYER_KEYS), ZERO)
+
+    @property
+    def cost(self) -> Decimal:
         return self.gross + self.employer_total
 
-    def add(self, line) -> None:
+    def add(self, amounts: Mapping[str, Decimal]) -> None:
+        """Count one month's line (its SUMMED amounts)."""
         self.months += 1
-        self.gross += line.gross
-        self.er_pension += line.er_pension
-        self.er_medical += line.er_medical
-        self.er_unemployment += line.er_unemployment
-        self.er_injury += line.er_injury
-        self.er_housing_fund += line.er_housing_fund
+        for key in SUMMED:
+            self.sums[key] += amounts[key]
 
 
 @dataclass(frozen=True)
@@ -61,11 +64,11 @@ class CostReport:
     rows: list[CostRow]
     run_months: list[str]           # months taken from pay runs
     raise_amount: Decimal           # the what-if: 岗位等级工资 + this, every level, per month
-    extra_cost: int                 # fen: the year's 应发 + employer contributions it adds
+    extra_cost: Decimal             # the year's 应发 + employer contributions it adds
 
     @property
-    def total(self) -> int:
-        return sum(r.cost for r in self.rows)
+    def total(self) -> Decimal:
+        return sum((r.cost for r in self.rows), ZERO)
 
     @property
     def note(self) -> str:
@@ -75,31 +78,21 @@ class CostReport:
 
     @property
     def what_if(self) -> str:
-        return (f"若等级额上调{show(fen(self.raise_amount))}元（每人每月），{self.year}年全年财政支出增加"
-                f"{show(self.extra_cost)}元（含单位缴费）。")
+        return (f"若等级额上调{format_yuan(self.raise_amount)}元（每人每月），{self.year}年全年财政支出增加"
+                f"{format_yuan(self.extra_cost)}元（含单位缴费）。")
 
 
 def _standards(session, year: int) -> dict[int, PayStandard]:
-    versions = session.scalars(select(PayStandardVersion).order_by(PayStandardVersion.effective_from)).all()
-    out = {}
-    for month in range(1, 13):
-        last = month_bounds(f"{year:04d}-{month:02d}")[1]
-        chosen = None
-        for v in versions:
-            if v.effective_from <= last:
-                chosen = v
-        chosen = chosen or (versions[0] if versions else None)
-        out[month] = PayStandard.from_json(chosen.spec) if chosen else default_standard()
-    return out
+    """Each month's standard: the one in force on its last day, as a pay run takes it."""
+    return {month: standard_in_force(session, month_bounds(f"{year:04d}-{month:02d}")[1]) for month in range(1, 13)}
 
 
 def annual_cost(ledger: Ledger, year: int, raise_amount: Decimal | str | int = Decimal(100)) -> CostReport:
-    try:
-        raise_amount = Decimal(str(raise_amount).replace(",", "").strip())
-        fen(raise_amount)
-    except (ArithmeticError, ValueError):
-        raise ValidationError.single("上调金额", f"“{raise_amount}”不是有效金额（最多两位小数）") from None
     with ledger.reading("pay.read") as session:
+        try:
+            raise_amount = parse_amount(raise_amount, settings.ceiling(session, settings.PAY_CEILING), negative=True)
+        except ValueError as exc:
+            raise ValidationError.single("上调金额", str(exc)) from None
         communities = dict(session.execute(select(Community.id, Community.name)).all())
         standards = _standards(session, year)
         compiled = {m: CompiledStandard(s) for m, s in standards.items()}
@@ -109,13 +102,17 @@ def annual_cost(ledger: Ledger, year: int, raise_amount: Decimal | str | int = D
                                .where(PayRun.month.like(f"{year:04d}-%")).order_by(PayRun.month)).all()
         bonus_paid = any(r.pays_bonus for r in runs)
         rows: dict[int, CostRow] = {}
+        line = PayLine.__table__.c
         for run_id, month, status, _ in runs:
-            for line in session.scalars(select(PayLine).where(PayLine.run_id == run_id)):
-                row = rows.get(line.worker_id)
+            for stored in session.execute(select(line.worker_id, line.community, line.worker_name, line.post_name,
+                                                 line.level, *(line[key] for key in SUMMED))
+                                          .where(line.run_id == run_id).order_by(line.id)).mappings():
+                row = rows.get(stored["worker_id"])
                 if row is None:
-                    row = rows[line.worker_id] = CostRow(line.worker_id, line.community, line.worker_name,
-                                                         line.post_name, line.level)
-                row.add(_FenLine(line))
+                    row = rows[stored["worker_id"]] = CostRow(stored["worker_id"], stored["community"],
+                                                              stored["worker_name"], stored["post_name"],
+                                                              stored["level"])
+                row.add(stored)
                 row.approved_months += status == "已审批"
         workers = session.execute(select(Worker.id, Worker.name, Worker.community_id, Worker.post, Worker.level,
                                          Worker.dual_role, Worker.qualification, Worker.started_on,
@@ -128,20 +125,22 @@ def annual_cost(ledger: Ledger, year: int, raise_amount: Decimal | str | int = D
             grades[wid] = grade          # the latest year's grade wins
         quals = _qualifications(session, date(year, 12, 31))
     run_months = {int(m[5:7]) for _, m, _, _ in runs}
-    extra = 0
-    cache: dict[tuple, PayLineResult] = {}
+    extra = 0    # fen
+    cache: dict[tuple, tuple[PayFigures[int], dict[str, Decimal]]] = {}
     zero = YearToDate()
 
-    def line_for(std: CompiledStandard, facts: WorkerFacts, extras: Extras) -> PayLineResult:
+    def line_for(std: CompiledStandard, facts: WorkerFacts, extras: Extras) -> tuple[PayFigures[int], dict]:
+        """A month's line (fen) and its SUMMED amounts in yuan, computed once per place on the scale."""
         key = (id(std), facts.post, facts.level, facts.dual_role, facts.qualification, facts.contribution_base,
                extras.appraisal, extras.pays_bonus)
         found = cache.get(key)
         if found is None:
-            found = cache[key] = compute_line(facts, std, zero, extras)
+            line = figures(std, facts, zero, extras)
+            found = cache[key] = (line, {k: line.amount(k) for k in SUMMED})
         return found
 
     for w in workers:
-        base = None if w.contribution_base is None else fen(w.contribution_base)
+        base = None if w.contribution_base is None else to_fen(w.contribution_base)
         facts = WorkerFacts(w.id, w.post, w.level, bool(w.dual_role), _highest(w.qualification, quals.get(w.id)), base)
         for month in range(1, 13):
             first, last = month_bounds(f"{year:04d}-{month:02d}")
@@ -151,8 +150,8 @@ def annual_cost(ledger: Ledger, year: int, raise_amount: Decimal | str | int = D
                 continue
             pays = month == standards[month].bonus_month and not bonus_paid
             extras = Extras(grades.get(w.id), pays)
-            now = line_for(compiled[month], facts, extras)
-            then = line_for(raised[month], facts, extras)
+            now, now_amounts = line_for(compiled[month], facts, extras)
+            then, _ = line_for(raised[month], facts, extras)
             extra += (then.gross + then.employer_total) - (now.gross + now.employer_total)
             if month in run_months:
                 continue
@@ -160,22 +159,12 @@ def annual_cost(ledger: Ledger, year: int, raise_amount: Decimal | str | int = D
             if row is None:
                 post = standards[month].post(w.post)
                 row = rows[w.id] = CostRow(w.id, communities.get(w.community_id, ""), w.name, post.name, w.level)
-            row.add(now)
+            row.add(now_amounts)
     order = {cid: i for i, cid in enumerate(sorted(communities))}
     by_name = {name: order[cid] for cid, name in communities.items()}
     # stable: within a community the rows keep the runs' and the roster's order (岗位, then 等级 from the top)
     ordered = sorted(rows.values(), key=lambda r: by_name.get(r.community, len(order)))
-    return CostReport(year, ordered, [m for _, m, _, _ in runs], raise_amount, extra)
-
-
-class _FenLine:
-    """A stored PayLine's cost figures in fen (the ORM gives Decimal yuan)."""
-
-    __slots__ = ("gross", "er_pension", "er_medical", "er_unemployment", "er_injury", "er_housing_fund")
-
-    def __init__(self, line: PayLine):
-        for key in self.__slots__:
-            setattr(self, key, fen(getattr(line, key)))
+    return CostReport(year, ordered, [m for _, m, _, _ in runs], raise_amount, from_fen(extra))
 
 
 __all__ = ["CostRow", "CostReport", "annual_cost"]

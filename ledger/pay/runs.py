@@ -9,30 +9,35 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from dataclasses import fields as dc_fields
 from datetime import date, datetime
 from decimal import Decimal
+from operator import attrgetter
+from typing import Any
 
 from sqlalchemy import Date, column, delete, func, insert, or_, select, table
 from sqlalchemy.orm import Session
 
-from .. import audit
+from .. import audit, bulk, settings
 from ..app import Ledger
 from ..errors import LedgerError, NotFound, Problem, ValidationError
 from ..models import (Appraisal, Certificate, Community, LevelChange, PayAdjustment, PayLine, PayRun,
                       PayStandardVersion, PostChange, Worker, YearOpening)
+from ..money import format_yuan, from_fen, parse_amount
 from ..paystandard import QUALIFICATIONS, PayStandard, default_standard
 from ..progress import SILENT, Progress
+from ..services.paystandards import standard_in_force, version_in_force
 from ..values import parse_date
-from .calc import CompiledStandard, PayError, PayFigures, explain, fen, figures, restore_line, show
+from .calc import CompiledStandard, Extras, PayError, WorkerFacts, YearToDate, explain, figures, restore_line
+from .columns import EMPLOYER_KEYS, KEYS, MONEY_KEYS, PayFigures, label
 
 DRAFT, APPROVED = "草稿", "已审批"
 ADD, DEDUCT = "补发", "扣款"
 
 # Untyped views of the tables: amounts pass as the integer fen they are stored as, with no per-value conversion.
-_LINE_COLUMNS = tuple(c.name for c in PayLine.__table__.columns if c.name != "id")
-_lines = table("pay_line", column("id"), *(column(c) for c in _LINE_COLUMNS))
+_lines = table("pay_line", *(column(c.name) for c in PayLine.__table__.columns))
 _workers = table("worker", *(column(c) for c in (
     "id", "name", "id_number", "community_id", "post", "level", "dual_role", "qualification",
     "bank_account", "contribution_base", "special_deduction", "status")), column("started_on", Date))
@@ -75,17 +80,17 @@ def month_label(month: str) -> str:
     return f"{int(month[:4])}年{int(month[5:7])}月"
 
 
-# --- what the services return ---------------------------------------------------------------------------
+# --- what the services return (money in Decimal yuan) ---------------------------------------------------
 @dataclass(frozen=True)
 class RunSummary:
     month: str
     status: str
     pays_bonus: bool
     workers: int
-    gross: int       # fen
-    deduct: int
-    net: int
-    employer: int
+    gross: Decimal
+    deduct: Decimal
+    net: Decimal
+    employer: Decimal
     standard_name: str | None
     computed_at: datetime | None
     approved_at: datetime | None
@@ -96,9 +101,9 @@ class RunSummary:
         return self.status == APPROVED
 
 
-@dataclass(frozen=True)
-class LineRecord(PayFigures):
-    """One stored line of a run (money in fen), with the identity of who was paid."""
+@dataclass(slots=True)
+class LineRecord(PayFigures[Decimal]):
+    """One stored line of a run, with the identity of who was paid."""
 
     id: int
     worker_id: int
@@ -106,17 +111,19 @@ class LineRecord(PayFigures):
     worker_name: str
     id_number: str
     bank_account: str | None
-    explanation: str | None
-
-    def amount(self, key: str) -> Decimal:
-        return Decimal(getattr(self, key)).scaleb(-2)
-
-    @property
-    def employer_total(self) -> int:
-        return self.er_pension + self.er_medical + self.er_unemployment + self.er_injury + self.er_housing_fund
 
 
-_RECORD_FIELDS = tuple(f.name for f in dc_fields(LineRecord))
+# A stored line is selected as the record's fields, by name and in the record's order (money in fen).
+_FIELDS = tuple(f.name for f in dc_fields(LineRecord))
+_MONEY_AT = tuple(i for i, name in enumerate(_FIELDS) if name in MONEY_KEYS)
+
+
+def _record(row: Sequence[Any]) -> LineRecord:
+    """A stored line, selected as _FIELDS, as the record the services return (money in Decimal yuan)."""
+    values = list(row)
+    for i in _MONEY_AT:
+        values[i] = from_fen(values[i])
+    return LineRecord(*values)
 
 
 @dataclass(frozen=True)
@@ -146,7 +153,9 @@ class Opening:
     months: int
 
 
-OPENING_HEADERS = ("姓名", "身份证号", "累计应发", "累计专项扣除", "累计专项附加扣除", "累计已预扣税额", "任职月数")
+# The year's cumulative figures a line carries, as Opening names them; the sheet's headers are their labels.
+OPENING_AMOUNTS = ("cum_gross", "cum_insurance", "cum_special", "cum_tax")
+OPENING_HEADERS = ("姓名", "身份证号", *map(label, OPENING_AMOUNTS), label("months_employed"))
 
 
 # --- the service -----------------------------------------------------------------------------------------
@@ -172,9 +181,9 @@ class Payroll:
         month = month_key(month)
         with self.ledger.reading("pay.read") as session:
             run = self._run(session, month)
-            rows = session.execute(select(*(_lines.c[k] for k in _RECORD_FIELDS)).where(_lines.c.run_id == run.id)
+            rows = session.execute(select(*(_lines.c[name] for name in _FIELDS)).where(_lines.c.run_id == run.id)
                                    .order_by(_lines.c.id)).all()
-        records = [LineRecord(*row) for row in rows]
+        records = [_record(row) for row in rows]
         actor = self.ledger.actor
         if not actor.shows_personal:      # e.g. 领导: sees pay, not 身份证号 and 银行账号 in full
             records = [replace(r, id_number=actor.personal(r.id_number), bank_account=actor.personal(r.bank_account))
@@ -193,8 +202,7 @@ class Payroll:
 
     def standard_for(self, month: str) -> PayStandard:
         with self.ledger.reading("pay.read") as session:
-            version = _version_for(session, month_bounds(month_key(month))[1])
-            return PayStandard.from_json(version.spec) if version else default_standard()
+            return standard_in_force(session, month_bounds(month_key(month))[1])
 
     # running ----------------------------------------------------------------------------------------------
     def run(self, month: str, pays_bonus: bool | None = None, progress: Progress = SILENT) -> RunSummary:
@@ -205,7 +213,7 @@ class Payroll:
             summary = self._summary(session, run)
             audit.record(session, "生成工资表", "工资表", run.id, month, [
                 {"field": "人数", "old": None, "new": summary.workers},
-                {"field": "实发合计", "old": None, "new": show(summary.net)}])
+                {"field": "实发合计", "old": None, "new": format_yuan(summary.net)}])
         return summary
 
     def approve(self, month: str) -> RunSummary:
@@ -231,8 +239,8 @@ class Payroll:
             audit.record(session, "审批工资表", "工资表", run.id, month, [
                 {"field": "状态", "old": DRAFT, "new": APPROVED},
                 {"field": "人数", "old": None, "new": summary.workers},
-                {"field": "应发合计", "old": None, "new": show(summary.gross)},
-                {"field": "实发合计", "old": None, "new": show(summary.net)}])
+                {"field": "应发合计", "old": None, "new": format_yuan(summary.gross)},
+                {"field": "实发合计", "old": None, "new": format_yuan(summary.net)}])
         return summary
 
     def discard(self, month: str) -> None:
@@ -251,20 +259,20 @@ class Payroll:
         month = month_key(month)
         with self.ledger.reading("pay.read") as session:
             run = self._run(session, month)
-            row = session.execute(select(*(_lines.c[k] for k in _RECORD_FIELDS)).where(
-                _lines.c.run_id == run.id, _lines.c.worker_id == worker_id)).first()
+            row = session.execute(select(_lines).where(
+                _lines.c.run_id == run.id, _lines.c.worker_id == worker_id)).mappings().first()
             if row is None:
                 raise NotFound(f"{month_label(month)}的工资表中没有这名社区工作者")
-            record = LineRecord(*row)
             version = session.get(PayStandardVersion, run.standard_id) if run.standard_id else None
             standard = PayStandard.from_json(version.spec) if version else default_standard()
             grade = session.scalar(select(Appraisal.grade).where(Appraisal.worker_id == worker_id,
                                                                  Appraisal.year == int(month[:4])))
-            notes = _extras(session, month, worker_id).get(worker_id, (0, 0, 0, 0, ()))[4]
+            notes = _extras(session, month, worker_id).get(worker_id, Extras()).notes
         if run.pays_bonus and grade is None:
             notes = ("无本年度考核结果，未发奖励性绩效",) + notes
-        line = restore_line(record, CompiledStandard(standard), grade if run.pays_bonus else None, notes)
-        head = f"{record.worker_name}（{record.community}）{month_label(month)}，工资标准“{standard.name}”"
+        stored = PayFigures(**{key: row[key] for key in KEYS})
+        line = restore_line(stored, worker_id, CompiledStandard(standard), grade if run.pays_bonus else None, notes)
+        head = f"{row['worker_name']}（{row['community']}）{month_label(month)}，工资标准“{standard.name}”"
         return head + "\n" + explain(line)
 
     # adjustments ------------------------------------------------------------------------------------------
@@ -287,28 +295,26 @@ class Payroll:
         """
         month = month_key(month)
         kind = {"其他补发": ADD, "补发": ADD, "其他扣款": DEDUCT, "扣款": DEDUCT, "扣发": DEDUCT}.get(kind.strip(), kind)
-        problems = []
-        if kind not in (ADD, DEDUCT):
-            problems.append(Problem("类别", "应为“其他补发”或“其他扣款”"))
-        try:
-            value = Decimal(str(amount).replace(",", "").strip())
-            fen(value)
-            if not value > 0:
-                problems.append(Problem("金额", "应大于0"))
-        except (ArithmeticError, ValueError):
-            problems.append(Problem("金额", f"“{amount}”不是有效金额（最多两位小数）"))
-            value = Decimal(0)
-        if not (reason or "").strip():
-            problems.append(Problem("原因", "必填：请写明补发或扣款的原因"))
-        if problems:
-            raise ValidationError(problems)
         with self.ledger.unit("pay.write") as session:
+            problems = []
+            if kind not in (ADD, DEDUCT):
+                problems.append(Problem("类别", "应为“其他补发”或“其他扣款”"))
+            try:
+                value = parse_amount(amount, settings.ceiling(session, settings.PAY_CEILING))
+                if not value:
+                    problems.append(Problem("金额", "应大于0"))
+            except ValueError as exc:
+                problems.append(Problem("金额", str(exc)))
+            if not (reason or "").strip():
+                problems.append(Problem("原因", "必填：请写明补发或扣款的原因"))
+            if problems:
+                raise ValidationError(problems)
             if session.get(Worker, worker_id) is None:
                 raise NotFound(f"社区工作者不存在（编号 {worker_id}）")
             run = session.scalar(select(PayRun).where(PayRun.month == month))
             if run is not None and run.status == APPROVED:
                 raise PayrollError(f"{month_label(month)}的工资表已审批，不能再改；请把这笔{kind}记在以后月份的工资表中")
-            adjustment = PayAdjustment(month=month, worker_id=worker_id, kind=kind, amount=value.quantize(Decimal("0.01")),
+            adjustment = PayAdjustment(month=month, worker_id=worker_id, kind=kind, amount=value,
                                        taxable=taxable, reason=reason.strip()[:200], created_at=datetime.now(),
                                        created_by=self.ledger.actor.name)
             session.add(adjustment)
@@ -337,9 +343,9 @@ class Payroll:
             rows = session.execute(select(YearOpening, Worker.name, Worker.id_number)
                                    .join(Worker, Worker.id == YearOpening.worker_id)
                                    .where(YearOpening.year == year).order_by(Worker.id)).all()
-            return [{"worker_id": o.worker_id, "姓名": name, "身份证号": number, "累计应发": o.cum_gross,
-                     "累计专项扣除": o.cum_insurance, "累计专项附加扣除": o.cum_special, "累计已预扣税额": o.cum_tax,
-                     "任职月数": o.months} for o, name, number in rows]
+            return [{"worker_id": o.worker_id, "姓名": name, "身份证号": number,
+                     **{label(k): getattr(o, k) for k in OPENING_AMOUNTS}, label("months_employed"): o.months}
+                    for o, name, number in rows]
 
     def set_openings(self, year: int, openings: list[Opening], first_row: int = 2) -> int:
         """Record (or replace) workers' opening figures for a year; refused once the year has an approved run."""
@@ -350,6 +356,7 @@ class Payroll:
                 raise PayrollError(f"{year}年已有审批的工资表（{month_label(approved)}），期初累计已计入，不能再修改")
             first = session.scalar(select(func.min(PayRun.month)).where(PayRun.month.like(f"{year:04d}-%")))
             limit = int(first[5:7]) - 1 if first else 11
+            ceiling = settings.ceiling(session, settings.PAY_CEILING)
             by_number = dict(session.execute(select(Worker.id_number, Worker.id)).all())
             by_name: dict[str, list[int]] = defaultdict(list)
             for wid, name in session.execute(select(Worker.id, Worker.name)):
@@ -367,9 +374,11 @@ class Payroll:
                         problems.append(Problem("姓名", f"“{o.name}”{'不在台账中' if not ids else '有重名'}，请填写身份证号", row))
                         continue
                     wid = ids[0]
-                for label, value in zip(OPENING_HEADERS[2:6], (o.cum_gross, o.cum_insurance, o.cum_special, o.cum_tax)):
-                    if value < 0 or value != value.quantize(Decimal("0.01")):
-                        problems.append(Problem(label, f"{value} 应为不小于0、最多两位小数的金额", row))
+                for key in OPENING_AMOUNTS:
+                    try:
+                        parse_amount(getattr(o, key), ceiling)
+                    except ValueError as exc:
+                        problems.append(Problem(label(key), str(exc), row))
                 if not 0 <= o.months <= limit:
                     problems.append(Problem("任职月数", f"应在0–{limit}之间（截至首次在本系统发薪的上一个月），不能是{o.months}", row))
                 if wid in rows:
@@ -379,9 +388,8 @@ class Payroll:
                 raise ValidationError(problems)
             session.execute(delete(YearOpening).where(YearOpening.year == year, YearOpening.worker_id.in_(list(rows))))
             if rows:
-                session.execute(insert(_openings), [
-                    {"worker_id": wid, "year": year, "cum_gross": fen(o.cum_gross), "cum_insurance": fen(o.cum_insurance),
-                     "cum_special": fen(o.cum_special), "cum_tax": fen(o.cum_tax), "months": o.months}
+                session.execute(insert(YearOpening), [
+                    {"worker_id": wid, "year": year, "months": o.months, **{k: getattr(o, k) for k in OPENING_AMOUNTS}}
                     for wid, o in rows.items()])
             audit.record(session, audit.OPENING_IMPORT, "期初累计", None, str(year),
                          [{"field": "人数", "old": None, "new": len(rows)}])
@@ -402,13 +410,13 @@ class Payroll:
         count, gross, deduct, net, er = session.execute(
             select(func.count(), func.coalesce(func.sum(c.gross), 0), func.coalesce(func.sum(c.deduct_total), 0),
                    func.coalesce(func.sum(c.net), 0),
-                   func.coalesce(func.sum(c.er_pension + c.er_medical + c.er_unemployment + c.er_injury
-                                          + c.er_housing_fund), 0))
+                   func.coalesce(func.sum(sum(c[key] for key in EMPLOYER_KEYS)), 0))
             .where(c.run_id == run.id)).one()
         name = session.scalar(select(PayStandardVersion.name).where(PayStandardVersion.id == run.standard_id)) \
             if run.standard_id else None
-        return RunSummary(run.month, run.status, run.pays_bonus, int(count), int(gross), int(deduct), int(net), int(er),
-                          name, run.computed_at, run.approved_at, run.approved_by)
+        gross, deduct, net, er = (from_fen(int(total)) for total in (gross, deduct, net, er))
+        return RunSummary(run.month, run.status, run.pays_bonus, int(count), gross, deduct, net, er, name,
+                          run.computed_at, run.approved_at, run.approved_by)
 
     def _check_order(self, session: Session, month: str) -> None:
         runs = dict(session.execute(select(PayRun.month, PayRun.status)).all())
@@ -438,7 +446,7 @@ class Payroll:
         first, last = month_bounds(month)
         year = first.year
         progress.report(0, 4, "读取台账")
-        version = _version_for(session, last)
+        version = version_in_force(session, last)
         standard = PayStandard.from_json(version.spec) if version else default_standard()
         problems = standard.validate()
         if problems:
@@ -482,7 +490,8 @@ class Payroll:
         progress.report(1, 4, "计算")
         rows = []
         run_id = run.id
-        no_adjustment = (0, 0, 0, 0)
+        nothing_before, no_extras = YearToDate(), Extras()
+        bonus = {grade: Extras(grade, True) for grade in set(grades.values())}
         # kept lean: this loop runs once per worker, 10,000 times for a city
         for wid, name, number, cid, post, level, dual, roster_qual, account, base, special in workers:
             if levels:
@@ -490,35 +499,26 @@ class Payroll:
             if posts:
                 post = posts.get(wid, post)
             qual = _highest(roster_qual, quals[wid]) if wid in quals else _ROSTER.get(roster_qual)
-            add, untaxed, deduct, pretax = extras[wid][:4] if wid in extras else no_adjustment
+            extra = extras.get(wid)
+            if pays_bonus:
+                grade = grades.get(wid)
+                extra = bonus.get(grade) if extra is None else replace(extra, appraisal=grade, pays_bonus=True)
+            facts = WorkerFacts(wid, post, level, bool(dual), qual, base, special or 0)
             try:
-                figures_row, _ = figures(std, post, level, bool(dual), qual, base, special or 0, before.get(wid),
-                                         grades.get(wid) if pays_bonus else None, add, untaxed, deduct, pretax)
+                line = figures(std, facts, before.get(wid, nothing_before), extra or no_extras)
             except PayError as exc:
                 raise PayrollError(f"{name}（{communities.get(cid, '')}）：{exc}") from None
-            rows.append((run_id, wid, communities.get(cid, ""), name, number, account) + figures_row + (None,))
+            rows.append((run_id, wid, communities.get(cid, ""), name, number, account) + _figures_of(line))
         progress.report(2, 4, "写入")
         session.execute(delete(_lines).where(_lines.c.run_id == run.id))
-        if rows:
-            _insert_lines(session, rows)
+        bulk.insert_values(session, _lines, _INSERTED, rows)   # fen as computed: the columns store integer fen
         progress.report(3, 4, "完成")
         return run
 
 
-def _insert_lines(session: Session, rows: list[tuple]) -> None:
-    """One executemany of plain tuples straight to the driver: the bulk of a city's run is this insert."""
-    connection = session.connection()
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    connection.exec_driver_sql(f"INSERT INTO pay_line ({', '.join(_LINE_COLUMNS)}) "
-                               f"VALUES ({', '.join([mark] * len(_LINE_COLUMNS))})", rows)
-
-
-def _version_for(session: Session, on: date) -> PayStandardVersion | None:
-    version = session.scalars(select(PayStandardVersion).where(PayStandardVersion.effective_from <= on)
-                              .order_by(PayStandardVersion.effective_from.desc())).first()
-    if version is None:
-        version = session.scalars(select(PayStandardVersion).order_by(PayStandardVersion.effective_from)).first()
-    return version
+# A written line: who was paid, then every figure of the declaration, by name (a tuple each, for speed).
+_INSERTED = ("run_id", "worker_id", "community", "worker_name", "id_number", "bank_account", *KEYS)
+_figures_of = attrgetter(*KEYS)
 
 
 def _history_after(session: Session, last: date) -> tuple[dict[int, int], dict[int, int]]:
@@ -576,48 +576,50 @@ def _highest(roster: str | None, certificates: tuple[list[str], set[str]] | None
     return best
 
 
-def _year_to_date(session: Session, year: int, month: str) -> dict[int, tuple[int, int, int, int, int]]:
+def _year_to_date(session: Session, year: int, month: str) -> dict[int, YearToDate]:
     """Each worker's cumulative figures before `month`: the latest approved line of the year, else the opening."""
-    out: dict[int, tuple[int, int, int, int, int]] = {}
+    out: dict[int, YearToDate] = {}
     o = _openings.c
     for wid, g, ins, sp, tax, months in session.execute(select(
             o.worker_id, o.cum_gross, o.cum_insurance, o.cum_special, o.cum_tax, o.months).where(o.year == year)):
-        out[wid] = (g, ins, sp, tax, months)
+        out[wid] = YearToDate(gross=g, insurance=ins, special=sp, tax=tax, months=months)
     runs = session.execute(select(PayRun.id).where(PayRun.status == APPROVED, PayRun.month.like(f"{year:04d}-%"),
                                                    PayRun.month < month).order_by(PayRun.month)).scalars().all()
     if not runs:
         return out
     c = _lines.c
-    figures = (c.worker_id, c.cum_gross, c.cum_insurance, c.cum_special, c.cum_tax, c.months_employed)
+    cumulative = (c.worker_id, c.cum_gross, c.cum_insurance, c.cum_special, c.cum_tax, c.months_employed)
     if len(runs) > 1:
         # Workers missing from the latest run (a gap in their months) take their last earlier line.
         order = {rid: i for i, rid in enumerate(runs)}
-        earlier = session.execute(select(c.run_id, *figures).where(
+        earlier = session.execute(select(c.run_id, *cumulative).where(
             c.run_id.in_(runs[:-1]), c.worker_id.not_in(select(c.worker_id).where(c.run_id == runs[-1])))).all()
         for _rid, wid, g, ins, sp, tax, months in sorted(earlier, key=lambda r: order[r[0]]):
-            out[wid] = (g, ins, sp, tax, months)
-    for wid, g, ins, sp, tax, months in session.execute(select(*figures).where(c.run_id == runs[-1])):
-        out[wid] = (g, ins, sp, tax, months)
+            out[wid] = YearToDate(gross=g, insurance=ins, special=sp, tax=tax, months=months)
+    for wid, g, ins, sp, tax, months in session.execute(select(*cumulative).where(c.run_id == runs[-1])):
+        out[wid] = YearToDate(gross=g, insurance=ins, special=sp, tax=tax, months=months)
     return out
 
 
-def _extras(session: Session, month: str, worker_id: int | None = None) -> dict[int, tuple]:
-    """The month's manual lines per worker, as the positional tail of Extras (after appraisal, pays_bonus)."""
-    sums: dict[int, list] = {}
+def _extras(session: Session, month: str, worker_id: int | None = None) -> dict[int, Extras]:
+    """The month's manual lines per worker (fen), with their reasons for the explanation."""
+    sums: dict[int, dict[str, Any]] = {}
     a = _adjustments.c
     query = select(a.worker_id, a.kind, a.amount, a.taxable, a.reason).where(a.month == month).order_by(a.id)
     if worker_id is not None:
         query = query.where(a.worker_id == worker_id)
     for wid, kind, amount, taxable, reason in session.execute(query):
-        s = sums.setdefault(wid, [0, 0, 0, 0, []])
+        s = sums.setdefault(wid, {"other_add": 0, "other_add_untaxed": 0, "other_deduct": 0,
+                                  "other_deduct_pretax": 0, "notes": []})
+        text = format_yuan(from_fen(amount))
         if kind == ADD:
-            s[0] += amount
+            s["other_add"] += amount
             if not taxable:
-                s[1] += amount
-            s[4].append(f"其他补发 {show(amount)}（{reason}{'，不计税' if not taxable else ''}）")
+                s["other_add_untaxed"] += amount
+            s["notes"].append(f"其他补发 {text}（{reason}{'，不计税' if not taxable else ''}）")
         else:
-            s[2] += amount
+            s["other_deduct"] += amount
             if taxable:
-                s[3] += amount
-            s[4].append(f"其他扣款 {show(amount)}（{reason}{'，税前扣发' if taxable else '，税后扣款'}）")
-    return {wid: (s[0], s[1], s[2], s[3], tuple(s[4])) for wid, s in sums.items()}
+                s["other_deduct_pretax"] += amount
+            s["notes"].append(f"其他扣款 {text}（{reason}{'，税前扣发' if taxable else '，税后扣款'}）")
+    return {wid: Extras(**{**s, "notes": tuple(s["notes"])}) for wid, s in sums.items()}

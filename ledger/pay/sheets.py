@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import csv
 import zipfile
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from ..errors import LedgerError, Problem, ValidationError
-from ..values import is_blank, normalize, parse_decimal, parse_int
-from .runs import OPENING_HEADERS, Opening
+from ..money import ZERO, parse_amount
+from ..values import is_blank, normalize, parse_int
+from .runs import OPENING_AMOUNTS, OPENING_HEADERS, Opening
 
 _ALIASES = {"身份证号码": "身份证号", "公民身份号码": "身份证号", "累计收入": "累计应发", "累计应发工资": "累计应发",
             "累计专项扣除（三险一金）": "累计专项扣除", "累计已缴税额": "累计已预扣税额", "累计已预缴税额": "累计已预扣税额",
@@ -64,15 +64,23 @@ def parse_openings(rows: list[list[Any]]) -> tuple[list[Opening], int]:
         first = normalize(cell(row, "姓名") or cell(row, "身份证号"))
         if first.startswith(("合计", "制表", "填表", "说明")):
             break
+        figures, bad = {}, False
+        for key, header in zip(OPENING_AMOUNTS, OPENING_HEADERS[2:]):
+            try:
+                figures[key] = ZERO if is_blank(cell(row, header)) else parse_amount(cell(row, header))
+            except ValueError as exc:
+                problems.append(Problem(header, str(exc), i))
+                bad = True
+        months_header = OPENING_HEADERS[-1]
         try:
-            figures = [parse_decimal(cell(row, h)) if not is_blank(cell(row, h)) else Decimal("0.00")
-                       for h in OPENING_HEADERS[2:6]]
-            months = parse_int(cell(row, "任职月数")) if not is_blank(cell(row, "任职月数")) else 0
+            months = parse_int(cell(row, months_header)) if not is_blank(cell(row, months_header)) else 0
         except ValueError as exc:
-            problems.append(Problem("金额", str(exc), i))
+            problems.append(Problem(months_header, str(exc), i))
+            bad = True
+        if bad:
             continue
         number = normalize(cell(row, "身份证号")).upper() or None
-        out.append(Opening(number, normalize(cell(row, "姓名")) or None, *figures, months))
+        out.append(Opening(number, normalize(cell(row, "姓名")) or None, months=months, **figures))
     if problems:
         raise ValidationError(problems)
     return out, at + 2

@@ -7,13 +7,14 @@ from decimal import Decimal
 
 from sqlalchemy import delete, select
 
-from .. import audit
+from .. import audit, settings
 from ..app import Ledger
 from ..errors import LedgerError, Problem, ValidationError
 from ..models import PayRun, PayStandardVersion
 from ..paystandard import PayStandard
 from ..services.paystandards import standard_in_force, store_standard
-from ..values import is_blank, normalize, parse_decimal, parse_int
+from ..money import parse_amount
+from ..values import is_blank, normalize, parse_int
 
 LEVEL_HEADER = "等级"
 
@@ -54,10 +55,10 @@ class PayStandards:
 
     def save(self, standard: PayStandard) -> None:
         """Store the standard as the version from its effective date; refused when invalid or already used."""
-        problems = standard.validate()
-        if problems:
-            raise ValidationError(problems)
         with self.ledger.unit("pay.write") as session:
+            problems = standard.validate(settings.ceiling(session, settings.PAY_CEILING))
+            if problems:
+                raise ValidationError(problems)
             existing = session.scalar(select(PayStandardVersion).where(
                 PayStandardVersion.effective_from == standard.effective_from))
             if existing is not None:
@@ -131,18 +132,16 @@ def parse_matrix(rows: list[list], standard: PayStandard) -> dict[tuple[int, int
         for post in standard.posts:
             j = columns.get(post.code)
             value = row[j] if j is not None and j < len(row) else None
-            inside = post.min_level <= level <= post.max_level
+            inside = post.admits(level)
             if is_blank(value):
                 if inside:
-                    problems.append(Problem(post.name, f"{level}级在{post.name}范围内（{post.min_level}–{post.max_level}级），"
-                                                       f"不能为空", i))
+                    problems.append(Problem(post.name, f"{level}级在{post.name}范围内（{post.range_text}），不能为空", i))
                 continue
             if not inside:
-                problems.append(Problem(post.name, f"{level}级不在{post.name}范围内（{post.min_level}–{post.max_level}级），"
-                                                   f"应留空", i))
+                problems.append(Problem(post.name, f"{level}级不在{post.name}范围内（{post.range_text}），应留空", i))
                 continue
             try:
-                matrix[(post.code, level)] = parse_decimal(value)
+                matrix[(post.code, level)] = parse_amount(value)
             except ValueError as exc:
                 problems.append(Problem(post.name, str(exc), i))
     for post in standard.posts:

@@ -51,7 +51,8 @@ def visible(table: str, alias: str, who: str = "current_user", depth: int = 0) -
     owner = info.owner
     limit = _limit(who)
     if owner.column is not None:
-        return f"({limit} IS NULL OR {alias}.{ident(owner.column)} = ANY ({limit}::integer[]))"
+        mine = f" OR {alias}.{ident(owner.or_actor)} = {who}" if owner.or_actor else ""   # their own entries
+        return f"({limit} IS NULL OR {alias}.{ident(owner.column)} = ANY ({limit}::integer[]){mine})"
     parent = f"up{depth}"
     return (f"({limit} IS NULL OR {alias}.{ident(owner.via)} IN (SELECT {parent}.id FROM public.{ident(info.parent)} "
             f"{parent} WHERE {visible(info.parent, parent, who, depth + 1)}))")
@@ -120,20 +121,16 @@ def _history_checks() -> str:
 
 
 def functions(roles: Roles) -> list[Function]:
-    from ..services.audit_query import _PERSONAL_KEYS, _field_labels
-    personal_pairs = sorted(f"{ledger}/{key}" for ledger, key in _field_labels()[1])
+    from ..services.audit_words import _PERSONAL_KEYS
+    personal_pairs = sorted(f"{d.name}/{f.key}" for d in catalog.ledgers().values() for f in d.fields if f.personal)
     full = [roles.group(r) for r in ROLES if r not in masked_roles()]
-    history_columns = [f"public.sl_mask_changes(a.ledger, a.{ident(c)})" if c == "changes" else f"a.{ident(c)}"
-                       for c in columns_of("audit_entry")]
     values = {"keeper": literal(roles.keeper), "keys": literal(json.dumps(sorted(_PERSONAL_KEYS))),
               "pairs": literal(json.dumps(personal_pairs, ensure_ascii=False)),
               "owned": literal(json.dumps(owned())),
               "append_columns": ", ".join(ident(c) for c in columns_of("audit_entry")),
               "append_values": ", ".join(f"NEW.{ident(c)}" for c in columns_of("audit_entry")),
               "history_checks": _history_checks(),
-              "full_groups": "ARRAY[" + ", ".join(literal(g) for g in full) + "]",
-              "plain_columns": ", ".join(f"a.{ident(c)}" for c in columns_of("audit_entry")),
-              "masked_columns": ", ".join(history_columns)}
+              "full_groups": "ARRAY[" + ", ".join(literal(g) for g in full) + "]"}
     return [Function(signature, fill(template, **values), callers=callers)
             for signature, callers, template in _FUNCTIONS]
 
@@ -207,11 +204,12 @@ BEGIN
     IF pg_has_role(session_user, g, 'MEMBER') THEN in_full := true; END IF;
   END LOOP;
   IF in_full THEN
-    RETURN QUERY SELECT «plain_columns» FROM public.audit_entry a
+    RETURN QUERY SELECT a.* FROM public.audit_entry a
                  WHERE a.ledger = p_ledger AND a.record_id = p_id ORDER BY a.at, a.id;
   ELSE
-    RETURN QUERY SELECT «masked_columns» FROM public.audit_entry a
-                 WHERE a.ledger = p_ledger AND a.record_id = p_id ORDER BY a.at, a.id;
+    RETURN QUERY SELECT (jsonb_populate_record(NULL::public.audit_entry, to_jsonb(a) || jsonb_build_object(
+                   'changes', public.sl_mask_changes(a.ledger, a.changes)))).*
+                 FROM public.audit_entry a WHERE a.ledger = p_ledger AND a.record_id = p_id ORDER BY a.at, a.id;
   END IF;
 END $$"""),
     ("public.sl_community_names()", ("people",), """

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import NullPool
 
 from ..access import Actor
-from ..db import Database, check_server_schema, make_engine
+from ..db import Database, check_server_schema, database_on, make_engine
 from .calls import refusal
 from .names import roles_for, signin_password
 
@@ -43,7 +42,7 @@ def _connect(url: str, name: str, password: str) -> Database | None:
         if _reachable(url):
             return None
         raise exc
-    return Database(person.render_as_string(hide_password=False), engine, sessionmaker(engine, expire_on_commit=False))
+    return database_on(person.render_as_string(hide_password=False), engine)
 
 
 def _reachable(url: str) -> bool:

@@ -51,7 +51,17 @@ def spec(table: str) -> dict:
         "summaries": sorted(action for action, tables in audit.SUMMARIZED.items()
                             if table in (tables if tables is not None else ledger_tables())),
         "cascade": _cascade(table),
+        "community": _community(info),
     }
+
+
+def _community(info: catalog.TableInfo) -> dict | None:
+    """Where a row's community is found, as ledger.scope.communities_of finds it (None: street-wide)."""
+    if info.owner is None:
+        return None
+    if info.owner.column is not None:
+        return {"column": info.owner.column}
+    return {"via": info.owner.via, "parent": info.parent, "column": catalog.tables()[info.parent].owner.column}
 
 
 def _cascade(table: str) -> dict | None:
@@ -235,6 +245,20 @@ BEGIN
   END LOOP;
   RETURN op <> 'UPDATE' AND public.sl_audit_summarized(spec->'summaries');
 END $$"""),
+    ("public.sl_audit_community(jsonb, jsonb)", (), """
+CREATE OR REPLACE FUNCTION public.sl_audit_community(raw jsonb, place jsonb) RETURNS integer
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, public AS $$
+DECLARE found integer;
+BEGIN
+  -- The community an entry is filed under: the row's own column, or its parent's (ledger.scope.communities_of).
+  IF place IS NULL OR jsonb_typeof(place) = 'null' THEN RETURN NULL; END IF;
+  IF place ? 'via' THEN
+    EXECUTE format('SELECT %I FROM public.%I WHERE id = $1', place->>'column', place->>'parent')
+      INTO found USING (raw->>(place->>'via'))::integer;
+    RETURN found;
+  END IF;
+  RETURN (raw->>(place->>'column'))::integer;
+END $$"""),
     ("public.sl_audit_fill()", (), """
 CREATE OR REPLACE FUNCTION public.sl_audit_fill() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
@@ -254,10 +278,11 @@ BEGIN
   IF TG_OP = 'UPDATE' AND changes IS NULL THEN RETURN NULL; END IF;   -- only bookkeeping columns changed
   label := public.sl_audit_label(coalesce(new_v, old_v), spec);
   IF public.sl_audit_covered(spec, TG_OP, rid, label, changes, parent_id) THEN RETURN NULL; END IF;
-  INSERT INTO public.audit_entry (at, user_name, source, action, ledger, record_id, record_label, changes)
+  INSERT INTO public.audit_entry (at, user_name, source, action, ledger, record_id, record_label, changes,
+                                  community_id)
   VALUES (clock_timestamp(), left(session_user, 32), «source»,
           CASE TG_OP WHEN 'INSERT' THEN '新增' WHEN 'UPDATE' THEN '修改' ELSE '删除' END,
-          spec->>'name', rid, label, changes::json);
+          spec->>'name', rid, label, changes::json, public.sl_audit_community(raw, spec->'community'));
   RETURN NULL;
 END $$"""),
 ]

@@ -13,10 +13,11 @@ from sqlalchemy import select
 from .. import settings
 from ..app import Ledger
 from ..models import Grid, PartyOrg, Venue
+from ..party import term_end, term_state
+from ..record_names import named
 from .base import community_names
 from .funds import fund_summary
 from .grids import household_warning
-from .orgs import term_end
 from .venues import meets_standard, per_100_households
 
 
@@ -27,12 +28,7 @@ class Alert:
     record_id: int | None
     community_id: int | None
     text: str
-
-
-def _add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, 28))
+    label: str = ""  # the record as a person names it: 幸福社区 第1网格
 
 
 def alerts(ledger: Ledger, today: date | None = None, community_id: int | None = None) -> list[Alert]:
@@ -44,26 +40,22 @@ def alerts(ledger: Ledger, today: date | None = None, community_id: int | None =
         cfg = settings.get_all(session)
         names = community_names(session)
         where = (lambda model: model.community_id == community_id) if community_id else (lambda model: True)
-        soon, urgent = _add_months(today, cfg["term_warn_months"]), _add_months(today, 1)
         for org in session.execute(select(PartyOrg.id, PartyOrg.name, PartyOrg.community_id, PartyOrg.term_start,
                                           PartyOrg.term_years).where(where(PartyOrg))):
             end = term_end(org.term_start, org.term_years)
-            if end is None:
+            state = term_state(end, today, cfg["term_warn_months"], cfg["term_urgent_months"])
+            if state is None or state.severity is None:
                 continue
-            if end < today:
-                out.append(Alert("逾期", "orgs", org.id, org.community_id,
-                                 f"{org.name}任期已于{end:%Y年%m月%d日}届满，尚未换届"))
-            elif end <= urgent:
-                out.append(Alert("紧急", "orgs", org.id, org.community_id, f"{org.name}将于{end:%Y年%m月%d日}任期届满（1个月内）"))
-            elif end <= soon:
-                out.append(Alert("提醒", "orgs", org.id, org.community_id,
-                                 f"{org.name}将于{end:%Y年%m月%d日}任期届满（{cfg['term_warn_months']}个月内）"))
+            label = named(org.name, names.get(org.community_id))
+            text = f"{label}任期已于{end:%Y年%m月%d日}届满，尚未换届" if state.severity == "逾期" else \
+                f"{label}将于{end:%Y年%m月%d日}任期届满（{state.months}个月内）"
+            out.append(Alert(state.severity, "orgs", org.id, org.community_id, text, label))
         band = (cfg["grid_households_min"], cfg["grid_households_max"])
         for grid in session.execute(select(Grid.id, Grid.name, Grid.community_id, Grid.households).where(where(Grid))):
             warning = household_warning(grid.households, band)
             if warning:
-                out.append(Alert("提醒", "grids", grid.id, grid.community_id,
-                                 f"{names.get(grid.community_id, '')}{grid.name}{warning}"))
+                label = named(grid.name, names.get(grid.community_id))
+                out.append(Alert("提醒", "grids", grid.id, grid.community_id, f"{label}：{warning}", label))
         for venue in session.execute(select(Venue.id, Venue.name, Venue.community_id, Venue.kind, Venue.tier,
                                             Venue.floor_area, Venue.households_served).where(where(Venue))):
             ok = meets_standard(venue.kind, venue.tier, venue.floor_area, venue.households_served,
@@ -71,14 +63,17 @@ def alerts(ledger: Ledger, today: date | None = None, community_id: int | None =
             if ok is False:
                 per100 = per_100_households(venue.floor_area, venue.households_served)
                 detail = f"建筑面积{venue.floor_area}平方米" + (f"，每百户{per100}平方米" if per100 is not None else "")
-                out.append(Alert("提醒", "venues", venue.id, venue.community_id, f"{venue.name}未达标（{detail}）"))
+                label = named(venue.name, names.get(venue.community_id))
+                out.append(Alert("提醒", "venues", venue.id, venue.community_id, f"{label}未达标（{detail}）", label))
         late_in_year = today.month >= 10
         for s in fund_summary(session, today.year, today, community_id):
+            label = f"{s.community} {s.category}"
             if s.spent > s.allocated:
                 out.append(Alert("紧急", "funds", None, s.community_id,
-                                 f"{s.community}{s.category}超支：累计支出{s.spent:,.2f}元，累计拨入{s.allocated:,.2f}元"))
+                                 f"{s.community}{s.category}超支：累计支出{s.spent:,.2f}元，累计拨入{s.allocated:,.2f}元",
+                                 label))
             elif late_in_year and s.execution_rate is not None and s.execution_rate < Decimal(cfg["budget_low_execution"]):
                 out.append(Alert("提醒", "funds", None, s.community_id,
-                                 f"{s.community}{s.category}执行率仅{s.execution_rate}%"))
+                                 f"{s.community}{s.category}执行率仅{s.execution_rate}%", label))
     order = {"逾期": 0, "紧急": 1, "提醒": 2}
     return sorted(out, key=lambda a: (order[a.severity], a.ledger, a.text))

@@ -10,9 +10,9 @@ from functools import cache
 from typing import Any, ClassVar
 
 from sqlalchemy import delete, func, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from .. import catalog, scope
+from .. import catalog, conflicts, scope, settings
 from ..app import Ledger
 from ..catalog import LedgerDef
 from ..errors import LedgerError, NotFound, Problem, ValidationError
@@ -98,9 +98,10 @@ class LedgerService:
             record_id = obj.id
         return self.get(record_id)
 
-    def update(self, record_id: int, raw: dict[str, Any]) -> Record:
+    def update(self, record_id: int, raw: dict[str, Any], version: int | None = None) -> Record:
+        """Change a record; `version` is the one the person saw (a newer stored one refuses the save)."""
         with self.ledger.unit("ledger.write") as session:
-            self.save(session, raw, record_id)
+            self.save(session, raw, record_id, version=version)
         return self.get(record_id)
 
     def delete(self, record_id: int) -> None:
@@ -110,12 +111,21 @@ class LedgerService:
             refuse_if_used(session, self.definition, obj)
             session.delete(obj)
 
-    def save(self, session: Session, raw: dict[str, Any], record_id: int | None = None, row: int | None = None):
-        """Validate and write one record inside the caller's unit; raises ValidationError, writes nothing then."""
+    def save(self, session: Session, raw: dict[str, Any], record_id: int | None = None, row: int | None = None,
+             version: int | None = None):
+        """Validate and write one record inside the caller's unit; raises ValidationError, writes nothing then.
+
+        With `version`, a record saved by someone else since that version is refused (conflicts.Conflict).
+        """
+        # The object read here is the one written: its version goes into the UPDATE's WHERE, so a save by
+        # someone else in between is refused at the write too (StaleDataError → conflicts.translate).
+        obj = self._load(session, record_id) if record_id is not None else None
+        if obj is not None and version is not None:
+            self.check_version(obj, version)
         attrs, problems = self.prepare(session, raw, record_id, row)
         if problems:
             raise ValidationError(problems)
-        obj = self._load(session, record_id) if record_id is not None else self.model()
+        obj = obj if obj is not None else self.model()
         extra = self._apply(session, obj, attrs)
         if record_id is None:
             session.add(obj)
@@ -129,7 +139,7 @@ class LedgerService:
                 row: int | None = None) -> tuple[dict[str, Any], list[Problem]]:
         """Parse, resolve references and check the rules; returns model attributes and problems."""
         partial = record_id is not None
-        clean, problems = parse_record(self.fields, raw, partial=partial, row=row)
+        clean, problems = parse_record(self.fields, raw, partial=partial, row=row, ceilings=settings.ceilings(session))
         existing = self._load(session, record_id) if record_id is not None else None
         return self.check_parsed(session, clean, problems, existing, row)
 
@@ -146,6 +156,13 @@ class LedgerService:
         if not problems:
             self._check(session, merged, problems, existing, row)
         return merged, problems
+
+    def check_version(self, obj, version: int) -> None:
+        """Refuse, naming who and when, if the stored record is no longer the version the person saw."""
+        if getattr(obj, "version", version) != version:
+            session = object_session(obj)
+            raise conflicts.stale(session, self.model.__table__.name, obj.id,
+                                  str(getattr(obj, self.label_key, None) or obj.id))
 
     def match(self, session: Session, attrs: dict[str, Any]) -> list[Any] | None:
         """The stored records that resolved `attrs` mean by the ledger's natural key; None when the key is blank.
@@ -182,6 +199,8 @@ class LedgerService:
     def _to_record(self, row, names: dict[int, str]) -> Record:
         record = {key: row[key] for key in _record_keys(type(self))}
         record["id"] = row["id"]
+        if "version" in row:
+            record["version"] = row["version"]
         if self.community_field:
             record["community_id"] = row["community_id"]
             record[self.community_field] = names.get(row["community_id"], "")

@@ -11,7 +11,8 @@ from ..catalog import LedgerDef, PageHint
 from ..errors import Problem
 from ..fields import Field
 from ..models import Budget, Community, FundEntry
-from ..money import round_half_up
+from ..money import from_fen, round_half_up
+from ..settings import FUND_CEILING
 from .base import LedgerService, community_names
 from .facts import facts_for
 
@@ -29,7 +30,8 @@ FIELDS = (
           value_aliases=CATEGORY_ALIASES),
     Field("direction", "收支", "choice", required=True, choices=DIRECTIONS, aliases=("收支类型", "收/支"),
           value_aliases={"收入": "拨入", "拨款": "拨入", "收": "拨入", "支": "支出", "付": "支出"}),
-    Field("amount", "金额", "money", required=True, unit="元", minimum=Decimal("0.01"), aliases=("金额(元)", "金额（元）")),
+    Field("amount", "金额", "money", required=True, unit="元", minimum=Decimal("0.01"), aliases=("金额(元)", "金额（元）"),
+          ceiling=FUND_CEILING),
     Field("voucher_no", "凭证号", max_length=64, aliases=("凭证编号", "凭证")),
     Field("expense_category", "支出类别", "choice", choices=EXPENSE_CATEGORIES, aliases=("支出类型", "用途")),
     Field("project", "项目名称", max_length=100, aliases=("项目", "摘要")),
@@ -43,7 +45,7 @@ BUDGET_FIELDS = (
     Field("community", "所属社区", "ref", required=True, aliases=("社区",)),
     Field("category", "经费类别", "choice", required=True, choices=CATEGORIES, aliases=("类别", "经费类型"),
           value_aliases=CATEGORY_ALIASES),
-    Field("amount", "预算金额", "money", required=True, minimum=0, aliases=("预算", "金额")),
+    Field("amount", "预算金额", "money", required=True, minimum=0, aliases=("预算", "金额"), ceiling=FUND_CEILING),
 )
 
 
@@ -104,10 +106,14 @@ class FundSummary:
 
     @property
     def execution_rate(self) -> Decimal | None:
-        """执行率 = 累计支出 / 预算, in per cent to one decimal; None without a budget."""
-        if not self.budget:
-            return None
-        return round_half_up(self.spent * 100 / self.budget, Decimal("0.1"))
+        return execution_rate(self.spent, self.budget)
+
+
+def execution_rate(spent: Decimal, budget: Decimal) -> Decimal | None:
+    """执行率 = 累计支出 ÷ 年度预算, in per cent to one decimal (half up); None without a budget."""
+    if not budget:
+        return None
+    return round_half_up(spent * 100 / budget, Decimal("0.1"))
 
 
 def fund_summary(session, year: int, until: date | None = None, community_id: int | None = None) -> list[FundSummary]:
@@ -121,7 +127,7 @@ def fund_summary(session, year: int, until: date | None = None, community_id: in
             .group_by(FundEntry.community_id, FundEntry.category))
     if community_id is not None:
         stmt = stmt.where(FundEntry.community_id == community_id)
-    moved = {(c, k): (Decimal(a or 0) / 100, Decimal(s or 0) / 100) for c, k, a, s in session.execute(stmt)}
+    moved = {(c, k): (from_fen(a or 0), from_fen(s or 0)) for c, k, a, s in session.execute(stmt)}
     bstmt = select(Budget.community_id, Budget.category, Budget.amount).where(Budget.year == year)
     if community_id is not None:
         bstmt = bstmt.where(Budget.community_id == community_id)
@@ -141,4 +147,4 @@ FUNDS = LedgerDef(
                   totals=(("amount", "direction", "拨入"), ("amount", "direction", "支出"))))
 BUDGETS = LedgerDef("budgets", "预算", Budget, BUDGET_FIELDS, BudgetService, label="category")
 
-__all__ = ["FundService", "BudgetService", "FundSummary", "fund_summary", "Community"]
+__all__ = ["FundService", "BudgetService", "FundSummary", "fund_summary", "execution_rate", "Community"]

@@ -6,13 +6,13 @@ from datetime import date
 from sqlalchemy import select
 
 from ..catalog import LedgerDef, PageHint
+from .. import settings
 from ..errors import Problem
 from ..fields import Field
 from ..models import Grid, PartyOrg
+from ..party import CATEGORIES, counted_as, default_term_years, term_end, term_state
 from .base import LedgerService
 from .facts import facts_for
-
-CATEGORIES = ("党工委", "党委", "党总支", "党支部", "联合党支部", "网格党支部", "小区党支部", "楼栋党小组")
 
 FIELDS = (
     Field("name", "组织名称", required=True, aliases=("党组织名称", "名称")),
@@ -38,26 +38,6 @@ FIELDS = (
 )
 
 
-def default_term_years(category: str, parent_category: str | None, has_community: bool) -> int | None:
-    """Terms by 中办《关于党的基层组织任期的意见》: 村/社区 organisations 5 years, other 党总支/党支部 3 years."""
-    if category == "楼栋党小组":
-        return None
-    if category in ("党工委", "党委"):
-        return 5
-    if has_community and parent_category in (None, "党工委"):
-        return 5  # the community's own 党总支/党支部
-    return 3
-
-
-def term_end(term_start: date | None, term_years: int | None) -> date | None:
-    if term_start is None or not term_years:
-        return None
-    try:
-        return term_start.replace(year=term_start.year + term_years)
-    except ValueError:  # 29 February
-        return term_start.replace(year=term_start.year + term_years, day=28)
-
-
 class PartyOrgService(LedgerService):
     match_on = ("name", "parent_id")
     match_nullable = ("parent_id",)
@@ -70,11 +50,20 @@ class PartyOrgService(LedgerService):
         return record
 
     def _enrich(self, session, records):
+        """Names of references, the term's 换届 state by the office's warning window, and how the community's
+        figures count the organisation today (the page's 党组织 and 党小组 totals)."""
         names = dict(session.execute(select(PartyOrg.id, PartyOrg.name)).all())
         grids = dict(session.execute(select(Grid.id, Grid.name)).all())
+        cfg = settings.get_all(session)
+        today = date.today()
         for record in records:
             record["parent"] = names.get(record["parent_id"], "")
             record["grid"] = grids.get(record["grid_id"], "")
+            state = term_state(record["term_end"], today, cfg["term_warn_months"], cfg["term_urgent_months"])
+            record["term_state"] = state.label if state else ""
+            record["term_alert"] = state.severity if state else None
+            counted = counted_as(record["category"], record["community_id"], record["founded_on"], today)
+            record["party_org"], record["party_group"] = int(counted == "党组织"), int(counted == "党小组")
 
     def _details(self, session, record):
         chain, parent_id = [], record["parent_id"]
@@ -154,5 +143,5 @@ class PartyOrgService(LedgerService):
 
 ORGS = LedgerDef(
     "orgs", "党组织", PartyOrg, FIELDS, PartyOrgService,
-    page=PageHint("党", 20, unit="个", facets=("community", "category", "term_state"),
+    page=PageHint("党", 20, unit="条", facets=("community", "category", "term_state"),
                   hidden=("deputy_secretary", "members_reported", "founded_on", "phone", "venue", "note")))

@@ -1,17 +1,17 @@
-"""The key counts of the street (or one community) for the 首页, each in one SQL query."""
+"""The key figures of the street (or one community) for the 首页: the sums of its communities' figures today."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, func, select, type_coerce
+from sqlalchemy import func, select
 
 from ..app import Ledger
-from ..money import round_half_up
-from ..models import Community, Grid, PartyOrg, Venue, Worker
+from ..figures import street_figures
+from ..models import Community, Worker
 from .base import current_street
-from .funds import fund_summary
+from .funds import execution_rate
 
 
 @dataclass(frozen=True)
@@ -19,10 +19,12 @@ class Overview:
     street: str | None
     communities: int
     grids: int
-    households: int             # the grids' households
-    orgs: int
+    households: int | None      # 户数: the 社区 ledger's own figures (None when no community states one)
+    grid_households: int | None # 网格户数合计
+    orgs: int                   # 党组织 of the communities (党小组 not among them)
+    party_groups: int           # 党小组
     branches: int               # 党支部 of every kind
-    members: int                # 党员 of the community-level organisations (parents count their branches)
+    members: int                # 党员, each member once
     workers: int                # 在岗
     workers_left: int           # 离职
     venues: int
@@ -34,10 +36,13 @@ class Overview:
 
     @property
     def execution_rate(self) -> Decimal | None:
-        """执行率 of the year, as the fund summary computes it per line."""
-        if not self.budget:
-            return None
-        return round_half_up(self.spent * 100 / self.budget, Decimal("0.1"))
+        """执行率 of the year to date."""
+        return execution_rate(self.spent, self.budget)
+
+    @property
+    def households_per_grid(self) -> int:
+        """网格户数合计 over the grids, in whole households."""
+        return (self.grid_households or 0) // self.grids if self.grids else 0
 
 
 def is_empty(ledger: Ledger) -> bool:
@@ -51,30 +56,17 @@ def overview(ledger: Ledger, community_id: int | None = None, today: date | None
     own = ledger.actor.community_id
     community_id = own if own is not None else community_id
     with ledger.reading() as session:
-        def count(model, *where):
-            stmt = select(func.count()).select_from(model).where(*where)
-            if community_id is not None:
-                stmt = stmt.where((model.id if model is Community else model.community_id) == community_id)
-            return session.scalar(stmt) or 0
-
-        def total(column, model, *where):
-            stmt = select(func.sum(column)).select_from(model).where(*where)
-            if community_id is not None:
-                stmt = stmt.where(model.community_id == community_id)
-            return session.scalar(stmt) or 0
-
         street = current_street(session)
-        branches = ("党支部", "联合党支部", "网格党支部", "小区党支部")
-        area = total(type_coerce(Venue.floor_area, BigInteger), Venue)
-        summary = fund_summary(session, today.year, today, community_id)
-        zero = Decimal("0.00")
-        return Overview(
-            street=street.name if street else None,
-            communities=count(Community), grids=count(Grid), households=int(total(Grid.households, Grid)),
-            orgs=count(PartyOrg), branches=count(PartyOrg, PartyOrg.category.in_(branches)),
-            members=int(total(PartyOrg.members_total, PartyOrg, PartyOrg.category.in_(("党委", "党总支")),
-                              PartyOrg.community_id.is_not(None))),
-            workers=count(Worker, Worker.status == "在岗"), workers_left=count(Worker, Worker.status == "离职"),
-            venues=count(Venue), venue_area=(Decimal(int(area)) / 100).quantize(zero),
-            year=today.year, budget=sum((s.budget for s in summary), zero),
-            allocated=sum((s.allocated for s in summary), zero), spent=sum((s.spent for s in summary), zero))
+        counted = street_figures(session, today, community_id)
+        left = select(func.count()).select_from(Worker).where(Worker.status == "离职")
+        if community_id is not None:
+            left = left.where(Worker.community_id == community_id)
+        workers_left = session.scalar(left) or 0
+    t = counted.total
+    fund = t.fund
+    return Overview(
+        street=street.name if street else None, communities=len(counted.rows), grids=t.grids,
+        households=t.households, grid_households=t.grid_households, orgs=t.org_total, party_groups=t.party_groups,
+        branches=t.branches, members=t.members, workers=t.workers_total, workers_left=workers_left,
+        venues=t.venues, venue_area=t.venue_area, year=today.year, budget=fund.budget, allocated=fund.allocated,
+        spent=fund.spent)

@@ -10,15 +10,21 @@ from ..models import PayStandardVersion
 from ..paystandard import PayStandard, default_standard
 
 
-def standard_in_force(session: Session, on: date) -> PayStandard:
-    """The version effective on `on`; the earliest one for dates before it; the default if none is stored."""
+def version_in_force(session: Session, on: date) -> PayStandardVersion | None:
+    """The stored version effective on `on`; the earliest one for dates before it; None if none is stored.
+
+    A month's pay is reckoned by the standard in force on the month's last day."""
     version = session.scalars(select(PayStandardVersion).where(PayStandardVersion.effective_from <= on)
                               .order_by(PayStandardVersion.effective_from.desc())).first()
     if version is None:
         version = session.scalars(select(PayStandardVersion).order_by(PayStandardVersion.effective_from)).first()
-    if version is None:
-        return default_standard()
-    return PayStandard.from_json(version.spec)
+    return version
+
+
+def standard_in_force(session: Session, on: date) -> PayStandard:
+    """The standard of the version in force on `on`; the default if none is stored."""
+    version = version_in_force(session, on)
+    return PayStandard.from_json(version.spec) if version is not None else default_standard()
 
 
 def store_standard(session: Session, standard: PayStandard) -> PayStandardVersion:

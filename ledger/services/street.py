@@ -47,9 +47,11 @@ def get_settings(ledger: Ledger) -> dict[str, int]:
 
 
 def put_setting(ledger: Ledger, key: str, value: int) -> None:
-    if value < 0:
-        spec = next(s for s in settings_store.SPECS if s.key == key)
-        raise ValidationError.single(spec.label, "不能为负数")
+    spec = settings_store.spec(key)
+    if value < spec.minimum:
+        raise ValidationError.single(spec.label, "不能为负数" if spec.minimum == 0 else f"不能小于{spec.minimum}")
+    if spec.maximum is not None and value > spec.maximum:
+        raise ValidationError.single(spec.label, f"不能大于{spec.maximum:,}")
     with ledger.unit("settings.write") as session:
         settings_store.put(session, key, value)
 

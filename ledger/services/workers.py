@@ -13,6 +13,7 @@ from ..fields import Field
 from ..idcard import parse_id
 from ..models import Appraisal, Certificate, LevelChange, PostChange, Worker
 from ..paystandard import APPRAISAL_GRADES, EDUCATIONS, QUALIFICATIONS, PayStandard
+from ..settings import PAY_CEILING
 from .base import LedgerService, bulk_insert
 from .facts import facts_for
 from .paystandards import standard_in_force
@@ -43,9 +44,9 @@ FIELDS = (
     Field("phone", "联系电话", max_length=32, personal=True, aliases=("电话", "手机", "手机号码")),
     Field("bank_account", "银行账号", max_length=32, personal=True, aliases=("银行卡号", "工资卡号", "账号")),
     Field("contribution_base", "缴费基数", "money", minimum=0, aliases=("社保缴费基数",),
-          help="不填时按当月固定工资计算"),
+          help="不填时按当月固定工资计算", ceiling=PAY_CEILING),
     Field("special_deduction", "专项附加扣除", "money", minimum=0, aliases=("专项附加扣除(元/月)",),
-          help="每月金额，单位：元"),
+          help="每月金额，单位：元", ceiling=PAY_CEILING),
     Field("status", "状态", "choice", choices=STATUSES, default="在岗", aliases=("在岗状态",),
           value_aliases={"在职": "在岗", "退休": "离职", "辞职": "离职"}),
     Field("note", "备注", max_length=500),
@@ -140,9 +141,9 @@ class WorkerService(LedgerService):
     def _check(self, session, attrs, problems, existing, row):
         standard = self.standard(session)
         post = standard.post(attrs["post"])
-        if not post.min_level <= attrs["level"] <= post.max_level:
-            problems.append(Problem("等级", f"{post.name}（{post.title}）的等级范围是{post.min_level}–{post.max_level}级，"
-                                           f"不能是{attrs['level']}级", row))
+        wrong_level = post.level_problem(attrs["level"])
+        if wrong_level:
+            problems.append(Problem("等级", wrong_level, row))
         if attrs.get("dual_role") and post.code != standard.posts[0].code:
             problems.append(Problem("一肩挑", f"一肩挑只适用于{standard.posts[0].name}（{standard.posts[0].title}）", row))
         other = facts_for(session).first(Worker, id_number=attrs["id_number"])
@@ -192,11 +193,9 @@ class WorkerService(LedgerService):
             worker = self._load(session, worker_id)
             problems = _check_history(kind, values)
             if kind == "调级记录" and not problems:
-                post = self.standard(session).post(worker.post)
-                level = values.get("new_level")
-                if not isinstance(level, int) or not post.min_level <= level <= post.max_level:
-                    problems.append(Problem("调整后等级", f"{post.name}（{post.title}）的等级范围是"
-                                                         f"{post.min_level}–{post.max_level}级，不能是{level}级"))
+                wrong_level = self.standard(session).post(worker.post).level_problem(values.get("new_level"))
+                if wrong_level:
+                    problems.append(Problem("调整后等级", wrong_level))
             if problems:
                 raise ValidationError(problems)
             if kind == "年度考核":

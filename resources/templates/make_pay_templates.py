@@ -8,6 +8,8 @@ without touching code. Placeholders follow exports/template.py: {{名}} values, 
 """
 from __future__ import annotations
 
+import sys
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -16,6 +18,32 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))   # the columns come from the application's declaration; widths from exports/
+from exports.cell_width import fitted_width  # noqa: E402
+from ledger.pay.columns import COLUMN, EMPLOYER_KEYS, MONEY, SHEET, spans  # noqa: E402
+
+# The widest figure each amount column must print whole (bold, in a 合计 row): the total of a city of 10,000
+# 社区工作者 (DOMAIN.md §1). A single item of one worker's month stays below 10,000.00 yuan (the default standard's
+# largest is 一岗18级 4,260.00 and the year's 奖励性绩效 6,000.00), a sum of items below 100,000.00, and anything
+# of one worker's year below 1,000,000.00.
+CITY_WORKERS = 10_000
+ITEM = Decimal("9999.99")
+SUM = Decimal("99999.99")
+MONTH_ITEM, MONTH_SUM = CITY_WORKERS * ITEM, CITY_WORKERS * SUM
+YEAR = CITY_WORKERS * Decimal("999999.99")
+SUMS = {"gross", "deduct_total", "net"}   # the columns that add items up
+
+
+def amount_width(widest: Decimal, minimum: float, size: float = 10, bold: bool = True) -> float:
+    """A column as wide as its header wants and wide enough for its widest figure (see exports/cell_width.py)."""
+    return max(minimum, fitted_width(f"{widest:,.2f}", size, bold))
+
+
+def sheet_width(column, item: Decimal, total: Decimal, bold: bool = True, size: float = 10) -> float:
+    """A pay column's width: its declared one, widened for an amount to the widest figure it can hold."""
+    if column.kind != MONEY:
+        return column.width
+    return amount_width(total if column.key in SUMS else item, column.width, size, bold)
 THIN = Side(style="thin")
 BOX = Border(THIN, THIN, THIN, THIN)
 CUT = Border(THIN, THIN, THIN, Side(style="dashed"))
@@ -85,19 +113,12 @@ def _page(ws: Worksheet, landscape: bool, title_rows: str | None, fit_width: boo
     ws.oddFooter.center.font = SONG
 
 
-# 工资发放表: the columns of DOMAIN.md §4, grouped under 应发项目 and 扣款项目.
-SALARY_COLUMNS = [
-    ("序号", "序号", "center", 5), ("社区", "社区", "text", 12), ("姓名", "姓名", "text", 8),
-    ("岗位", "岗位", "center", 6), ("等级", "等级", "center", 5),
-    ("岗位等级工资", "岗位等级工资", "amount", 11), ("基础绩效", "基础绩效", "amount", 9),
-    ("一肩挑补贴", "一肩挑补贴", "amount", 9), ("职业资格津贴", "职业资格津贴", "amount", 9),
-    ("奖励性绩效", "奖励性绩效", "amount", 10), ("其他补发", "其他补发", "amount", 9),
-    ("应发合计", "应发合计", "amount", 11),
-    ("养老保险", "养老保险", "amount", 9), ("医疗保险", "医疗保险", "amount", 9), ("失业保险", "失业保险", "amount", 8),
-    ("住房公积金", "住房公积金", "amount", 10), ("个人所得税", "个人所得税", "amount", 9),
-    ("其他扣款", "其他扣款", "amount", 9), ("扣款合计", "扣款合计", "amount", 10),
-    ("实发工资", "实发工资", "amount", 11), ("领款人签字", None, "text", 10),
-]
+# 工资发放表: 序号, the sheet's columns of ledger.pay.columns (grouped under 应发项目 and 扣款项目), 领款人签字.
+SALARY_COLUMNS = ([("序号", "序号", "center", 5)]
+                  + [(c.label, c.label, c.report_kind, sheet_width(c, MONTH_ITEM, MONTH_SUM)) for c in SHEET]
+                  + [("领款人签字", None, "text", 10)])
+# the 小计 and 合计 rows put their label across the columns before the first amount
+_LEAD = 1 + next(i for i, c in enumerate(SHEET) if c.kind == MONEY)
 
 
 def salary_sheet() -> openpyxl.Workbook:
@@ -107,34 +128,35 @@ def salary_sheet() -> openpyxl.Workbook:
     n = len(SALARY_COLUMNS)
     _title(ws, "{{街道名称}}社区工作者{{年}}年{{月}}月工资发放表", n)
     _info(ws, n)
-    # two header rows: 应发项目 over F..L, 扣款项目 over M..S; the rest merged down
-    for col, (label, _, _, width) in enumerate(SALARY_COLUMNS, start=1):
+    # two header rows: each group's label over its columns, their labels under it; the rest merged down
+    grouped = {}
+    for group, first, last in spans(SHEET):
+        first, last = first + 2, last + 2          # 1-based, after 序号
+        grouped.update(dict.fromkeys(range(first, last + 1), group))
+        for col in range(first, last + 1):
+            _header_cell(ws, 3, col, group if col == first else None)
+        ws.merge_cells(start_row=3, start_column=first, end_row=3, end_column=last)
+    for col, (text, _, _, width) in enumerate(SALARY_COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
-        if 6 <= col <= 19:
-            _header_cell(ws, 4, col, label)
+        if col in grouped:
+            _header_cell(ws, 4, col, text)
         else:
-            _header_cell(ws, 3, col, label)
+            _header_cell(ws, 3, col, text)
             _header_cell(ws, 4, col, None)
             ws.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
-    _header_cell(ws, 3, 6, "应发项目")
-    for col in range(7, 13):
-        _header_cell(ws, 3, col, None)
-    ws.merge_cells("F3:L3")
-    _header_cell(ws, 3, 13, "扣款项目")
-    for col in range(14, 20):
-        _header_cell(ws, 3, col, None)
-    ws.merge_cells("M3:S3")
     ws.row_dimensions[4].height = 30
     kinds = [k for _, _, k, _ in SALARY_COLUMNS]
     detail = ["{{#行}}{{序号}}"] + [f"{{{{{f}}}}}" if f else "" for _, f, _, _ in SALARY_COLUMNS[1:]]
     _row(ws, 5, detail, kinds)
     ws.row_dimensions[5].height = 20
     sums = [f"{{{{合计:{f}}}}}" if k == "amount" and f else "" for _, f, k, _ in SALARY_COLUMNS]
-    _row(ws, 6, ["{{#小计}}{{社区}}小计（{{计数}}人）", "", "", "", ""] + sums[5:], kinds, bold=True, fill=GREY)
-    ws.merge_cells("A6:E6")
+    lead = get_column_letter(_LEAD)
+    _row(ws, 6, ["{{#小计}}{{社区}}小计（{{计数}}人）"] + [""] * (_LEAD - 1) + sums[_LEAD:], kinds, bold=True,
+         fill=GREY)
+    ws.merge_cells(f"A6:{lead}6")
     ws["A6"].alignment = CENTER
-    _row(ws, 7, ["{{#合计}}合计（{{计数}}人）", "", "", "", ""] + sums[5:], kinds, bold=True)
-    ws.merge_cells("A7:E7")
+    _row(ws, 7, ["{{#合计}}合计（{{计数}}人）"] + [""] * (_LEAD - 1) + sums[_LEAD:], kinds, bold=True)
+    ws.merge_cells(f"A7:{lead}7")
     ws["A7"].alignment = CENTER
     ws.row_dimensions[6].height = ws.row_dimensions[7].height = 20
     _signatures(ws, 9, n, ["制表人：", "审核人：", "负责人：", "制表日期：{{制表日期}}"])
@@ -151,8 +173,10 @@ def _signatures(ws: Worksheet, row: int, last_col: int, labels: list[str]) -> No
     ws.row_dimensions[row].height = 24
 
 
-BANK_COLUMNS = [("序号", "center", 6), ("姓名", "text", 10), ("身份证号", "center", 22), ("银行账号", "center", 24),
-                ("实发工资", "amount", 14), ("备注", "text", 14)]
+NET = COLUMN["net"].label
+BANK_COLUMNS = [("序号", "center", 6), (COLUMN["worker_name"].label, "text", 10),
+                (COLUMN["id_number"].label, "center", 22), (COLUMN["bank_account"].label, "center", 24),
+                (NET, "amount", amount_width(MONTH_SUM, 14)), ("备注", "text", 14)]
 
 
 def bank_list() -> openpyxl.Workbook:
@@ -167,10 +191,10 @@ def bank_list() -> openpyxl.Workbook:
         _header_cell(ws, 3, col, label)
     ws.row_dimensions[3].height = 22
     kinds = [k for _, k, _ in BANK_COLUMNS]
-    _row(ws, 4, ["{{#行}}{{序号}}", "{{姓名}}", "{{身份证号}}", "{{银行账号}}", "{{实发工资}}", ""], kinds)
+    _row(ws, 4, ["{{#行}}{{序号}}"] + [f"{{{{{text}}}}}" for text, _, _ in BANK_COLUMNS[1:5]] + [""], kinds)
     for col in (3, 4):
         ws.cell(4, col).number_format = "@"
-    _row(ws, 5, ["{{#合计}}合计（{{计数}}人）", "", "", "", "{{合计:实发工资}}", ""], kinds, bold=True)
+    _row(ws, 5, ["{{#合计}}合计（{{计数}}人）", "", "", "", f"{{{{合计:{NET}}}}}", ""], kinds, bold=True)
     ws.merge_cells("A5:D5")
     ws["A5"].alignment = CENTER
     _signatures(ws, 7, n, ["经办人：", "审核人：", "单位（盖章）："])
@@ -178,12 +202,10 @@ def bank_list() -> openpyxl.Workbook:
     return wb
 
 
-SLIP_COLUMNS = [("姓名", "text", 8), ("社区", "text", 12), ("岗位", "center", 6), ("等级", "center", 5),
-                ("岗位等级工资", "amount", 10), ("基础绩效", "amount", 9), ("一肩挑补贴", "amount", 9),
-                ("职业资格津贴", "amount", 9), ("奖励性绩效", "amount", 9), ("其他补发", "amount", 9),
-                ("应发合计", "amount", 10), ("养老保险", "amount", 9), ("医疗保险", "amount", 9),
-                ("失业保险", "amount", 8), ("住房公积金", "amount", 9), ("个人所得税", "amount", 9),
-                ("其他扣款", "amount", 9), ("扣款合计", "amount", 10), ("实发工资", "amount", 10)]
+# 工资条: the sheet's columns, the name first (a slip is handed to the person named on it); one worker's
+# figures, in regular type.
+_NAME_FIRST = sorted(SHEET, key=lambda c: c.key != "worker_name")
+SLIP_COLUMNS = [(c.label, c.report_kind, sheet_width(c, ITEM, SUM, bold=False)) for c in _NAME_FIRST]
 
 
 def payslips() -> openpyxl.Workbook:
@@ -210,13 +232,13 @@ def payslips() -> openpyxl.Workbook:
     return wb
 
 
-COST_COLUMNS = [("序号", "序号", "center", 5), ("社区", "社区", "text", 12), ("姓名", "姓名", "text", 8),
-                ("岗位", "岗位", "center", 6), ("等级", "等级", "center", 5), ("发薪月数", "发薪月数", "center", 7),
-                ("全年应发", "全年应发", "amount", 12), ("单位养老", "单位养老", "amount", 11),
-                ("单位医疗", "单位医疗", "amount", 11), ("单位失业", "单位失业", "amount", 9),
-                ("单位工伤", "单位工伤", "amount", 9), ("单位公积金", "单位公积金", "amount", 11),
-                ("单位缴费合计", "单位缴费合计", "amount", 12), ("人力成本合计", "人力成本合计", "amount", 13),
-                ("其中已审批月数", "已审批月数", "center", 8)]
+_YEAR_W = amount_width(YEAR, 9)
+COST_COLUMNS = ([("序号", "序号", "center", 5), ("社区", "社区", "text", 12), ("姓名", "姓名", "text", 8),
+                 ("岗位", "岗位", "center", 6), ("等级", "等级", "center", 5), ("发薪月数", "发薪月数", "center", 7),
+                 ("全年应发", "全年应发", "amount", _YEAR_W)]
+                + [(COLUMN[key].label, COLUMN[key].label, "amount", _YEAR_W) for key in EMPLOYER_KEYS]
+                + [("单位缴费合计", "单位缴费合计", "amount", _YEAR_W), ("人力成本合计", "人力成本合计", "amount", _YEAR_W),
+                   ("其中已审批月数", "已审批月数", "center", 8)])
 
 
 def labour_cost() -> openpyxl.Workbook:

@@ -17,6 +17,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))     # run as a script from anywhere: the estimate lives in exports/
+from exports.cell_width import fitted_width  # noqa: E402
 
 SONG = "宋体"
 HEI = "黑体"
@@ -58,40 +60,63 @@ def _box(ws: Worksheet, first: str, last: str) -> None:
 # ---------------------------------------------------------------------------------------------------------
 # 季度统计汇总 (DOMAIN.md §4)
 
+
+def _fits(widest: str, minimum: float) -> float:
+    """As wide as the header wants, and wide enough for the widest figure in bold 9 pt (the 合计 row)."""
+    return max(minimum, fitted_width(widest, 9, bold=True))
+
+
+# The widest figures of a city's quarter (DOMAIN.md §1: a prefecture has 27 streets and 154 communities; a city
+# of 10,000 社区工作者 has about a thousand): counts below 100,000, 党员 below 1,000,000, 户数 below 10,000,000,
+# 经费 below 10,000,000,000.00 yuan, 阵地面积 below 10,000,000.00 m².
+COUNT_W, MEMBERS_W, HOUSEHOLDS_W = _fits("99999", 5.5), _fits("999999", 7), _fits("9999999", 8)
+MONEY_W, AREA_W = _fits("9,999,999,999.99", 13), _fits("9,999,999.99", 10)
+
 # (header label, group, field placeholder, number format, alignment, width)
 QUARTERLY_COLUMNS: list[tuple[str, str | None, str, str | None, Alignment, float]] = [
     ("序号", None, "{{序号}}", COUNT, CENTER, 5),
     ("社区", None, "{{社区}}", None, LEFT, 13),
-    ("党委", "党组织数（个）", "{{党委}}", COUNT, RIGHT, 5.5),
-    ("党总支", "党组织数（个）", "{{党总支}}", COUNT, RIGHT, 5.5),
-    ("党支部", "党组织数（个）", "{{党支部}}", COUNT, RIGHT, 5.5),
-    ("网格\n党支部", "党组织数（个）", "{{网格党支部}}", COUNT, RIGHT, 5.5),
-    ("党小组", "党组织数（个）", "{{党小组}}", COUNT, RIGHT, 5.5),
-    ("党员数\n（人）", None, "{{党员数}}", COUNT, RIGHT, 7),
-    ("网格数\n（个）", None, "{{网格数}}", COUNT, RIGHT, 6.5),
-    ("户数\n（户）", None, "{{户数}}", COUNT, RIGHT, 8),
-    ("专职\n网格员\n（人）", None, "{{专职网格员}}", COUNT, RIGHT, 6.5),
-    ("{{岗位1名称}}", "社区工作者（人）", "{{岗位1}}", COUNT, RIGHT, 5.5),
-    ("{{岗位2名称}}", "社区工作者（人）", "{{岗位2}}", COUNT, RIGHT, 5.5),
-    ("{{岗位3名称}}", "社区工作者（人）", "{{岗位3}}", COUNT, RIGHT, 5.5),
-    ("小计", "社区工作者（人）", "{{工作者小计}}", COUNT, RIGHT, 5.5),
-    ("年度预算", "经费（元，{{经费期间}}累计）", "{{年度预算}}", MONEY, RIGHT, 13),
-    ("拨入", "经费（元，{{经费期间}}累计）", "{{拨入}}", MONEY, RIGHT, 13),
-    ("支出", "经费（元，{{经费期间}}累计）", "{{支出}}", MONEY, RIGHT, 13),
-    ("结余", "经费（元，{{经费期间}}累计）", "{{结余}}", MONEY, RIGHT, 13),
+    ("党委", "党组织数（个）", "{{党委}}", COUNT, RIGHT, COUNT_W),
+    ("党总支", "党组织数（个）", "{{党总支}}", COUNT, RIGHT, COUNT_W),
+    ("党支部", "党组织数（个）", "{{党支部}}", COUNT, RIGHT, COUNT_W),
+    ("网格\n党支部", "党组织数（个）", "{{网格党支部}}", COUNT, RIGHT, COUNT_W),
+    # a 党小组 is part of its 支部, not a 党组织: listed apart, under a heading of its own
+    ("党小组\n（个）", None, "{{党小组}}", COUNT, RIGHT, COUNT_W),
+    ("党员数\n（人）", None, "{{党员数}}", COUNT, RIGHT, MEMBERS_W),
+    ("网格数\n（个）", None, "{{网格数}}", COUNT, RIGHT, max(COUNT_W, 6.5)),
+    ("户数\n（户）", None, "{{户数}}", COUNT, RIGHT, HOUSEHOLDS_W),
+    ("专职\n网格员\n（人）", None, "{{专职网格员}}", COUNT, RIGHT, max(COUNT_W, 6.5)),
+    ("{{岗位1名称}}", "社区工作者（人）", "{{岗位1}}", COUNT, RIGHT, COUNT_W),
+    ("{{岗位2名称}}", "社区工作者（人）", "{{岗位2}}", COUNT, RIGHT, COUNT_W),
+    ("{{岗位3名称}}", "社区工作者（人）", "{{岗位3}}", COUNT, RIGHT, COUNT_W),
+    ("小计", "社区工作者（人）", "{{工作者小计}}", COUNT, RIGHT, COUNT_W),
+    ("年度预算", "经费（元，{{经费期间}}累计）", "{{年度预算}}", MONEY, RIGHT, MONEY_W),
+    ("拨入", "经费（元，{{经费期间}}累计）", "{{拨入}}", MONEY, RIGHT, MONEY_W),
+    ("支出", "经费（元，{{经费期间}}累计）", "{{支出}}", MONEY, RIGHT, MONEY_W),
+    ("结余", "经费（元，{{经费期间}}累计）", "{{结余}}", MONEY, RIGHT, MONEY_W),
     ("执行率\n（%）", "经费（元，{{经费期间}}累计）", "{{执行率}}", RATE, RIGHT, 7),
-    ("面积\n（平方米）", "阵地", "{{阵地面积}}", AREA, RIGHT, 10),
+    ("面积\n（平方米）", "阵地", "{{阵地面积}}", AREA, RIGHT, AREA_W),
     ("达标", "阵地", "{{达标}}", None, CENTER, 6),
 ]
 # the 合计 row: sums by the engine where a column adds up; a rate and a count of 达标 are the domain's own
 QUARTERLY_TOTALS = {"社区": "合计", "执行率": "{{合计执行率}}", "达标": "{{合计达标}}", "序号": ""}
 
 
-def make_quarterly(path: Path) -> None:
+def quarterly_columns(groups_apart: bool = True) -> list[tuple[str, str | None, str, str | None, Alignment, float]]:
+    """The columns; the layout of the first version (季度统计汇总（第1版）, kept to reprint the quarters closed
+    under it) had the 党小组 under the 党组织数 heading."""
+    if groups_apart:
+        return QUARTERLY_COLUMNS
+    return [("党小组", "党组织数（个）", *rest) if rest[0] == "{{党小组}}" else (label, group, *rest)
+            for label, group, *rest in QUARTERLY_COLUMNS]
+
+
+def make_quarterly(path: Path, groups_apart: bool = True) -> None:
+    columns = quarterly_columns(groups_apart)
     wb = Workbook()
     ws = wb.active
     ws.title = "季度统计汇总"
-    n = len(QUARTERLY_COLUMNS)
+    n = len(columns)
     last = get_column_letter(n)
     small = Font(name=SONG, size=9)
 
@@ -119,7 +144,7 @@ def make_quarterly(path: Path) -> None:
 
     header_font = Font(name=HEI, size=9)
     groups: dict[str, list[int]] = {}
-    for index, (label, group, *_rest) in enumerate(QUARTERLY_COLUMNS, start=1):
+    for index, (label, group, *_rest) in enumerate(columns, start=1):
         letter = get_column_letter(index)
         if group is None:
             ws.merge_cells(f"{letter}7:{letter}8")
@@ -127,8 +152,8 @@ def make_quarterly(path: Path) -> None:
         else:
             groups.setdefault(group, []).append(index)
             _cell(ws, f"{letter}8", label, font=header_font, align=CENTER, fill=HEADER_FILL)
-    for group, columns in groups.items():
-        first, end = get_column_letter(columns[0]), get_column_letter(columns[-1])
+    for group, members in groups.items():
+        first, end = get_column_letter(members[0]), get_column_letter(members[-1])
         ws.merge_cells(f"{first}7:{end}7")
         _cell(ws, f"{first}7", group, font=header_font, align=CENTER, fill=HEADER_FILL)
     _box(ws, "A7", f"{last}8")
@@ -137,7 +162,7 @@ def make_quarterly(path: Path) -> None:
 
     body = Font(name=SONG, size=9)
     bold = Font(name=SONG, size=9, bold=True)
-    for index, (_label, _group, placeholder, fmt, align, width) in enumerate(QUARTERLY_COLUMNS, start=1):
+    for index, (_label, _group, placeholder, fmt, align, width) in enumerate(columns, start=1):
         letter = get_column_letter(index)
         ws.column_dimensions[letter].width = width
         _cell(ws, f"{letter}9", ("{{#行}}" if index == 1 else "") + placeholder, font=body, align=align, border=BOX,
@@ -190,12 +215,15 @@ def make_quarterly(path: Path) -> None:
 
 TEMPLATES: dict[str, Callable[[Path], None]] = {
     "季度统计汇总.xlsx": make_quarterly,
+    # not offered for adjusting: the layout the quarters closed before 党小组 were listed apart reprint in
+    "archive/季度统计汇总（第1版）.xlsx": lambda path: make_quarterly(path, groups_apart=False),
 }
 
 
 def main(argv: list[str]) -> int:
     wanted = argv or list(TEMPLATES)
     for name in wanted:
+        (HERE / name).parent.mkdir(exist_ok=True)
         TEMPLATES[name](HERE / name)
         print(f"已生成 {HERE / name}")
     return 0

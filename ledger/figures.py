@@ -1,0 +1,283 @@
+"""Each community's figures as of a day, and a street's as their sums: 党组织, 党员, 户数, 网格, 社区工作者, 经费, 阵地.
+
+The 首页, the 季度统计汇总 (screen, xlsx, PDF, CLI) and the 数据检查 all take their figures from here, so that no
+two of them can disagree. The rules themselves live with their concept and are applied here: which
+organisations count and how members are counted once (ledger/party.py), 执行率 (services/funds.py), 达标
+(services/venues.py). A community's 户数 is the 社区 ledger's own figure; the sum over its grids is a separate
+figure, 网格户数合计, and a difference between the two is a finding of `check` (households_gap).
+
+"As of a day" is as exact as the ledgers allow: funding entries have dates, party organisations a founding
+date and workers a starting date, so those are cut at the day; grids, households and venues carry no history,
+so they are the present figures.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, func, select, type_coerce
+from sqlalchemy.orm import Session
+
+from . import settings
+from .models import Community, Grid, PartyOrg, Venue, Worker
+from .money import round_half_up
+from .paystandard import Post
+from .party import BRANCHES, PARTY_GROUP, OrgRow, members_by_community, org_counts
+from .services.funds import CATEGORIES as FUND_CATEGORIES
+from .services.funds import execution_rate, fund_summary
+from .services.paystandards import standard_in_force
+from .services.venues import meets_standard
+
+ZERO = Decimal("0.00")
+
+# The report's party-organisation columns and the categories each one counts. A 党工委 tied to a community
+# is unusual (it is the street's), but it is a 党委-level body, so it is counted there rather than lost.
+# 党小组 come last: they are listed, never counted among the 党组织.
+PARTY_ORG_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("党委", ("党委", "党工委")),
+    ("党总支", ("党总支",)),
+    ("党支部", ("党支部", "联合党支部", "小区党支部")),
+    ("网格党支部", ("网格党支部",)),
+)
+GROUP_COLUMN = ("党小组", (PARTY_GROUP,))
+ORG_COLUMNS = PARTY_ORG_COLUMNS + (GROUP_COLUMN,)
+
+
+@dataclass(frozen=True)
+class FundFigures:
+    """One funding category's year-to-date figures: budget, 拨入 and 支出."""
+
+    budget: Decimal = ZERO
+    allocated: Decimal = ZERO
+    spent: Decimal = ZERO
+
+    @property
+    def balance(self) -> Decimal:
+        return self.allocated - self.spent
+
+    @property
+    def execution_rate(self) -> Decimal | None:
+        return execution_rate(self.spent, self.budget)
+
+    def __add__(self, other: FundFigures) -> FundFigures:
+        return FundFigures(self.budget + other.budget, self.allocated + other.allocated, self.spent + other.spent)
+
+
+@dataclass(frozen=True)
+class CommunityFigures:
+    """One community's figures (or the 合计 of several: a street's figures are the sums of its communities')."""
+
+    name: str
+    community_id: int | None = None
+    code: str | None = None
+    orgs: dict[str, int] = field(default_factory=dict)          # party-organisation category -> count (党小组 too)
+    members: int = 0                                            # 党员数, each member once
+    grids: int = 0
+    households: int | None = None                               # 户数: the 社区 ledger's own figure
+    grid_workers: int = 0                                       # 专职网格员 on the roster
+    workers: dict[str, int] = field(default_factory=dict)       # post name (一岗 …) -> workers in post
+    funds: dict[str, FundFigures] = field(default_factory=dict) # funding category -> year to date
+    venue_area: Decimal = ZERO                                  # all venues' floor area, m²
+    venues: int = 0
+    venues_judged: int = 0                                      # community 党群服务中心 judged against the standard
+    venues_met: int = 0
+    grid_households: int | None = None                          # 网格户数合计: the sum over the grids
+
+    @property
+    def org_total(self) -> int:
+        """党组织数: every category but the 党小组, which are part of their 支部."""
+        return sum(n for category, n in self.orgs.items() if category != PARTY_GROUP)
+
+    @property
+    def party_groups(self) -> int:
+        return self.orgs.get(PARTY_GROUP, 0)
+
+    @property
+    def branches(self) -> int:
+        """党支部 of every kind."""
+        return sum(self.orgs.get(c, 0) for c in BRANCHES)
+
+    def org_column(self, column: str) -> int:
+        categories = dict(ORG_COLUMNS)[column]
+        return sum(self.orgs.get(c, 0) for c in categories)
+
+    @property
+    def workers_total(self) -> int:
+        return sum(self.workers.values())
+
+    @property
+    def fund(self) -> FundFigures:
+        total = FundFigures()
+        for figures in self.funds.values():
+            total = total + figures
+        return total
+
+    @property
+    def meets_standard(self) -> bool | None:
+        """Whether every judged 党群服务中心 meets the standard; None when none is judged."""
+        if not self.venues_judged:
+            return None
+        return self.venues_met == self.venues_judged
+
+    def __add__(self, other: CommunityFigures) -> CommunityFigures:
+        def merged(a: dict, b: dict) -> dict:
+            out = dict(a)
+            for key, value in b.items():
+                out[key] = out[key] + value if key in out else value
+            return out
+        return CommunityFigures(
+            name=self.name, orgs=merged(self.orgs, other.orgs), members=self.members + other.members,
+            grids=self.grids + other.grids, households=_known_sum(self.households, other.households),
+            grid_workers=self.grid_workers + other.grid_workers, workers=merged(self.workers, other.workers),
+            funds=merged(self.funds, other.funds), venue_area=self.venue_area + other.venue_area,
+            venues=self.venues + other.venues, venues_judged=self.venues_judged + other.venues_judged,
+            venues_met=self.venues_met + other.venues_met,
+            grid_households=_known_sum(self.grid_households, other.grid_households))
+
+
+def _known_sum(a: int | None, b: int | None) -> int | None:
+    """A sum of figures of which some may be unknown (blank): the known ones, or None when none is known."""
+    return None if a is None and b is None else (a or 0) + (b or 0)
+
+
+def total_of(rows: Iterable[CommunityFigures], posts: Sequence[str] = ()) -> CommunityFigures:
+    """The 合计: sums of the rows; rates and averages are recomputed from the sums, never summed."""
+    total = CommunityFigures(name="合计", orgs={c: 0 for _, cats in ORG_COLUMNS for c in cats},
+                             workers={p: 0 for p in posts}, funds={c: FundFigures() for c in FUND_CATEGORIES})
+    for row in rows:
+        total = total + row
+    return replace(total, name="合计")
+
+
+@dataclass(frozen=True)
+class StreetFigures:
+    """Every community's figures on a day, with the post names and the 阵地 standard they were counted by."""
+
+    on: date
+    posts: tuple[str, ...]
+    rows: tuple[CommunityFigures, ...]
+    venue_standard: tuple[int, int]     # (minimum m², minimum m² per 100 households)
+
+    @property
+    def total(self) -> CommunityFigures:
+        return total_of(self.rows, self.posts)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Computing from the ledgers: one query per figure
+
+
+def street_figures(session: Session, on: date, community_id: int | None = None) -> StreetFigures:
+    """Every community's figures as of `on` (funds: the year to `on`), or one community's, in a few queries."""
+    def only(stmt, column):
+        return stmt.where(column == community_id) if community_id is not None else stmt
+
+    posts: tuple[Post, ...] = standard_in_force(session, on).posts
+    post_names = {p.code: p.name for p in posts}
+    rows: dict[int, dict] = {
+        cid: {"name": name, "code": code, "households": households, "orgs": {}, "members": 0, "grids": 0,
+              "grid_households": None, "grid_workers": 0, "workers": {p.name: 0 for p in posts}, "funds": {},
+              "venue_area": ZERO, "venues": 0, "venues_judged": 0, "venues_met": 0}
+        for cid, name, code, households in session.execute(only(
+            select(Community.id, Community.name, Community.code, Community.households), Community.id))}
+
+    orgs = load_orgs(session, community_id)
+    for cid, counts in org_counts(orgs, on).items():
+        if cid in rows:
+            rows[cid]["orgs"] = counts
+    for cid, members in members_by_community(orgs, on).items():
+        if cid in rows:
+            rows[cid]["members"] = members
+
+    for cid, (n, households) in grid_households(session, community_id).items():
+        if cid in rows:
+            rows[cid]["grids"], rows[cid]["grid_households"] = n, households
+
+    # On the roster on the day: 在岗 and started on or before it (an unknown start counts).
+    started = (Worker.started_on.is_(None)) | (Worker.started_on <= on)
+    for cid, post, title, n in session.execute(only(
+            select(Worker.community_id, Worker.post, Worker.title, func.count())
+            .where(Worker.status == "在岗", started), Worker.community_id)
+            .group_by(Worker.community_id, Worker.post, Worker.title)):
+        if cid not in rows:
+            continue
+        name = post_names.get(post, f"{post}岗")
+        rows[cid]["workers"][name] = rows[cid]["workers"].get(name, 0) + n
+        if title == "专职网格员":
+            rows[cid]["grid_workers"] += n
+
+    for s in fund_summary(session, on.year, on, community_id):
+        if s.community_id in rows:
+            rows[s.community_id]["funds"][s.category] = FundFigures(s.budget, s.allocated, s.spent)
+
+    cfg = settings.get_all(session)
+    for cid, kind, tier, area, served in session.execute(only(
+            select(Venue.community_id, Venue.kind, Venue.tier, Venue.floor_area, Venue.households_served),
+            Venue.community_id)):
+        if cid not in rows:
+            continue
+        row = rows[cid]
+        row["venue_area"] += area or ZERO
+        row["venues"] += 1
+        ok = meets_standard(kind, tier, area or ZERO, served, cfg["venue_min_area"], cfg["venue_min_area_per_100"])
+        if ok is not None:
+            row["venues_judged"] += 1
+            row["venues_met"] += int(ok)
+
+    figures = sorted((CommunityFigures(community_id=cid, **row) for cid, row in rows.items()),
+                     key=lambda r: (r.code is None, r.code or "", r.community_id or 0))
+    return StreetFigures(on, tuple(p.name for p in posts), tuple(figures),
+                         (cfg["venue_min_area"], cfg["venue_min_area_per_100"]))
+
+
+def load_orgs(session: Session, community_id: int | None = None) -> list[OrgRow]:
+    """What counting needs of every party organisation (of one community, if given)."""
+    stmt = select(PartyOrg.id, PartyOrg.parent_id, PartyOrg.community_id, PartyOrg.category, PartyOrg.members_total,
+                  PartyOrg.founded_on)
+    if community_id is not None:
+        stmt = stmt.where(PartyOrg.community_id == community_id)
+    return [OrgRow(*row) for row in session.execute(stmt)]
+
+
+def grid_households(session: Session, community_id: int | None = None) -> dict[int, tuple[int, int]]:
+    """Per community: its number of grids and 网格户数合计 (the sum of the grids' 户数)."""
+    total = type_coerce(func.sum(Grid.households), BigInteger)
+    stmt = select(Grid.community_id, func.count(), total).group_by(Grid.community_id)
+    if community_id is not None:
+        stmt = stmt.where(Grid.community_id == community_id)
+    return {cid: (n, int(households or 0)) for cid, n, households in session.execute(stmt)}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 户数 against 网格户数合计
+
+
+def households_gap(households: int | None, grid_total: int | None, tolerance_percent: int) -> str | None:
+    """Why a community's 户数 and its grids' 网格户数合计 need a look, or None when they agree (within the
+    tolerance, as a share of the community's own figure) or there are no grids to compare with."""
+    if not grid_total:
+        return None
+    if households is None:
+        return f"社区台账未填户数，网格户数合计{grid_total:,}户"
+    difference = abs(households - grid_total)
+    if households and difference * 100 <= households * tolerance_percent:
+        return None
+    share = f"{round_half_up(Decimal(difference) * 100 / households, Decimal('0.1'))}%" if households else "—"
+    return (f"社区台账户数{households:,}户，网格户数合计{grid_total:,}户，相差{difference:,}户（{share}），"
+            f"超过{tolerance_percent}%")
+
+
+def household_findings(session: Session) -> list[tuple[str, str]]:
+    """(社区名称, why) for every community whose 户数 and 网格户数合计 differ by more than the office's tolerance."""
+    tolerance = settings.get(session, "households_gap_percent")
+    grids = grid_households(session)
+    communities = sorted(session.execute(select(Community.id, Community.code, Community.name, Community.households)),
+                         key=lambda c: (c.code is None, c.code or "", c.id))
+    out = []
+    for cid, _code, name, households in communities:
+        why = households_gap(households, grids.get(cid, (0, 0))[1], tolerance)
+        if why:
+            out.append((name, why))
+    return out

@@ -1,0 +1,99 @@
+"""年度人力成本 on the 报表 page: the year's 应发 plus employer contributions, and what a raise would cost.
+
+测算 shows the figures; 导出Excel writes the workbook per worker. Both call the services `export cost` uses
+(ledger.pay.cost.annual_cost, exports.labour_cost.export_labour_cost).
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget
+
+from exports.labour_cost import export_labour_cost
+from ledger.errors import LedgerError
+from ledger.money import format_yuan
+from ledger.pay.cost import CostReport, annual_cost
+
+from . import messages
+from .file_dialogs import EXCEL_FILTER, XLSX, save_path
+from .tasks import run_task
+
+
+class LabourCostView(QWidget):
+    def __init__(self, window):
+        super().__init__()
+        self.window = window
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(date.today().year)
+        self.year.setSuffix("年")
+        self.raise_amount = QLineEdit("100")
+        self.raise_amount.setMaximumWidth(90)
+        self.raise_amount.setToolTip("测算：若每个等级的岗位等级工资每人每月上调这么多元，全年多支出多少")
+        self.estimate_button = QPushButton("测算")
+        self.estimate_button.clicked.connect(lambda: self.estimate())
+        self.export_button = QPushButton("导出Excel…")
+        self.export_button.clicked.connect(lambda: self.export())
+        row = QHBoxLayout()
+        row.addWidget(QLabel("年度："))
+        row.addWidget(self.year)
+        row.addSpacing(16)
+        row.addWidget(QLabel("测算：等级额每人每月上调"))
+        row.addWidget(self.raise_amount)
+        row.addWidget(QLabel("元"))
+        row.addSpacing(16)
+        row.addWidget(self.estimate_button)
+        row.addWidget(self.export_button)
+        row.addStretch(1)
+        self.result = QLabel("选择年度和上调金额，点“测算”。")
+        self.result.setWordWrap(True)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #7f8c8d;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.addLayout(row)
+        layout.addWidget(self.result)
+        layout.addWidget(self.note)
+        layout.addStretch(1)
+
+    def activate(self) -> None:
+        try:
+            self.window.ledger.actor.require("pay.read")
+        except LedgerError as exc:
+            why = str(exc)
+        else:
+            why = None
+        for button in (self.estimate_button, self.export_button):
+            button.setEnabled(why is None)
+            button.setToolTip(why or "")
+        if why:
+            self.result.setText(why)
+
+    def _show(self, report: CostReport) -> None:
+        self.result.setText(f"<b>{report.year}年人力成本合计 {format_yuan(report.total)} 元</b>（{len(report.rows):,}人）<br>"
+                            f"{report.what_if}")
+        self.note.setText(report.note)
+
+    def estimate(self):
+        year, amount, ledger = self.year.value(), self.raise_amount.text(), self.window.ledger
+        return run_task(self, f"正在测算{year}年人力成本", lambda _p: annual_cost(ledger, year, amount), self._show)
+
+    def export(self, path: str | Path | None = None):
+        year, amount, ledger = self.year.value(), self.raise_amount.text(), self.window.ledger
+        if path is None:
+            path = save_path(self, XLSX, "导出年度人力成本", f"{year}年度人力成本.xlsx", EXCEL_FILTER, ".xlsx")
+            if path is None:
+                return None
+        out = Path(path)
+
+        def work(progress) -> CostReport:
+            return export_labour_cost(ledger, year, out, amount,
+                                      progress=lambda done, total: progress.report(done, total, "正在写入"))
+
+        def done(report: CostReport) -> None:
+            self._show(report)
+            messages.exported(self, "导出年度人力成本", f"已导出：{out}（合计 {format_yuan(report.total)} 元）", out)
+
+        return run_task(self, f"正在导出{year}年人力成本", work, done)
