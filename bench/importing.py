@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from ledger.access import Actor
 from ledger.app import Ledger
+from ledger.bankcard import luhn_digit
 from ledger.idcard import make_id
 from ledger.importing import import_file
 from ledger.models import Community, Street, Worker
@@ -26,6 +27,17 @@ ROWS = 10_000
 COMMUNITIES = 40
 HEADERS = ("序号", "姓名", "身份证号码", "所属社区", "职务", "岗位", "等级", "是否一肩挑", "学历", "职业资格", "参加社区工作时间",
            "政治面貌", "联系电话", "银行账号", "缴费基数", "专项附加扣除", "状态", "备注")
+
+
+def _name(i: int) -> str:
+    """A distinct name without digits (a name with digits is refused): the number spelt in characters."""
+    return "张" + "".join("甲乙丙丁戊己庚辛壬癸"[int(d)] for d in str(i))
+
+
+def _card(i: int) -> str:
+    """A distinct 银联 card number that passes its check digit, as real ones do."""
+    body = f"6222{i:014d}"
+    return body + luhn_digit(body)
 
 
 def _community(i: int) -> str:
@@ -45,13 +57,14 @@ def make_roster(path: Path, rows: int = ROWS) -> list[dict]:
         number = make_id(("150203", "150204", "110105")[i % 3], birth, i % 997 + 1)
         post, level = (3, 1 + i % 12) if i % 10 else (2, 4 + i % 12)
         started = date(max(birth.year + 20, 2003 + i % 20), 1 + i % 12, 1)
-        ws.append([i + 1, f"工作者{i}", number, _community(i), "社区工作者" if post == 3 else "副主任",
+        name, card = _name(i), _card(i)
+        ws.append([i + 1, name, number, _community(i), "社区工作者" if post == 3 else "副主任",
                    "三岗" if post == 3 else "二岗", level, "否", ("本科", "大专", "硕士")[i % 3], "无",
-                   started, "群众", f"138{i:08d}", f"6222{i:015d}", None, 1000, "在岗", None])
-        records.append({"name": f"工作者{i}", "id_number": number, "community_id": None, "title": "社区工作者" if post == 3 else "副主任",
+                   started, "群众", f"138{i:08d}", card, None, 1000, "在岗", None])
+        records.append({"name": name, "id_number": number, "community_id": None, "title": "社区工作者" if post == 3 else "副主任",
                         "post": post, "level": level, "dual_role": False, "education": ("本科", "大专", "硕士")[i % 3],
                         "qualification": "无", "started_on": started, "political_status": "群众", "phone": f"138{i:08d}",
-                        "bank_account": f"6222{i:015d}", "contribution_base": None,
+                        "bank_account": card, "contribution_base": None,
                         "special_deduction": Decimal("1000.00"), "status": "在岗", "note": None, "credited_bonus": 0,
                         "_community": _community(i)})
     wb.save(path)

@@ -11,6 +11,7 @@ from ledger import audit
 from ledger.app import Ledger
 from ledger.pay.columns import label
 from ledger.pay.runs import Payroll, month_key
+from ledger.services.workers import stored_doubts
 
 TEMPLATE = "银行代发清单.xlsx"
 COLUMNS = ("worker_name", "id_number", "bank_account", "net")
@@ -19,7 +20,12 @@ FIELDS = tuple(map(label, COLUMNS))
 
 def export_bank_list(ledger: Ledger, month: str, out: str | Path, progress: ProgressFn | None = None, *,
                      warn: Callable[[str], None] | None = None) -> Path:
-    """Write the month's bank list (.xlsx); refused without "pay.bank" or while the run is still a draft."""
+    """Write the month's bank list (.xlsx); refused without "pay.bank" or while the run is still a draft.
+
+    A 身份证号 or 银行账号 that fails its check is written as stored (the bank is the judge of its own accounts),
+    and `warn` is told, one line per person, so that the clerk checks it before the file goes to the bank; so is
+    a column of an office's template too narrow for a figure.
+    """
     ledger.actor.require("pay.bank")
     month = month_key(month)
     out = Path(out)
@@ -34,6 +40,10 @@ def export_bank_list(ledger: Ledger, month: str, out: str | Path, progress: Prog
         raise ExportError(f"以下人员没有银行账号，无法代发：{'、'.join(missing[:10])}"
                           f"{'等' + str(len(missing)) + '人' if len(missing) > 10 else ''}；请先在社区工作者台账中补全")
     rows = [{label(key): getattr(line, key) for key in COLUMNS} for line in lines if line.net > 0]
+    for line in lines if warn is not None else ():
+        if line.net > 0:
+            for message in stored_doubts(line.id_number, line.bank_account).values():
+                warn(f"{line.worker_name}（{line.community}）：{message}")
     fill(TEMPLATE, title_values(ledger, month), rows, out_path=out, fields=FIELDS, warn=warn)
     if progress is not None:
         progress(1, 1)

@@ -44,6 +44,7 @@ class LedgerExport:
     path: Path
     rows: int
     masked: bool      # personal columns were masked because the user may not read them in full
+    warnings: tuple[str, ...] = ()   # stored values that fail their check, written as stored (a damaged 身份证号)
 
 
 def export_fields(key: str) -> list[Field]:
@@ -133,4 +134,15 @@ def export_ledger(ledger: Ledger, key: str, out_path: str | Path, community_id: 
         render_table_xlsx(title, note, table_columns(key), rows, out_path, warn=warn)
     if any(f.personal for f in fields):
         audit.exported(ledger, f"{service.name}台账导出", out_path, len(rows), personal=True)
-    return LedgerExport(out_path, len(rows), masked)
+    return LedgerExport(out_path, len(rows), masked, _doubts(service, records))
+
+
+def _doubts(service, records: list[dict[str, Any]]) -> tuple[str, ...]:
+    """One line per record whose stored values fail their check: who, and what is wrong."""
+    label = next((f.label for f in service.fields if f.key == service.label_key), "")
+    out = []
+    for r in records:
+        for message in (r.get("doubts") or {}).values():
+            community = f"（{r['community']}）" if r.get("community") else ""
+            out.append(f"{service.name} {label}“{r.get(service.label_key) or ''}”{community}：{message}")
+    return tuple(out)

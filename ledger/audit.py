@@ -3,7 +3,8 @@
 ORM changes are recorded automatically by a flush hook on the application's sessions; bulk operations
 (imports, pay runs, demo data) call record() themselves, and events outside a change (a login, an export of
 personal data) call note(). The trail is append-only: the flush hook refuses to update or delete an entry,
-and database triggers (migration 0003_trust) refuse it for any other path.
+and database triggers (migrations 0003_trust, 0007_integrity) refuse it for any other path; each entry is
+appended to a hash chain (audit_chain) that shows an edit made by whoever holds the database file.
 """
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import event, inspect, insert
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from . import catalog, scope
+from . import audit_chain, catalog, scope
 from .errors import LedgerError
 from .models import AuditEntry, Base
 
@@ -44,9 +45,10 @@ def plain(value):
 
 def record(session: Session, action: str, ledger: str | None = None, record_id: int | None = None,
            label: str | None = None, changes: list | None = None, community_id: int | None = None) -> None:
-    """One entry; `community_id` files it under the community of the record concerned (None: street-wide)."""
+    """Append one entry to the trail (at the end of its hash chain) in the session's transaction;
+    `community_id` files it under the community of the record concerned (None: street-wide)."""
     actor = session.info.get("actor")
-    session.execute(insert(AuditEntry.__table__).inline(), [{   # no RETURNING: people may not read the trail
+    audit_chain.append(session, [{
         "at": datetime.now(), "user_name": getattr(actor, "name", None), "source": getattr(actor, "source", None),
         "action": action, "ledger": ledger, "record_id": record_id, "record_label": label,
         "changes": json.loads(json.dumps(changes, default=plain)) if changes else None, "community_id": community_id,

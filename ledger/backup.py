@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import paths
 from .errors import LedgerError, PermissionDenied
-from .files import check_writable
+from .files import atomic_write, check_writable
 from .storage_errors import DamagedDatabase, StorageError, damage_problem, describe
 
 DAILY, BEFORE_UPGRADE, BEFORE_RESTORE = "每日", "升级前", "恢复前"
@@ -49,30 +49,26 @@ def backup_sqlite(source: Path, target: Path, doing: str = "备份") -> Path:
     damaged database); `doing` says in the message what did not get done.
     """
     target = Path(target)
-    partial = target.with_name(target.name + ".partial")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial.unlink(missing_ok=True)
-        src = sqlite3.connect(f"file:{Path(source).as_posix()}?mode=ro", uri=True)
+    with atomic_write(target) as partial:   # an OSError of the target (held open, no right) is named there
         try:
-            dst = sqlite3.connect(partial)
+            src = sqlite3.connect(f"file:{Path(source).as_posix()}?mode=ro", uri=True)
             try:
-                src.backup(dst)
-                # A backup carries the source's WAL mode; as a rollback-journal file it is one file a user can move.
-                dst.execute("PRAGMA journal_mode=DELETE")
-                dst.commit()
+                dst = sqlite3.connect(partial)
+                try:
+                    src.backup(dst)
+                    # A backup carries the source's WAL mode; as a rollback-journal file it is one file a user can move.
+                    dst.execute("PRAGMA journal_mode=DELETE")
+                    dst.commit()
+                finally:
+                    dst.close()
             finally:
-                dst.close()
-        finally:
-            src.close()
-        os.replace(partial, target)
-    except (sqlite3.Error, OSError) as exc:
-        # Named before the partial copy is removed: removing it frees the very space that ran out.
-        named = describe(exc, target, doing)
-        _remove(partial)
-        if isinstance(named, DamagedDatabase):    # only the source can be damaged: the target is new
-            named = DamagedDatabase(source, named.problem)
-        raise named from exc
+                src.close()
+        except sqlite3.Error as exc:
+            # Named while the partial copy still exists: removing it frees the very space that ran out.
+            named = describe(exc, target, doing)
+            if isinstance(named, DamagedDatabase):    # only the source can be damaged: the target is new
+                named = DamagedDatabase(source, named.problem)
+            raise named from exc
     return target
 
 

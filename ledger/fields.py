@@ -34,6 +34,10 @@ class Field:
     default: object = None
     derived: bool = False                # shown and exported, never entered
     ceiling: str = ""                    # money: the setting that bounds it (ledger.settings PAY_/FUND_CEILING)
+    person: bool = False                 # a person's name (姓名, 书记, 经办人…): values.person_name's rule
+    multiline: bool = False              # line breaks and tabs allowed (备注); never in other text
+    earliest: date = values.EARLIEST     # a date before it cannot be meant
+    months_ahead: int | None = 600       # a date this many months after today cannot be meant (0: not after today)
 
     @property
     def numeric(self) -> bool:
@@ -54,9 +58,13 @@ class Field:
             if isinstance(raw, float) and abs(raw) >= 1e15:
                 # A long number (bank account, ID) typed into a numeric cell: Excel kept 15 digits only.
                 raise ValueError("被 Excel 存成了数字，后几位已经丢失；请把该列设为“文本”格式后重新录入完整号码")
-            text = values.normalize(raw) if kind == "ref" else values.printable(str(raw)).strip()
             if isinstance(raw, float) and raw.is_integer():
-                text = str(int(raw))
+                raw = int(raw)
+            text = values.check_text(str(raw).strip(), self.multiline)
+            if kind == "ref":
+                text = values.normalize(text)
+            elif self.person:
+                text = values.person_name(text)
             if len(text) > self.max_length:
                 raise ValueError(f"不能超过{self.max_length}个字")
             return text
@@ -71,10 +79,12 @@ class Field:
             if abs(value) >= values.DECIMAL_LIMIT:
                 raise ValueError(f"“{value}”数值过大")
         elif kind == "date":
-            value = values.parse_date(raw)
+            value = values.check_date_range(values.parse_date(raw), self.earliest, self.months_ahead)
         elif kind == "bool":
             return values.parse_bool(raw) if not values.is_blank(raw) else bool(self.default)
         elif kind == "choice":
+            if isinstance(raw, str):
+                values.check_text(raw.strip())
             return values.parse_choice(raw, self.choices, self.value_aliases)
         elif kind == "idcard":
             return parse_id(raw).number
@@ -87,6 +97,17 @@ class Field:
         if self.maximum is not None and value > self.maximum:
             raise ValueError(f"不能大于{self.maximum}")
         return value
+
+    def stored_problem(self, value: object) -> str | None:
+        """Why a value read back from the database fails this field's own rules (a 身份证号 with a changed
+        digit, a date typed before the rule existed); None when it passes. References are stored as ids."""
+        if value is None or value == "" or self.derived or self.kind not in ("text", "idcard", "date"):
+            return None
+        try:
+            self.parse(value)
+        except ValueError as exc:
+            return str(exc)
+        return None
 
     def render(self, value: object) -> str:
         """How a value is shown in a table cell or a text export."""

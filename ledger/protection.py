@@ -2,24 +2,27 @@
 the row policies, the privileges, the roles and the ownership exactly as designed. Anything else is an error.
 
 The protections themselves are made by migrations 0003_trust and 0004_pay_lock (the append-only trail and
-the locked approved pay, on both backends) and by ledger.server.setup (the server's own rules).
+the locked approved pay, on both backends; 0007_integrity adds REPLACE and TRUNCATE) and by ledger.server.setup
+(the server's own rules).
 """
 from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-# The triggers the migrations make, by table (tests/test_protection.py checks a new database has exactly these).
+# The triggers the migrations make (0003_trust, 0004_pay_lock, 0007_integrity), by table; tests/test_protection.py
+# checks that a new database has exactly these.
 SQLITE_TRIGGERS = {
-    "audit_entry": {"audit_entry_no_update", "audit_entry_no_delete"},
-    "pay_run": {"pay_run_locked_update", "pay_run_locked_delete"},
-    "pay_line": {"pay_line_locked_insert", "pay_line_locked_update", "pay_line_locked_delete"},
-    "pay_adjustment": {"pay_adjustment_locked_insert", "pay_adjustment_locked_update", "pay_adjustment_locked_delete"},
+    "audit_entry": {"audit_entry_no_update", "audit_entry_no_delete", "audit_entry_no_replace"},
+    "pay_run": {"pay_run_locked_update", "pay_run_locked_delete", "pay_run_locked_replace"},
+    "pay_line": {"pay_line_locked_insert", "pay_line_locked_update", "pay_line_locked_delete", "pay_line_locked_replace"},
+    "pay_adjustment": {"pay_adjustment_locked_insert", "pay_adjustment_locked_update", "pay_adjustment_locked_delete",
+                       "pay_adjustment_locked_replace"},
 }
 POSTGRES_TRIGGERS = {
     "audit_entry": {"audit_entry_no_change", "audit_entry_no_truncate"},
-    "pay_run": {"pay_run_locked"},
-    "pay_line": {"pay_line_locked"},
-    "pay_adjustment": {"pay_adjustment_locked"},
+    "pay_run": {"pay_run_locked", "pay_run_no_truncate"},
+    "pay_line": {"pay_line_locked", "pay_line_no_truncate"},
+    "pay_adjustment": {"pay_adjustment_locked", "pay_adjustment_no_truncate"},
 }
 _WHERE = "数据保护"
 _CALL = "请联系技术支持，或由数据库所有者运行 upgrade 重新建立"

@@ -5,6 +5,7 @@ accepts is accepted by an import and the other way round. Each raises ValueError
 """
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
@@ -17,6 +18,22 @@ INT_LIMIT = 2_147_483_647
 DECIMAL_LIMIT = 10 ** 13
 _CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r")
 _CONTROL[127] = None
+# Invisible characters a clerk cannot see or delete on purpose, named so that the message says what to remove.
+# Direction overrides make text read otherwise than it is stored (a name that sorts and searches as another).
+_INVISIBLE_NAMES = {**dict.fromkeys("\n\r\u2028\u2029\x0b\x0c\x85", "换行符"), "\t": "制表符",
+                    "\u200b": "零宽空格", "\ufeff": "零宽空格", "\u2060": "零宽空格",
+                    **dict.fromkeys("\u200c\u200d", "零宽连接符"),
+                    **dict.fromkeys("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+                                    "文字方向控制符")}
+_BREAKS_ALLOWED = "\n\t"   # in a multi-line field (备注): line breaks and tabs, nothing else invisible
+_LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")   # Windows', Mac's and Unicode's, made \n
+EARLIEST = date(1900, 1, 1)  # before it, no date of a ledger can be meant
+# Middle-dot variants typed for the · of names such as 买买提·艾力 (Japanese IME, bullets, full-width stops).
+_NAME_DOTS = str.maketrans(dict.fromkeys("・•･‧⋅∙．", "·"))
+_CJK = r"[\u3400-\u9fff\uf900-\ufaff]"
+_CJK_GAP = re.compile(rf"(?<={_CJK})[ \u3000]+(?={_CJK})")
+_CJK_STOP = re.compile(rf"(?<={_CJK})\.(?={_CJK})")   # 买买提.艾力; 'J. Smith' keeps its full stop
+NAME_LENGTH = 30
 _YES = {"是", "√", "✓", "✔", "Y", "YES", "1", "TRUE", "对", "有"}
 _NO = {"否", "×", "N", "NO", "0", "FALSE", "无", ""}
 
@@ -30,9 +47,83 @@ def normalize(text: object) -> str:
     return unicodedata.normalize("NFKC", str(text)).translate(_CONTROL).strip()
 
 
-def printable(text: str) -> str:
-    """Text without control characters (a NUL pasted from another program cannot be stored)."""
-    return text.translate(_CONTROL)
+def invisible(ch: str, multiline: bool = False) -> str | None:
+    """What an invisible character is called when it may not stand in a text (None when it may)."""
+    if ch.isprintable() or ch == " ":
+        return None
+    if multiline and ch in _BREAKS_ALLOWED:
+        return None
+    category = unicodedata.category(ch)
+    if ch in _INVISIBLE_NAMES:
+        return _INVISIBLE_NAMES[ch]
+    if category == "Cc":
+        return "控制字符"
+    if category == "Cf":
+        return "不可见的格式字符"
+    if category == "Cs":
+        return "无效字符"
+    return None   # other unprintable but visible-in-effect characters (spaces of other widths, private use)
+
+
+def check_text(text: str, multiline: bool = False) -> str:
+    """Text as stored: Windows line breaks made plain; refuses control and invisible formatting characters.
+
+    Line breaks and tabs are allowed only in multi-line fields (备注). The message names the character and
+    where it stands, since the clerk cannot see it.
+    """
+    if multiline:
+        text = _LINE_BREAKS.sub("\n", text)
+    if text.isprintable():
+        return text
+    for i, ch in enumerate(text):
+        name = invisible(ch, multiline)
+        if name is not None:
+            before = "".join(c for c in text[max(0, i - 8):i] if c.isprintable())[-6:]
+            where = f"“{before}”后面" if before else "开头"
+            allowed = "（只有备注可以换行）" if name in ("换行符", "制表符") else ""
+            raise ValueError(f"{where}有一个看不见的{name}{allowed}，请删除后重新录入")
+    return text
+
+
+def person_name(text: str) -> str:
+    """A person's name as written in a ledger: 1–30 characters, no digits, no formula, nothing invisible.
+
+    The middle dot of names such as 买买提·艾力 may be typed as ・ or • (or a full stop): all become ·. Spaces
+    put between two Chinese characters to line up a column (张　华) are dropped; 'Anna Li' keeps its space.
+    """
+    text = check_text(text.strip())
+    text = _CJK_STOP.sub("·", _CJK_GAP.sub("", text.translate(_NAME_DOTS)))
+    if text[:1] in ("=", "+", "-", "@"):
+        raise ValueError(f"不能以“{text[0]}”开头（这是表格公式的写法，不是姓名）")
+    digit = next((ch for ch in text if unicodedata.category(ch) in ("Nd", "Nl", "No")), None)
+    if digit is not None:
+        raise ValueError(f"“{text}”含有数字“{digit}”，姓名中不能有数字")
+    if len(text) > NAME_LENGTH:
+        raise ValueError(f"姓名不能超过{NAME_LENGTH}个字，而这里有{len(text)}个字")
+    return text
+
+
+def check_date_range(value: date, earliest: date = EARLIEST, months_ahead: int | None = 600,
+                     today: date | None = None) -> date:
+    """Refuses a date that cannot be meant: before `earliest`, or more than `months_ahead` months after today
+    (0: not after today; None: no limit)."""
+    if value < earliest:
+        raise ValueError(f"“{value.isoformat()}”早于{earliest.year}年，不可能是这里的日期，请核对")
+    if months_ahead is not None:
+        today = today or date.today()
+        latest = add_months(today, months_ahead)
+        if value > latest:
+            if months_ahead == 0:
+                raise ValueError(f"“{value.isoformat()}”是将来的日期，不能晚于今天（{today.isoformat()}）")
+            ahead = f"{months_ahead}个月" if months_ahead < 24 else f"{months_ahead // 12}年"
+            raise ValueError(f"“{value.isoformat()}”太远了：最多只能是{ahead}以后（{latest.isoformat()}），请核对")
+    return value
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day when it has no such day)."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def is_blank(value: object) -> bool:

@@ -9,7 +9,7 @@ from sqlalchemy import event, insert, select
 from ledger.access import ADMIN, Actor
 from ledger.app import Ledger
 from ledger.conflicts import Conflict
-from ledger.errors import ValidationError
+from ledger.errors import LedgerError, ValidationError
 from ledger.idcard import make_id
 from ledger.importing import layout_for, load, preview, run_import
 from ledger.models import PayRun, Worker
@@ -46,7 +46,7 @@ def test_a_save_from_a_stale_form_is_refused_naming_who_when_and_what(office):
 def test_a_change_committed_between_reading_and_writing_is_not_overwritten(office, db_url):
     """On a server, the version the ORM read travels with the UPDATE: a commit in between fails the write.
     On SQLite the file's write lock is taken when the action starts, so the other save waits its turn instead
-    (and, after the wait, is refused with the same kind of message)."""
+    (and, after the wait, is refused saying another program holds the file)."""
     zhang, li, opened = office
     service = WorkerService(zhang)
     if db_url.startswith("sqlite"):
@@ -56,7 +56,7 @@ def test_a_change_committed_between_reading_and_writing_is_not_overwritten(offic
         try:
             with zhang.unit("ledger.write") as session:
                 service.save(session, {"level": "7"}, opened["id"])
-                with pytest.raises(Conflict, match="另一位用户正在写入"):
+                with pytest.raises(LedgerError, match="正被其他程序使用.*请关闭其他程序后再试"):
                     WorkerService(other).update(opened["id"], {"level": "3"})
         finally:
             other.close()

@@ -75,7 +75,8 @@ def _prepare_import(path: Path) -> None:
     lines = ["姓名,身份证号,所属社区,职务,岗位,等级,学历,参加社区工作时间,联系电话,银行账号"]
     for i in range(IMPORT_ROWS):
         number = make_id("150203", date(1965 + i % 30, 1 + i % 12, 1 + i % 28), i % 1000)
-        lines.append(f"工作者{i},{number},{names[i % 12]},专职网格员,三岗,{1 + i % 12},本科,2015.03,"
+        name = "张" + "".join("甲乙丙丁戊己庚辛壬癸"[int(d)] for d in str(i))   # a name has no digits
+        lines.append(f"{name},{number},{names[i % 12]},专职网格员,三岗,{1 + i % 12},本科,2015.03,"
                      f"138{i:08d},6222{i:015d}")
     (path.parent / "import.csv").write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
 
@@ -180,7 +181,8 @@ def zygote() -> None:
 # --- the parent's checks ------------------------------------------------------------------------------
 def state(path: Path) -> str:
     """A digest of every table's rows, less the clock (columns 'at' and '*_at', times inside the audit's
-    recorded values), after SQLite's own recovery of the WAL a killed process left behind."""
+    recorded values, and the audit chain's hashes, which cover the time of each entry), after SQLite's own
+    recovery of the WAL a killed process left behind."""
     con = sqlite3.connect(path)
     try:
         problems = [r[0] for r in con.execute("PRAGMA integrity_check")]
@@ -190,7 +192,7 @@ def state(path: Path) -> str:
         tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
         for table in tables:
             columns = [r[1] for r in con.execute(f'PRAGMA table_info("{table}")')
-                       if r[1] != "at" and not r[1].endswith("_at")]
+                       if r[1] not in ("at", "chain_hash") and not r[1].endswith("_at")]
             digest.update(table.encode())
             for row in con.execute(f'SELECT {", ".join(chr(34) + c + chr(34) for c in columns)} FROM "{table}" '
                                    "ORDER BY rowid"):

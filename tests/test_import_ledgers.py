@@ -91,8 +91,8 @@ def test_party_organisations_with_parents_further_down_the_file(ledger, tmp_path
     assert committee["term_start"] == date(2021, 7, 1) and committee["term_years"] == 5
     assert branch["parent_id"] == committee["id"] and branch["grid"] == "第一网格" and branch["term_years"] == 3
     assert branch["members_total"] == 30
-    # The same file again: every organisation is found by 名称 + 上级 and nothing changes.
-    _plan, outcome = import_file(ledger, "orgs", path)
+    # The same file again (confirmed): every organisation is found by 名称 + 上级 and nothing changes.
+    _plan, outcome = import_file(ledger, "orgs", path, again=True)
     assert (outcome.created, outcome.updated, outcome.unchanged) == (0, 0, 3)
 
 
@@ -121,8 +121,11 @@ def test_funding_matches_by_voucher_and_reads_amounts_as_clerks_type_them(ledger
     assert got["BR001"]["amount"] == Decimal("100000.00") and got["BR001"]["category"] == "党组织服务群众专项经费"
     assert got["ZC001"]["amount"] == Decimal("1234.50") and got["ZC001"]["entry_date"] == date(2026, 3, 15)
     assert got[None]["amount"] == Decimal("88.80") and got[None]["direction"] == "支出"
-    # Entries with a 凭证号 are matched; one without is new every time.
-    _plan, outcome = import_file(ledger, "funds", path)
+    # Entries with a 凭证号 are matched; one without is new unless it repeats a stored entry (疑似重复), which
+    # is added only when confirmed.
+    _plan, outcome = import_file(ledger, "funds", path, again=True)
+    assert (outcome.created, outcome.unchanged, outcome.duplicates) == (0, 2, 1)
+    _plan, outcome = import_file(ledger, "funds", path, again=True, keep_duplicates=True)
     assert (outcome.created, outcome.unchanged) == (1, 2)
 
 

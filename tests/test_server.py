@@ -16,6 +16,7 @@ import cli
 from ledger.access import ADMIN, CLERK, FINANCE, LEADER, Actor
 from ledger.accounts import LoginFailed, change_password, create_user, login, update_user
 from ledger.app import Ledger
+from ledger.audit_chain import chain_findings, verify
 from ledger.db import SchemaBehind, upgrade_database
 from ledger.errors import PermissionDenied, ValidationError
 from ledger.idcard import make_id
@@ -177,6 +178,12 @@ def test_a_change_made_in_another_sql_tool_is_recorded_under_its_authors_name(of
         "level": (5, 7), "special_deduction": (None, "1500.00")}
     # The name and time of an entry are the server's, whatever the statement said.
     assert forged.user_name == "录入员乙" and forged.at.year == date.today().year
+    # Entries the server wrote or stamped are links of the hash chain that check verifies, as any other.
+    with office.owner.db.sessions() as session:
+        assert verify(session) is None
+    clerk = login(office.url, "录入员乙", PASSWORD).ledger   # who may not read the trail: the server walks it
+    assert chain_findings(clerk) == []
+    clerk.close()
 
 
 def test_the_applications_own_entries_are_not_doubled(office):

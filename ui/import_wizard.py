@@ -1,8 +1,9 @@
 """导入台账: pick a file, check the header and the column mapping, preview every row, import with progress, undo.
 
 The wizard is a face of ledger.importing and holds no rule of its own: reading, header detection, the
-preview (new / update / unchanged / errors) and the all-or-nothing write are the services the command line
-uses too. Reading, previewing and importing run through ui.tasks.run_task, off the GUI thread.
+preview (new / update / unchanged / 疑似重复 / errors) and the all-or-nothing write are the services the command
+line uses too. Reading, previewing and importing run through ui.tasks.run_task, off the GUI thread. A file
+imported before is imported again only after a confirmation naming that import; 疑似重复 rows only when ticked.
 """
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 from ledger import importing
 from ledger.app import Ledger
 from ledger.errors import LedgerError, ValidationError
-from ledger.importing import ERROR, KINDS, NEW, SAME, UPDATE, Layout, Loaded, Plan, RowPlan
+from ledger.importing import (ERROR, KINDS, NEW, REPEAT, SAME, UPDATE, Layout, Loaded, Plan, RepeatedImport,
+                              RowPlan)
 from ledger.importing.headers import DERIVED, DUPLICATE, MANUAL, SEQUENCE, UNKNOWN
 
 from . import messages
@@ -33,25 +35,60 @@ ERROR_BRUSH = QBrush(QColor("#fde2e1"))
 WARNING_BRUSH = QBrush(QColor("#fff4d6"))
 UPDATE_BRUSH = QBrush(QColor("#e6f0fb"))
 SAME_BRUSH = QBrush(QColor("#f3f3f3"))
-FILTERS = (("全部行", None), ("有错误的行", ERROR), ("有提示的行", "提示"), ("将更新的行", UPDATE), ("将新增的行", NEW),
-           ("不变的行", SAME))
+REPEAT_BRUSH = QBrush(QColor("#fde9d9"))
+FILTERS = (("全部行", None), ("有错误的行", ERROR), ("有提示的行", "提示"), ("疑似重复的行", REPEAT), ("将更新的行", UPDATE),
+           ("将新增的行", NEW), ("不变的行", SAME))
 
 
 class PreviewModel(QAbstractTableModel):
-    """The preview's rows: 行号, 结果, 名称, 说明; errors, warnings and updates coloured. Thin and defensive."""
+    """The preview's rows: 行号, 结果, 名称, 说明; errors, warnings and updates coloured. Thin and defensive.
+
+    A 疑似重复 row has a check box in 结果: ticked, it is imported as a new record (`kept` holds the row numbers).
+    """
 
     HEADERS = ("行号", "结果", "名称", "说明")
+    kept_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._all: list[RowPlan] = []
         self._rows: list[RowPlan] = []
+        self.kept: set[int] = set()
 
     def set_plan(self, plan: Plan | None, show: str | None = None) -> None:
         self.beginResetModel()
         self._all = list(plan.rows) if plan is not None else []
         self._rows = [r for r in self._all if _matches(r, show)]
+        self.kept &= {r.row for r in self._all if r.action == REPEAT}
         self.endResetModel()
+
+    def keep_all(self, on: bool) -> None:
+        """Tick (or clear) every 疑似重复 row."""
+        self.kept = {r.row for r in self._all if r.action == REPEAT} if on else set()
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 1), self.index(len(self._rows) - 1, 1))
+        self.kept_changed.emit()
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        plan = self.row_plan(index.row()) if index.isValid() else None
+        if plan is None:
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() == 1 and plan.action == REPEAT:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def setData(self, index: QModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        plan = self.row_plan(index.row()) if index.isValid() else None
+        if plan is None or plan.action != REPEAT or index.column() != 1 or role != Qt.ItemDataRole.CheckStateRole:
+            return False
+        if Qt.CheckState(value) == Qt.CheckState.Checked:
+            self.kept.add(plan.row)
+        else:
+            self.kept.discard(plan.row)
+        self.dataChanged.emit(index, index, [role])
+        self.kept_changed.emit()
+        return True
 
     def row_plan(self, row: int) -> RowPlan | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -73,11 +110,15 @@ class PreviewModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return (f"第{plan.row}行", plan.action, plan.label, explain(plan))[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3:
+        if role == Qt.ItemDataRole.CheckStateRole and index.column() == 1 and plan.action == REPEAT:
+            return Qt.CheckState.Checked if plan.row in self.kept else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (1, 3):
             return explain(plan, "\n")
         if role == Qt.ItemDataRole.BackgroundRole:
             if plan.problems:
                 return ERROR_BRUSH
+            if plan.action == REPEAT:
+                return REPEAT_BRUSH
             if plan.warnings:
                 return WARNING_BRUSH
             return UPDATE_BRUSH if plan.action == UPDATE else SAME_BRUSH if plan.action == SAME else None
@@ -96,7 +137,8 @@ def explain(plan: RowPlan, sep: str = "；") -> str:
     """What the preview says about a row: its problems, else its warnings and the changes it makes."""
     if plan.problems:
         return sep.join(f"{p.field}：{p.message}" for p in plan.problems)
-    parts = [f"提示：{w.field}：{w.message}" for w in plan.warnings]
+    parts = [f"{plan.repeats}：勾选“结果”中的方框才会导入此行"] if plan.action == REPEAT else []
+    parts += [f"提示：{w.field}：{w.message}" for w in plan.warnings]
     parts += [str(c) for c in plan.changes]
     return sep.join(parts)
 
@@ -396,19 +438,30 @@ class ImportWizard(QDialog):
         self.preview_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.preview_view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.preview_view.setColumnWidth(0, 80)
-        self.preview_view.setColumnWidth(1, 60)
+        self.preview_view.setColumnWidth(1, 100)   # room for the check box of a 疑似重复 row
         self.preview_view.setColumnWidth(2, 160)
         self.skipped_label = QLabel()
         self.skipped_label.setWordWrap(True)
         self.skipped_label.setStyleSheet("color: #666;")
         self.valid_only = QCheckBox("只导入没有错误的行（有错误的行不导入）")
         self.valid_only.toggled.connect(lambda _on: self._update_buttons())
+        self.keep_duplicates = QCheckBox("疑似重复的行也全部导入（确认它们不是重复录入）")
+        self.keep_duplicates.toggled.connect(self.preview_model.keep_all)
+        self.preview_model.kept_changed.connect(self._kept_changed)
         layout = QVBoxLayout(page)
         layout.addLayout(top)
         layout.addWidget(self.preview_view, 1)
         layout.addWidget(self.skipped_label)
+        layout.addWidget(self.keep_duplicates)
         layout.addWidget(self.valid_only)
         return page
+
+    def _kept_changed(self) -> None:
+        duplicates = self.plan.count(REPEAT) if self.plan is not None else 0
+        self.keep_duplicates.blockSignals(True)
+        self.keep_duplicates.setChecked(bool(duplicates) and len(self.preview_model.kept) == duplicates)
+        self.keep_duplicates.blockSignals(False)
+        self._update_buttons()
 
     def start_preview(self) -> None:
         if self.loaded is None or self.layout_ is None:
@@ -426,16 +479,27 @@ class ImportWizard(QDialog):
         errors = plan.count(ERROR)
         warnings = sum(1 for r in plan.rows if r.warnings)
         text = f"共{len(plan.rows)}行：新增{plan.count(NEW)}条，更新{plan.count(UPDATE)}条，不变{plan.count(SAME)}条"
+        duplicates = plan.count(REPEAT)
+        if duplicates:
+            text += (f"，疑似重复{duplicates}条（与已登记的记录完全相同，默认不导入：确认不是重复录入的，"
+                     "请在“结果”中勾选，或勾选下方的“全部导入”）")
         if warnings:
             text += f"，{warnings}行有提示"
+        if plan.repeat_of is not None:
+            text += f"。注意：这个文件的内容已经导入过（{plan.repeat_of.describe()}）"
         if plan.problems:
             text += "。" + "；".join(str(p) for p in plan.problems)
         if errors:
             text += f"。{errors}行有错误（红色）：默认不会写入任何数据；改正后重新导入，或勾选下方选项只导入正确的行"
         self.summary_label.setText(text)
-        self.summary_label.setStyleSheet("color: #b00020;" if errors or plan.problems else "")
+        self.summary_label.setStyleSheet("color: #b00020;" if errors or plan.problems or plan.repeat_of else "")
         self.valid_only.setChecked(False)
         self.valid_only.setVisible(bool(errors) and not plan.problems)
+        self.keep_duplicates.blockSignals(True)
+        self.keep_duplicates.setChecked(False)
+        self.keep_duplicates.blockSignals(False)
+        self.keep_duplicates.setVisible(bool(duplicates) and not plan.problems)
+        self.preview_model.kept = set()
         skipped = [f"第{row}行{reason}" for row, reason in plan.skipped]
         if plan.blank_rows:
             skipped.append(f"{plan.blank_rows}个空行")
@@ -466,13 +530,18 @@ class ImportWizard(QDialog):
             return False
         if plan.count(ERROR) and not self.valid_only.isChecked():
             return False
-        return plan.count(NEW) + plan.count(UPDATE) > 0
+        return plan.count(NEW) + plan.count(UPDATE) + len(self.preview_model.kept) > 0
 
     def start_import(self) -> None:
         if not self.can_import():
             return
         ledger, kind, loaded, layout = self.ledger, self.kind, self.loaded, self.layout_
         valid_only = self.valid_only.isChecked()
+        kept = set(self.preview_model.kept)
+        again = self.plan.repeat_of is not None
+        if again and not messages.ask(self, "再次导入", f"这个文件的内容已经导入过：{self.plan.repeat_of.describe()}。\n"
+                                      "再导入一次，其中的记录可能重复。仍要导入吗？", yes="仍要导入"):
+            return
 
         def done(result) -> None:
             plan, outcome = result
@@ -494,12 +563,17 @@ class ImportWizard(QDialog):
                 messages.warn(self, "未导入", "数据在预览后有变化，重新检查发现问题，没有写入任何数据：\n"
                               + "\n".join(str(p) for p in exc.problems[:20]))
                 self.start_preview()
+            elif isinstance(exc, RepeatedImport):
+                # Someone imported the same file since the preview: ask again with that import named.
+                messages.warn(self, "未导入", f"{exc}\n没有写入任何数据。")
+                self.start_preview()
             else:
                 from .tasks import show_error
                 show_error(self, "导入", exc)
         previewed = self.plan
         self.task = run_task(self, f"正在导入{KINDS[kind].name}台账",
                              lambda progress: importing.run_import(ledger, kind, loaded, layout, valid_only=valid_only,
+                                                                   again=again, keep_duplicates=kept,
                                                                    progress=progress, previewed=previewed),
                              done, failed)
 

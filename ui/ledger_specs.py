@@ -84,6 +84,13 @@ def _grid_flag(r: Record) -> str | None:
     return "提醒" if r.get("household_warning") else None
 
 
+def _worker_flag(r: Record) -> str | None:
+    """A stored number that fails its check (shown as stored, the reason in the cell's tooltip) comes first."""
+    if r.get("doubts"):
+        return "核对"
+    return "离职" if r.get("status") == "离职" else None
+
+
 def _venue_state(records: list[Record]) -> None:
     for r in records:
         r["standard_state"] = {True: "达标", False: "未达标"}.get(r.get("meets_standard"), "不评定")
@@ -97,8 +104,7 @@ EXTRAS: dict[str, Extras] = {
                    flag=lambda r: r.get("term_alert"), dialog="ui.org_details:OrgDialog"),
     "grids": Extras(flag=_grid_flag),
     "workers": Extras(extra_fields=(Field("age", "年龄", "int", derived=True),), derive=_worker_ages,
-                      flag=lambda r: "离职" if r.get("status") == "离职" else None,
-                      dialog="ui.worker_details:WorkerDialog"),
+                      flag=_worker_flag, dialog="ui.worker_details:WorkerDialog"),
     "venues": Extras(extra_fields=(Field("per_100", "每百户面积", "decimal", derived=True),
                                    Field("standard_state", "达标情况", derived=True)), extra_after="households_served",
                      derive=_venue_state, flag=lambda r: "未达标" if r.get("meets_standard") is False else None,

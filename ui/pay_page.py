@@ -117,7 +117,7 @@ class PayPage(QWidget):
         self.window_ = window
         self.summary_: RunSummary | None = None
         self.last_export: Path | None = None
-        self.last_warnings: list[str] = []
+        self.last_warnings: list[str] = []   # what the last export asks to check: a column, a stored number
         self.month_edit = QDateEdit()
         self.month_edit.setDisplayFormat("yyyy年M月")
         today = date.today()
@@ -300,7 +300,7 @@ class PayPage(QWidget):
         if out.suffix.lower() != suffix:
             out = out.with_suffix(suffix)
         raise_amount = self.what_if.text().strip() or "0"
-        warnings: list[str] = []     # columns of an office's template too narrow for a figure
+        warnings: list[str] = []     # filled off the GUI thread: a column too narrow, a number to check
 
         def work(progress):
             def step(done: int, total: int) -> None:
@@ -325,7 +325,7 @@ class PayPage(QWidget):
         self.last_warnings = list(warnings)
         text = f"已导出：{path}"
         if warnings:
-            text += "\n\n注意：" + "\n".join(warnings)
+            text += "\n\n请注意（文件已按原样导出）：\n" + "\n".join(warnings[:20])
         if messages.ask(self, "导出完成", text, yes="打开文件", no="关闭"):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 

@@ -24,7 +24,7 @@ _CENTER = int(Qt.AlignmentFlag.AlignCenter)
 
 # Row flags a ledger may set (TableData.flag): the colour its text is drawn in.
 FLAG_COLOURS = {"逾期": "#c0392b", "未达标": "#c0392b", "超支": "#c0392b", "紧急": "#d35400", "提醒": "#b9770e",
-                "离职": "#8a8a8a"}
+                "离职": "#8a8a8a", "核对": "#c0392b"}
 _BRUSHES = {flag: QBrush(QColor(colour)) for flag, colour in FLAG_COLOURS.items()}
 
 Index = QModelIndex | QPersistentModelIndex
@@ -84,9 +84,14 @@ class LedgerTableModel(QAbstractTableModel):
             return _BRUSHES.get(flag) if flag else None
         if role == _TOOLTIP:
             try:
-                text = self._rows[self.visible[index.row()]][index.column()]
-            except IndexError:
+                row = self.visible[index.row()]
+                text = self._rows[row][index.column()]
+                # a stored value that fails its check says why (records carry such doubts by field key)
+                doubt = self.table.records[row].get("doubts", {}).get(self.table.keys[index.column()])  # type: ignore[union-attr]
+            except (IndexError, AttributeError):
                 return None
+            if doubt:
+                return doubt
             return text if len(text) > 16 else None
         return None
 

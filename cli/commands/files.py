@@ -29,6 +29,9 @@ def register(sub) -> None:
                        help="；".join(f"{k.name}：{k.help}" for k in IMPORTS.values()))
         p.add_argument("file", type=Path, help="要导入的文件")
         p.add_argument("--dry-run", action="store_true", help="只检查并预览，不写入")
+        p.add_argument("--again", action="store_true", help="确认再次导入一个已经导入过的文件（默认拒绝并说明上次导入）")
+        p.add_argument("--keep-duplicates", action="store_true",
+                       help="也导入“疑似重复”的行（与已登记记录完全相同的经费，默认不导入并逐行列出）")
         p.add_argument("--effective", help="工资标准的生效日期，如 2026-07-01（仅 payscale）")
         p.add_argument("--sheet", help="工作表名称（默认第一个）")
         p.set_defaults(func=cmd_import)

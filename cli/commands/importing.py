@@ -2,6 +2,8 @@
 
 `import` exits 0 and prints the counts when the whole file went in; otherwise it prints one line per problem
 (第12行 身份证号：校验位不正确) on stderr, writes nothing and exits 1. `--dry-run` checks and previews only.
+A file whose content was imported before is refused, naming that import, unless `--again`; rows identical to
+stored 经费 entries (疑似重复) are left out with a line each, unless `--keep-duplicates`.
 """
 from __future__ import annotations
 
@@ -9,8 +11,8 @@ import sys
 from pathlib import Path
 
 from ledger.errors import ValidationError
-from ledger.importing import (KINDS, UPDATE, import_file, last_import, layout_for, load, preview, run_import,
-                              undo_last)
+from ledger.importing import (KINDS, REPEAT, UPDATE, RepeatedImport, import_file, last_import, layout_for, load,
+                              preview, run_import, undo_last)
 from ledger.importing.headers import DUPLICATE, UNKNOWN
 from ledger.progress import Progress
 
@@ -41,6 +43,13 @@ def _describe_layout(loaded, layout) -> None:
             print(f"提示：{column.letter}列“{column.header}”与前面的列重复，不导入")
 
 
+def _print_duplicates(plan, kept: bool) -> None:
+    what = "将导入（已用 --keep-duplicates 确认）" if kept else "未导入"
+    for r in plan.rows:
+        if r.action == REPEAT:
+            print(f"第{r.row}行 疑似重复，{what}：{r.repeats}")
+
+
 def _print_problems(problems) -> None:
     for problem in problems:
         print(str(problem), file=sys.stderr)
@@ -60,6 +69,9 @@ def make_import(kind: str):
                 return 1
             for warning in plan.all_warnings():
                 print(f"提示：{warning}")
+            if plan.repeat_of is not None:
+                print(f"提示：这个文件的内容已经导入过：{plan.repeat_of.describe()}；正式导入时需加 --again 确认")
+            _print_duplicates(plan, args.keep_duplicates)
             updates = [r for r in plan.rows if r.action == UPDATE]
             for r in updates[:SHOWN_CHANGES]:
                 print(f"第{r.row}行 {r.label}：" + "；".join(str(c) for c in r.changes))
@@ -68,18 +80,27 @@ def make_import(kind: str):
             print(f"检查通过（试运行，未写入）：{plan.summary()}")
             return 0
         try:
-            plan, outcome = run_import(ledger, kind, loaded, layout, progress=_progress(False))
+            plan, outcome = run_import(ledger, kind, loaded, layout, again=args.again,
+                                       keep_duplicates=args.keep_duplicates, progress=_progress(False))
         except ValidationError as exc:
             if sys.stderr.isatty():
                 print(file=sys.stderr)
             _print_problems(exc.problems)
             print(f"未导入：{len(exc.problems)}个问题，没有写入任何数据", file=sys.stderr)
             return 1
+        except RepeatedImport as exc:
+            if sys.stderr.isatty():
+                print(file=sys.stderr)
+            print(f"未导入：{exc}。如确需再导入一次，请加 --again", file=sys.stderr)
+            return 1
         if sys.stderr.isatty():
             print(file=sys.stderr)
         for warning in plan.all_warnings():
             print(f"提示：{warning}")
+        _print_duplicates(plan, args.keep_duplicates)
         print(f"已导入{KINDS[kind].name}台账：{outcome.summary()}")
+        if outcome.duplicates:
+            print("如确认这些行不是重复录入，可加 --keep-duplicates 导入（将全部导入；要逐行选择请用图形界面的导入窗口）")
         if outcome.batch_id is not None:
             print("如需撤销这次导入：undo-import")
         return 0

@@ -109,7 +109,8 @@ def _ledger_export(key: str):
         from exports.ledger_export import export_ledger
         result = export_ledger(ledger, key, out, _community_id(ledger, args.community), warn=args.warn)
         masked = "；身份证号、银行账号、联系电话已按权限遮蔽" if result.masked else ""
-        return f"已导出：{out}（{LEDGERS[key].name}台账 {result.rows} 条{masked}）"
+        notes = "".join(f"\n提示：{line}" for line in result.warnings)
+        return f"已导出：{out}（{LEDGERS[key].name}台账 {result.rows} 条{masked}）{notes}"
     return run
 
 

@@ -6,10 +6,15 @@
     plan, outcome = run_import(ledger, "workers", loaded, layout)   # all or nothing (valid_only=True: the good rows)
     undo_last(ledger)                                # the last import, exactly
 
+A file whose content was imported before is refused (RepeatedImport, naming that import) unless `again=True`;
+rows identical to stored records (a 经费 entry, FundService.repeated_entry) are planned as 疑似重复 and written
+only when confirmed (`keep_duplicates=True`, or the row numbers to keep).
+
 The GUI wizard and the command line are two faces of these calls; neither holds a rule of its own.
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from ..app import Ledger
@@ -19,8 +24,9 @@ from ..progress import SILENT, Progress
 from . import memory
 from .apply import ImportOutcome, apply_plan
 from .headers import MANUAL, REMEMBERED, SEARCH_ROWS, Column, Layout, detect
-from .plan import ERROR, KINDS, NEW, SAME, UPDATE, Change, Plan, RowPlan, make_plan
+from .plan import ERROR, KINDS, NEW, REPEAT, SAME, UPDATE, Change, Plan, RowPlan, make_plan
 from .reader import ImportFileError, Loaded, Sheet, Source
+from .repeats import RepeatedImport, earlier_import, file_digest
 from .undo import BatchInfo, UndoOutcome, info, last_batch, undo_batch
 
 SOURCE = "导入"  # how the audit trail names the records an import wrote
@@ -47,7 +53,7 @@ def load(path: str | Path, kind: str, sheet: str | None = None) -> Loaded:
             sheet = names[max(range(len(names)), key=fit)]
         chosen = source.read(sheet or names[0])
         kind_of_file = source.kind
-    return Loaded(path, kind_of_file, names, chosen)
+    return Loaded(path, kind_of_file, names, chosen, file_digest(path))
 
 
 def layout_for(loaded: Loaded, kind: str, mapping: dict[int, str | None] | None = None,
@@ -80,7 +86,9 @@ def preview(ledger: Ledger, kind: str, loaded: Loaded, layout: Layout, progress:
     """What an import would do, row by row; writes nothing."""
     service = service_for(ledger, kind)
     with ledger.reading() as session:
-        return make_plan(session, service, kind, loaded, layout, progress)
+        plan = make_plan(session, service, kind, loaded, layout, progress)
+        plan.repeat_of = earlier_import(session, kind, plan.digest, plan.sheet)
+        return plan
 
 
 class _Share(Progress):
@@ -103,12 +111,15 @@ class _Share(Progress):
 
 
 def run_import(ledger: Ledger, kind: str, loaded: Loaded, layout: Layout, *, valid_only: bool = False,
+               again: bool = False, keep_duplicates: bool | Collection[int] = False,
                progress: Progress = SILENT, previewed: Plan | None = None) -> tuple[Plan, ImportOutcome]:
     """Check and write in one transaction (the data may have changed since a preview); all or nothing.
 
     Raises ValidationError with every problem, having written nothing, unless `valid_only` is set, in which
     case the rows without errors are written and the others reported in the outcome. With `previewed` (the
-    plan the person looked at), a row whose record someone saved since that preview is refused, named.
+    plan the person looked at), a row whose record someone saved since that preview is refused, named. Raises
+    RepeatedImport (nothing written) when the file's content was imported before, unless `again`; 疑似重复 rows
+    are written only as `keep_duplicates` says (True: all; or their row numbers).
     """
     importer = ledger.as_actor(ledger.actor.with_source(SOURCE))
     service = service_for(importer, kind)
@@ -117,7 +128,10 @@ def run_import(ledger: Ledger, kind: str, loaded: Loaded, layout: Layout, *, val
         plan = make_plan(session, service, kind, loaded, layout, _Share(progress, 0.0, 0.5))
         if previewed is not None:
             _refuse_changed_since(session, service, plan, previewed)
-        outcome = apply_plan(session, service, plan, label, valid_only, _Share(progress, 0.5, 0.5))
+        plan.repeat_of = earlier_import(session, kind, plan.digest, plan.sheet)
+        if plan.repeat_of is not None and not again:
+            raise RepeatedImport(plan.repeat_of)
+        outcome = apply_plan(session, service, plan, label, valid_only, _Share(progress, 0.5, 0.5), keep_duplicates)
     return plan, outcome
 
 
@@ -132,12 +146,13 @@ def _refuse_changed_since(session, service, plan: Plan, previewed: Plan) -> None
 
 
 def import_file(ledger: Ledger, kind: str, path: str | Path, *, sheet: str | None = None,
-                mapping: dict[int, str | None] | None = None, valid_only: bool = False,
+                mapping: dict[int, str | None] | None = None, valid_only: bool = False, again: bool = False,
+                keep_duplicates: bool | Collection[int] = False,
                 progress: Progress = SILENT) -> tuple[Plan, ImportOutcome]:
     """load + layout_for + run_import, for the command line and scripts."""
     loaded = load(path, kind, sheet)
-    return run_import(ledger, kind, loaded, layout_for(loaded, kind, mapping), valid_only=valid_only,
-                      progress=progress)
+    return run_import(ledger, kind, loaded, layout_for(loaded, kind, mapping), valid_only=valid_only, again=again,
+                      keep_duplicates=keep_duplicates, progress=progress)
 
 
 def last_import(ledger: Ledger) -> BatchInfo | None:
@@ -160,7 +175,8 @@ def undo_last(ledger: Ledger, progress: Progress = SILENT) -> UndoOutcome:
 
 
 __all__ = [
-    "KINDS", "NEW", "UPDATE", "SAME", "ERROR", "Change", "Column", "Layout", "Loaded", "Plan", "RowPlan", "Sheet",
+    "KINDS", "NEW", "UPDATE", "SAME", "ERROR", "REPEAT", "Change", "Column", "Layout", "Loaded", "Plan", "RowPlan",
+    "Sheet", "RepeatedImport",
     "ImportOutcome", "UndoOutcome", "BatchInfo", "ImportFileError", "load", "layout_for", "remember_layout",
     "preview", "run_import", "import_file", "last_import", "undo_last",
 ]

@@ -9,22 +9,23 @@ exact undo needs.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Date, DateTime, bindparam, select
 from sqlalchemy.orm import Session
 
-from .. import scope
+from .. import audit_chain, scope
 from ..audit import plain
 from ..catalog import audit_name
 from ..errors import Problem, ValidationError
-from ..models import AuditEntry, ImportBatch
+from ..models import ImportBatch
 from ..models.base import Scaled
 from ..progress import SILENT, Progress
 from ..services import LedgerService
 from ..services.base import bulk_insert
-from .plan import NEW, UPDATE, Plan, RowPlan
+from .plan import REPEAT, NEW, UPDATE, Plan, RowPlan
 
 UNDO_VERSION = 1
 BATCH = 2000  # rows per statement batch, so progress moves and cancel is honoured
@@ -38,27 +39,37 @@ class ImportOutcome:
     unchanged: int
     refused: int          # rows with errors left out (only when importing the valid rows)
     problems: list[Problem]
+    duplicates: int = 0   # 疑似重复 rows left out (not confirmed)
 
     def summary(self) -> str:
         parts = [f"新增{self.created}条", f"更新{self.updated}条", f"不变{self.unchanged}条"]
+        if self.duplicates:
+            parts.append(f"疑似重复未导入{self.duplicates}条")
         if self.refused:
             parts.append(f"因错误未导入{self.refused}行")
         return "，".join(parts)
 
 
 def apply_plan(session: Session, service: LedgerService, plan: Plan, file_label: str, valid_only: bool = False,
-               progress: Progress = SILENT) -> ImportOutcome:
-    """Write a plan inside the caller's unit; raises ValidationError (nothing written) unless it may be written."""
+               progress: Progress = SILENT, keep_duplicates: bool | Collection[int] = False) -> ImportOutcome:
+    """Write a plan inside the caller's unit; raises ValidationError (nothing written) unless it may be written.
+
+    疑似重复 rows are written as new ones only if confirmed: all of them (keep_duplicates=True) or those whose row
+    numbers are given.
+    """
     if plan.problems:
         raise ValidationError(plan.problems)
     refused = [r for r in plan.rows if r.problems]
     if refused and not valid_only:
         raise ValidationError(plan.all_problems())
-    new = [r for r in plan.rows if r.action == NEW]
+    duplicates = [r for r in plan.rows if r.action == REPEAT]
+    kept = {r.row for r in duplicates if keep_duplicates is True or r.row in (keep_duplicates or ())}
+    new = [r for r in plan.rows if r.action == NEW or (r.action == REPEAT and r.row in kept)]
     changed = [r for r in plan.rows if r.action == UPDATE]
-    unchanged = len(plan.rows) - len(refused) - len(new) - len(changed)
+    left_out = len(duplicates) - len(kept)
+    unchanged = len(plan.rows) - len(refused) - len(new) - len(changed) - left_out
     if not new and not changed:
-        return ImportOutcome(None, 0, 0, unchanged, len(refused), [p for r in refused for p in r.problems])
+        return ImportOutcome(None, 0, 0, unchanged, len(refused), [p for r in refused for p in r.problems], left_out)
     table = service.model.__table__
     columns = [c.key for c in table.columns if c.key != "id"]
     total = len(new) + len(changed)
@@ -85,11 +96,12 @@ def apply_plan(session: Session, service: LedgerService, plan: Plan, file_label:
     }
     actor = session.info.get("actor")
     batch = ImportBatch(at=datetime.now(), user_name=getattr(actor, "name", None), ledger=plan.kind,
-                        filename=file_label[:260], created=len(new), updated=len(changed), undo=undo, undone=False)
+                        filename=file_label[:260], created=len(new), updated=len(changed), undo=undo, undone=False,
+                        file_digest=plan.digest, sheet=plan.sheet)
     session.add(batch)
     session.flush()
     return ImportOutcome(batch.id, len(new), len(changed), unchanged, len(refused),
-                         [p for r in refused for p in r.problems])
+                         [p for r in refused for p in r.problems], left_out)
 
 
 def _insert(session: Session, model, columns: list[str], rows: list[RowPlan], progress: Progress,
@@ -220,6 +232,4 @@ def _audit(session: Session, table_name: str, file_label: str, new: list[RowPlan
                             "record_label": str(values.get("name") or "")[:100] or None, "community_id": place,
                             "changes": [{"field": k, "old": plain(v), "new": None} for k, v in values.items()
                                         if v is not None and k != "id"] or None})
-    audit_table = AuditEntry.__table__  # Core, not the ORM's bulk path: a third of the time for ten thousand rows
-    for start in range(0, len(entries), BATCH):
-        session.execute(audit_table.insert().inline(), entries[start:start + BATCH])
+    audit_chain.append(session, entries)  # Core, not the ORM's bulk path: a third of the time for ten thousand rows

@@ -25,11 +25,14 @@ from ..services.facts import PrefetchedFacts
 from ..values import normalize
 from .headers import SEARCH_ROWS, Body, Layout, body
 from .reader import Loaded
+from .repeats import sheet_key
 
 # The ledgers that can be imported, by the names the command line uses: every declared ledger.
 KINDS: dict[str, type[LedgerService]] = LEDGERS
 
 NEW, UPDATE, SAME, ERROR = "新增", "更新", "不变", "错误"
+# A new row identical to a stored record (a 经费 entry imported again): written only when the user confirms it.
+REPEAT = "疑似重复"
 
 # Columns that hold a resolved reference, and the field a user typed it in.
 _REFERENCE_FIELDS = {"parent_id": "parent", "grid_id": "grid"}
@@ -59,6 +62,7 @@ class RowPlan:
     warnings: list[Problem] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     record_id: int | None = None          # the stored record an update changes
+    repeats: str = ""                     # for a 疑似重复 row: the stored record it repeats, described
     attrs: dict[str, Any] = field(default_factory=dict, repr=False)   # what will be written
     before: Any = field(default=None, repr=False)                     # the stored row an update starts from
 
@@ -76,6 +80,9 @@ class Plan:
     skipped: list[tuple[int, str]]
     blank_rows: int
     problems: list[Problem]               # about the file or its header, not one row
+    digest: str | None = None             # the file's content (repeats.file_digest) and the sheet read, kept with
+    sheet: str | None = None              # the import batch so that importing the same content again is noticed
+    repeat_of: Any = None                 # the earlier import of the same content (BatchInfo), if any
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
@@ -93,6 +100,8 @@ class Plan:
 
     def summary(self) -> str:
         parts = [f"新增{self.count(NEW)}条", f"更新{self.count(UPDATE)}条", f"不变{self.count(SAME)}条"]
+        if self.count(REPEAT):
+            parts.append(f"疑似重复{self.count(REPEAT)}条")
         if self.count(ERROR):
             parts.append(f"有错误{self.count(ERROR)}行")
         return "，".join(parts)
@@ -112,7 +121,8 @@ def prefetched(session: Session) -> Iterator[PrefetchedFacts]:
 def make_plan(session: Session, service: LedgerService, kind: str, loaded: Loaded, layout: Layout,
               progress: Progress = SILENT) -> Plan:
     """Plan the import of a loaded sheet with a layout; reads the database, writes nothing."""
-    plan = Plan(kind, service.name, loaded.path.name, loaded.sheet_names, layout, [], [], 0, [])
+    plan = Plan(kind, service.name, loaded.path.name, loaded.sheet_names, layout, [], [], 0, [],
+                loaded.digest or None, sheet_key(loaded.sheet.name, loaded.sheet_names))
     fields = service.fields
     if not layout.found:
         names = "、".join(f"“{f.label}”" for f in fields if f.required)
@@ -210,7 +220,9 @@ class _Planner:
             return plan
         plan.warnings = service.warnings(session, attrs, number)
         if existing is None:
-            plan.action = NEW
+            finder = getattr(service, "repeated_entry", None)   # the ledgers whose new rows can repeat stored ones
+            plan.repeats = (finder(session, attrs) if finder else None) or ""
+            plan.action = REPEAT if plan.repeats else NEW
             pseudo = -number
             self.claimed[pseudo] = number
             self.facts.add(service.model, {**attrs, "id": pseudo})

@@ -43,6 +43,7 @@ class Loaded:
     kind: str                # xlsx / xls / csv / html / xml
     sheet_names: list[str]
     sheet: Sheet
+    digest: str = ""         # SHA-256 of the file's bytes: the same content imported again is noticed
 
 
 def column_number(letters: str) -> int:

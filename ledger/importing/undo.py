@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy import Date, DateTime, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
-from .. import scope
+from .. import audit_chain, scope
 from ..audit import plain
 from ..catalog import audit_name
 from ..errors import LedgerError, Problem, ValidationError
-from ..models import AuditEntry, Base, ImportBatch
+from ..models import Base, ImportBatch
 from ..models.base import Scaled
 from ..progress import SILENT, Progress
 from .plan import KINDS
@@ -217,8 +217,7 @@ def undo_batch(session: Session, batch: ImportBatch, progress: Progress = SILENT
                                      if v is not None and k != "id"] or None}
                         for r, community_id in zip(rows, scope.communities_of(session, name, rows))]
     progress.report(2, 3, "记录操作日志")
-    for chunk in _chunks(entries, 2000):
-        session.execute(AuditEntry.__table__.insert().inline(), chunk)
+    audit_chain.append(session, entries)
     batch.undone = True
     session.flush()
     progress.report(3, 3, "完成")

@@ -31,7 +31,8 @@ class User(Base):
 class AuditEntry(Base):
     """One line of the audit trail: who did what to which record, with old and new values.
 
-    Rows are only ever inserted: database triggers (migration 0003_trust) refuse UPDATE and DELETE.
+    Rows are only ever inserted: database triggers (migrations 0003_trust, 0007_integrity) refuse UPDATE, DELETE
+    and a REPLACE of an existing entry, and each entry's chain_hash links it to the one before (ledger.audit_chain).
     """
 
     __tablename__ = "audit_entry"
@@ -48,3 +49,4 @@ class AuditEntry(Base):
     # community-limited account reads only its community's entries and its own.
     community_id: Mapped[int | None] = mapped_column(index=True)
     changes: Mapped[list | None] = mapped_column(JSON)
+    chain_hash: Mapped[str | None] = mapped_column(String(64))

@@ -33,3 +33,6 @@ class ImportBatch(Base):
     updated: Mapped[int] = mapped_column(default=0, info=label("更新条数"))
     undo: Mapped[dict] = mapped_column(JSON)
     undone: Mapped[bool] = mapped_column(default=False, info=label("已撤销"))
+    # The SHA-256 of the file's bytes and the sheet read: the same content imported again is noticed.
+    file_digest: Mapped[str | None] = mapped_column(String(64), index=True, info=label("文件校验值"))
+    sheet: Mapped[str | None] = mapped_column(String(100), info=label("工作表"))

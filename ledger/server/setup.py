@@ -145,7 +145,12 @@ def verifier(connection: Connection, role: str, password: str) -> str:
 
 def actual_grants(connection: Connection) -> set[Grant]:
     """Every privilege held on this database's objects by a role other than the object's owner."""
+    # With only pg_catalog on the search path a function's argument types print schema-qualified (public.
+    # audit_entry), as the design writes them, whoever asks (a 领导's path starts with the masked views).
+    before = connection.scalar(text("SELECT current_setting('search_path')"))
+    connection.execute(text("SELECT set_config('search_path', 'pg_catalog', true)"))
     rows_ = connection.execute(text(_ACTUAL)).all()
+    connection.execute(text("SELECT set_config('search_path', :path, true)"), {"path": before})
     return {Grant(kind, target, privilege, grantee, column or "") for kind, target, privilege, grantee, column in rows_}
 
 

@@ -24,6 +24,7 @@ import json
 from sqlalchemy import DateTime
 
 from .. import audit, catalog
+from ..audit_chain import CHAIN_LOCK
 from ..models import Base
 from ..models.base import Scaled
 from .functions import Function
@@ -31,7 +32,6 @@ from .names import Roles
 from .sql import fill, ident, literal
 
 SOURCE = "数据库"                       # the source of an entry the server wrote for a change made around the application
-CHAIN_LOCK = 0x53544C4544474552        # the trail's append lock (pg_advisory_xact_lock), shared with every writer
 SKIPPED = frozenset(audit._SECRET | {"id"})
 
 
@@ -111,23 +111,25 @@ def functions(roles: Roles) -> list[Function]:
 
 
 _FUNCTIONS: list[tuple[str, tuple[str, ...], str]] = [
-    ("public.sl_audit_link(bigint)", ("people", "keeper"), """
-CREATE OR REPLACE FUNCTION public.sl_audit_link(proposed bigint) RETURNS bigint
+    ("public.sl_audit_link(public.audit_entry)", ("people", "keeper"), """
+CREATE OR REPLACE FUNCTION public.sl_audit_link(entry public.audit_entry) RETURNS public.audit_entry
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
-DECLARE head bigint; next_id bigint := proposed;
+DECLARE head public.audit_entry;
 BEGIN
-  -- One writer at a time appends, so that a transaction's entries are the newest until it commits: an id
-  -- drawn before the lock was taken may lie behind an entry committed meanwhile, and is drawn again.
+  -- One writer at a time appends (the lock of ledger.audit_chain), so that a transaction's entries are the
+  -- newest until it commits and each links to the one before: an id drawn before the lock was taken may lie
+  -- behind an entry committed meanwhile, and is drawn again.
   PERFORM pg_advisory_xact_lock(«chain_lock»);
-  SELECT max(id) INTO head FROM public.audit_entry;
-  IF next_id IS NULL OR next_id <= head THEN
-    next_id := nextval('public.audit_entry_id_seq');
-    IF next_id <= head THEN
-      PERFORM setval('public.audit_entry_id_seq', head);
-      next_id := nextval('public.audit_entry_id_seq');
+  SELECT * INTO head FROM public.audit_entry a ORDER BY a.id DESC LIMIT 1;
+  IF entry.id IS NULL OR entry.id <= head.id THEN
+    entry.id := nextval('public.audit_entry_id_seq');
+    IF entry.id <= head.id THEN
+      PERFORM setval('public.audit_entry_id_seq', head.id);
+      entry.id := nextval('public.audit_entry_id_seq');
     END IF;
   END IF;
-  RETURN next_id;
+  entry.chain_hash := public.audit_entry_hash(coalesce(head.chain_hash, ''), entry);
+  RETURN entry;
 END $$"""),
     ("public.sl_audit_stamp()", (), """
 CREATE OR REPLACE FUNCTION public.sl_audit_stamp() RETURNS trigger
@@ -139,8 +141,25 @@ BEGIN
     NEW.user_name := session_user;
   END IF;
   NEW.at := clock_timestamp()::timestamp;
-  NEW.id := public.sl_audit_link(NEW.id);
-  RETURN NEW;
+  RETURN public.sl_audit_link(NEW);   -- its id and its link in the hash chain
+END $$"""),
+    ("public.sl_audit_chain_break()", ("people",), """
+CREATE OR REPLACE FUNCTION public.sl_audit_chain_break()
+RETURNS TABLE (at timestamp, user_name varchar, source varchar, action varchar, ledger varchar,
+               record_label varchar, later bigint)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+DECLARE e public.audit_entry; previous text := '';
+BEGIN
+  -- ledger.audit_chain.verify over the whole trail, for anyone running check (who may see only part of it):
+  -- the first entry that does not verify, and how many follow it.
+  FOR e IN SELECT * FROM public.audit_entry a ORDER BY a.id LOOP
+    IF e.chain_hash IS DISTINCT FROM public.audit_entry_hash(previous, e) THEN
+      RETURN QUERY SELECT e.at, e.user_name, e.source, e.action, e.ledger, e.record_label,
+                          (SELECT count(*) FROM public.audit_entry a WHERE a.id > e.id);
+      RETURN;
+    END IF;
+    previous := e.chain_hash;
+  END LOOP;
 END $$"""),
     ("public.sl_iso(timestamp without time zone)", ("keeper",), """
 CREATE OR REPLACE FUNCTION public.sl_iso(ts timestamp) RETURNS text

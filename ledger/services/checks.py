@@ -11,6 +11,8 @@ from sqlalchemy import func, select, text
 
 from .. import catalog
 from ..app import Ledger
+from ..audit_chain import chain_findings
+from ..bypass_probe import bypass_findings
 from ..figures import household_findings
 from ..models import PartyOrg, PayLine, Worker
 from ..party import BRANCHES
@@ -18,6 +20,7 @@ from ..record_names import named
 from .alerts import alerts
 from .base import community_names
 from .paystandards import standard_in_force
+from .stored_values import stored_value_findings
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,10 @@ def run_checks(ledger: Ledger) -> CheckReport:
         add("警告", catalog.ledger(alert.ledger).name, alert.text, ledger=alert.ledger, record_id=alert.record_id,
             label=alert.label, community_id=alert.community_id)
     from ..backup import trust_findings   # accounts, automatic backups
-    from ..protection import findings     # triggers, row policies, privileges, roles
-    for severity, where, message in trust_findings(ledger) + findings(ledger):
+    from ..protection import findings as protection   # triggers, row policies, privileges, roles
+    for severity, where, message in trust_findings(ledger) + protection(ledger):
         add(severity, where, message)
+    for findings in (chain_findings, bypass_findings, stored_value_findings):
+        for severity, where, message in findings(ledger):
+            add(severity, where, message)
     return report

@@ -15,11 +15,11 @@ FIELDS = (
     Field("population", "常住人口", "int", minimum=0, unit="人", aliases=("人口", "常住人口数", "常住人口(人)")),
     Field("area_km2", "辖区面积", "decimal", minimum=0, unit="平方公里", aliases=("面积", "辖区面积(km²)", "辖区面积(平方公里)"),
           help="单位：平方公里"),
-    Field("party_secretary", "党组织书记", max_length=32, aliases=("书记", "社区党组织书记")),
-    Field("director", "居委会主任", max_length=32, aliases=("主任",)),
+    Field("party_secretary", "党组织书记", max_length=30, person=True, aliases=("书记", "社区党组织书记")),
+    Field("director", "居委会主任", max_length=30, person=True, aliases=("主任",)),
     Field("phone", "联系电话", max_length=32, personal=True, aliases=("电话",)),
     Field("address", "地址", max_length=200, aliases=("办公地址",)),
-    Field("note", "备注", max_length=500),
+    Field("note", "备注", max_length=500, multiline=True),
 )
 
 

@@ -24,7 +24,7 @@ CATEGORY_ALIASES = {"服务群众专项经费": "党组织服务群众专项经�
                     "网格经费": "网格化管理经费", "共建资金": "共建项目资金"}
 
 FIELDS = (
-    Field("entry_date", "日期", "date", required=True, aliases=("发生日期", "记账日期", "时间")),
+    Field("entry_date", "日期", "date", required=True, months_ahead=0, aliases=("发生日期", "记账日期", "时间")),
     Field("community", "所属社区", "ref", required=True, aliases=("社区", "社区名称")),
     Field("category", "经费类别", "choice", required=True, choices=CATEGORIES, aliases=("类别", "经费类型"),
           value_aliases=CATEGORY_ALIASES),
@@ -35,9 +35,9 @@ FIELDS = (
     Field("voucher_no", "凭证号", max_length=64, aliases=("凭证编号", "凭证")),
     Field("expense_category", "支出类别", "choice", choices=EXPENSE_CATEGORIES, aliases=("支出类型", "用途")),
     Field("project", "项目名称", max_length=100, aliases=("项目", "摘要")),
-    Field("handler", "经办人", max_length=32),
-    Field("approver", "审批人", max_length=32),
-    Field("note", "备注", max_length=500),
+    Field("handler", "经办人", max_length=30, person=True),
+    Field("approver", "审批人", max_length=30, person=True),
+    Field("note", "备注", max_length=500, multiline=True),
 )
 
 BUDGET_FIELDS = (
@@ -63,6 +63,22 @@ class FundService(LedgerService):
                 stmt = stmt.where(FundEntry.community_id == community_id)
             names = community_names(session)
             return self._mask([self._to_record(r, names) for r in session.execute(stmt.order_by(FundEntry.id)).mappings()])
+
+    def repeated_entry(self, session, attrs) -> str | None:
+        """The stored entry that a new one without 凭证号 repeats (same 日期, 社区, 经费类别, 收支, 金额 and 项目名称),
+        described for the clerk; None if there is none. Such a row is more likely last month's workbook imported
+        again than a second payment, so an import adds it only when the clerk confirms."""
+        if attrs.get("voucher_no"):
+            return None   # a 凭证号 of its own makes it another entry
+        found = [e for e in facts_for(session).find(
+            FundEntry, entry_date=attrs.get("entry_date"), community_id=attrs.get("community_id"),
+            category=attrs.get("category"), direction=attrs.get("direction"), amount=attrs.get("amount"),
+            project=attrs.get("project")) if e.id > 0]   # stored entries, not rows planned from the same file
+        if not found:
+            return None
+        e = found[0]
+        what = f"{e.entry_date.isoformat()} {e.category}{e.direction}{e.amount:,.2f}元" + (f"“{e.project}”" if e.project else "")
+        return f"与已登记的经费相同（{what}{'，凭证号' + e.voucher_no if e.voucher_no else ''}）"
 
     def _check(self, session, attrs, problems, existing, row):
         voucher = attrs.get("voucher_no")

@@ -24,14 +24,14 @@ FIELDS = (
     Field("households", "户数", "int", required=True, minimum=0, unit="户", aliases=("总户数", "户数(户)")),
     Field("population", "常住人口", "int", minimum=0, unit="人", aliases=("人口",)),
     Field("floating_population", "流动人口", "int", minimum=0, unit="人"),
-    Field("leader", "网格长", max_length=32),
-    Field("fulltime_worker", "专职网格员", max_length=32),
+    Field("leader", "网格长", max_length=30, person=True),
+    Field("fulltime_worker", "专职网格员", max_length=30, person=True),
     Field("parttime_count", "兼职网格员人数", "int", minimum=0, aliases=("兼职网格员",)),
     Field("department_count", "部门网格员人数", "int", minimum=0, aliases=("部门网格员",)),
     Field("building_leader_count", "楼栋长人数", "int", minimum=0, aliases=("楼栋长",)),
     Field("unit_leader_count", "单元长人数", "int", minimum=0, aliases=("单元长",)),
     Field("party_org", "网格党组织", max_length=64, aliases=("网格党支部",)),
-    Field("note", "备注", max_length=500),
+    Field("note", "备注", max_length=500, multiline=True),
 )
 
 # The standard grid is about 450 households; far outside this band is flagged, never refused.

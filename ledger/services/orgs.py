@@ -21,8 +21,8 @@ FIELDS = (
     Field("parent", "上级组织", "ref", aliases=("上级党组织",)),
     Field("community", "所属社区", "ref", aliases=("社区",)),
     Field("grid", "所属网格", "ref", aliases=("网格",), help="网格编号或网格名称"),
-    Field("secretary", "书记", max_length=32, aliases=("党组织书记",)),
-    Field("deputy_secretary", "副书记", max_length=32),
+    Field("secretary", "书记", max_length=30, person=True, aliases=("党组织书记",)),
+    Field("deputy_secretary", "副书记", max_length=30, person=True),
     Field("committee_size", "委员人数", "int", minimum=0, maximum=15, aliases=("委员数",)),
     Field("members_total", "党员总数", "int", minimum=0, aliases=("党员数", "党员人数")),
     Field("members_full", "正式党员", "int", minimum=0, aliases=("正式党员数",)),
@@ -34,7 +34,7 @@ FIELDS = (
           help="不填时按类别默认：社区党组织5年，其他党总支、党支部3年"),
     Field("phone", "联系电话", max_length=32, aliases=("电话",)),
     Field("venue", "活动场所", max_length=100),
-    Field("note", "备注", max_length=500),
+    Field("note", "备注", max_length=500, multiline=True),
 )
 
 

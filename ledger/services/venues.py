@@ -32,9 +32,9 @@ FIELDS = (
     Field("households_served", "服务户数", "int", minimum=0),
     Field("rooms", "功能室", "rooms", max_length=500, help="名称(面积)，多个用顿号分隔，如：会议室(60)、活动室(80)"),
     Field("opening_hours", "开放时间", max_length=100),
-    Field("manager", "负责人", max_length=32),
+    Field("manager", "负责人", max_length=30, person=True),
     Field("built_year", "建成/改造年份", "int", minimum=1949, maximum=2100, aliases=("建成年份", "改造年份", "建成时间")),
-    Field("note", "备注", max_length=500),
+    Field("note", "备注", max_length=500, multiline=True),
 )
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from .. import bankcard
 from ..catalog import Child, LedgerDef, PageHint
 from ..errors import NotFound, Problem, ValidationError
 from ..fields import Field
@@ -23,7 +24,7 @@ STATUSES = ("在岗", "离职")
 POLITICAL = ("中共党员", "中共预备党员", "共青团员", "民主党派", "群众")
 
 FIELDS = (
-    Field("name", "姓名", required=True, max_length=32),
+    Field("name", "姓名", required=True, max_length=30, person=True),
     Field("id_number", "身份证号", "idcard", required=True, personal=True, aliases=("身份证号码", "公民身份号码", "身份证")),
     Field("community", "所属社区", "ref", required=True, aliases=("社区", "社区名称", "所在社区")),
     Field("title", "职务", "choice", required=True, choices=TITLES, aliases=("现任职务",),
@@ -38,7 +39,9 @@ FIELDS = (
                          "硕士研究生": "硕士"}),
     Field("qualification", "职业资格", "choice", choices=QUALIFICATIONS, aliases=("社工证", "职业资格证书"),
           value_aliases={"助理社工师": "助理社会工作师", "社工师": "社会工作师", "高级社工师": "高级社会工作师"}),
-    Field("started_on", "参加社区工作时间", "date", aliases=("参加工作时间", "入职时间", "参加社区工作日期")),
+    # An office may enter a hire up to a year ahead; nobody now on a roster started before 1950.
+    Field("started_on", "参加社区工作时间", "date", earliest=date(1950, 1, 1), months_ahead=12,
+          aliases=("参加工作时间", "入职时间", "参加社区工作日期")),
     Field("political_status", "政治面貌", "choice", choices=POLITICAL,
           value_aliases={"党员": "中共党员", "预备党员": "中共预备党员", "团员": "共青团员"}),
     Field("phone", "联系电话", max_length=32, personal=True, aliases=("电话", "手机", "手机号码")),
@@ -49,10 +52,28 @@ FIELDS = (
           help="每月金额，单位：元", ceiling=PAY_CEILING),
     Field("status", "状态", "choice", choices=STATUSES, default="在岗", aliases=("在岗状态",),
           value_aliases={"在职": "在岗", "退休": "离职", "辞职": "离职"}),
-    Field("note", "备注", max_length=500),
+    Field("note", "备注", max_length=500, multiline=True),
     Field("sex", "性别", derived=True),
     Field("birth_date", "出生日期", "date", derived=True),
 )
+
+
+def stored_doubts(id_number: str | None, bank_account: str | None) -> dict[str, str]:
+    """What is wrong with a worker's stored personal numbers, by field key: a 身份证号 that fails its check
+    (an error: sex and birth date cannot be derived) and a 银联 card number whose check digit fails (a warning).
+    The messages never repeat the number, so they may be shown to anyone who may see the record."""
+    doubts = {}
+    try:
+        parse_id(id_number)
+    except ValueError as exc:
+        text = str(exc)
+        reason = ("校验位不正确" if "校验位" in text else "出生日期部分不是有效日期" if "出生日期" in text
+                  else "位数或字符不对")
+        doubts["id_number"] = f"身份证号未通过校验（{reason}），按原样显示和导出，请核对更正"
+    doubt = bankcard.doubt(bank_account)
+    if doubt:
+        doubts["bank_account"] = doubt
+    return doubts
 
 
 def age_on(birth: date, on: date) -> int:
@@ -88,10 +109,20 @@ class WorkerService(LedgerService):
     def _to_record(self, row, names):
         record = super()._to_record(row, names)
         record["post_code"] = row["post"]
-        record["sex"] = record["birth_date"] = None
-        if "*" not in (row["id_number"] or ""):
+        if "*" in (row["id_number"] or ""):
+            # masked by the server (领导 on PostgreSQL): _enrich fills in what the server derives from it
+            record["sex"] = record["birth_date"] = None
+            return record
+        doubts = stored_doubts(row["id_number"], row["bank_account"])
+        if "id_number" in doubts:
+            # A stored number that no longer verifies (a digit changed outside the application) is listed and
+            # exported as it is, with the doubt beside it, instead of failing the whole roster.
+            record["sex"] = record["birth_date"] = None
+        else:
             card = parse_id(row["id_number"])
             record["sex"], record["birth_date"] = card.sex, card.birth_date
+        if doubts:
+            record["doubts"] = doubts
         return record
 
     def _enrich(self, session, records):
@@ -149,10 +180,18 @@ class WorkerService(LedgerService):
         other = facts_for(session).first(Worker, id_number=attrs["id_number"])
         if other is not None and (existing is None or other.id != existing.id):
             problems.append(Problem("身份证号", f"已登记为“{other.name}”的身份证号，同一人不能重复登记", row))
-        card = parse_id(attrs["id_number"])
+        try:
+            card = parse_id(attrs["id_number"])
+        except ValueError as exc:   # the stored number of a record being edited no longer verifies
+            problems.append(Problem("身份证号", f"已登记的号码未通过校验（{exc}），请先更正", row))
+            return
         started = attrs.get("started_on")
         if started is not None and age_on(card.birth_date, started) < 16:
             problems.append(Problem("参加社区工作时间", "早于本人年满16周岁的日期，请核对", row))
+
+    def warnings(self, session, attrs, row=None):
+        doubt = bankcard.doubt(attrs.get("bank_account"))
+        return [Problem("银行账号", doubt, row)] if doubt else []
 
     def _apply(self, session, obj, attrs):
         old = (obj.level, obj.post, obj.title)
