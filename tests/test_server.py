@@ -355,3 +355,22 @@ def test_a_limited_person_is_refused_another_communitys_record_by_name(office):
         WorkerService(clerk).get(other["id"])
     clerk.close()
 
+
+
+def test_an_office_sets_up_its_server_database_from_the_command_line(server_url, monkeypatch, capsys):
+    """docs/trust.md: init and the first account with the owner's credentials, then everyone as themselves."""
+    assert cli.main(["--db", server_url, "init", "--name", "幸福街道"]) == 0, capsys.readouterr().err
+    assert "数据库结构已升级：新数据库" in capsys.readouterr().out
+    monkeypatch.setenv("STREETLEDGER_NEW_PASSWORD", PASSWORD)
+    assert cli.main(["--db", server_url, "user", "add", "总管", "--role", ADMIN]) == 0, capsys.readouterr().err
+    plain = make_url(server_url).set(username=None, password=None).render_as_string(hide_password=False)
+    monkeypatch.setenv("STREETLEDGER_PASSWORD", PASSWORD)
+    monkeypatch.setenv("STREETLEDGER_NEW_PASSWORD", "录入员的密码")
+    assert cli.main(["--db", plain, "--user", "总管", "user", "add", "小录", "--role", CLERK]) == 0, \
+        capsys.readouterr().err
+    assert cli.main(["--db", plain, "--user", "小录", "check"]) == 1      # not with the administrator's password
+    monkeypatch.setenv("STREETLEDGER_PASSWORD", "录入员的密码")
+    capsys.readouterr()
+    assert cli.main(["--db", plain, "--user", "小录", "check"]) == 0, capsys.readouterr().err
+    assert cli.main(["--db", server_url, "check"]) == 1          # the owner's credentials are not for daily work
+    assert "请用 --user 用户名" in capsys.readouterr().err
