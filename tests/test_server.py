@@ -374,3 +374,27 @@ def test_an_office_sets_up_its_server_database_from_the_command_line(server_url,
     assert cli.main(["--db", plain, "--user", "小录", "check"]) == 0, capsys.readouterr().err
     assert cli.main(["--db", server_url, "check"]) == 1          # the owner's credentials are not for daily work
     assert "请用 --user 用户名" in capsys.readouterr().err
+
+
+def test_finance_does_its_work_as_itself_and_no_more(office):
+    """A pay run, an adjustment, an approval and the annual grading, by 财务's own login role; the trail
+    records them as the application does, and the server had to write nothing itself."""
+    from ledger.pay.grading_service import GradingService
+    from ledger.pay.runs import Payroll
+    finance = login(office.url, "财务丙", PASSWORD).ledger
+    pay = Payroll(finance)
+    zhang = next(w for w in WorkerService(finance).list() if w["name"] == "张华")
+    pay.add_adjustment("2026-03", zhang["id"], "其他补发", "500", "补发加班")
+    assert pay.run("2026-03").workers == 2
+    pay.approve("2026-03")
+    assert GradingService(finance).approve(2027, "2026-04") == 2   # 张华 and 王伟: 5 → 6
+    assert [w["level"] for w in WorkerService(finance).list()] == [6, 6]
+    with pytest.raises(PermissionDenied):
+        WorkerService(finance).update(zhang["id"], {"note": "财务改"})       # the application refuses
+    with connect(office, "财务丙") as c:                                      # and so does the server
+        assert "permission denied" in refused(c, f"UPDATE worker SET note = '财务改' WHERE id = {zhang['id']}")
+        assert "permission denied" in refused(c, "INSERT INTO setting (key, value) VALUES ('x', 'y')")
+    finance.close()
+    with office.owner.db.engine.connect() as c:
+        assert c.scalar(text("SELECT count(*) FROM audit_entry WHERE source = '数据库'")) == 0
+        assert c.scalar(text("SELECT count(*) FROM audit_entry WHERE action = '审批工资表' AND user_name = '财务丙'")) == 1

@@ -27,7 +27,7 @@ TABLE_PRIVILEGES = ("INSERT", "UPDATE", "DELETE")
 # Work that changes a table under another permission than the table's own: the annual grading approval
 # (pay.write, ledger/pay/grading_service.py) writes 调级记录 and the workers' new levels.
 ALSO_WRITES: dict[str, dict[str, tuple[str, tuple[str, ...] | None]]] = {
-    "pay.write": {"worker": ("UPDATE", ("level", "credited_bonus")), "level_change": ("INSERT", None)},
+    "pay.write": {"worker": ("UPDATE", ("level", "credited_bonus", "version")), "level_change": ("INSERT", None)},
 }
 
 

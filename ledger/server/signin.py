@@ -32,6 +32,7 @@ def sign_in(url: str, name: str, password: str, source: str):
 
 def _connect(url: str, name: str, password: str) -> Database | None:
     """An open database as the person, or None when the server refused the credentials."""
+    from ..accounts import LoginFailed
     person = make_url(url).set(username=name, password=password)
     engine = make_engine(person.render_as_string(hide_password=False))
     try:
@@ -41,8 +42,15 @@ def _connect(url: str, name: str, password: str) -> Database | None:
         engine.dispose()
         if _reachable(url):
             return None
+        if any(words in str(exc) for words in _REFUSED):
+            # the server refused these credentials, and has no sign-in role to report it to
+            raise LoginFailed(failure_message(name, None)) from None
         raise exc
     return database_on(person.render_as_string(hide_password=False), engine)
+
+
+# How libpq says the server refused a login (in English, or a server set to Chinese messages).
+_REFUSED = ("authentication failed", "not permitted to log in", "认证失败", "不允许登录")
 
 
 def _reachable(url: str) -> bool:

@@ -288,6 +288,7 @@ DECLARE
   parent_id bigint := (raw->>(spec->'cascade'->>'column'))::bigint;
   old_v jsonb; new_v jsonb; changes jsonb; label text;
 BEGIN
+  IF TG_OP = 'UPDATE' AND to_jsonb(OLD) = to_jsonb(NEW) THEN RETURN NULL; END IF;   -- written back unchanged
   IF TG_OP <> 'UPDATE' AND rid IS NOT NULL AND public.sl_audit_covered(spec, TG_OP, rid, NULL, NULL, parent_id) THEN
     RETURN NULL;   -- the common case, decided before any value is rendered
   END IF;
