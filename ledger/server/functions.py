@@ -16,7 +16,3 @@ class Function:
     sql: str                        # CREATE OR REPLACE FUNCTION …
     keeper: bool = False            # owned by the keeper role (SECURITY DEFINER over the accounts)
     callers: tuple[str, ...] = ()   # people, admin, masked (roles without personal.read), signin, keeper, owner
-
-    @property
-    def name(self) -> str:
-        return self.signature.split("(", 1)[0]

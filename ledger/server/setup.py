@@ -15,14 +15,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import Connection, text
 
-from ..access import ROLES
+from ..access import ADMIN
 from . import logins, rows, trail
 from .functions import Function
 from .names import Roles, name_problem, roles_for, signin_password
-from .rights import MASKED, PUBLIC, Grant, designed
+from .rights import MASKED, Grant, designed
 from .sql import ident, literal
 
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"   # one-time passwords read aloud or copied by hand
@@ -42,7 +43,7 @@ def functions(roles: Roles, database: str, owner: str) -> list[Function]:
 
 
 def callers(roles: Roles, owner: str) -> dict[str, tuple[str, ...]]:
-    from ..access import ADMIN
+    """Who each name in a Function's `callers` is."""
     return {"people": (roles.people,), "admin": (roles.group(ADMIN),), "signin": (roles.signin,),
             "keeper": (roles.keeper,), "owner": (owner,),
             "masked": tuple(roles.group(r) for r in rows.masked_roles())}
@@ -60,15 +61,11 @@ _DIGEST = "public.sl_setup_digest()"
 
 def statements(roles: Roles, database: str, owner: str) -> list[str]:
     """Everything but the roles and privileges: functions, views, policies, triggers (in that order)."""
-    out = []
-    for f in functions(roles, database, owner):
-        out.append(f.sql)
-    out += rows.view_statements()
-    out += rows.policy_statements()
-    out += trail.statements()
-    return out
+    return ([f.sql for f in functions(roles, database, owner)] + rows.view_statements() + rows.policy_statements()
+            + trail.statements())
 
 
+@cache
 def digest(database: str, owner: str) -> str:
     """What the server's rules are, as a hash: an application finding another one asks for `upgrade`."""
     roles = roles_for(database)
@@ -249,4 +246,4 @@ def drop(connection: Connection, database: str) -> list[str]:
     return gone
 
 
-__all__ = ["apply", "digest", "actual_grants", "Moved", "roles_in_use", "verifier", "ROLES", "PUBLIC"]
+__all__ = ["apply", "digest", "actual_grants", "Moved", "roles_in_use", "verifier", "drop"]
