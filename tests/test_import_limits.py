@@ -94,11 +94,11 @@ def _text_row(number: int, *values: object) -> bytes:
 
 def funds_sheet(data_rows: int):
     """A 经费 sheet as the XML of a real workbook: a title, the header, then `data_rows` entries."""
-    yield _HEAD + _text_row(1, "2026年经费台账") + _text_row(2, "日期", "所属社区", "经费类别", "收支", "金额", "凭证号",
+    yield _HEAD + _text_row(1, "2025年经费台账") + _text_row(2, "日期", "所属社区", "经费类别", "收支", "金额", "凭证号",
                                                         "支出类别", "项目名称", "经办人", "审批人", "备注")
     chunk = []
     for i in range(data_rows):
-        chunk.append(_text_row(i + 3, f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}", f"第{1 + i % 40}社区", "社区工作经费",
+        chunk.append(_text_row(i + 3, f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}", f"第{1 + i % 40}社区", "社区工作经费",
                                "支出", f"{10 + (i % 997) * 1.37:.2f}", f"PZ{i:07d}", "公共服务", f"项目{i % 500}",
                                "张华", "李敏", ""))
         if len(chunk) == 5000:
@@ -164,7 +164,7 @@ def test_a_million_empty_rows_without_a_dimension_stay_small(tmp_path):
 
 def test_parts_beyond_their_declared_bounds_are_refused(tmp_path, monkeypatch):
     path = workbook_with_sheet(tmp_path / "表.xlsx", b"".join(funds_sheet(2000)))
-    assert load(path, "funds").sheet.rows[2][0] == "2026-01-01"
+    assert load(path, "funds").sheet.rows[2][0] == "2025-01-01"
     monkeypatch.setattr(limits, "MAX_SHEET_PART", 100_000)
     with pytest.raises(ImportFileError, match="解压后有"):
         load(path, "funds")

@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import select
 
-from .. import scope
+
 from ..app import Ledger
 from . import LEDGERS
 from .base import LedgerService, community_names
@@ -48,10 +47,8 @@ def _failures(session, service: LedgerService, names: dict[int, str]) -> Iterato
     """(severity, record as people know it, field label, message) per failing value of one ledger."""
     table = service.model.__table__
     fields = [f for f in service.fields if not f.derived and f.kind in _CHECKED_KINDS and f.key in table.c]
-    stmt = select(table).order_by(table.c.id)
-    limit = scope.limit_of(session)   # a bare table is not limited by ledger.scope: say it here
-    if limit is not None and service.definition.owner is not None and service.definition.owner.column:
-        stmt = stmt.where(service._community_column() == limit)
+    # through the mapped columns, so that the account's community limit applies (ledger.scope)
+    stmt = service._select(session).order_by(service.model.id)
     actor = service.ledger.actor
     is_roster = isinstance(service, WorkerService)
     for row in session.execute(stmt).mappings():
