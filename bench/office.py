@@ -56,6 +56,8 @@ def prepare(url: str) -> dict:
     from ledger.services import CommunityService, GridService, WorkerService
     from ledger.services.street import init_street
 
+    from ledger.db import upgrade_database
+    upgrade_database(url)   # a server database is made by its owner's upgrade (a SQLite file upgrades on opening)
     ledger = Ledger.open(url, Actor(source="命令行"))
     try:
         init_street(ledger, "示范街道")

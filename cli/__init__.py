@@ -54,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         return _start_gui(args)
     from .session import open_ledger, restore_hint
     try:
+        if getattr(args, "opens_itself", False):
+            return int(args.func(args, None) or 0)
         ledger = open_ledger(args)
         try:
             return int(args.func(args, ledger) or 0)

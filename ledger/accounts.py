@@ -1,7 +1,9 @@
 """Accounts: creating them, signing in (with lockout), and changing or resetting passwords.
 
 A database without accounts runs without a login; creating the first account (an administrator) turns
-login on everywhere. Passwords are kept only as scrypt hashes (memory-hard, in the standard library).
+login on everywhere. On SQLite passwords are kept only as scrypt hashes (memory-hard, in the standard
+library). On a PostgreSQL server each account is a login role that the server authenticates, and accounts are
+changed through the server's own functions (ledger.server.logins); the rules and messages are the same.
 """
 from __future__ import annotations
 
@@ -13,7 +15,9 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from pathlib import Path
+
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from . import audit
@@ -120,6 +124,7 @@ def check_password(password: str, name: str | None = None) -> None:
 
 
 def _clean_name(name: str) -> str:
+    from .server.names import name_problem
     text = unicodedata.normalize("NFKC", name or "").strip()
     if not text:
         raise ValidationError.single("用户名", "必填，不能为空")
@@ -127,6 +132,9 @@ def _clean_name(name: str) -> str:
         raise ValidationError.single("用户名", "不能超过32个字符")
     if any(ch.isspace() or unicodedata.category(ch).startswith("C") for ch in text):
         raise ValidationError.single("用户名", "不能包含空格或控制字符")
+    # Every account can become a server login role (a database may move to PostgreSQL): the same limits.
+    if (problem := name_problem(text)) is not None:
+        raise ValidationError.single("用户名", problem)
     return text
 
 
@@ -197,6 +205,13 @@ def create_user(ledger: Ledger, name: str, role: str, password: str, community: 
             raise LedgerError("刚刚已有人创建了第一个账号，请用该账号登录后再创建")
         if session.scalar(select(User.id).where(User.name == name)) is not None:
             raise ValidationError.single("用户名", f"“{name}”已存在")
+        if ledger.db.server:
+            from .server import calls, setup
+            new_id = calls.call(session, "SELECT public.sl_account_add(:name, :role, :community, :verifier, :source)",
+                                name=name, role=role, community=_community_id(session, role, community),
+                                verifier=setup.verifier(session.connection(), name, password),
+                                source=ledger.actor.source).scalar()
+            return _account(session, session.get(User, new_id))
         now = datetime.now()
         user = User(name=name, role=role, community_id=_community_id(session, role, community),
                     password_hash=hash_password(password), failed_attempts=0, active=True, created_at=now,
@@ -216,14 +231,23 @@ def update_user(ledger: Ledger, name: str, *, role: str | None = None, community
         user = _load(session, name)
         if role is not None:
             _check_role(role)
-            user.role = role
-        if community is not False:
-            user.community_id = _community_id(session, user.role, community or None)
+        new_role = role or user.role
+        community_id = _community_id(session, new_role, community or None) if community is not False else False
+        if active is not None and not active and user.name == ledger.actor.name:
+            raise ValidationError.single("状态", "不能停用自己正在使用的账号")
+        if ledger.db.server:
+            from .server import calls
+            calls.call(session, "SELECT public.sl_account_set(:name, :role, :set_community, :community, :active, "
+                       ":source)", name=user.name, role=role, set_community=community_id is not False,
+                       community=community_id or None, active=active, source=ledger.actor.source)
+            session.expire(user)
+            return _account(session, user)
+        user.role = new_role
+        if community_id is not False:
+            user.community_id = community_id
         elif user.role == ADMIN and user.community_id is not None:
             user.community_id = None
         if active is not None:
-            if not active and user.name == ledger.actor.name:
-                raise ValidationError.single("状态", "不能停用自己正在使用的账号")
             user.active = active
         session.flush()
         if _active_admins(session) == 0:
@@ -236,6 +260,9 @@ def change_password(ledger: Ledger, new_password: str, old_password: str | None 
     name = ledger.actor.name
     if not name:
         raise LedgerError("当前没有登录的账号，无法修改密码" if not has_accounts(ledger) else "请先登录")
+    if ledger.db.server:
+        _change_server_password(ledger, new_password, old_password)
+        return
     with ledger.unit("ledger.read") as session:
         user = _load(session, name)
         if old_password is not None and not verify_password(old_password, user.password_hash):
@@ -249,11 +276,33 @@ def change_password(ledger: Ledger, new_password: str, old_password: str | None 
         audit.record(session, "修改密码", "账号", user.id, name)
 
 
+def _change_server_password(ledger: Ledger, new_password: str, old_password: str | None) -> None:
+    """On a server: the password this session signed in with is the one to check against."""
+    from .server import calls, setup
+    current = ledger.db.engine.url.password
+    if old_password is not None and old_password != current:
+        raise ValidationError.single("原密码", "不正确")
+    check_password(new_password, ledger.actor.name)
+    if new_password == current:
+        raise ValidationError.single("新密码", "不能与原密码相同")
+    with ledger.unit("ledger.read") as session:
+        calls.call(session, "SELECT public.sl_own_password(:verifier, :source)",
+                   verifier=setup.verifier(session.connection(), ledger.actor.name, new_password),
+                   source=ledger.actor.source)
+    ledger.db.reconnect(new_password)
+
+
 def reset_password(ledger: Ledger, name: str, new_password: str) -> None:
     """An administrator sets a temporary password, unlocks the account; the user must change it at login."""
     with ledger.unit("accounts") as session:
         user = _load(session, name)
         check_password(new_password, user.name)
+        if ledger.db.server:
+            from .server import calls, setup
+            calls.call(session, "SELECT public.sl_account_password(:name, :verifier, :source)", name=user.name,
+                       verifier=setup.verifier(session.connection(), user.name, new_password),
+                       source=ledger.actor.source)
+            return
         user.password_hash = hash_password(new_password)
         user.password_changed_at = datetime.now()
         user.must_change_password = user.name != ledger.actor.name
@@ -263,51 +312,88 @@ def reset_password(ledger: Ledger, name: str, new_password: str) -> None:
 
 
 # --- login ----------------------------------------------------------------------------------------
-def login(ledger: Ledger, name: str, password: str, source: str = "界面") -> SignIn:
-    """Check a name and password; every attempt, good or bad, is recorded in the audit trail.
+def login(ledger: Ledger | str | Path, name: str, password: str, source: str = "界面") -> SignIn:
+    """Check a name and password (of an open ledger, or of a database named by path or URL); every attempt,
+    good or bad, is recorded in the audit trail.
 
-    Five wrong passwords in a row lock the account for LOCK_FOR. The failure is committed before the
-    refusal is raised, so that neither the count nor the record can be rolled back by the caller.
+    Five wrong passwords in a row lock the account for LOCK_FOR. Failures are counted in one update of the
+    account's row, so parallel guesses lock it after the fifth; the failure is committed before the refusal is
+    raised, so that neither the count nor the record can be rolled back by the caller. On a server the person
+    connects as their own login role (ledger.server.signin).
     """
+    from .db import database_url
+    from .server import is_server
+    url = ledger.db.url if isinstance(ledger, Ledger) else database_url(ledger)
     name = (name or "").strip()
-    now = datetime.now()
-    failure: str | None = None
-    with ledger.db.writes.begin() as session:
-        user = session.scalar(select(User).where(User.name == name)) if name else None
-        session.info["actor"] = Actor(name or None, user.role if user else "", None, source)
-        if user is None:
-            verify_password(password or "", _dummy_hash())
-            failure = "用户名或密码错误"
-            audit.record(session, "登录失败", "账号", None, name[:100] or None,
-                         [{"field": "原因", "old": None, "new": "用户名不存在"}])
-        elif not user.active:
-            failure = f"账号“{name}”已停用，请联系管理员"
-            audit.record(session, "登录失败", "账号", user.id, name, [{"field": "原因", "old": None, "new": "账号已停用"}])
-        elif user.locked_until is not None and user.locked_until > now:
-            failure = (f"账号“{name}”因连续{LOCK_AFTER}次密码错误已锁定，请在{user.locked_until:%H:%M}后再试，"
-                       "或请管理员重置密码")
-            audit.record(session, "登录失败", "账号", user.id, name, [{"field": "原因", "old": None, "new": "账号已锁定"}])
-        elif not verify_password(password or "", user.password_hash):
-            user.failed_attempts = (user.failed_attempts or 0) + 1
-            reason = "密码错误"
-            if user.failed_attempts >= LOCK_AFTER:
-                user.locked_until = now + LOCK_FOR
-                user.failed_attempts = 0
-                minutes = int(LOCK_FOR.total_seconds() // 60)
-                failure = f"密码连续错误{LOCK_AFTER}次，账号“{name}”已锁定{minutes}分钟"
-                reason = f"密码错误，连续{LOCK_AFTER}次，锁定{minutes}分钟"
-            else:
-                failure = f"用户名或密码错误（再错{LOCK_AFTER - user.failed_attempts}次将锁定账号）"
-            audit.record(session, "登录失败", "账号", user.id, name, [{"field": "原因", "old": None, "new": reason}])
-        else:
-            user.failed_attempts = 0
-            user.locked_until = None
-            user.last_login_at = now
-            actor = Actor(user.name, user.role, user.community_id, source)
-            session.info["actor"] = actor
-            audit.record(session, "登录", "账号", user.id, user.name)
-            must_change = user.must_change_password
-    if failure is not None:
-        raise LoginFailed(failure)
-    return SignIn(ledger.as_actor(actor), must_change)
+    if is_server(url):
+        from .server.signin import sign_in
+        return sign_in(url, name, password or "", source)
+    if not isinstance(ledger, Ledger):
+        ledger = Ledger.open(ledger, Actor(source=source))
+    return _login_here(ledger, name, password, source)
 
+
+def locked_message(name: str, until: datetime) -> str:
+    return f"账号“{name}”因连续{LOCK_AFTER}次密码错误已锁定，请在{until:%H:%M}后再试，或请管理员重置密码"
+
+
+def _login_here(ledger: Ledger, name: str, password: str, source: str) -> SignIn:
+    now = datetime.now()
+    with ledger.db.sessions() as session:
+        user = session.scalar(select(User).where(User.name == name)) if name else None
+    if user is None:
+        verify_password(password or "", _dummy_hash())
+        _failed(ledger, name, None, source, "用户名不存在")
+        raise LoginFailed("用户名或密码错误")
+    if not user.active:
+        _failed(ledger, name, user, source, "账号已停用")
+        raise LoginFailed(f"账号“{name}”已停用，请联系管理员")
+    if user.locked_until is not None and user.locked_until > now:
+        _failed(ledger, name, user, source, "账号已锁定")
+        raise LoginFailed(locked_message(name, user.locked_until))
+    right = verify_password(password or "", user.password_hash)
+    with ledger.db.writes.begin() as session:
+        session.info["actor"] = Actor(name, user.role, None, source)
+        if right:
+            # Signed in only if no parallel attempt has locked (or an administrator disabled) it meanwhile.
+            signed = session.execute(
+                update(User).where(User.id == user.id, User.active.is_(True),
+                                   or_(User.locked_until.is_(None), User.locked_until <= now))
+                .values(failed_attempts=0, locked_until=None, last_login_at=now)
+                .returning(User.role, User.community_id, User.must_change_password)).first()
+            if signed is not None:
+                actor = Actor(user.name, signed.role, signed.community_id, source)
+                session.info["actor"] = actor
+                audit.record(session, "登录", "账号", user.id, user.name)
+                return SignIn(ledger.as_actor(actor), signed.must_change_password)
+            until = session.scalar(select(User.locked_until).where(User.id == user.id))
+            failure, reason = locked_message(name, until or now), "账号已锁定"
+        else:
+            failure, reason = _count_failure(session, user, now)
+        audit.record(session, "登录失败", "账号", user.id, name, [{"field": "原因", "old": None, "new": reason}])
+    raise LoginFailed(failure)
+
+
+def _count_failure(session: Session, user: User, now: datetime) -> tuple[str, str]:
+    """One more wrong password, counted in the row itself (unless a parallel attempt has locked it already)."""
+    name = user.name
+    failures, locked_until = session.execute(
+        update(User).where(User.id == user.id)
+        .values(failed_attempts=case((User.locked_until > now, User.failed_attempts),
+                                     else_=func.coalesce(User.failed_attempts, 0) + 1))
+        .returning(User.failed_attempts, User.locked_until)).one()
+    if locked_until is not None and locked_until > now:
+        return locked_message(name, locked_until), "账号已锁定"
+    if failures >= LOCK_AFTER:
+        session.execute(update(User).where(User.id == user.id).values(locked_until=now + LOCK_FOR, failed_attempts=0))
+        minutes = int(LOCK_FOR.total_seconds() // 60)
+        return (f"密码连续错误{LOCK_AFTER}次，账号“{name}”已锁定{minutes}分钟",
+                f"密码错误，连续{LOCK_AFTER}次，锁定{minutes}分钟")
+    return f"用户名或密码错误（再错{LOCK_AFTER - failures}次将锁定账号）", "密码错误"
+
+
+def _failed(ledger: Ledger, name: str, user: User | None, source: str, reason: str) -> None:
+    with ledger.db.writes.begin() as session:
+        session.info["actor"] = Actor(name or None, user.role if user else "", None, source)
+        audit.record(session, "登录失败", "账号", user.id if user else None,
+                     (name[:100] or None) if user is None else name, [{"field": "原因", "old": None, "new": reason}])

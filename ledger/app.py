@@ -30,15 +30,20 @@ class Ledger:
     @classmethod
     def open(cls, path_or_url: str | Path | None = None, actor: Actor | None = None) -> "Ledger":
         db = open_database(path_or_url)
-        for factory in (db.sessions, db.writes):
-            audit.install(factory)
-            scope.install(factory)
         actor = actor or Actor()
         if actor.name is None:
             # Once accounts exist nobody is an unnamed administrator: every service refuses until login.
             with db.sessions() as session:
                 if session.scalar(select(func.count()).select_from(User)):
                     actor = Actor(None, NOBODY, None, actor.source)
+        return cls.on(db, actor)
+
+    @classmethod
+    def on(cls, db: Database, actor: Actor) -> "Ledger":
+        """An opened database as a person: the audit trail and the community limit attached to its sessions."""
+        for factory in (db.sessions, db.writes):
+            audit.install(factory)
+            scope.install(factory)
         return cls(db, actor)
 
     def as_actor(self, actor: Actor) -> "Ledger":

@@ -26,6 +26,13 @@ _SECRET = {"version",  # the record's save counter: bookkeeping, not a value any
            "must_change_password", "figures", "undo"}
 _LABEL_ATTRS = ("name", "month", "voucher_no", "key", "code")
 
+# Bulk work recorded as one event rather than an entry per row: the event, and the tables whose rows it inserts
+# (or, for the opening balances, replaces) without entries of their own (None: every ledger's tables). On
+# PostgreSQL the server accepts such rows only in a transaction that records the event (ledger.server.trail).
+DEMO_LOAD = "加载演示数据"
+OPENING_IMPORT = "导入期初累计"
+SUMMARIZED: dict[str, tuple[str, ...] | None] = {DEMO_LOAD: None, OPENING_IMPORT: ("year_opening",)}
+
 
 def plain(value):
     """A JSON-safe rendering of a column value, as a user would read it."""

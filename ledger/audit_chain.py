@@ -24,10 +24,11 @@ audit_entry_hash(previous text, entry audit_entry):
            e(user_name), e(source), e(action), e(ledger), e(record_id::text), e(record_label), e(changes::text)),
            'UTF8')), 'hex')        where e(x) = coalesce(char_length(x) || ':' || x, '-')
 
-Entries are appended one writer at a time, so that each one's "previous" is the entry before it in id order: on
-PostgreSQL every writer takes the transaction-level advisory lock CHAIN_LOCK before it reads the chain's head (a
-writer inside the server, such as a trigger, must take the same lock), on SQLite the database's write lock, taken
-before the head is read.
+Entries are appended one writer at a time, so that each one's "previous" is the entry before it in id order. On
+PostgreSQL the server links every entry itself, whoever inserts it (ledger.server.trail: a trigger takes the
+transaction-level advisory lock CHAIN_LOCK, reads the chain's head and gives the entry its id and hash), so a
+person writing with another SQL tool cannot break or forge the chain; on SQLite the application does, under the
+database's write lock, taken before the head is read.
 """
 from __future__ import annotations
 
@@ -73,16 +74,19 @@ def append(session: Session, entries: list[dict[str, Any]]) -> None:
     """
     if not entries:
         return
-    postgres = session.get_bind().dialect.name == "postgresql"
-    if postgres:
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
-    else:
-        # Take SQLite's write lock before reading the head: a transaction that has written nothing yet reads
-        # outside any lock, and another writer could append between that read and this insert.
-        session.execute(text("UPDATE audit_entry SET id = id WHERE 0"))
+    if session.get_bind().dialect.name == "postgresql":
+        # The server names, times, numbers and links each entry (people may neither read the trail's head nor
+        # have an insert hand anything back: no RETURNING).
+        rows = [{c: entry.get(c) for c in (*CONTENT[1:], "community_id")} for entry in entries]
+        for start in range(0, len(rows), BATCH):
+            session.execute(_TABLE.insert().inline(), rows[start:start + BATCH])
+        return
+    # Take SQLite's write lock before reading the head: a transaction that has written nothing yet reads
+    # outside any lock, and another writer could append between that read and this insert.
+    session.execute(text("UPDATE audit_entry SET id = id WHERE 0"))
     head = session.execute(select(_TABLE.c.id, _TABLE.c.chain_hash).order_by(_TABLE.c.id.desc()).limit(1)).first()
     last_id, previous = (head.id, head.chain_hash or "") if head is not None else (0, "")
-    ids = _new_ids(session, len(entries), last_id) if postgres else range(last_id + 1, last_id + 1 + len(entries))
+    ids = range(last_id + 1, last_id + 1 + len(entries))
     rows = []
     for entry, entry_id in zip(entries, ids):
         row = {c: entry.get(c) for c in CONTENT[1:]}
@@ -96,16 +100,6 @@ def append(session: Session, entries: list[dict[str, Any]]) -> None:
         rows.append(row)
     for start in range(0, len(rows), BATCH):
         session.execute(_TABLE.insert(), rows[start:start + BATCH])
-
-
-def _new_ids(session: Session, n: int, last_id: int) -> list[int]:
-    """n ids from the table's sequence, all after the chain's head (the sequence is moved on if it lags)."""
-    query = text("SELECT nextval(pg_get_serial_sequence('audit_entry', 'id')) FROM generate_series(1, :n)")
-    ids = sorted(session.scalars(query, {"n": n}))
-    if ids[0] <= last_id:
-        session.execute(text("SELECT setval(pg_get_serial_sequence('audit_entry', 'id'), :last)"), {"last": last_id})
-        ids = sorted(session.scalars(query, {"n": n}))
-    return ids
 
 
 @dataclass(frozen=True)
@@ -146,7 +140,12 @@ def verify(session: Session) -> BrokenLink | None:
 def chain_findings(ledger) -> list[tuple[str, str, str]]:
     """What `check` says about the chain: (severity, where, message) triples."""
     with ledger.db.sessions() as session:
-        broken = verify(session)
+        if session.get_bind().dialect.name == "postgresql":
+            # a person may read only part of the trail, or none: the server walks all of it (ledger.server.trail)
+            row = session.execute(text("SELECT * FROM public.sl_audit_chain_break()")).first()
+            broken = BrokenLink(*row) if row is not None else None
+        else:
+            broken = verify(session)
     return [] if broken is None else [("错误", "操作日志", broken.describe())]
 
 

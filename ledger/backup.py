@@ -230,28 +230,17 @@ def backup_to(ledger, target: Path) -> Path:
 
 # --- checking -------------------------------------------------------------------------------------
 def trust_findings(ledger, stale_days: int = 7) -> list[tuple[str, str, str]]:
-    """What `check` says about safety: the audit trail's protection, the accounts, the automatic backups.
+    """What `check` says about safety: the accounts and the automatic backups (the protections of the data
+    themselves: ledger.protection).
 
     (severity, where, message) triples, severity 错误 or 警告.
     """
-    from sqlalchemy import func, select, text
+    from sqlalchemy import func, select
 
     from .access import ADMIN
     from .models import User
     found = []
     with ledger.db.sessions() as session:
-        dialect = session.bind.dialect.name
-        if dialect == "sqlite":
-            triggers = set(session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger' "
-                                                "AND tbl_name = 'audit_entry'")))
-            protected = {"audit_entry_no_update", "audit_entry_no_delete"} <= triggers
-        elif dialect == "postgresql":
-            protected = bool(session.scalar(text("SELECT count(*) FROM pg_trigger "
-                                                 "WHERE tgname = 'audit_entry_no_change'")))
-        else:
-            protected = True
-        if not protected:
-            found.append(("错误", "操作日志", "防篡改保护（数据库触发器）缺失：操作日志可能被改动过，请联系技术支持"))
         users = session.scalar(select(func.count()).select_from(User)) or 0
         admins = session.scalar(select(func.count()).select_from(User).where(User.role == ADMIN, User.active.is_(True)))
         if users and not admins:

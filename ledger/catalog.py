@@ -73,6 +73,11 @@ class TableAudit:
     owner: Owner | None = STREET_WIDE
     by_service: bool = False            # its service writes one meaningful entry itself (审批, 关账)
     called: str | None = None           # what its rows are called when they keep a record from being deleted
+    # Who may read and who may change its rows (ledger.access permissions; None: nobody directly). The
+    # PostgreSQL server grants its group roles exactly this (ledger.server.rights).
+    read: str = "ledger.read"
+    write: str | None = "ledger.write"
+    personal: tuple[str, ...] = ()      # columns shown masked to those without personal.read
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,8 @@ class LedgerDef:
     children: tuple[Child, ...] = ()
     label: str = "name"                 # the attribute that names a record (a fund entry: its 凭证号)
     delete_hint: str = ""               # added to the refusal when other records still use one of these
+    read: str = "ledger.read"           # who may read and who may change its rows (ledger.access permissions)
+    write: str = "ledger.write"
 
     def __post_init__(self) -> None:
         from .services.base import LedgerService
@@ -123,20 +130,24 @@ _LOADED = False
 
 # Tables that are not ledgers: how each is audited, or why not, and whose rows it holds.
 TABLES: tuple[TableAudit, ...] = (
-    TableAudit(Street, "街道"),
-    TableAudit(Setting, "设置"),
-    TableAudit(PayStandardVersion, "工资标准"),
-    TableAudit(PayAdjustment, "工资调整", owner=Owner(None, "worker_id")),
-    TableAudit(YearOpening, "期初累计", owner=Owner(None, "worker_id")),
-    TableAudit(User, "账号"),
-    TableAudit(PayRun, "工资表", by_service=True),
-    TableAudit(QuarterSnapshot, "季度关账", by_service=True),
+    TableAudit(Street, "街道", write="settings.write"),
+    TableAudit(Setting, "设置", write="settings.write"),
+    TableAudit(PayStandardVersion, "工资标准", write="pay.write"),
+    TableAudit(PayAdjustment, "工资调整", owner=Owner(None, "worker_id"), read="pay.read", write="pay.write"),
+    TableAudit(YearOpening, "期初累计", owner=Owner(None, "worker_id"), read="pay.read", write="pay.write"),
+    # changed only through the server's account functions on PostgreSQL (ledger.server.functions)
+    TableAudit(User, "账号", write=None),
+    TableAudit(PayRun, "工资表", by_service=True, read="pay.read", write="pay.write"),
+    TableAudit(QuarterSnapshot, "季度关账", by_service=True, write="quarter.close"),
     TableAudit(ImportBatch, "导入批次"),
     TableAudit(PayLine, exempt="工资表的每一行由已审计的数据（人员、工资标准、调整）计算得出；计算与审批整体记录",
-               owner=Owner(None, "worker_id"), called="工资记录"),
-    # A limited account reads its community's entries and its own (its logins, its exports).
-    TableAudit(AuditEntry, exempt="操作日志本身，只能新增", owner=Owner("community_id", or_actor="user_name")),
-    TableAudit("alembic_version", exempt="数据库结构的版本号，由升级程序维护"),
+               owner=Owner(None, "worker_id"), called="工资记录", read="pay.read", write="pay.write",
+               personal=("id_number", "bank_account")),
+    # Everyone appends (ledger.audit); nobody changes an entry. A limited account reads its community's
+    # entries and its own (its logins, its exports); old and new values are personal data, masked inside.
+    TableAudit(AuditEntry, exempt="操作日志本身，只能新增", owner=Owner("community_id", or_actor="user_name"),
+               read="audit.read", write=None, personal=("changes",)),
+    TableAudit("alembic_version", exempt="数据库结构的版本号，由升级程序维护", write=None),
 )
 
 
@@ -176,6 +187,9 @@ class TableInfo:
     exempt: str | None = None
     parent: str | None = None           # the table an Owner.via points to
     called: str | None = None           # its rows in a refusal to delete what they use ("3条工资记录")
+    read: str = "ledger.read"           # the permission to read its rows
+    write: str | None = "ledger.write"  # the permission to change them (None: nobody directly)
+    personal: tuple[str, ...] = ()      # its columns of personal data (masked without personal.read)
 
 
 def tables() -> dict[str, TableInfo]:
@@ -184,20 +198,23 @@ def tables() -> dict[str, TableInfo]:
     if _TABLES is None:
         out: dict[str, TableInfo] = {}
         for d in ledgers().values():
-            out[d.table] = TableInfo(d.table, d.name, d.owner, called=d.name)
+            personal = tuple(f.key for f in d.fields if f.personal)
+            out[d.table] = TableInfo(d.table, d.name, d.owner, called=d.name, read=d.read, write=d.write,
+                                     personal=personal)
             for child in d.children:
                 name = child.model.__table__.name
-                out[name] = TableInfo(name, child.name, Owner(None, child.via), parent=d.table, called=child.name)
+                out[name] = TableInfo(name, child.name, Owner(None, child.via), parent=d.table, called=child.name,
+                                      read=d.read, write=d.write)
         for t in TABLES:
             if isinstance(t.model, str):
-                out[t.model] = TableInfo(t.model, None, None, exempt=t.exempt)
+                out[t.model] = TableInfo(t.model, None, None, exempt=t.exempt, read=t.read, write=t.write)
                 continue
             table = t.model.__table__
             parent = None
             if t.owner is not None and t.owner.via:
                 parent = next(fk.column.table.name for fk in table.c[t.owner.via].foreign_keys)
             out[table.name] = TableInfo(table.name, t.name, t.owner, t.by_service, t.exempt, parent,
-                                        t.called or t.name)
+                                        t.called or t.name, t.read, t.write, t.personal)
         _TABLES = out
     return _TABLES
 

@@ -1,8 +1,12 @@
-"""Opening the database: the engine, SQLite's pragmas, and migrations applied at start-up.
+"""Opening the database: the engine, SQLite's pragmas, and schema upgrades.
 
 SQLite is the default (a file in the data folder); a URL such as postgresql+psycopg://… selects a server.
-Before a schema upgrade the SQLite file is copied aside with SQLite's online backup API (ledger.backup,
-rotated with the other automatic backups), so a failed upgrade never costs data.
+A SQLite file is upgraded at start-up; before that it is copied aside with SQLite's online backup API
+(ledger.backup, rotated with the other automatic backups), so a failed upgrade never costs data.
+
+On PostgreSQL upgrades are explicit: `upgrade_database` (the `upgrade` command, run with the database owner's
+credentials) migrates the schema and then builds the server's own rules (ledger.server.setup). Opening a
+server database whose schema or rules are behind is refused with the command to run.
 """
 from __future__ import annotations
 
@@ -13,11 +17,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import backup, paths, presence
 from .backup import backup_sqlite  # noqa: F401  (its old home; callers may still import it from here)
+from .errors import LedgerError
 from .storage_errors import describe, storage_error
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -85,7 +90,8 @@ def _storage_error_namer(path: Path | None):
 def alembic_config(engine: Engine) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    # (configparser reads % as interpolation: a login name or password in the URL is percent-encoded)
+    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
     config.attributes["engine"] = engine
     return config
 
@@ -112,6 +118,10 @@ def upgrade(engine: Engine, revision: str = "head") -> Path | None:
     return copy
 
 
+class SchemaBehind(LedgerError):
+    """A server database whose schema or rules are older than this program: its owner must run `upgrade`."""
+
+
 @dataclass
 class Database:
     """An open, migrated database: the engine and its session factory."""
@@ -123,6 +133,19 @@ class Database:
 
     present: bool = False               # this program's marker of a SQLite file is held (ledger.presence)
 
+    @property
+    def server(self) -> bool:
+        """Whether this is a PostgreSQL server (each person signs in with their own login role)."""
+        return self.engine.dialect.name == "postgresql"
+
+    def reconnect(self, password: str) -> None:
+        """Connect anew with another password (after a person changed their own on the server)."""
+        engine = make_engine(self.engine.url.set(password=password).render_as_string(hide_password=False))
+        self.engine.dispose()
+        self.engine = engine
+        self.sessions.configure(bind=engine)
+        self.writes.configure(bind=engine.execution_options(**{WRITING: True}))
+
     def dispose(self) -> None:
         self.engine.dispose()
         if self.present:
@@ -130,7 +153,16 @@ class Database:
             presence.leave(sqlite_file(self.url))
 
 
+def database_on(url: str, engine: Engine) -> Database:
+    """The session factories of an engine: reading, and writing (Ledger.unit)."""
+    writing = engine.execution_options(**{WRITING: True})
+    return Database(url, engine, sessionmaker(engine, expire_on_commit=False),
+                    sessionmaker(writing, expire_on_commit=False))
+
+
 def open_database(path_or_url: str | Path | None = None, migrate: bool = True) -> Database:
+    """Open a database: a SQLite file upgraded to the current schema; a server database as it is, refused when
+    its schema or rules are behind (see upgrade_database)."""
     url = database_url(path_or_url)
     if (path := sqlite_file(url)) is not None:
         try:
@@ -138,12 +170,72 @@ def open_database(path_or_url: str | Path | None = None, migrate: bool = True) -
         except OSError as exc:
             raise describe(exc, path, "打开数据库") from exc
     engine = make_engine(url)
-    if migrate:
+    if migrate and engine.dialect.name == "postgresql":
+        try:
+            check_server_schema(engine)
+        except BaseException:
+            engine.dispose()
+            raise
+    elif migrate:
         upgrade(engine)
-    writing = engine.execution_options(**{WRITING: True})
-    database = Database(url, engine, sessionmaker(engine, expire_on_commit=False),
-                        sessionmaker(writing, expire_on_commit=False))
+    database = database_on(url, engine)
     if path is not None:
         presence.enter(path)     # a restore elsewhere now knows this program has the file open
         database.present = True
     return database
+
+
+@dataclass(frozen=True)
+class Upgraded:
+    """What `upgrade_database` did."""
+
+    before: str | None          # the schema revision found (None: a new database)
+    after: str
+    copy: Path | None           # the SQLite file copied aside first
+    moved: list                 # ledger.server.setup.Moved: accounts given their login role (one-time passwords)
+
+
+def upgrade_database(path_or_url: str | Path | None = None) -> Upgraded:
+    """Migrate the schema to the current one and, on a server, build its rules (the owner's `upgrade`)."""
+    url = database_url(path_or_url)
+    if (path := sqlite_file(url)) is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(url)
+    try:
+        before = current_revision(engine)
+        copy = upgrade(engine)
+        moved = []
+        if engine.dialect.name == "postgresql":
+            from .server import setup
+            with engine.begin() as connection:
+                moved = setup.apply(connection)
+        return Upgraded(before, head_revision(engine), copy, moved)
+    finally:
+        engine.dispose()
+
+
+def upgrade_command(url: str) -> str:
+    """How the owner upgrades this server database, as a person can be told (no credentials in it)."""
+    parts = make_url(url)
+    port = f":{parts.port}" if parts.port else ""
+    return f'python main.py --db "{parts.drivername}://所有者@{parts.host or "localhost"}{port}/{parts.database}" upgrade'
+
+
+def check_server_schema(engine: Engine) -> None:
+    """Refuse a server database whose schema or rules are not this program's, naming the command to run."""
+    from .server import setup
+    url = engine.url.render_as_string(hide_password=False)
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+        head = head_revision(engine)
+        if current is None:
+            raise SchemaBehind("这个数据库还没有建立：请数据库所有者运行 " + upgrade_command(url).replace(" upgrade", " init --name 街道名称"))
+        if current != head:
+            raise SchemaBehind(f"数据库的结构版本（{current}）比本程序旧（{head}），需要先升级：请数据库所有者运行 "
+                               + upgrade_command(url))
+        owner, database, made = connection.execute(text(
+            "SELECT tableowner, current_database(), to_regprocedure('public.sl_setup_digest()') IS NOT NULL "
+            "FROM pg_tables WHERE schemaname = 'public' AND tablename = 'alembic_version'")).one()
+        stored = connection.scalar(text("SELECT public.sl_setup_digest()")) if made else None
+    if stored != setup.digest(database, owner):
+        raise SchemaBehind("数据库服务器上的权限与规则与本程序不一致，需要先升级：请数据库所有者运行 " + upgrade_command(url))

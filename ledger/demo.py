@@ -109,32 +109,35 @@ def load_demo(ledger: Ledger, scale: str = "street", today: date | None = None,
                 "households": 0, "population": 0, "area_km2": Decimal(rng.randint(40, 400)) / 100,
                 "party_secretary": rng.person(), "director": rng.person(),
                 "phone": f"0472-{rng.randint(2000000, 8999999)}", "address": f"{street.name}{cname.removesuffix('社区')}路{rng.randint(1, 300)}号"})
-        insert_rows(session, Community, community_rows)
-        cids = dict(session.execute(select(Community.name, Community.id)).all())
-        counts["社区"] = len(community_rows)
 
         progress.report(1, steps, "网格")
+        # Each community's households and population are its grids' totals: worked out before either is
+        # written, so that every demo row is inserted once (the load is recorded as one event).
         grid_rows, totals = [], {}
         for cname in names:
-            cid = cids[cname]
             for g in range(1, spec.grids_per_community + 1):
                 households = int(rng.gauss(450, 55)) if rng.random() > 0.06 else rng.choice((rng.randint(180, 280), rng.randint(640, 780)))
                 population = int(households * rng.uniform(2.4, 3.0))
-                totals.setdefault(cid, [0, 0])
-                totals[cid][0] += households
-                totals[cid][1] += population
+                totals.setdefault(cname, [0, 0])
+                totals[cname][0] += households
+                totals[cname][1] += population
                 grid_rows.append({
-                    "community_id": cid, "code": f"{g:02d}", "name": f"第{g}网格", "kind": rng.choice(_GRID_KINDS),
+                    "community_id": cname, "code": f"{g:02d}", "name": f"第{g}网格", "kind": rng.choice(_GRID_KINDS),
                     "bounds": f"东至{rng.choice(_WORDS)}路，西至{rng.choice(_WORDS)}街", "estates": rng.randint(1, 4),
                     "buildings": rng.randint(6, 20), "units": rng.randint(20, 60), "households": households,
                     "population": population, "floating_population": rng.randint(10, 200), "leader": rng.person(),
                     "fulltime_worker": rng.person(), "parttime_count": rng.randint(1, 6), "department_count": rng.randint(0, 5),
                     "building_leader_count": rng.randint(5, 18), "unit_leader_count": rng.randint(15, 50),
                     "party_org": f"{cname}第{g}网格党支部"})
+        for row in community_rows:
+            row["households"], row["population"] = totals.get(row["name"], (0, 0))
+        insert_rows(session, Community, community_rows)
+        cids = dict(session.execute(select(Community.name, Community.id)).all())
+        counts["社区"] = len(community_rows)
+        for row in grid_rows:
+            row["community_id"] = cids[row["community_id"]]
         insert_rows(session, Grid, grid_rows)
         counts["网格"] = len(grid_rows)
-        for cid, (households, population) in totals.items():
-            session.execute(Community.__table__.update().where(Community.id == cid).values(households=households, population=population))
 
         progress.report(2, steps, "党组织")
         counts["党组织"], counts["党小组"] = _party_orgs(session, rng, street, names, cids, spec, today)
@@ -147,7 +150,7 @@ def load_demo(ledger: Ledger, scale: str = "street", today: date | None = None,
 
         progress.report(6, steps, "阵地")
         counts["阵地"] = _venues(session, rng, names, cids, totals)
-        audit.record(session, "加载演示数据", None, None, spec.label,
+        audit.record(session, audit.DEMO_LOAD, None, None, spec.label,
                      [{"field": k, "old": None, "new": v} for k, v in counts.items()])
         progress.report(7, steps, "完成")
     return counts
@@ -303,7 +306,7 @@ def _venues(session, rng, names, cids, totals) -> int:
     rows = []
     for cname in names:
         cid = cids[cname]
-        households = totals[cid][0]
+        households = totals[cname][0]
         # Most centres meet the standard (≥300 m², ≥30 m² per 100 households); about one in six falls short.
         if rng.random() < 0.17:
             area = Decimal(rng.randint(180, 290))

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event, inspect, or_, select
+from sqlalchemy import event, inspect, or_, select, text
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from . import catalog
@@ -184,6 +184,28 @@ def own_name(session: Session) -> str:
     with unlimited(session):
         name = session.scalar(select(Community.name).where(Community.id == own)) if own is not None else None
     return name or "本社区"
+
+
+def _server_limited(session: Session) -> bool:
+    """A limited person on a PostgreSQL server: the server itself hides the other communities' rows."""
+    return limit_of(session) is not None and session.get_bind().dialect.name == "postgresql"
+
+
+def exists_anywhere(session: Session, model: type, record_id: int) -> bool:
+    """Whether a record exists in any community, so that one outside the limit is refused as such."""
+    if _server_limited(session):
+        return bool(session.scalar(text("SELECT public.sl_record_exists(:table, :id)"),
+                                   {"table": model.__table__.name, "id": record_id}))
+    with unlimited(session):
+        return session.scalar(select(model.id).where(model.id == record_id)) is not None
+
+
+def all_community_ids(session: Session) -> dict[str, int]:
+    """社区名称 -> id of every community in the street, whatever the limit (names only)."""
+    if _server_limited(session):
+        return {name: cid for cid, name in session.execute(text("SELECT id, name FROM public.sl_community_names()"))}
+    with unlimited(session):
+        return {name: cid for cid, name in session.execute(select(Community.id, Community.name))}
 
 
 @contextmanager

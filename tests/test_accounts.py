@@ -13,6 +13,7 @@ from ledger.accounts import (LoginFailed, change_password, create_user, has_acco
 from ledger.app import Ledger
 from ledger.errors import PermissionDenied, ValidationError
 from ledger.models import AuditEntry, User
+from ledger.server.logins import SERVER_PASSWORD
 from ledger.services import CommunityService
 
 PASSWORD = "街道2026ok"
@@ -41,7 +42,10 @@ def test_the_hash_never_reaches_the_audit_trail(ledger):
     with ledger.db.sessions() as session:
         stored = session.scalar(select(User.password_hash))
         texts = [str(e.changes) for e in session.scalars(select(AuditEntry))]
-    assert stored.startswith("scrypt$") and PASSWORD not in stored
+    if ledger.db.server:   # the server authenticates: the accounts table holds no hash at all
+        assert stored == SERVER_PASSWORD
+    else:
+        assert stored.startswith("scrypt$") and PASSWORD not in stored
     assert not [t for t in texts if stored in t or PASSWORD in t or "password" in t]
 
 
@@ -182,3 +186,35 @@ def test_account_rules(ledger):
 
 def test_lockout_settings_are_as_documented():
     assert accounts.LOCK_AFTER == 5 and accounts.LOCK_FOR == timedelta(minutes=15)
+
+
+def test_parallel_wrong_passwords_lock_the_account_after_the_fifth(ledger):
+    """Twelve guesses at once: five are counted, the fifth locks, the other seven meet the lock."""
+    from concurrent.futures import ThreadPoolExecutor
+    _admin(ledger)
+    create_user(login(ledger, "张华", PASSWORD).ledger, "赵六", FINANCE, PASSWORD)
+
+    def guess(n: int) -> str:
+        try:
+            login(ledger, "赵六", f"猜的密码{n}").ledger.close()
+        except LoginFailed as exc:
+            return str(exc)
+        return "进入了"
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        answers = list(pool.map(guess, range(12)))
+    assert len([a for a in answers if "再错" in a]) == 4
+    assert len([a for a in answers if "已锁定15分钟" in a]) == 1
+    assert len([a for a in answers if "已锁定，请在" in a]) == 7
+    reasons = [e.changes[0]["new"] for e in _entries(ledger, "登录失败")]
+    assert sorted(reasons) == sorted(["密码错误"] * 4 + ["密码错误，连续5次，锁定15分钟"] + ["账号已锁定"] * 7)
+    with pytest.raises(LoginFailed, match="已锁定"):
+        login(ledger, "赵六", PASSWORD)
+
+
+def test_an_account_name_must_fit_a_database_login_name(ledger):
+    with pytest.raises(ValidationError, match="用户名：不能超过63个字节"):
+        create_user(ledger, "很" * 22, ADMIN, PASSWORD)     # 66 bytes in UTF-8
+    with pytest.raises(ValidationError, match="用户名：是数据库保留的名称"):
+        create_user(ledger, "public", ADMIN, PASSWORD)
+    create_user(ledger, "很" * 21, ADMIN, PASSWORD)         # 63 bytes

@@ -15,12 +15,14 @@ from sqlalchemy import inspect as sa_inspect
 
 from ledger import catalog
 from ledger.app import Ledger
+from ledger.db import upgrade_database
 from ledger.models import Base
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_every_table_of_a_migrated_database_is_audited_or_says_why_not(db_url):
+    upgrade_database(db_url)
     ledger = Ledger.open(db_url)
     try:
         stored = set(sa_inspect(ledger.db.engine).get_table_names())
@@ -76,6 +78,7 @@ import os, sys
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from ledger.access import Actor, CLERK
 from ledger.app import Ledger
+from ledger.db import upgrade_database
 from ledger.services import LEDGERS
 from ledger.services.street import init_street
 from ledger.services.probe_teams import ProbeTeam

@@ -9,7 +9,7 @@ from ledger.services.checks import run_checks
 from tests.helpers import worker
 
 
-def test_findings_carry_their_record(ledger):
+def test_findings_carry_their_record(ledger, writes_around):
     CommunityService(ledger).create({"name": "幸福社区"})
     clerk = WorkerService(ledger).create(worker(level="5"))
     with ledger.unit("ledger.write") as session:        # a level the form would refuse, as an old import left it

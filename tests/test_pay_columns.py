@@ -26,7 +26,7 @@ from exports.salary_sheet import export_salary_sheet
 from exports.template import builtin_templates_dir
 from ledger.access import Actor
 from ledger.app import Ledger
-from ledger.db import alembic_config, make_engine, open_database
+from ledger.db import alembic_config, make_engine, open_database, upgrade_database
 from ledger.idcard import make_id
 from ledger.models import PayLine
 from ledger.models.base import Base, Scaled
@@ -64,6 +64,7 @@ def test_the_stored_line_has_one_column_per_declared_figure():
 
 def test_the_migrated_database_has_the_declared_columns(db_url, data_dir):
     """A figure declared without a migration for its column (or the other way round) fails here."""
+    upgrade_database(db_url)
     db = open_database(db_url)
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"render_as_batch": True})
@@ -138,6 +139,7 @@ def old_line(db_url, data_dir):
                        f"{', '.join(':' + k for k in KEYS)})"), {"n": number, **{k: _distinct(k) for k in KEYS}})
         c.execute(text("UPDATE pay_run SET status = '已审批' WHERE id = 1"))
     engine.dispose()
+    upgrade_database(db_url)   # at start-up for a SQLite file; the owner's `upgrade` on a server
     ledger = Ledger.open(db_url, Actor(source="界面"))
     yield ledger
     ledger.close()

@@ -195,7 +195,7 @@ def _cells(ws) -> list[list]:
             for row in ws.iter_rows()]
 
 
-def test_a_quarter_closed_by_the_previous_release_reprints_as_it_was_closed(ledger, tmp_path):
+def test_a_quarter_closed_by_the_previous_release_reprints_as_it_was_closed(ledger, tmp_path, writes_around):
     build_street(ledger)           # today's ledgers: 乙社区 leaves 户数 blank, 甲社区 has a 党小组
     _store_as_the_previous_release_did(ledger)
     report = quarter.report(ledger, Q3)
@@ -222,7 +222,7 @@ def test_a_quarter_closed_by_the_previous_release_reprints_as_it_was_closed(ledg
     assert "已关账：本季度数据已于2026年12月5日冻结" in text and "党小组是党支部的组成部分" not in text
 
 
-def test_the_next_close_counts_by_the_corrected_rules(ledger, tmp_path):
+def test_the_next_close_counts_by_the_corrected_rules(ledger, tmp_path, writes_around):
     build_street(ledger)
     _store_as_the_previous_release_did(ledger)
     closed = quarter.close_quarter(ledger, "2026-Q4", today=date(2027, 1, 5))

@@ -47,7 +47,7 @@ def test_the_luhn_check_of_unionpay_cards():
     assert doubt("4563510800012345670") is None and doubt("12345678901234567") is None and doubt("6222021") is None
 
 
-def test_a_damaged_id_lists_and_exports_as_stored_with_a_warning(ledger, tmp_path):
+def test_a_damaged_id_lists_and_exports_as_stored_with_a_warning(ledger, tmp_path, writes_around):
     wid = _damaged(ledger)
     records = {r["name"]: r for r in WorkerService(ledger).list()}
     assert records["张华"]["id_number"] == DAMAGED_ID and records["张华"]["birth_date"] is None
@@ -64,7 +64,7 @@ def test_a_damaged_id_lists_and_exports_as_stored_with_a_warning(ledger, tmp_pat
     assert masked.masked and masked.warnings == result.warnings
 
 
-def test_an_edit_of_a_damaged_record_names_the_number_to_correct(ledger):
+def test_an_edit_of_a_damaged_record_names_the_number_to_correct(ledger, writes_around):
     wid = _damaged(ledger)
     with pytest.raises(ValidationError) as refused:
         WorkerService(ledger).update(wid, {"level": "6"})
@@ -74,7 +74,7 @@ def test_an_edit_of_a_damaged_record_names_the_number_to_correct(ledger):
     assert "doubts" not in WorkerService(ledger).get(wid)
 
 
-def test_check_names_the_record_the_community_and_the_field(ledger):
+def test_check_names_the_record_the_community_and_the_field(ledger, writes_around):
     _damaged(ledger)
     errors = [(f.where, f.message) for f in run_checks(ledger).errors if f.where.startswith("社区工作者")]
     assert errors == [("社区工作者 张华（幸福社区）", "身份证号未通过校验（校验位不正确），按原样显示和导出，请核对更正")]
@@ -99,7 +99,7 @@ def test_cli_export_of_the_roster_succeeds_and_says_what_to_check(tmp_path, caps
     assert "提示：社区工作者 姓名“张华”（幸福社区）：身份证号未通过校验（校验位不正确）" in printed.out
 
 
-def test_the_window_table_shows_the_stored_value_flagged_with_the_reason(ledger, qapp):
+def test_the_window_table_shows_the_stored_value_flagged_with_the_reason(ledger, qapp, writes_around):
     from PySide6.QtCore import Qt
 
     from ui.ledger_specs import SPECS

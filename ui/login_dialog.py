@@ -25,12 +25,15 @@ def password_field() -> QLineEdit:
 
 
 class LoginDialog(QDialog):
-    """Name and password; on success `signed_in` is the ledger as that person."""
+    """Name and password; on success `signed_in` is the ledger as that person.
 
-    def __init__(self, ledger: Ledger, parent: QWidget | None = None, last_user: str | None = None,
+    `target` is the open ledger, or for a PostgreSQL server its URL: the person then connects as their own
+    login role (ledger.accounts.login)."""
+
+    def __init__(self, target: Ledger | str, parent: QWidget | None = None, last_user: str | None = None,
                  database: str | None = None):
         super().__init__(parent)
-        self.ledger = ledger
+        self.target = target
         self.signed_in: Ledger | None = None
         self.setWindowTitle(f"登录 — {APP_NAME}")
         self.setMinimumWidth(360)
@@ -73,11 +76,14 @@ class LoginDialog(QDialog):
             self.name.setFocus()
             return
         try:
-            signed = login(self.ledger, name, password, source="界面")
+            signed = login(self.target, name, password, source="界面")
         except LoginFailed as exc:
             self._refuse(str(exc))
             self.password.clear()
             self.password.setFocus()
+            return
+        except LedgerError as exc:   # e.g. a server database its owner has yet to upgrade
+            self._refuse(str(exc))
             return
         if signed.must_change_password:
             forced = ChangePasswordDialog(signed.ledger, self, forced=True)
@@ -152,30 +158,38 @@ def open_and_sign_in(path_or_url=None, parent: QWidget | None = None, last_user:
     A file that cannot be opened for a reason other than damage raises that reason (ledger.storage_errors):
     offering a backup for a full disk would put old data over good.
     """
+    from sqlalchemy import make_url
+
     from ledger import backup
     from ledger.access import Actor
     from ledger.db import database_url, sqlite_file
+    from ledger.server import is_server
 
     from .restore_dialog import offer_restore
-    path = sqlite_file(database_url(path_or_url))
+    url = database_url(path_or_url)
+    path = sqlite_file(url)
     if path is not None and offer_restore(path, parent) is False:
         return None
+    if is_server(url) and not make_url(url).username:
+        # A server database without credentials in its address: each person signs in as themselves.
+        return sign_in(url, parent, last_user, make_url(url).render_as_string(hide_password=True))
     ledger = Ledger.open(path_or_url, Actor(source="界面"))
     label = str(path) if path is not None else ledger.db.engine.url.render_as_string(hide_password=True)
     signed = sign_in(ledger, parent, last_user, label)
-    if signed is None:
+    if signed is None or signed.db is not ledger.db:   # on a server the person has a connection of their own
         ledger.close()
+    if signed is None:
         return None
     if path is not None and (notice := backup.daily_backup_notice(path)) is not None and warn is not None:
         warn(notice)
     return signed
 
 
-def sign_in(ledger: Ledger, parent: QWidget | None = None, last_user: str | None = None,
+def sign_in(ledger: Ledger | str, parent: QWidget | None = None, last_user: str | None = None,
             database: str | None = None) -> Ledger | None:
     """The ledger as the person who logs in; the ledger itself when the database has no accounts; None when
-    the person gives up (the application should then quit)."""
-    if not has_accounts(ledger):
+    the person gives up (the application should then quit). A server's URL always asks who signs in."""
+    if isinstance(ledger, Ledger) and not has_accounts(ledger):
         return ledger
     dialog = LoginDialog(ledger, parent, last_user, database)
     dialog.setWindowModality(Qt.WindowModality.ApplicationModal)

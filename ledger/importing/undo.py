@@ -176,6 +176,13 @@ def undo_batch(session: Session, batch: ImportBatch, progress: Progress = SILENT
     for name, part in children.items():
         for chunk in _chunks(part.get("inserted", [])):
             session.execute(delete(tables[name]).where(tables[name].c.id.in_(chunk)))
+        values = part.get("values", [])
+        kin = scope.communities_of(session, name, values)   # their parents are still there
+        for child_id, row, community_id in zip(part.get("inserted", []), values, kin):
+            entries.append({**who, "action": "删除", "ledger": audit_name(name) or name, "record_id": child_id,
+                            "record_label": str(row.get("name") or "")[:100] or None, "community_id": community_id,
+                            "changes": [{"field": k, "old": v, "new": None} for k, v in row.items()
+                                        if v is not None] or None})
     ledger_name = audit_name(table.name) or table.name
     # newest first, so that a chunk never removes a 上级组织 before the organisations under it
     for chunk in _chunks([e[0] for e in reversed(inserted)]):
@@ -204,6 +211,11 @@ def undo_batch(session: Session, batch: ImportBatch, progress: Progress = SILENT
         if rows:
             child = tables[name]
             session.execute(insert(child), [{k: typed(child.c[k], v) for k, v in r.items()} for r in rows])
+            entries += [{**who, "action": "新增", "ledger": audit_name(name) or name, "record_id": r.get("id"),
+                         "record_label": str(r.get("name") or "")[:100] or None, "community_id": community_id,
+                         "changes": [{"field": k, "old": None, "new": v} for k, v in r.items()
+                                     if v is not None and k != "id"] or None}
+                        for r, community_id in zip(rows, scope.communities_of(session, name, rows))]
     progress.report(2, 3, "记录操作日志")
     audit_chain.append(session, entries)
     batch.undone = True

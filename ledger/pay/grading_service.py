@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import audit
@@ -68,8 +68,9 @@ class GradingService:
                 session.add(LevelChange(worker_id=p.worker_id, old_level=p.old_level, new_level=p.new_level,
                                         reason=(_prefix(year) + p.reason)[:200], effective_on=effective,
                                         approver=approver, recorded_at=now))
-                session.execute(update(Worker).where(Worker.id == p.worker_id)
-                                .values(level=p.new_level, credited_bonus=p.new_bonus))
+                # through the ORM, so that each worker's new level is in the audit trail with the old one
+                worker = session.get(Worker, p.worker_id)
+                worker.level, worker.credited_bonus = p.new_level, p.new_bonus
             session.flush()
             audit.record(session, "审批年度调级", "调级记录", None, f"{year}年度", [
                 {"field": "人数", "old": None, "new": len(proposals)},

@@ -399,7 +399,7 @@ class Payroll:
                 session.execute(insert(YearOpening), [
                     {"worker_id": wid, "year": year, "months": o.months, **{k: getattr(o, k) for k in OPENING_AMOUNTS}}
                     for wid, o in rows.items()])
-            audit.record(session, "导入期初累计", "期初累计", None, str(year),
+            audit.record(session, audit.OPENING_IMPORT, "期初累计", None, str(year),
                          [{"field": "人数", "old": None, "new": len(rows)}])
             draft = session.scalar(select(PayRun.month).where(PayRun.status == DRAFT, PayRun.month.like(f"{year:04d}-%")))
             if draft:

@@ -259,9 +259,7 @@ class LedgerService:
 
     def _missing(self, session: Session, record_id: int) -> None:
         """A record the account cannot see: another community's (refused as such), or gone."""
-        with scope.unlimited(session):
-            exists = session.scalar(select(self.model.id).where(self.model.id == record_id)) is not None
-        if exists:
+        if scope.exists_anywhere(session, self.model, record_id):
             scope.refuse(session)
         raise NotFound(f"{self.name}记录不存在（编号 {record_id}），可能已被删除")
 

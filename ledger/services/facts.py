@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Community, Street
-from ..scope import unlimited
+from ..scope import all_community_ids
 
 
 class Facts:
@@ -44,10 +44,7 @@ class Facts:
 
     def community_ids(self) -> dict[str, int]:
         """社区名称 -> id of every community (the rules then say whether the account may use it)."""
-        def read() -> dict[str, int]:
-            with unlimited(self.session):
-                return {name: cid for cid, name in self.session.execute(select(Community.id, Community.name))}
-        return self.memo("community_ids", read)
+        return self.memo("community_ids", lambda: all_community_ids(self.session))
 
     def street_id(self) -> int | None:
         return self.memo("street_id", lambda: self.session.scalar(select(Street.id).order_by(Street.id).limit(1)))
@@ -87,7 +84,9 @@ class PrefetchedFacts(Facts):
         return list(self._index(model, columns).get(tuple(where[c] for c in columns), ()))
 
     def community_ids(self) -> dict[str, int]:
-        return self.memo("community_ids", lambda: {row.name: row.id for row in self.rows(Community)})
+        # the file's own new communities, and every stored one (a limited account's server hides the others')
+        return self.memo("community_ids", lambda: {**all_community_ids(self.session),
+                                                   **{row.name: row.id for row in self.rows(Community)}})
 
     def add(self, model: type, values: Mapping[str, Any]) -> Any:
         """A planned row, visible to later finds; columns not given are None."""

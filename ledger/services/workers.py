@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from .. import bankcard, scope
@@ -114,6 +114,10 @@ class WorkerService(LedgerService):
     def _to_record(self, row, names):
         record = super()._to_record(row, names)
         record["post_code"] = row["post"]
+        if "*" in (row["id_number"] or ""):
+            # masked by the server (领导 on PostgreSQL): _enrich fills in what the server derives from it
+            record["sex"] = record["birth_date"] = None
+            return record
         doubts = stored_doubts(row["id_number"], row["bank_account"])
         if "id_number" in doubts:
             # A stored number that no longer verifies (a digit changed outside the application) is listed and
@@ -130,6 +134,12 @@ class WorkerService(LedgerService):
         post_names = {p.code: p.name for p in self.standard(session).posts}
         for record in records:
             record["post"] = post_names.get(record["post_code"], str(record["post_code"]))
+        # A number the server shows masked (领导 on PostgreSQL): its masked view says what it derives from it.
+        masked = {r["id"]: r for r in records if r["birth_date"] is None and "*" in (r["id_number"] or "")}
+        if masked:
+            for wid, sex, birth in session.execute(text("SELECT id, sex, birth_date FROM worker WHERE id = ANY (:ids)"),
+                                                   {"ids": list(masked)}):
+                masked[wid]["sex"], masked[wid]["birth_date"] = sex, birth
 
     def _details(self, session, record):
         wid = record["id"]
