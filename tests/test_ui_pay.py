@@ -56,8 +56,10 @@ def test_run_review_explain_adjust_approve_export(qtbot, page, boxes, tmp_path):
     qtbot.waitUntil(lambda: task.done, timeout=20000)
     assert task.error is None and (tmp_path / "sheet.xlsx").stat().st_size > 5000
     assert page.last_export == tmp_path / "sheet.xlsx"
-    page.what_if.setText("50")
-    task = page.export("cost", ".xlsx", "年度人力成本（Excel）", str(tmp_path / "cost.xlsx"))
+    cost = page.open_cost()                     # 成本测算: the 报表 page's view in its own window
+    assert cost.isVisible() and cost.view.year.value() == 2026
+    cost.view.raise_amount.setText("50")
+    task = cost.view.export(tmp_path / "cost.xlsx")
     qtbot.waitUntil(lambda: task.done, timeout=30000)
     assert task.error is None and (tmp_path / "cost.xlsx").exists()
 

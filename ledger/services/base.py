@@ -121,6 +121,23 @@ class LedgerService:
             self.save(session, raw, record_id, version=version)
         return self.get(record_id)
 
+    def check_many(self, changes: Sequence[tuple[int, dict[str, Any], int | None]]) -> dict[int, list[str]]:
+        """What `update_many` would refuse, record by record, without writing (a batch's preview)."""
+        refused: dict[int, list[str]] = {}
+        with self.ledger.reading() as session:
+            for record_id, raw, version in changes:
+                try:
+                    obj = self._load(session, record_id)
+                    if version is not None:
+                        self.check_version(obj, version)
+                    problems = self.prepare(session, raw, record_id)[1]
+                except LedgerError as exc:
+                    refused[record_id] = [str(exc)]
+                    continue
+                if problems:
+                    refused[record_id] = [str(p) for p in problems]
+        return refused
+
     def update_many(self, changes: Sequence[tuple[int, dict[str, Any], int | None]]) -> list[Record]:
         """Change several records (record id, raw values, the version the person saw) in one transaction.
 
@@ -149,14 +166,21 @@ class LedgerService:
 
         With `version`, a record saved by someone else since that version is refused (conflicts.Conflict).
         """
+        return self.delete_many([(record_id, version)])[0]
+
+    def delete_many(self, records: Sequence[tuple[int, int | None]]) -> list[int]:
+        """Delete records (id, the version seen or None) into the 回收站 in one transaction, all or nothing."""
+        kept = []
         with self.ledger.unit("ledger.write") as session:
-            obj = self._load(session, record_id)
-            if version is not None:
-                self.check_version(obj, version)
-            self._before_delete(session, obj)
-            refuse_if_used(session, self.definition, obj)
-            kept = recycle_bin.keep(session, self.definition, obj)
-            session.delete(obj)
+            for record_id, version in records:
+                obj = self._load(session, record_id)
+                if version is not None:
+                    self.check_version(obj, version)
+                self._before_delete(session, obj)
+                refuse_if_used(session, self.definition, obj)
+                kept.append(recycle_bin.keep(session, self.definition, obj))
+                session.delete(obj)
+                session.flush()
         return kept
 
     def save(self, session: Session, raw: dict[str, Any], record_id: int | None = None, row: int | None = None,

@@ -49,6 +49,7 @@ class Restored:
     ledger_key: str
     record_id: int
     name: str
+    version: int | None      # the restored record's version (a restore is a save)
 
 
 def keep(session: Session, definition: LedgerDef, obj: Any) -> int:
@@ -107,35 +108,43 @@ class RecycleBin:
 
     def restore(self, entry_id: int) -> Restored:
         """Bring a record back under its own id with its child rows; refused (nothing written) with the reason."""
+        return self.restore_many([entry_id])[0]
+
+    def restore_many(self, entry_ids: Sequence[int]) -> list[Restored]:
+        """Restore several entries in one transaction, all or nothing (the records of one deletion)."""
         with self.ledger.unit("ledger.write") as session:
-            entry = session.get(DeletedRecord, entry_id)
-            if entry is None:
-                raise NotFound("回收站中没有这条记录，可能已被恢复，或回收站已被清空")
-            definition = catalog.ledger(entry.ledger)
-            table = definition.model.__table__
-            row = {k: typed(table.c[k], v) for k, v in entry.snapshot["row"].items() if k in table.c}
-            problems = _refusals(session, definition, entry.name, row)
-            if problems:
-                raise ValidationError(problems)
-            if "version" in table.c:   # a restore is a save: a form or an undo holding the old version must reload
-                row["version"] = (row.get("version") or 0) + 1
-            scope.check_rows(session, definition.model, [row])
-            session.execute(insert(table), [row])
-            label = own_label(definition, _Row(row))
-            restored = [_audit_entry(session, "恢复", definition.name, entry.record_id, label, entry.community_id,
-                                     [{"field": k, "old": None, "new": plain(v)} for k, v in row.items()
-                                      if k not in ("id", "version") and v is not None])]
-            for name, rows in (entry.snapshot.get("children") or {}).items():
-                child = table.metadata.tables[name]
-                values = [{k: typed(child.c[k], v) for k, v in r.items() if k in child.c} for r in rows]
-                session.execute(insert(child), values)
-                called = catalog.audit_name(name) or name
-                restored += [_audit_entry(session, "恢复", called, r["id"], label, entry.community_id,
-                                          [{"field": k, "old": None, "new": v} for k, v in r.items()
-                                           if k != "id" and v is not None]) for r in rows]
-            audit_chain.append(session, restored)
-            session.delete(entry)
-            return Restored(entry.ledger, entry.record_id, entry.name)
+            return [self._restore(session, entry_id) for entry_id in entry_ids]
+
+    def _restore(self, session: Session, entry_id: int) -> Restored:
+        entry = session.get(DeletedRecord, entry_id)
+        if entry is None:
+            raise NotFound("回收站中没有这条记录，可能已被恢复，或回收站已被清空")
+        definition = catalog.ledger(entry.ledger)
+        table = definition.model.__table__
+        row = {k: typed(table.c[k], v) for k, v in entry.snapshot["row"].items() if k in table.c}
+        problems = _refusals(session, definition, entry.name, row)
+        if problems:
+            raise ValidationError(problems)
+        if "version" in table.c:   # a restore is a save: a form or an undo holding the old version must reload
+            row["version"] = (row.get("version") or 0) + 1
+        scope.check_rows(session, definition.model, [row])
+        session.execute(insert(table), [row])
+        label = own_label(definition, _Row(row))
+        restored = [_audit_entry(session, "恢复", definition.name, entry.record_id, label, entry.community_id,
+                                 [{"field": k, "old": None, "new": plain(v)} for k, v in row.items()
+                                  if k not in ("id", "version") and v is not None])]
+        for name, rows in (entry.snapshot.get("children") or {}).items():
+            child = table.metadata.tables[name]
+            session.execute(insert(child), [{k: typed(child.c[k], v) for k, v in r.items() if k in child.c}
+                                            for r in rows])
+            called = catalog.audit_name(name) or name
+            restored += [_audit_entry(session, "恢复", called, r["id"], label, entry.community_id,
+                                      [{"field": k, "old": None, "new": v} for k, v in r.items()
+                                       if k != "id" and v is not None]) for r in rows]
+        audit_chain.append(session, restored)
+        session.delete(entry)
+        session.flush()
+        return Restored(entry.ledger, entry.record_id, entry.name, row.get("version"))
 
     def empty(self, entry_ids: Sequence[int] | None = None) -> int:
         """Delete for good the given entries (None: every entry); an administrator's work. Returns how many."""
