@@ -171,7 +171,10 @@ class BatchEditDialog(QDialog):
         """All or nothing through update_many; a refusal (someone changed a record since the preview) is shown
         against its record and nothing is saved."""
         self.preview()
-        if self.refused or self.editor is None:
+        if self.refused:   # changed since the preview was shown (by someone else), or never fit
+            self._say(f"没有保存任何修改：{len(self.refused)}条记录不能这样修改（红色，原因见“检查结果”）。", error=True)
+            return False
+        if self.editor is None:
             return False
         try:
             after = self.service.update_many(self.changes())
