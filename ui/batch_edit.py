@@ -68,6 +68,7 @@ class BatchEditDialog(QDialog):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setMinimumSectionSize(80)
         header.setStretchLastSection(True)
         self.note = QLabel()
         self.note.setWordWrap(True)

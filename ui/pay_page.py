@@ -232,7 +232,8 @@ class PayPage(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("搜索姓名、社区或拼音首字母")
         self.search.setClearButtonEnabled(True)
-        self.search.setMaximumWidth(300)
+        self.search.setMinimumWidth(240)
+        self.search.setMaximumWidth(320)
         self.search.textChanged.connect(self._search_changed)
         self.model = PayLinesModel(self)
         self.table = QTableView()
@@ -247,11 +248,12 @@ class PayPage(QWidget):
             header.resizeSection(column, widths.get(c.key, 92))
         self.tools = TableTools(self.table, self.print_title, filters=lambda: (f"搜索“{self.search.text().strip()}”"
                                                                             if self.search.text().strip() else ""))
+        menu.addSeparator()
+        self.tools.add_exports(menu, "工资明细（按当前搜索，Excel）", "工资明细（按当前搜索，PDF）")
         lines_bar = QHBoxLayout()
         lines_bar.addWidget(self.search)
         lines_bar.addStretch(1)
-        for button in self.tools.buttons():
-            lines_bar.addWidget(button)
+        lines_bar.addWidget(self.tools.make_print_button("打印明细…"))
         self.table.selectionModel().currentRowChanged.connect(lambda current, _prev: self.explain_row(current.row()))
         self.explanation = QPlainTextEdit()
         self.explanation.setReadOnly(True)
@@ -320,6 +322,7 @@ class PayPage(QWidget):
         self.warning.setText(gaps.warning() if gaps is not None else "")
         self.warning_box.setVisible(gaps is not None)
         self.warning_button.setVisible(gaps is not None and gaps.missing > 0)
+        self.appraisal_button.setVisible(not self.warning_button.isVisibleTo(self))   # one such button is enough
 
     def _show_status(self) -> None:
         s = self.summary_

@@ -233,15 +233,22 @@ class TableTools(QObject):
         """导出 (Excel or PDF) and 打印…, for the page's tool bar."""
         export = QPushButton("导出")
         export.setToolTip("把表格中显示的行和列导出为 Excel 或 PDF 文件")
-        menu = QMenu(export)
-        menu.addAction("导出Excel…", lambda: self.export(".xlsx"))
-        menu.addAction("导出PDF…", lambda: self.export(".pdf"))
-        export.setMenu(menu)
-        printing = QPushButton("打印…")
+        export.setMenu(self.add_exports(QMenu(export)))
+        self.export_button = export
+        return [export, self.make_print_button()]
+
+    def add_exports(self, menu: QMenu, excel: str = "导出Excel…", pdf: str = "导出PDF…") -> QMenu:
+        """The two exports as entries of a menu (a page whose 导出 menu holds other outputs adds them there)."""
+        menu.addAction(excel, lambda: self.export(".xlsx"))
+        menu.addAction(pdf, lambda: self.export(".pdf"))
+        return menu
+
+    def make_print_button(self, text: str = "打印…") -> QPushButton:
+        printing = QPushButton(text)
         printing.setToolTip("打印表格中显示的行和列，先显示打印预览")
         printing.clicked.connect(lambda: self.print_preview())
-        self.export_button, self.print_button = export, printing
-        return [export, printing]
+        self.print_button = printing
+        return printing
 
     def button_row(self) -> QHBoxLayout:
         row = QHBoxLayout()

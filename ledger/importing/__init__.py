@@ -20,12 +20,13 @@ from pathlib import Path
 from ..app import Ledger
 from .. import conflicts
 from ..errors import LedgerError, PermissionDenied, Problem, ValidationError
+from ..models import ImportBatch
 from ..progress import SILENT, Progress
 from . import memory
 from .apply import ImportOutcome, apply_plan
+from .clipboard import load_text
 from .headers import MANUAL, REMEMBERED, SEARCH_ROWS, Column, Layout, detect
 from .plan import ERROR, KINDS, NEW, REPEAT, SAME, UPDATE, Change, Plan, RowPlan, make_plan
-from .clipboard import load_text
 from .reader import ImportFileError, Loaded, Sheet, Source
 from .repeats import RepeatedImport, earlier_import, file_digest
 from .undo import BatchInfo, UndoOutcome, info, last_batch, undo_batch
@@ -169,12 +170,15 @@ def undo_last(ledger: Ledger, progress: Progress = SILENT, batch_id: int | None 
     With `batch_id` (the import a window means to take back), refused when another import came after it.
     """
     with ledger.unit("ledger.write") as session:
+        if batch_id is not None:
+            meant = session.get(ImportBatch, batch_id)
+            if meant is None or meant.undone:
+                raise LedgerError("这次导入已经撤销过了")
         batch = last_batch(session)
         if batch is None:
             raise LedgerError("没有可以撤销的导入")
         if batch_id is not None and batch.id != batch_id:
-            later = info(batch)
-            raise LedgerError(f"这次导入之后又有{later.describe()}，请先撤销那次导入")
+            raise LedgerError(f"这次导入之后又有{info(batch).describe()}，请先撤销那次导入")
         actor = ledger.actor
         if actor.community_id is not None and batch.user_name != actor.name:
             raise PermissionDenied("您的账号只能撤销自己所做的导入")
