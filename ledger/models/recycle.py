@@ -22,4 +22,4 @@ class DeletedRecord(Base):
     deleted_at: Mapped[datetime] = mapped_column(info=label("删除时间"))
     deleted_by: Mapped[str | None] = mapped_column(String(32), info=label("删除人"))
     # {"row": {column: value}, "children": {table: [{column: value}, …]}} — values as the audit trail keeps them
-    snapshot: Mapped[dict] = mapped_column(JSON)
+    snapshot: Mapped[dict] = mapped_column(JSON, info=label("删除时的内容"))
