@@ -52,7 +52,7 @@ def export_fields(key: str) -> list[Field]:
     return [f for f in LEDGERS[key].fields if not f.derived]
 
 
-def _cell(field: Field, value: Any) -> Any:
+def cell_value(field: Field, value: Any) -> Any:
     """A value as written to its cell, in a form Field.parse reads back to the same value."""
     if value is None or value == "":
         return None
@@ -87,7 +87,7 @@ def export_rows(ledger: Ledger, key: str, community_id: int | None = None) -> tu
     """The header and the cell values of a ledger's export (also what the benchmark hands to xlsxwriter)."""
     fields = export_fields(key)
     records = _records(ledger, key, community_id)
-    return [f.label for f in fields], [[_cell(f, r.get(f.key)) for f in fields] for r in records]
+    return [f.label for f in fields], [[cell_value(f, r.get(f.key)) for f in fields] for r in records]
 
 
 def column_kind(field: Field) -> str:
@@ -97,13 +97,17 @@ def column_kind(field: Field) -> str:
     return _KINDS.get(field.kind, "text")
 
 
-def table_columns(key: str) -> list[TableColumn]:
-    """The printed columns of a ledger's export."""
+def table_columns(key: str, fields: list[Field] | None = None) -> list[TableColumn]:
+    """The printed columns of a ledger's export (or of the given fields of it, as a window shows them)."""
     keys = KEY_FIELDS.get(key, ())
-    fields = export_fields(key)
-    return [TableColumn(f.label, column_kind(f), min(f.max_length, TEXT_HINT) if column_kind(f) == "text" else None,
-                        key=f.key in keys or (not keys and index == 0))
-            for index, f in enumerate(fields)]
+    fields = export_fields(key) if fields is None else fields
+    return [table_column(f, f.key in keys or (not keys and index == 0)) for index, f in enumerate(fields)]
+
+
+def table_column(field: Field, key: bool = False) -> TableColumn:
+    """How one field's values print."""
+    kind = column_kind(field)
+    return TableColumn(field.label, kind, min(field.max_length, TEXT_HINT) if kind == "text" else None, key=key)
 
 
 def export_ledger(ledger: Ledger, key: str, out_path: str | Path, community_id: int | None = None, *,
@@ -127,7 +131,7 @@ def export_ledger(ledger: Ledger, key: str, out_path: str | Path, community_id: 
     if masked:
         note += "（身份证号、银行账号、联系电话已按权限遮蔽，此文件不能用于重新导入这些信息）"
     title = f"{street_name}{service.name}台账"
-    rows = [[_cell(f, r.get(f.key)) for f in fields] for r in records]
+    rows = [[cell_value(f, r.get(f.key)) for f in fields] for r in records]
     if suffix == ".pdf":
         render_table_pdf(title, note, table_columns(key), rows, out_path)
     else:

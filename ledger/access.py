@@ -41,6 +41,7 @@ PERMISSIONS: dict[str, tuple[str, frozenset[str]]] = {
     "accounts": ("管理账号", frozenset({ADMIN})),
     "audit.read": ("查看操作日志", frozenset({ADMIN, LEADER})),
     "backup": ("备份与恢复", frozenset({ADMIN})),
+    "recycle.empty": ("清空回收站", frozenset({ADMIN})),
 }
 
 

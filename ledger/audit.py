@@ -12,12 +12,13 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import event, inspect
+from sqlalchemy import Date, DateTime, event, inspect
 from sqlalchemy.orm import Session
 
 from . import audit_chain, catalog, scope
 from .errors import LedgerError
 from .models import AuditEntry, Base
+from .models.base import Scaled
 
 # Never copied into the trail: the password hash; login bookkeeping (logins are recorded as such); and
 # bulky data whose meaning is recorded by its operation (a closed quarter's figures, an import's undo data).
@@ -40,6 +41,20 @@ def plain(value):
         return str(value)
     if isinstance(value, (date, datetime)):
         return value.isoformat()
+    return value
+
+
+def typed(column, value):
+    """A value kept as JSON (`plain`) back in its column's Python type: an exact Decimal, a date, a datetime."""
+    if value is None:
+        return None
+    kind = column.type
+    if isinstance(kind, Scaled):
+        return Decimal(str(value))
+    if isinstance(kind, DateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(kind, Date):
+        return date.fromisoformat(value)
     return value
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .fields import Field
-from .models import (AuditEntry, ImportBatch, PayAdjustment, PayLine, PayRun, PayStandardVersion,
+from .models import (AuditEntry, DeletedRecord, ImportBatch, PayAdjustment, PayLine, PayRun, PayStandardVersion,
                      QuarterSnapshot, Setting, Street, User, YearOpening)
 
 if TYPE_CHECKING:
@@ -140,6 +140,8 @@ TABLES: tuple[TableAudit, ...] = (
     TableAudit(PayRun, "工资表", by_service=True, read="pay.read", write="pay.write"),
     TableAudit(QuarterSnapshot, "季度关账", by_service=True, write="quarter.close"),
     TableAudit(ImportBatch, "导入批次"),
+    # A deleted record's snapshot: its deletion, restore and the emptying are each recorded as one entry.
+    TableAudit(DeletedRecord, "回收站", owner=COMMUNITY, by_service=True),
     TableAudit(PayLine, exempt="工资表的每一行由已审计的数据（人员、工资标准、调整）计算得出；计算与审批整体记录",
                owner=Owner(None, "worker_id"), called="工资记录", read="pay.read", write="pay.write",
                personal=("id_number", "bank_account")),

@@ -111,3 +111,21 @@ def test_batch_records_who_and_what(ledger, tmp_path):
     with ledger.reading() as session:
         assert session.get(ImportBatch, info.id).undone is True
     assert last_import(ledger) is None
+
+
+def test_a_windows_undo_takes_back_its_own_import_only(ledger, tmp_path):
+    """撤销 of an import in the window names its batch: refused while a later import stands, and once undone."""
+    communities(ledger, "幸福社区")
+    first = xlsx(tmp_path / "a.xlsx", [["姓名", "身份证号", "所属社区", "职务", "岗位", "等级"],
+                                        ["王芳", ID_WANG, "幸福社区", "书记", "一岗", 9]])
+    second = xlsx(tmp_path / "b.xlsx", [["姓名", "身份证号", "所属社区", "职务", "岗位", "等级"],
+                                         ["李强", ID_LI, "幸福社区", "委员", "三岗", 3]])
+    mine = import_file(ledger, "workers", first)[1].batch_id
+    import_file(ledger, "workers", second)
+    with pytest.raises(LedgerError, match="这次导入之后又有.*“b.xlsx”.*请先撤销那次导入"):
+        undo_last(ledger, batch_id=mine)
+    assert sorted(w["name"] for w in WorkerService(ledger).list()) == ["李强", "王芳"]
+    undo_last(ledger)
+    assert undo_last(ledger, batch_id=mine).removed == 1
+    with pytest.raises(LedgerError, match="这次导入已经撤销过了"):
+        undo_last(ledger, batch_id=mine)

@@ -58,3 +58,53 @@ def test_sqlite_file_is_copied_aside_before_upgrade(tmp_path, data_dir):
 def test_new_database_needs_no_copy(tmp_path, data_dir):
     open_database(tmp_path / "new.sqlite").dispose()
     assert not list((data_dir / "backups").glob("*.sqlite")) if (data_dir / "backups").exists() else True
+
+
+def test_ledger_tables_rebuilt_to_keep_ids_keep_their_rows_keys_indexes_and_triggers(tmp_path, data_dir):
+    """0008 rebuilds the ledger tables of a database of the last release (0004) with AUTOINCREMENT on SQLite:
+    rows, history lines, columns, keys, indexes and the protected tables' triggers are as they were."""
+    import sqlite3
+
+    from sqlalchemy import inspect
+
+    from ledger import catalog
+    path = tmp_path / "released.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    command.upgrade(alembic_config(engine), "0004_pay_lock")
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO street (id, name) VALUES (1, '老街道')"))
+        c.execute(text("INSERT INTO community (id, street_id, name) VALUES (1, 1, '幸福社区')"))
+        c.execute(text("INSERT INTO worker (id, name, id_number, community_id, title, post, level, dual_role, status, "
+                       "credited_bonus) VALUES (7, '张华', '11010519491231002X', 1, '书记', 1, 9, true, '在岗', 0)"))
+        c.execute(text("INSERT INTO level_change (id, worker_id, new_level, reason, effective_on) "
+                       "VALUES (3, 7, 9, '定级', '2020-01-01')"))
+    command.upgrade(alembic_config(engine), "0007_integrity")
+
+    def shape() -> dict:
+        found = inspect(engine)
+        return {t: ([{k: str(v) for k, v in c.items()} for c in found.get_columns(t)],
+                    found.get_pk_constraint(t)["constrained_columns"],
+                    sorted(map(str, found.get_foreign_keys(t))), sorted(map(str, found.get_unique_constraints(t))),
+                    sorted(map(str, found.get_indexes(t)))) for t in found.get_table_names()}
+
+    def triggers() -> list:
+        with sqlite3.connect(path) as c:
+            return c.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name").fetchall()
+
+    before, protected = shape(), triggers()
+    engine.dispose()
+    db = open_database(path)
+    engine = db.engine
+    after = shape()
+    assert {t: after[t] for t in before} == before
+    assert triggers() == protected and len(protected) >= 12
+    ledger_tables = {d.table for d in catalog.ledgers().values()} | {
+        c.model.__table__.name for d in catalog.ledgers().values() for c in d.children}
+    with sqlite3.connect(path) as c:
+        ddl = dict(c.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall())
+        assert c.execute("SELECT id, worker_id, reason FROM level_change").fetchall() == [(3, 7, "定级")]
+        assert c.execute("SELECT id, name FROM worker").fetchall() == [(7, "张华")]
+    assert [t for t in sorted(ledger_tables) if "AUTOINCREMENT" not in ddl[t]] == []
+    with engine.connect() as c:
+        assert c.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1     # back on for the application
+    db.dispose()

@@ -12,8 +12,11 @@ from ledger.pay.runs import Payroll
 from ledger.pay.standards import PayStandards
 from ui import messages
 from ui.grading_dialog import GradingDialog
-from ui.pay_page import PayPage
+from ui.pay_page import COLUMNS, PayPage
 from ui.pay_standard_dialog import PayStandardDialog
+
+
+COLUMN_OF = {c.key: i for i, c in enumerate(COLUMNS)}
 
 
 @pytest.fixture
@@ -56,8 +59,10 @@ def test_run_review_explain_adjust_approve_export(qtbot, page, boxes, tmp_path):
     qtbot.waitUntil(lambda: task.done, timeout=20000)
     assert task.error is None and (tmp_path / "sheet.xlsx").stat().st_size > 5000
     assert page.last_export == tmp_path / "sheet.xlsx"
-    page.what_if.setText("50")
-    task = page.export("cost", ".xlsx", "年度人力成本（Excel）", str(tmp_path / "cost.xlsx"))
+    cost = page.open_cost()                     # 成本测算: the 报表 page's view in its own window
+    assert cost.isVisible() and cost.view.year.value() == 2026
+    cost.view.raise_amount.setText("50")
+    task = cost.view.export(tmp_path / "cost.xlsx")
     qtbot.waitUntil(lambda: task.done, timeout=30000)
     assert task.error is None and (tmp_path / "cost.xlsx").exists()
 
@@ -127,3 +132,64 @@ def test_grading_dialog_approves_checked_rows(qtbot, demo_ledger, boxes):
     assert dialog.approve_all() == len(approvable) - 1
     assert not any(p.approvable for p in dialog.proposals)
     assert Payroll(demo_ledger).runs() == []
+
+
+def test_lines_end_in_a_total_and_can_be_searched(qtbot, page):
+    task = page.run_month()
+    qtbot.waitUntil(lambda: task.done, timeout=20000)
+    lines = page.model.lines
+    last = page.model.rowCount() - 1
+    assert last == len(lines) and page.model.line(last) is None
+    net = COLUMN_OF["net"]
+    assert page.model.data(page.model.index(last, 0)) == "合计"
+    assert page.model.data(page.model.index(last, 1)) == f"{len(lines)}人"
+    assert page.model.cell_value(last, net) == sum((line.net for line in lines), Decimal("0.00"))
+    first = lines[0]
+    page.search.setText(first.worker_name)
+    same = [line for line in lines if line.worker_name == first.worker_name]
+    assert page.model.rowCount() == len(same) + 1
+    assert page.model.cell_value(len(same), net) == sum((line.net for line in same), Decimal("0.00"))
+    from ui.pinyin import initials
+    page.search.setText(initials(first.worker_name))      # 拼音首字母 find the same person
+    assert first in page.model.shown
+    page.search.clear()
+    assert page.model.rowCount() == len(lines) + 1
+
+
+def test_a_bonus_month_without_appraisals_says_so_and_they_are_entered_at_once(qtbot, page, boxes):
+    page.set_month("2026-12")
+    task = page.run_month()
+    qtbot.waitUntil(lambda: task.done, timeout=20000)
+    lines = page.model.lines
+    assert all(line.bonus == 0 for line in lines)
+    assert page.warning_box.isVisibleTo(page)
+    assert page.warning.text() == f"有{len(lines)}人未录入2026年度考核，奖励性绩效为0"
+    dialog = page.open_appraisals()                       # opened, not run modally
+    assert dialog.isVisible() and dialog.missing_only.isChecked()
+    assert dialog.model.rowCount() == len(lines)
+    dialog.table.selectAll()
+    dialog.bulk_grade.setCurrentText("合格")
+    assert dialog.apply_to_selected() == len(lines)
+    dialog.model.setData(dialog.model.index(0, 3), "优秀")
+    excellent = dialog.model.row(0).worker_id
+    assert dialog.save() == len(lines)
+    assert page.warning.text() == (f"{len(lines)}人的2026年度考核在本表计算后才录入，"
+                                   "重新计算2026年12月工资表后才计入奖励性绩效")
+    task = page.run_month()
+    qtbot.waitUntil(lambda: task.done, timeout=20000)
+    assert not page.warning_box.isVisibleTo(page)
+    bonus = {line.worker_id: line.bonus for line in page.model.lines}
+    assert bonus.pop(excellent) == Decimal("6000.00") and set(bonus.values()) == {Decimal("4000.00")}
+
+
+def test_an_adjustment_dialog_is_opened_not_run(qtbot, page, boxes):
+    task = page.run_month()
+    qtbot.waitUntil(lambda: task.done, timeout=20000)
+    page.table.selectRow(2)
+    dialog = page.add_adjustment()
+    assert dialog.isVisible() and dialog.worker.currentData() == page.model.line(2).worker_id
+    dialog.amount.setText("120.00")
+    dialog.reason.setText("补发交通费")
+    dialog.accept()
+    line = next(x for x in page.model.lines if x.worker_id == dialog.worker.currentData())
+    assert line.amount("other_add") == Decimal("120.00")

@@ -116,6 +116,13 @@ class ComboEditor(Editor):
             self.combo.currentIndexChanged.connect(lambda _index: slot())
 
 
+def community_editor(ledger) -> tuple[ComboEditor, dict[str, int]]:
+    """The 所属社区 of a record: a list of the communities the person may see (and their ids by name)."""
+    from ledger.services import CommunityService
+    ids = {c["name"]: c["id"] for c in CommunityService(ledger).list()}
+    return ComboEditor(list(ids), blank=True, editable=True), ids
+
+
 def default_editor(field: Field, parent: QWidget | None = None) -> Editor:
     """The editor a field gets unless a dialog offers a better one (references, 岗位, 功能室)."""
     if field.kind == "choice":

@@ -13,6 +13,7 @@ from ledger.services import BudgetService, FundService
 from ledger.services.funds import CATEGORIES, FundSummary
 
 from .table_model import TupleTableModel
+from .table_tools import TableTools
 from .tasks import run_task
 
 GROUPINGS = ("按社区和类别", "按社区", "按类别")
@@ -73,7 +74,8 @@ class FundSummaryView(QWidget):
         tools.addStretch(1)
         tools.addWidget(self.note)
 
-        self.model = TupleTableModel(HEADERS, numeric=(2, 3, 4, 5, 6))
+        self.model = TupleTableModel(HEADERS, numeric=(2, 3, 4, 5, 6),
+                                     kinds=("text", "text", "money", "money", "money", "money", "short"))
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -91,6 +93,9 @@ class FundSummaryView(QWidget):
                 HEADERS[column])) + 28)
         header.setStretchLastSection(True)
         self.view.doubleClicked.connect(lambda index: self._edit_row(index.row()))
+        self.tools = TableTools(self.view, self.print_title, filters=lambda: self.grouping.currentText())
+        for button in self.tools.buttons():
+            tools.insertWidget(tools.count() - 2, button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
         layout.addLayout(tools)
@@ -140,25 +145,31 @@ class FundSummaryView(QWidget):
         if self._again:
             self.refresh()
 
+    def print_title(self) -> str:
+        from ledger.services.street import street_name
+        scope = self.window.scope_community_name() if self.community_id is not None else ""
+        return f"{street_name(self.window.ledger) or ''}{scope}{self.year.currentData()}年经费预算执行情况"
+
     def _show(self) -> None:
         lines = combine(self.lines, self.grouping.currentText())
-        rows, flags = [], []
+        values, flags = [], []
         for s in lines:
             rate = s.execution_rate
-            rows.append((s.community, s.category, f"{s.budget:,.2f}", f"{s.allocated:,.2f}", f"{s.spent:,.2f}",
-                         f"{s.balance:,.2f}", f"{rate}%" if rate is not None else "—"))
+            values.append((s.community, s.category, s.budget, s.allocated, s.spent, s.balance,
+                           f"{rate}%" if rate is not None else "—"))
             flags.append("超支" if s.spent > s.allocated else None)
         payload: list[object] = list(lines)
         bold = []
         if lines:
             total = _sum((0, "合计", ""), lines)
             rate = total.execution_rate
-            rows.append(("合计", "", f"{total.budget:,.2f}", f"{total.allocated:,.2f}", f"{total.spent:,.2f}",
-                         f"{total.balance:,.2f}", f"{rate}%" if rate is not None else "—"))
+            values.append(("合计", "", total.budget, total.allocated, total.spent, total.balance,
+                           f"{rate}%" if rate is not None else "—"))
             flags.append(None)
             payload.append(None)
-            bold.append(len(rows) - 1)
-        self.model.set_rows(rows, flags, payload, bold)
+            bold.append(len(values) - 1)
+        rows = [(v[0], v[1], *(f"{amount:,.2f}" for amount in v[2:6]), v[6]) for v in values]
+        self.model.set_rows(rows, flags, payload, bold, values=values)
         over = sum(1 for f in flags if f)
         self.note.setText(f"{len(lines):,} 行" + (f"，超支 {over} 行" if over else ""))
 

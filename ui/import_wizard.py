@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QHeaderView, QLabel, QLineEdit, QPushButton, QSpinBox, QStackedWidget, QTableView,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from exports.table import TableColumn
 from ledger import importing
 from ledger.app import Ledger
 from ledger.errors import LedgerError, ValidationError
@@ -26,6 +27,7 @@ from ledger.importing.headers import DERIVED, DUPLICATE, MANUAL, SEQUENCE, UNKNO
 from . import messages
 from .dialog_sizes import remember_size
 from .file_dialogs import EXCEL_FILTER, IMPORT, XLSX, open_path, save_path
+from .table_tools import TableTools
 from .tasks import run_task
 
 FILE_FILTER = "Excel/WPS 表格 (*.xlsx *.xls *.csv *.xml *.htm *.html);;所有文件 (*)"
@@ -93,6 +95,17 @@ class PreviewModel(QAbstractTableModel):
     def row_plan(self, row: int) -> RowPlan | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
+    def table_column(self, column: int) -> TableColumn:
+        """How the preview prints (ui.table_tools): the row number as a number, 说明 wrapping."""
+        label = self.HEADERS[column]
+        return TableColumn(label, "int" if column == 0 else "text", 40 if column == 3 else None, key=column < 2)
+
+    def cell_value(self, row: int, column: int) -> Any:
+        plan = self.row_plan(row)
+        if plan is None:
+            return None
+        return (plan.row, plan.action, plan.label, explain(plan))[column] if 0 <= column < 4 else None
+
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 (Qt's name)
         return 0 if parent.isValid() else len(self._rows)
 
@@ -156,6 +169,7 @@ class ImportWizard(QDialog):
         self.layout_: Layout | None = None
         self.plan: Plan | None = None
         self.outcome: importing.ImportOutcome | None = None
+        self.pasted: Loaded | None = None   # rows pasted from a spreadsheet instead of a file
         self.task = None   # the running background task, for tests
         self.setWindowTitle("导入台账")
         remember_size(self, "import", QSize(980, 640))
@@ -333,6 +347,19 @@ class ImportWizard(QDialog):
             self._show(PAGE_COLUMNS)
         self.task = run_task(self, "正在读取文件", work, done)
 
+    def take_rows(self, loaded: Loaded) -> None:
+        """Rows pasted from a spreadsheet (ledger.importing.load_text): their header and columns, then the preview."""
+        self.loaded = self.pasted = loaded
+        self.path_edit.setText(self._pasted_text(loaded))
+        self.show_layout(importing.layout_for(loaded, self.kind))
+        self._show(PAGE_COLUMNS)
+        if self.next_button.isEnabled():
+            self.start_preview()
+
+    @staticmethod
+    def _pasted_text(loaded: Loaded) -> str:
+        return f"（从{loaded.path.name}粘贴的{len(loaded.sheet.rows):,}行）"
+
     def _header_row_changed(self) -> None:
         if self.loaded is None or self.layout_ is None or self.header_spin.value() == self.layout_.header_last:
             return
@@ -448,6 +475,10 @@ class ImportWizard(QDialog):
         self.keep_duplicates = QCheckBox("疑似重复的行也全部导入（确认它们不是重复录入）")
         self.keep_duplicates.toggled.connect(self.preview_model.keep_all)
         self.preview_model.kept_changed.connect(self._kept_changed)
+        self.preview_tools = TableTools(self.preview_view, lambda: f"{KINDS[self.kind].name}导入预览",
+                                        filters=lambda: self.filter_box.currentText() if self.filter_box.currentIndex() else "")
+        for button in self.preview_tools.buttons():
+            top.addWidget(button)
         layout = QVBoxLayout(page)
         layout.addLayout(top)
         layout.addWidget(self.preview_view, 1)
@@ -555,6 +586,11 @@ class ImportWizard(QDialog):
             self._show(PAGE_DONE)
             self.refresh_last_import()
             if outcome.batch_id is not None:
+                from . import undo
+                window = undo.window_of(self.parentWidget())
+                if window is not None:
+                    name = f"{KINDS[kind].name}台账（{loaded.path.name}）"
+                    undo.push(window, undo.ImportCommand(window, kind, outcome.batch_id, name))
                 self.imported.emit(kind)
 
         def failed(exc: BaseException) -> None:
@@ -597,7 +633,9 @@ class ImportWizard(QDialog):
 
     def go_next(self) -> None:
         page = self.stack.currentIndex()
-        if page == PAGE_FILE:
+        if page == PAGE_FILE and self.pasted is not None and self.path_edit.text() == self._pasted_text(self.pasted):
+            self.take_rows(self.pasted)
+        elif page == PAGE_FILE:
             self.load_file()
         elif page == PAGE_COLUMNS:
             self.start_preview()
@@ -607,12 +645,16 @@ class ImportWizard(QDialog):
         self._show(PAGE_FILE if page == PAGE_COLUMNS else PAGE_COLUMNS)
 
 
-def open_import_wizard(ledger: Ledger, ledger_key: str | None, parent: QWidget | None = None) -> ImportWizard:
-    """Show the wizard (window-modal) and return it; connect `imported` to refresh the pages."""
+def open_import_wizard(ledger: Ledger, ledger_key: str | None, parent: QWidget | None = None,
+                       loaded: Loaded | None = None) -> ImportWizard:
+    """Show the wizard (window-modal) and return it; connect `imported` to refresh the pages. With `loaded` (rows
+    pasted from a spreadsheet) it opens on their columns, as if a file had been read."""
     wizard = ImportWizard(ledger, ledger_key, parent)
     wizard.setWindowModality(Qt.WindowModality.WindowModal)
     wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     wizard.show()
+    if loaded is not None:
+        wizard.take_rows(loaded)
     return wizard
 
 

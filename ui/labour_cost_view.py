@@ -1,4 +1,5 @@
-"""年度人力成本 on the 报表 page: the year's 应发 plus employer contributions, and what a raise would cost.
+"""年度人力成本 on the 报表 page (and as the 工资 page's 成本测算 window): the year's 应发 plus employer
+contributions, and what a raise would cost.
 
 测算 shows the figures; 导出Excel writes the workbook per worker. Both call the services `export cost` uses
 (ledger.pay.cost.annual_cost, exports.labour_cost.export_labour_cost).
@@ -8,7 +9,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
+                               QVBoxLayout, QWidget)
 
 from exports.labour_cost import export_labour_cost
 from ledger.errors import LedgerError
@@ -16,6 +19,7 @@ from ledger.money import format_yuan
 from ledger.pay.cost import CostReport, annual_cost
 
 from . import messages
+from .dialog_sizes import remember_size
 from .file_dialogs import EXCEL_FILTER, XLSX, save_path
 from .tasks import run_task
 
@@ -97,3 +101,30 @@ class LabourCostView(QWidget):
             messages.exported(self, "导出年度人力成本", f"已导出：{out}（合计 {format_yuan(report.total)} 元）", out)
 
         return run_task(self, f"正在导出{year}年人力成本", work, done)
+
+
+class LabourCostDialog(QDialog):
+    """成本测算 from the 工资 page: the 报表 page's 年度人力成本 view in a window of its own."""
+
+    def __init__(self, window, year: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("成本测算 — 年度人力成本")
+        self.setSizeGripEnabled(True)
+        self.view = LabourCostView(window)
+        self.view.year.setValue(year)
+        self.view.activate()
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(close)
+        remember_size(self, "labour_cost", QSize(720, 260))
+
+
+def open_labour_cost(window, year: int, parent: QWidget | None = None) -> LabourCostDialog:
+    """Open the 成本测算 window (not blocking) and return it."""
+    dialog = LabourCostDialog(window, year, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog

@@ -1,5 +1,7 @@
-"""One ledger's page: instant search, filters, sortable columns, a column chooser, footer sums, and the
-record dialogs — generic over ledger.services.LEDGERS with each ledger's particulars in ledger_specs.
+"""One ledger's page: instant search, filters, sortable columns, a column chooser, footer sums, the record
+dialogs, 批量修改, and the tools every table has (ui.table_tools: 导出, 打印, Ctrl+C, the right-click menu) —
+generic over ledger.services.LEDGERS with each ledger's particulars in ledger_specs. Rows pasted from Excel/WPS
+(Ctrl+V) open the import preview; deletions go to the 回收站, and every change is a step of the window's 撤销.
 
 Records are loaded through the service in a background task and rendered once (TableData); every keystroke,
 filter and header click then works on lists of row indices and resets the model.
@@ -15,13 +17,17 @@ from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
+from exports.ledger_export import KEY_FIELDS
+from exports.table import TableColumn
+from ledger import audit
 from ledger.errors import LedgerError, NotFound
 from ledger.progress import Progress
 
-from . import messages
+from . import messages, undo
 from .ledger_specs import LedgerSpec
 from .table_data import Query, TableData
 from .table_model import LedgerTableModel
+from .table_tools import RowActions, TableTools
 from .tasks import run_task
 
 if TYPE_CHECKING:
@@ -49,6 +55,7 @@ class LedgerPage(QWidget):
         self._answered: Query | None = None   # the query `answer` belongs to
         self.stale = True
         self.loading = None
+        self.deleting = None        # the running deletion, for tests
         self._again = False
         self._pending_select: int | None = None
         self._state = window.ui_settings.page_state(self.key)
@@ -65,8 +72,10 @@ class LedgerPage(QWidget):
         self.new_button.setToolTip(f"新建{self.spec.title}（Ctrl+N）")
         self.edit_button = QPushButton("编辑")
         self.edit_button.setToolTip("打开选中的记录（Enter 或双击）")
+        self.batch_button = QPushButton("批量修改")
+        self.batch_button.setToolTip("把选中的多条记录的同一项改为同一个值（先预览，全部通过才保存）")
         self.delete_button = QPushButton("删除")
-        self.delete_button.setToolTip("删除选中的记录（Delete）")
+        self.delete_button.setToolTip("删除选中的记录（Delete）；删除的记录可在“系统 → 回收站”中恢复")
         self.import_button = QPushButton("导入")
         self.import_button.setToolTip(f"从 Excel/WPS 文件导入{self.spec.title}台账")
         self.refresh_button = QPushButton("刷新")
@@ -83,6 +92,7 @@ class LedgerPage(QWidget):
         self.search.setMaximumWidth(360)
         self.new_button.clicked.connect(self.new_record)
         self.edit_button.clicked.connect(self.edit_selected)
+        self.batch_button.clicked.connect(self.batch_edit)
         self.delete_button.clicked.connect(self.delete_selected)
         self.import_button.clicked.connect(lambda: self.window.open_import(self.key))
         self.refresh_button.clicked.connect(self.refresh)
@@ -90,9 +100,19 @@ class LedgerPage(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search, activated=self.search.clear,
                   context=Qt.ShortcutContext.WidgetShortcut)
 
+        self.model = LedgerTableModel(self)
+        self.model.key_fields = frozenset(KEY_FIELDS.get(self.key, ()))
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.tools = TableTools(self.view, self.print_title, filters=self.describe_filters,
+                                actions=RowActions(edit=self.edit_selected, batch=self.batch_edit,
+                                                   delete=self.delete_selected, history=self.show_history),
+                                paste=self.paste_rows, on_export=self._exported)
+        self.export_button, self.print_button = self.tools.buttons()
+
         tools = QHBoxLayout()
-        for button in (self.new_button, self.edit_button, self.delete_button, self.import_button,
-                       self.refresh_button, self.columns_button):
+        for button in (self.new_button, self.edit_button, self.batch_button, self.delete_button, self.import_button,
+                       self.export_button, self.print_button, self.refresh_button, self.columns_button):
             tools.addWidget(button)
         tools.addStretch(1)
         tools.addWidget(self.search)
@@ -118,9 +138,6 @@ class LedgerPage(QWidget):
             facets.addWidget(self.clear_button)
         facets.addStretch(1)
 
-        self.model = LedgerTableModel(self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -358,6 +375,32 @@ class LedgerPage(QWidget):
         else:
             header.setSortIndicatorShown(False)
 
+    def print_title(self) -> str:
+        """示范街道社区工作者台账: what an export or a printout of this page is called."""
+        from ledger.services.street import street_name
+        try:
+            street = street_name(self.window.ledger) or ""
+        except LedgerError:
+            street = ""
+        return f"{street}{self.spec.title}台账"
+
+    def describe_filters(self) -> str:
+        """How the shown rows were chosen, printed under the title: 社区：幸福社区；职务：书记；搜索“张”."""
+        parts = []
+        scope = getattr(self.window, "_scope_names", ("", ""))
+        if self.query.community_id is not None and scope[0]:
+            parts.append("范围：" + scope[0] + (f" › {scope[1]}" if self.query.grid_id is not None and scope[1] else ""))
+        parts += [f"{label}：{value}" for label, value in self.query.facets]
+        if self.query.text.strip():
+            parts.append(f"搜索“{self.query.text.strip()}”")
+        return "；".join(parts)
+
+    def _exported(self, path, rows: int, columns: list[TableColumn]) -> None:
+        """An export of the page holding 身份证号, 银行账号 or 电话 is recorded, as a ledger export is."""
+        labels = {c.label for c in columns}
+        if any(f.personal and f.label in labels for f in self.fields):
+            audit.exported(self.window.ledger, f"{self.spec.title}台账（当前视图）", path, rows, personal=True)
+
     def _update_footer(self) -> None:
         table = self.table
         if table is None:
@@ -483,12 +526,65 @@ class LedgerPage(QWidget):
         record_id = self.model.record_id(row)
         return self.open_record(record_id) if record_id is not None else None
 
-    def edit_selected(self) -> RecordDialog | None:
+    def edit_selected(self):
+        """Open the selected record; with several selected, offer 批量修改 of them instead."""
         ids = self._selected_ids()
         if not ids:
             index = self.view.currentIndex()
             return self.open_row(index.row()) if index.isValid() else None
+        if len(ids) > 1 and messages.ask(self, "编辑", f"已选中{len(ids):,}条记录。要把它们的同一项一起修改（批量修改）吗？",
+                                         yes="批量修改", no="只编辑第一条"):
+            return self.batch_edit()
         return self.open_record(ids[0])
+
+    def batch_edit(self):
+        """批量修改 of the selected records (a preview first, then all or nothing)."""
+        ids = self._selected_ids()
+        if len(ids) < 2 or self.table is None:
+            messages.inform(self, "批量修改", "请先在表格中选中要一起修改的多条记录（按住 Ctrl 或 Shift 单击）")
+            return None
+        from .batch_edit import open_batch_edit
+        records = [self.table.records[self.table.row_of(rid)] for rid in ids if self.table.row_of(rid) is not None]
+        dialog = open_batch_edit(self.service, records, self)
+        dialog.saved.connect(self._batch_saved)
+        return dialog
+
+    def _batch_saved(self, before: list, after: list) -> None:
+        for record in after:
+            self.record_saved(record)
+        keys = sorted({k for b, a in zip(before, after) for k in undo.changed_keys(self.service, b, a)})
+        if keys:
+            undo.push(self, undo.BatchCommand(undo.window_of(self), self.service, before, after, keys))
+
+    def show_history(self):
+        """修改历史 of the selected record (with 恢复到此版本)."""
+        ids = self._selected_ids()
+        if not ids:
+            return None
+        from ledger.record_names import is_person, named
+
+        from .audit_view import show_record_history
+        try:
+            record = self.service.get(ids[0])
+        except LedgerError as exc:
+            messages.warn(self, "修改历史", str(exc))
+            return None
+        own = str(record.get(self.service.label_key) or record.get("name") or self.service.name)
+        community = record.get("community") if self.service.community_field else None
+        label = named(own, community, is_person(self.service.definition))
+        return show_record_history(self.window.ledger, self.service.name, ids[0], label, self,
+                                   ledger_key=self.key, version=record.get("version"))
+
+    def paste_rows(self, text: str):
+        """Rows copied from Excel/WPS: the import preview of them, as if they were a file."""
+        from ledger import importing
+        try:
+            loaded = importing.load_text(text)
+        except LedgerError as exc:
+            messages.warn(self, "粘贴", str(exc))
+            return None
+        opener = getattr(self.window, "open_import", None)
+        return opener(self.key, loaded) if opener is not None else None
 
     def open_record(self, record_id: int) -> RecordDialog | None:
         """Open a record's dialog by id (also for links from the 首页), even if filtered out of view."""
@@ -527,34 +623,41 @@ class LedgerPage(QWidget):
         if len(ids) == 1:
             record = self.table.records[self.table.row_of(ids[0])] if self.table else {}
             label = record.get(self.service.label_key) or record.get("name") or ""
-            text = f"确定删除{self.spec.title}“{label}”吗？删除后不能恢复。"
+            text = f"确定删除{self.spec.title}“{label}”吗？删除后可按 Ctrl+Z 撤销，或在“系统 → 回收站”中恢复。"
         else:
-            text = f"确定删除选中的 {len(ids):,} 条{self.spec.title}记录吗？删除后不能恢复。"
+            text = (f"确定删除选中的 {len(ids):,} 条{self.spec.title}记录吗？删除后可按 Ctrl+Z 撤销，"
+                    f"或在“系统 → 回收站”中恢复。")
         if not messages.ask(self, "删除", text, yes="删除", no="取消"):
             return
         service = self.service
+        shown = {rid: self.table.records[self.table.row_of(rid)] for rid in ids
+                 if self.table is not None and self.table.row_of(rid) is not None}
 
-        def work(progress: Progress) -> tuple[list[int], list[str]]:
-            done, refused = [], []
+        def work(progress: Progress) -> tuple[list[int], list[tuple[int, int]], list[str]]:
+            gone, kept, refused = [], [], []
             for n, record_id in enumerate(ids):
                 progress.report(n, len(ids), f"正在删除 {n + 1:,} / {len(ids):,}")
                 try:
-                    service.delete(record_id)
-                    done.append(record_id)
+                    kept.append((record_id, service.delete(record_id, version=shown.get(record_id, {}).get("version"))))
                 except NotFound:
-                    done.append(record_id)
+                    gone.append(record_id)
                 except LedgerError as exc:
                     refused.append(str(exc))
-            return done, refused
+            return gone, kept, refused
 
-        run_task(self, f"删除{self.spec.title}", work, self._deleted)
+        self.deleting = run_task(self, f"删除{self.spec.title}", work, lambda outcome: self._deleted(outcome, shown))
 
-    def _deleted(self, outcome: tuple[list[int], list[str]]) -> None:
-        done, refused = outcome
+    def _deleted(self, outcome: tuple[list[int], list[tuple[int, int]], list[str]], shown: dict[int, dict]) -> None:
+        gone, kept, refused = outcome
+        done = gone + [record_id for record_id, _entry in kept]
         if self.table is not None:
             for record_id in done:
                 self.table.remove(record_id)
             self.apply(narrow=False)
+        if kept and all(record_id in shown for record_id, _entry in kept):
+            undo.push(self, undo.DeleteCommand(undo.window_of(self), self.service,
+                                               [shown[record_id] for record_id, _entry in kept],
+                                               [entry for _record_id, entry in kept]))
         if done:
             self.window.ledger_changed(self.key)
         if refused:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow,
                                QPushButton, QSplitter, QStackedWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
@@ -107,6 +107,8 @@ PAGES: list[Page] = [
     Page("templates", "报表模板", ("模", GREY), _templates),
 ]
 LEDGER_KEYS = tuple(p.key for p in _ledger_pages())
+# Ledgers without a page of their own, and the page that shows them.
+PAGE_OF = {"budgets": "funds"}
 
 
 class MainWindow(QMainWindow):
@@ -121,6 +123,8 @@ class MainWindow(QMainWindow):
         self.scope: tuple[int | None, int | None] = (None, None)
         self._scope_names = ("", "")
         self._current_key: str | None = None
+        # 撤销/重做 of this window's changes (ui.undo): edits, deletions, batches, imports
+        self.undo_stack = QUndoStack(self)
         self.setWindowIcon(app_icon())
         self.setMinimumSize(QSize(960, 600))
 
@@ -240,6 +244,13 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+        edit_menu = self.menuBar().addMenu("编辑(&E)")
+        self.undo_action = self.undo_stack.createUndoAction(self, "撤销")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "重做")
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
         from .system_menu import build_system_menu
         build_system_menu(self)
         help_menu = self.menuBar().addMenu("帮助(&H)")
@@ -303,10 +314,11 @@ class MainWindow(QMainWindow):
 
         return run_task(self, "正在加载演示数据", lambda progress: load_demo(ledger, scale, progress=progress), done)
 
-    def open_import(self, ledger_key: str | None) -> None:
-        """导入现有台账 for a ledger (None: let the clerk choose); the pages refresh after each import or undo."""
+    def open_import(self, ledger_key: str | None, loaded=None):
+        """导入现有台账 for a ledger (None: let the clerk choose), or the preview of rows pasted into it (`loaded`);
+        the pages refresh after each import or undo."""
         from .import_wizard import open_import_wizard
-        wizard = open_import_wizard(self.ledger, ledger_key, self)
+        wizard = open_import_wizard(self.ledger, ledger_key, self, loaded)
         wizard.imported.connect(self._imported)
         return wizard
 
@@ -366,6 +378,13 @@ class MainWindow(QMainWindow):
         page = self.show_page("funds")
         if hasattr(page, "show_summary"):
             page.show_summary()
+
+    def records_changed(self, key: str) -> None:
+        """An undo or a restore changed a ledger's records: its own page reads them again, the others follow."""
+        page = self.pages.get(PAGE_OF.get(key, key))
+        if page is not None and hasattr(page, "mark_stale"):
+            page.mark_stale()
+        self.ledger_changed(key)
 
     def ledger_changed(self, key: str) -> None:
         """A page saved or deleted records of a ledger: refresh the tree and what depends on it."""
@@ -489,7 +508,11 @@ class MainWindow(QMainWindow):
 
     def _show_keys(self) -> None:
         messages.inform(self, "快捷键", "Ctrl+N　新建记录\nCtrl+F　搜索\nEnter　打开选中的记录\n"
-                                      "Delete　删除选中的记录\nF5　刷新\nCtrl+1 … Ctrl+9　切换页面\n"
+                                      "Delete　删除选中的记录（可在“系统 → 回收站”中恢复）\nF5　刷新\n"
+                                      "Ctrl+Z　撤销上一步修改　Ctrl+Y　重做\n"
+                                      "Ctrl+C　复制选中的行（含表头），可直接粘贴到 Excel/WPS\n"
+                                      "Ctrl+V　把从 Excel/WPS 复制的行粘贴到台账（先预览再导入）\n"
+                                      "Ctrl+1 … Ctrl+9　切换页面\n"
                                       "在编辑窗口中：Enter 或 Ctrl+S 保存，Esc 取消")
 
     def _show_about(self) -> None:

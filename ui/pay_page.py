@@ -1,7 +1,12 @@
 """工资: choose the month, run it, review every line with how each figure was reached, add 补发/扣款, approve, export.
 
+The lines can be searched (姓名, 社区, 拼音首字母), end in a 合计 row over those shown, and have the tools every
+table has (ui.table_tools). A month that pays the 奖励性绩效 says plainly who lacks the year's 年度考核 (paid 0)
+and opens a table to enter it for many at once; 成本测算 is the 报表 page's 年度人力成本 in a window of its own.
+
 Every action is a call of ledger.pay (the same the command line makes); long ones run through ui.tasks with a
-progress bar. The page reads `window.ledger` at each call, so a login that changes the actor takes effect.
+progress bar; dialogs are opened, never run modally. The page reads `window.ledger` at each call, so a login
+that changes the actor takes effect.
 """
 from __future__ import annotations
 
@@ -9,18 +14,26 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, QUrl
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, QPlainTextEdit, QPushButton,
-                               QSplitter, QTableView, QVBoxLayout, QWidget)
+from decimal import Decimal
+from typing import Any
 
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QFont
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
+                               QHeaderView, QLabel, QLineEdit, QMenu, QPlainTextEdit, QPushButton, QSplitter,
+                               QTableView, QVBoxLayout, QWidget)
+
+from exports.table import TableColumn
 from ledger.errors import LedgerError
 from ledger.money import format_yuan
+from ledger.pay.appraisals import bonus_gaps
 from ledger.pay.columns import COUNT, MONEY, SHEET
 from ledger.pay.runs import LineRecord, Payroll, RunSummary, month_label
 
 from . import messages
+from .file_dialogs import EXCEL_FILTER, PDF, PDF_FILTER, XLSX, save_path
+from .pinyin import initials
+from .table_tools import TableTools
 from .tasks import run_task
 
 COLUMNS = SHEET
@@ -29,23 +42,48 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 EXPORTS = (("工资发放表（Excel）", "salary-sheet", ".xlsx"), ("工资发放表（PDF）", "salary-sheet", ".pdf"),
            ("银行代发清单（Excel）", "bank-list", ".xlsx"), ("工资条（PDF）", "payslips", ".pdf"),
-           ("工资条（Excel）", "payslips", ".xlsx"), ("年度人力成本（Excel）", "cost", ".xlsx"))
+           ("工资条（Excel）", "payslips", ".xlsx"))
+_BOLD = QFont()
+_BOLD.setBold(True)
 
 
 class PayLinesModel(QAbstractTableModel):
-    """The run's lines, formatted once when set; data() only indexes into prepared strings."""
+    """The run's lines that match the search, then a 合计 row over them; formatted once when set, so that data()
+    only indexes into prepared strings."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.lines: list[LineRecord] = []
+        self.shown: list[LineRecord] = []
         self._text: list[tuple[str, ...]] = []
+        self._all_text: list[tuple[str, ...]] = []
+        self._hay: list[str] = []
+        self.totals: dict[str, Decimal] = {}
 
-    def set_lines(self, lines: list[LineRecord]) -> None:
-        self.beginResetModel()
+    def set_lines(self, lines: list[LineRecord], search: str = "") -> None:
         self.lines = list(lines)
-        self._text = [tuple(format_yuan(getattr(line, c.key)) if c.kind == MONEY else str(getattr(line, c.key))
-                            for c in COLUMNS) for line in self.lines]
+        self._all_text = [tuple(format_yuan(getattr(line, c.key)) if c.kind == MONEY else str(getattr(line, c.key))
+                                for c in COLUMNS) for line in self.lines]
+        self._hay = [f"{line.community}\t{line.worker_name}\t{initials(line.worker_name)}\t{initials(line.community)}"
+                     .lower() for line in self.lines]
+        self.search(search)
+
+    def search(self, text: str) -> None:
+        """Show the lines whose 姓名 or 社区 (or their 拼音首字母) hold every word typed; the 合计 follows."""
+        terms = text.lower().split()
+        chosen = [i for i, hay in enumerate(self._hay) if all(t in hay for t in terms)]
+        self.beginResetModel()
+        self.shown = [self.lines[i] for i in chosen]
+        self._text = [self._all_text[i] for i in chosen]
+        self.totals = {c.key: sum((getattr(line, c.key) for line in self.shown), Decimal("0.00"))
+                       for c in COLUMNS if c.kind == MONEY}
+        if self.shown:
+            self._text.append(tuple("合计" if c.key == "community" else f"{len(self.shown)}人" if c.key == "worker_name"
+                                    else format_yuan(self.totals[c.key]) if c.kind == MONEY else "" for c in COLUMNS))
         self.endResetModel()
+
+    def is_total(self, row: int) -> bool:
+        return bool(self.shown) and row == len(self.shown)
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt's name)
         return 0 if parent.isValid() else len(self._text)
@@ -61,7 +99,22 @@ class PayLinesModel(QAbstractTableModel):
             return self._text[row][column]
         if role == Qt.ItemDataRole.TextAlignmentRole and column in _NUMBERS:
             return _RIGHT
+        if role == Qt.ItemDataRole.FontRole and self.is_total(row):
+            return _BOLD
         return None
+
+    def table_column(self, column: int) -> TableColumn:
+        c = COLUMNS[column]
+        kind = "money" if c.kind == MONEY else "int" if c.kind == COUNT else "short" if c.centered else "text"
+        return TableColumn(c.label, kind, c.width, key=c.key in ("community", "worker_name"))
+
+    def cell_value(self, row: int, column: int) -> Any:
+        if not (0 <= row < len(self._text) and 0 <= column < len(COLUMNS)):
+            return None
+        c = COLUMNS[column]
+        if self.is_total(row):
+            return self.totals[c.key] if c.kind == MONEY else self._text[row][column] or None
+        return getattr(self.shown[row], c.key)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
@@ -70,7 +123,8 @@ class PayLinesModel(QAbstractTableModel):
         return None
 
     def line(self, row: int) -> LineRecord | None:
-        return self.lines[row] if 0 <= row < len(self.lines) else None
+        """The worker's line shown at `row` (None for the 合计 row)."""
+        return self.shown[row] if 0 <= row < len(self.shown) else None
 
 
 class AdjustmentDialog(QDialog):
@@ -142,38 +196,64 @@ class PayPage(QWidget):
         for label, kind, suffix in EXPORTS:
             menu.addAction(label, lambda k=kind, s=suffix, t=label: self.export(k, s, t))
         self.export_button.setMenu(menu)
-        self.what_if = QLineEdit("100")
-        self.what_if.setMaximumWidth(70)
-        self.what_if.setToolTip("导出年度人力成本时测算：若每个等级的岗位等级工资每月上调这么多元，全年多支出多少")
+        self.cost_button = QPushButton("成本测算…")
+        self.cost_button.setToolTip("年度人力成本：全年应发与单位缴费合计，以及等级额上调的测算")
+        self.cost_button.clicked.connect(lambda: self.open_cost())
         self.standard_button = QPushButton("工资标准…")
-        self.standard_button.clicked.connect(self.open_standard)
+        self.standard_button.clicked.connect(lambda: self.open_standard())
         self.grading_button = QPushButton("年度调级…")
-        self.grading_button.clicked.connect(self.open_grading)
+        self.grading_button.clicked.connect(lambda: self.open_grading())
+        self.appraisal_button = QPushButton("录入年度考核…")
+        self.appraisal_button.setToolTip("为多人一起录入本年度的考核结果（决定奖励性绩效）")
+        self.appraisal_button.clicked.connect(lambda: self.open_appraisals())
         bar = QHBoxLayout()
         bar.addWidget(QLabel("月份"))
         for widget in (self.month_edit, self.bonus, self.run_button, self.approve_button, self.adjust_button,
                        self.export_button):
             bar.addWidget(widget)
         bar.addStretch(1)
-        bar.addWidget(QLabel("成本测算：等级额上调"))
-        bar.addWidget(self.what_if)
-        bar.addWidget(QLabel("元"))
-        bar.addWidget(self.standard_button)
-        bar.addWidget(self.grading_button)
+        for widget in (self.appraisal_button, self.cost_button, self.standard_button, self.grading_button):
+            bar.addWidget(widget)
 
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.warning = QLabel()      # a bonus month whose workers lack the year's 年度考核
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #c0392b; font-weight: bold;")
+        self.warning_button = QPushButton("录入年度考核…")
+        self.warning_button.clicked.connect(lambda: self.open_appraisals())
+        warning_row = QHBoxLayout()
+        warning_row.addWidget(self.warning, 1)
+        warning_row.addWidget(self.warning_button)
+        self.warning_box = QWidget()
+        self.warning_box.setLayout(warning_row)
+        warning_row.setContentsMargins(0, 0, 0, 0)
+        self.warning_box.hide()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("搜索姓名、社区或拼音首字母")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(240)
+        self.search.setMaximumWidth(320)
+        self.search.textChanged.connect(self._search_changed)
         self.model = PayLinesModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().setDefaultSectionSize(24)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         widths = {"community": 110, "worker_name": 72, "post_name": 48, "level": 44}
         for column, c in enumerate(COLUMNS):   # fixed widths: measuring 10,000 rows would be slow
             header.resizeSection(column, widths.get(c.key, 92))
+        self.tools = TableTools(self.table, self.print_title, filters=lambda: (f"搜索“{self.search.text().strip()}”"
+                                                                            if self.search.text().strip() else ""))
+        menu.addSeparator()
+        self.tools.add_exports(menu, "工资明细（按当前搜索，Excel）", "工资明细（按当前搜索，PDF）")
+        lines_bar = QHBoxLayout()
+        lines_bar.addWidget(self.search)
+        lines_bar.addStretch(1)
+        lines_bar.addWidget(self.tools.make_print_button("打印明细…"))
         self.table.selectionModel().currentRowChanged.connect(lambda current, _prev: self.explain_row(current.row()))
         self.explanation = QPlainTextEdit()
         self.explanation.setReadOnly(True)
@@ -186,8 +266,11 @@ class PayPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.status)
+        layout.addWidget(self.warning_box)
+        layout.addLayout(lines_bar)
         layout.addWidget(splitter, 1)
         self.stale = True
+        self.dialog: QDialog | None = None    # the dialog last opened from the page, for tests
 
     # --- page protocol ------------------------------------------------------------------------------------
     @property
@@ -217,9 +300,29 @@ class PayPage(QWidget):
         month = self.month()
         self.summary_ = pay.summary(month)
         lines = pay.lines(month) if self.summary_ is not None else []
-        self.model.set_lines(lines)
+        self.model.set_lines(lines, self.search.text())
         self.explanation.clear()
         self._show_status()
+        self._show_bonus_gaps()
+
+    def _search_changed(self, text: str) -> None:
+        self.model.search(text)
+        self.explanation.clear()
+
+    def print_title(self) -> str:
+        from ledger.services.street import street_name
+        return f"{street_name(self.ledger) or ''}{month_label(self.month())}工资明细"
+
+    def _show_bonus_gaps(self) -> None:
+        """Say plainly when the month pays the 奖励性绩效 and some get 0 for want of the year's 年度考核."""
+        try:
+            gaps = bonus_gaps(self.ledger, self.month())
+        except LedgerError:
+            gaps = None
+        self.warning.setText(gaps.warning() if gaps is not None else "")
+        self.warning_box.setVisible(gaps is not None)
+        self.warning_button.setVisible(gaps is not None and gaps.missing > 0)
+        self.appraisal_button.setVisible(not self.warning_button.isVisibleTo(self))   # one such button is enough
 
     def _show_status(self) -> None:
         s = self.summary_
@@ -230,7 +333,7 @@ class PayPage(QWidget):
             self.status.setText(f"{month_label(month)}还没有工资表。点“生成”计算草稿{hint}。")
             self.bonus.setChecked(False)
         else:
-            bonus = "，含奖励性绩效" if s.pays_bonus else ""
+            bonus = "，发放奖励性绩效（按年度考核）" if s.pays_bonus else ""
             self.status.setText(f"{month_label(month)} <b>{s.status}</b>{bonus}：{s.workers}人，"
                                 f"应发合计 {format_yuan(s.gross)}，扣款合计 {format_yuan(s.deduct)}，"
                                 f"实发合计 {format_yuan(s.net)}，单位缴费 {format_yuan(s.employer)}"
@@ -245,7 +348,7 @@ class PayPage(QWidget):
 
     def explain_row(self, row: int) -> None:
         line = self.model.line(row)
-        if line is None:
+        if line is None:   # nothing selected, or the 合计 row
             self.explanation.clear()
             return
         self.explanation.setPlainText(Payroll(self.ledger).explain(self.month(), line.worker_id))
@@ -272,12 +375,14 @@ class PayPage(QWidget):
             show_error(self, "审批工资表", exc)
         self.refresh()
 
-    def add_adjustment(self) -> None:
+    def add_adjustment(self) -> AdjustmentDialog:
         current = self.model.line(self.table.currentIndex().row())
         dialog = AdjustmentDialog(self, self.month(), self.model.lines, current.worker_id if current else None)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        self.save_adjustment(*dialog.values())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.save_adjustment(*dialog.values()))
+        dialog.open()
+        self.dialog = dialog
+        return dialog
 
     def save_adjustment(self, worker_id: int, kind: str, amount: str, reason: str, taxable: bool) -> bool:
         try:
@@ -293,13 +398,14 @@ class PayPage(QWidget):
         month, ledger = self.month(), self.ledger
         if path is None:
             default = f"{month_label(month)}{label.split('（')[0]}{suffix}"
-            path, _ = QFileDialog.getSaveFileName(self, f"导出{label}", default, f"*{suffix}")
-            if not path:
+            pdf = suffix == ".pdf"
+            path = save_path(self, PDF if pdf else XLSX, f"导出{label}", default, PDF_FILTER if pdf else EXCEL_FILTER,
+                             suffix)
+            if path is None:
                 return None
         out = Path(path)
         if out.suffix.lower() != suffix:
             out = out.with_suffix(suffix)
-        raise_amount = self.what_if.text().strip() or "0"
         warnings: list[str] = []     # filled off the GUI thread: a column too narrow, a number to check
 
         def work(progress):
@@ -311,12 +417,8 @@ class PayPage(QWidget):
             if kind == "bank-list":
                 from exports.bank_list import export_bank_list
                 return export_bank_list(ledger, month, out, step, warn=warnings.append)
-            if kind == "payslips":
-                from exports.payslips import export_payslips
-                return export_payslips(ledger, month, out, step, warn=warnings.append)
-            from exports.labour_cost import export_labour_cost
-            export_labour_cost(ledger, int(month[:4]), out, raise_amount, progress=step, warn=warnings.append)
-            return out
+            from exports.payslips import export_payslips
+            return export_payslips(ledger, month, out, step, warn=warnings.append)
 
         return run_task(self, f"正在导出{label}", work, on_success=lambda path: self._exported(path, warnings))
 
@@ -329,12 +431,31 @@ class PayPage(QWidget):
         if messages.ask(self, "导出完成", text, yes="打开文件", no="关闭"):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
-    def open_standard(self) -> None:
+    def open_standard(self) -> QDialog:
         from .pay_standard_dialog import PayStandardDialog
-        PayStandardDialog(self.ledger, self).exec()
-        self.refresh()
+        return self._open(PayStandardDialog(self.ledger, self))
 
-    def open_grading(self) -> None:
+    def open_grading(self) -> QDialog:
         from .grading_dialog import GradingDialog
-        GradingDialog(self.ledger, self).exec()
-        self.refresh()
+        return self._open(GradingDialog(self.ledger, self))
+
+    def open_cost(self) -> QDialog:
+        """成本测算: the 年度人力成本 of the month's year, with the what-if of a raise."""
+        from .labour_cost_view import open_labour_cost
+        self.dialog = open_labour_cost(self.window_, int(self.month()[:4]), self)
+        return self.dialog
+
+    def open_appraisals(self) -> QDialog:
+        """录入年度考核 for the workers of the month's run (or those in post), many at once."""
+        from .appraisals_dialog import open_appraisals
+        self.dialog = open_appraisals(self.ledger, int(self.month()[:4]), self.month(), self)
+        self.dialog.saved.connect(lambda _count: self.refresh())
+        return self.dialog
+
+    def _open(self, dialog: QDialog) -> QDialog:
+        """Open a dialog without blocking; the page reads the month again when it closes."""
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: self.refresh())
+        dialog.open()
+        self.dialog = dialog
+        return dialog

@@ -2,7 +2,9 @@
 
 Every message comes from `service.validate(raw, record_id)` (the same Chinese text an import or the command
 line gives) and is shown under the field it names; nothing is decided here. Enter or Ctrl+S saves, Esc
-cancels (asking first when something was changed). Ledgers with more to show subclass this dialog:
+cancels (asking first when something was changed); 保存并新建 saves and clears the form for the next record,
+keeping its 社区. Every save is a step the window's 撤销 can take back (ui.undo). Ledgers with more to show
+subclass this dialog:
 worker_details, org_details, venue_details. The dialog opens as large as its form (or as the clerk last left
 it) and grows when messages appear under the fields, so that they never hide behind a scroll bar.
 """
@@ -16,12 +18,11 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFrame, QGridLayout, Q
 from ledger.conflicts import Conflict
 from ledger.errors import LedgerError, Problem, ValidationError
 from ledger.fields import Field
-from ledger.services import CommunityService
 from ledger.services.base import LedgerService
 
 from . import messages
 from .dialog_sizes import fit_to_screen, remember_size, resize
-from .field_editors import ComboEditor, Editor, default_editor
+from .field_editors import Editor, community_editor, default_editor
 
 ERROR_STYLE = "color: #c0392b;"
 CHECK_DELAY_MS = 250   # validate this long after the last keystroke, not on every one
@@ -50,6 +51,7 @@ class RecordDialog(QDialog):
         self._touched: set[str] = set()
         self._by_label = {f.label: f.key for f in self.fields}
         self.community_ids: dict[str, int] = {}
+        self._and_new = False
         self.setWindowTitle(self.title())
         self.setSizeGripEnabled(True)
 
@@ -65,10 +67,14 @@ class RecordDialog(QDialog):
         self.general.hide()
         self.buttons = QDialogButtonBox(self)   # parented first: a default button must know its dialog
         self.save_button = self.buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_new_button = self.buttons.addButton("保存并新建", QDialogButtonBox.ButtonRole.ApplyRole)
         self.cancel_button = self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
         self.save_button.setDefault(True)
         self.save_button.setToolTip("保存（Enter 或 Ctrl+S）")
         self.save_button.clicked.connect(self.save)
+        self.save_new_button.setToolTip("保存这条记录，接着录入下一条（保留所属社区）")
+        self.save_new_button.clicked.connect(self.save_and_new)
+        self.save_new_button.setVisible(record is None)
         self.cancel_button.clicked.connect(self.reject)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
 
@@ -94,8 +100,8 @@ class RecordDialog(QDialog):
     def editor_for(self, field: Field) -> Editor:
         """The widget for a field; a subclass offers lists for its references."""
         if field.kind == "ref" and field.key == "community":
-            self.community_ids = {c["name"]: c["id"] for c in CommunityService(self.ledger).list()}
-            return ComboEditor(list(self.community_ids), blank=True, editable=True)
+            editor, self.community_ids = community_editor(self.ledger)
+            return editor
         return default_editor(field)
 
     def build_body(self, form: QWidget) -> QWidget:
@@ -265,12 +271,55 @@ class RecordDialog(QDialog):
         except LedgerError as exc:
             messages.warn(self, "未能保存", str(exc))
             return False
+        self._push_undo(self.record if self.record_id is not None else None, record)
         self.record = record
         self.record_id = record["id"]
         self._initial = {key: editor.value() for key, editor in self.editors.items()}
         self.saved.emit(record)
-        self.after_save(record)
+        if self._and_new:
+            self.start_new()
+        else:
+            self.after_save(record)
         return True
+
+    def save_and_new(self) -> bool:
+        """保存并新建: save, then an empty form for the next record of the same 社区."""
+        self._and_new = True
+        try:
+            return self.save()
+        finally:
+            self._and_new = False
+
+    def start_new(self) -> None:
+        """Clear the form for a new record, keeping the 社区 and the page's defaults."""
+        keep = {}
+        if self.service.community_field and self.service.community_field in self.editors:
+            keep[self.service.community_field] = self.editors[self.service.community_field].value()
+        self.record, self.record_id = None, None
+        self.defaults = {**self.defaults, **keep}
+        for f in self.fields:
+            self.editors[f.key].set_value(self.initial_text(f))
+            self._initial[f.key] = self.editors[f.key].value()
+        self._touched.clear()
+        self.show_problems([], show_all=False)
+        self.setWindowTitle(self.title())
+        self.values_changed()
+        first = next((f.key for f in self.fields if f.key not in keep), None)
+        if first is not None:
+            self.editors[first].widget.setFocus()
+
+    def _push_undo(self, before: dict | None, after: dict) -> None:
+        """The save as a step of the window's 撤销 (nothing outside a main window)."""
+        from . import undo
+        window = undo.window_of(self)
+        if window is None:
+            return
+        if before is None:
+            undo.push(window, undo.CreateCommand(window, self.service, after))
+            return
+        keys = undo.changed_keys(self.service, before, after)
+        if keys:
+            undo.push(window, undo.EditCommand(window, self.service, before, after, keys))
 
     def show_stored(self) -> None:
         """Show the record as it is stored now, discarding this window's edits (after someone else saved it)."""

@@ -1,4 +1,4 @@
-"""The 系统 menu: accounts, password, the audit trail, a record's history, backup and restore.
+"""The 系统 menu: accounts, password, the audit trail, a record's history, the 回收站, backup and restore.
 
 Each item calls a service that checks the signed-in user's rights itself; a refusal is shown as its
 Chinese message. After a restore, or once the first account turns login on, the window closes and the
@@ -25,7 +25,7 @@ def build_system_menu(window) -> None:
     menu = window.menuBar().addMenu("系统(&S)")
     items = (
         ("账号管理…", accounts), ("修改密码…", change_password), None,
-        ("操作日志…", audit_log), ("当前记录的修改历史…", record_history), None,
+        ("操作日志…", audit_log), ("当前记录的修改历史…", record_history), ("回收站…", recycle_bin), None,
         ("备份数据库…", make_backup), ("从备份恢复…", restore),
     )
     for item in items:
@@ -77,17 +77,17 @@ def audit_log(window) -> None:
 
 
 def record_history(window) -> None:
-    from .audit_view import show_record_history
     page = window.page(window._current_key) if window._current_key else None
+    page = getattr(page, "entries", page)   # the 经费 page's entries
     ids = page._selected_ids() if hasattr(page, "_selected_ids") else []
     if not ids:
         raise LedgerError("请先在台账页面中选中一条记录")
-    from ledger.record_names import is_person, named
-    record = page.service.get(ids[0])
-    own = str(record.get(page.service.label_key) or record.get("name") or page.service.name)
-    community = record.get("community") if page.service.community_field else None
-    label = named(own, community, is_person(page.service.definition))
-    show_record_history(window.ledger, page.service.name, ids[0], label, window)
+    page.show_history()
+
+
+def recycle_bin(window) -> None:
+    from .recycle_bin_dialog import open_recycle_bin
+    open_recycle_bin(window)
 
 
 def make_backup(window) -> None:

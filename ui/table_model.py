@@ -8,8 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from typing import Any
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
+
+from exports.ledger_export import cell_value, table_column
+from exports.table import TableColumn
 
 from .table_data import TableData
 
@@ -24,7 +29,7 @@ _CENTER = int(Qt.AlignmentFlag.AlignCenter)
 
 # Row flags a ledger may set (TableData.flag): the colour its text is drawn in.
 FLAG_COLOURS = {"逾期": "#c0392b", "未达标": "#c0392b", "超支": "#c0392b", "紧急": "#d35400", "提醒": "#b9770e",
-                "离职": "#8a8a8a", "核对": "#c0392b"}
+                "离职": "#8a8a8a", "核对": "#c0392b", "错误": "#c0392b"}
 _BRUSHES = {flag: QBrush(QColor(colour)) for flag, colour in FLAG_COLOURS.items()}
 
 Index = QModelIndex | QPersistentModelIndex
@@ -106,6 +111,25 @@ class LedgerTableModel(QAbstractTableModel):
             return self._align[section] if 0 <= section < len(self._align) else None
         return None
 
+    # --- what a cell holds, for exports, printing and the clipboard (ui.table_tools) ------------------------
+    key_fields: frozenset[str] = frozenset()     # the columns printed on every page of a wide table
+
+    def table_column(self, column: int) -> TableColumn:
+        field = self.table.fields[column]  # type: ignore[union-attr]
+        return table_column(field, field.key in self.key_fields)
+
+    def cell_value(self, row: int, column: int) -> Any:
+        return self.values_of([row], [column])[0][0]
+
+    def values_of(self, rows: list[int], columns: list[int]) -> list[list[Any]]:
+        """The typed values (Decimal, int, date, 是/否, text) of shown rows, as the ledger export writes them."""
+        table = self.table
+        if table is None:
+            return [[None] * len(columns) for _row in rows]
+        fields = [table.fields[c] for c in columns]
+        records, visible = table.records, self.visible
+        return [[cell_value(f, records[visible[r]].get(f.key)) for f in fields] for r in rows]
+
     # --- for the page ---------------------------------------------------------------------------------
     def record_id(self, row: int) -> int | None:
         try:
@@ -136,11 +160,14 @@ class TupleTableModel(QAbstractTableModel):
     """A small read-only table of text tuples (history lines, summaries, warnings): headers, rows, and which
     columns are numbers (right-aligned). Row flags colour a row; bold rows are totals."""
 
-    def __init__(self, headers: Sequence[str], numeric: Sequence[int] = (), parent=None):
+    def __init__(self, headers: Sequence[str], numeric: Sequence[int] = (), parent=None,
+                 kinds: Sequence[str] | None = None):
         super().__init__(parent)
         self.headers = list(headers)
         self.numeric = set(numeric)
+        self.kinds = list(kinds) if kinds is not None else None   # how each column prints (exports.table kinds)
         self.rows: list[tuple[str, ...]] = []
+        self.values: list[Sequence[Any]] | None = None            # the typed values behind the text, when given
         self.row_flags: list[str | None] = []
         self.bold: set[int] = set()
         self.payload: list[object] = []
@@ -148,9 +175,12 @@ class TupleTableModel(QAbstractTableModel):
         self._bold_font.setBold(True)
 
     def set_rows(self, rows: Sequence[Sequence[str]], flags: Sequence[str | None] | None = None,
-                 payload: Sequence[object] | None = None, bold: Sequence[int] = ()) -> None:
+                 payload: Sequence[object] | None = None, bold: Sequence[int] = (),
+                 values: Sequence[Sequence[Any]] | None = None) -> None:
+        """Text rows as shown; `values` the typed values behind them (amounts as numbers in an export)."""
         self.beginResetModel()
         self.rows = [tuple(r) for r in rows]
+        self.values = list(values) if values is not None else None
         self.row_flags = list(flags) if flags is not None else [None] * len(self.rows)
         self.payload = list(payload) if payload is not None else [None] * len(self.rows)
         self.bold = set(bold)
@@ -187,3 +217,13 @@ class TupleTableModel(QAbstractTableModel):
         if role == _ALIGN and orientation == Qt.Orientation.Horizontal and section in self.numeric:
             return _RIGHT
         return None
+
+    def table_column(self, column: int) -> TableColumn:
+        label = self.headers[column] if 0 <= column < len(self.headers) else ""
+        kind = self.kinds[column] if self.kinds is not None and column < len(self.kinds) else "text"
+        return TableColumn(label, kind, key=column == 0)
+
+    def cell_value(self, row: int, column: int) -> Any:
+        if self.values is not None and 0 <= row < len(self.values) and 0 <= column < len(self.values[row]):
+            return self.values[row][column]
+        return self.rows[row][column] if 0 <= row < len(self.rows) and 0 <= column < len(self.rows[row]) else None

@@ -20,9 +20,11 @@ from pathlib import Path
 from ..app import Ledger
 from .. import conflicts
 from ..errors import LedgerError, PermissionDenied, Problem, ValidationError
+from ..models import ImportBatch
 from ..progress import SILENT, Progress
 from . import memory
 from .apply import ImportOutcome, apply_plan
+from .clipboard import load_text
 from .headers import MANUAL, REMEMBERED, SEARCH_ROWS, Column, Layout, detect
 from .plan import ERROR, KINDS, NEW, REPEAT, SAME, UPDATE, Change, Plan, RowPlan, make_plan
 from .reader import ImportFileError, Loaded, Sheet, Source
@@ -162,12 +164,21 @@ def last_import(ledger: Ledger) -> BatchInfo | None:
         return info(batch) if batch is not None else None
 
 
-def undo_last(ledger: Ledger, progress: Progress = SILENT) -> UndoOutcome:
-    """Undo the most recent import that is not yet undone, restoring exactly the state before it."""
+def undo_last(ledger: Ledger, progress: Progress = SILENT, batch_id: int | None = None) -> UndoOutcome:
+    """Undo the most recent import that is not yet undone, restoring exactly the state before it.
+
+    With `batch_id` (the import a window means to take back), refused when another import came after it.
+    """
     with ledger.unit("ledger.write") as session:
+        if batch_id is not None:
+            meant = session.get(ImportBatch, batch_id)
+            if meant is None or meant.undone:
+                raise LedgerError("这次导入已经撤销过了")
         batch = last_batch(session)
         if batch is None:
             raise LedgerError("没有可以撤销的导入")
+        if batch_id is not None and batch.id != batch_id:
+            raise LedgerError(f"这次导入之后又有{info(batch).describe()}，请先撤销那次导入")
         actor = ledger.actor
         if actor.community_id is not None and batch.user_name != actor.name:
             raise PermissionDenied("您的账号只能撤销自己所做的导入")
@@ -178,5 +189,5 @@ __all__ = [
     "KINDS", "NEW", "UPDATE", "SAME", "ERROR", "REPEAT", "Change", "Column", "Layout", "Loaded", "Plan", "RowPlan",
     "Sheet", "RepeatedImport",
     "ImportOutcome", "UndoOutcome", "BatchInfo", "ImportFileError", "load", "layout_for", "remember_layout",
-    "preview", "run_import", "import_file", "last_import", "undo_last",
+    "preview", "run_import", "import_file", "last_import", "undo_last", "load_text",
 ]

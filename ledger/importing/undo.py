@@ -11,15 +11,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, DateTime, bindparam, delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from .. import audit_chain, scope
-from ..audit import plain
+from ..audit import plain, typed
 from ..catalog import audit_name
 from ..errors import LedgerError, Problem, ValidationError
 from ..models import Base, ImportBatch
-from ..models.base import Scaled
 from ..progress import SILENT, Progress
 from .plan import KINDS
 
@@ -65,20 +64,6 @@ def info(batch: ImportBatch) -> BatchInfo:
     service = KINDS.get(batch.ledger)
     return BatchInfo(batch.id, batch.at, batch.user_name, batch.ledger, service.name if service else batch.ledger,
                      batch.filename, batch.created, batch.updated)
-
-
-def typed(column, value: Any) -> Any:
-    """A value kept as JSON (audit.plain) back in its column's Python type."""
-    if value is None:
-        return None
-    kind = column.type
-    if isinstance(kind, Scaled):
-        return Decimal(str(value))
-    if isinstance(kind, DateTime):
-        return datetime.fromisoformat(value)
-    if isinstance(kind, Date):
-        return date.fromisoformat(value)
-    return value
 
 
 def _chunks(items: list, size: int = CHUNK):

@@ -6,6 +6,7 @@ from .base import Base
 from .fund import Budget, FundEntry
 from .org import Community, Grid, Setting, Street
 from .party import PartyOrg
+from .recycle import DeletedRecord
 from .pay import PayAdjustment, PayLine, PayRun, PayStandardVersion, YearOpening
 from .snapshot import ImportBatch, QuarterSnapshot
 from .venue import Venue, VenueRoom
@@ -14,5 +15,5 @@ from .worker import Appraisal, Certificate, LevelChange, PostChange, Worker
 __all__ = [
     "Base", "Setting", "Street", "Community", "Grid", "PartyOrg", "Worker", "LevelChange", "PostChange",
     "Appraisal", "Certificate", "FundEntry", "Budget", "Venue", "VenueRoom", "PayStandardVersion", "PayRun",
-    "PayLine", "PayAdjustment", "YearOpening", "User", "AuditEntry", "QuarterSnapshot", "ImportBatch",
+    "PayLine", "PayAdjustment", "YearOpening", "User", "AuditEntry", "QuarterSnapshot", "ImportBatch", "DeletedRecord",
 ]

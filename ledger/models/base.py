@@ -21,6 +21,11 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+# A ledger table's ids are never given again after a delete (SQLite's AUTOINCREMENT; PostgreSQL's sequences never
+# do), so that a record restored from the 回收站 comes back under its own id and its audit trail still applies.
+KEEP_IDS = {"sqlite_autoincrement": True}
+
+
 class Versioned:
     """A record that counts its saves, so that a save based on an older version is refused, never overwrites.
 

@@ -7,14 +7,14 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, Money, Versioned
+from .base import KEEP_IDS, Base, Money, Versioned
 
 
 class FundEntry(Versioned, Base):
     """One funding entry: 拨入 (allocated) or 支出 (spent)."""
 
     __tablename__ = "fund_entry"
-    __table_args__ = (Index("ix_fund_entry_community_date", "community_id", "entry_date"),)
+    __table_args__ = (Index("ix_fund_entry_community_date", "community_id", "entry_date"), KEEP_IDS)
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_date: Mapped[date]
     community_id: Mapped[int] = mapped_column(ForeignKey("community.id"))
@@ -33,7 +33,7 @@ class Budget(Versioned, Base):
     """预算: the year's budget for one community and funding category."""
 
     __tablename__ = "budget"
-    __table_args__ = (UniqueConstraint("year", "community_id", "category"),)
+    __table_args__ = (UniqueConstraint("year", "community_id", "category"), KEEP_IDS)
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int]
     community_id: Mapped[int] = mapped_column(ForeignKey("community.id"))

@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Area, Base, Versioned, label
+from .base import KEEP_IDS, Area, Base, Versioned, label
 
 
 class Setting(Base):
@@ -32,7 +32,7 @@ class Community(Versioned, Base):
     """A community (社区) with its residents' figures and leaders."""
 
     __tablename__ = "community"
-    __table_args__ = (UniqueConstraint("street_id", "name"),)
+    __table_args__ = (UniqueConstraint("street_id", "name"), KEEP_IDS)
     id: Mapped[int] = mapped_column(primary_key=True)
     street_id: Mapped[int] = mapped_column(ForeignKey("street.id"), info=label("所属街道"))
     name: Mapped[str] = mapped_column(String(64))
@@ -53,7 +53,7 @@ class Grid(Versioned, Base):
     """A grid (网格) of about 450 households inside one community."""
 
     __tablename__ = "grid"
-    __table_args__ = (UniqueConstraint("community_id", "code"),)
+    __table_args__ = (UniqueConstraint("community_id", "code"), KEEP_IDS)
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
     code: Mapped[str] = mapped_column(String(32))

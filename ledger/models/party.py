@@ -6,14 +6,14 @@ from datetime import date
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, Versioned
+from .base import KEEP_IDS, Base, Versioned
 
 
 class PartyOrg(Versioned, Base):
     """One party organisation: 党工委, 党委, 党总支, 党支部, …, 楼栋党小组."""
 
     __tablename__ = "party_org"
-    __table_args__ = (UniqueConstraint("parent_id", "name"),)
+    __table_args__ = (UniqueConstraint("parent_id", "name"), KEEP_IDS)
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     category: Mapped[str] = mapped_column(String(16))

@@ -6,14 +6,14 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Area, Base, Versioned, label
+from .base import KEEP_IDS, Area, Base, Versioned, label
 
 
 class Venue(Versioned, Base):
     """A venue with its floor area and the households it serves."""
 
     __tablename__ = "venue"
-    __table_args__ = (UniqueConstraint("community_id", "name"),)
+    __table_args__ = (UniqueConstraint("community_id", "name"), KEEP_IDS)
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
@@ -33,6 +33,7 @@ class VenueRoom(Base):
     """A function room (功能室) of a venue."""
 
     __tablename__ = "venue_room"
+    __table_args__ = KEEP_IDS
     id: Mapped[int] = mapped_column(primary_key=True)
     venue_id: Mapped[int] = mapped_column(ForeignKey("venue.id", ondelete="CASCADE"), index=True, info=label("阵地"))
     name: Mapped[str] = mapped_column(String(64), info=label("功能室名称"))

@@ -7,13 +7,14 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, Money, Versioned, label
+from .base import KEEP_IDS, Base, Money, Versioned, label
 
 
 class Worker(Versioned, Base):
     """A community worker with post (岗位) and level (等级) on the pay scale."""
 
     __tablename__ = "worker"
+    __table_args__ = KEEP_IDS
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(32))
     id_number: Mapped[str] = mapped_column(String(18), unique=True)
@@ -40,6 +41,7 @@ class LevelChange(Base):
     """调级记录: one change of level with its reason and approver."""
 
     __tablename__ = "level_change"
+    __table_args__ = KEEP_IDS
     id: Mapped[int] = mapped_column(primary_key=True)
     worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id", ondelete="CASCADE"), index=True,
                                            info=label("社区工作者"))
@@ -55,6 +57,7 @@ class PostChange(Base):
     """岗位变动: a change of post or title."""
 
     __tablename__ = "post_change"
+    __table_args__ = KEEP_IDS
     id: Mapped[int] = mapped_column(primary_key=True)
     worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id", ondelete="CASCADE"), index=True,
                                            info=label("社区工作者"))
@@ -70,7 +73,7 @@ class Appraisal(Base):
     """年度考核: the year's grade (优秀/合格/基本合格/不合格)."""
 
     __tablename__ = "appraisal"
-    __table_args__ = (UniqueConstraint("worker_id", "year"),)
+    __table_args__ = (UniqueConstraint("worker_id", "year"), KEEP_IDS)
     id: Mapped[int] = mapped_column(primary_key=True)
     worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id", ondelete="CASCADE"), index=True,
                                            info=label("社区工作者"))
@@ -83,6 +86,7 @@ class Certificate(Base):
     """证书: a degree or professional qualification with the date obtained."""
 
     __tablename__ = "certificate"
+    __table_args__ = KEEP_IDS
     id: Mapped[int] = mapped_column(primary_key=True)
     worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id", ondelete="CASCADE"), index=True,
                                            info=label("社区工作者"))

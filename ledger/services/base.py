@@ -6,6 +6,7 @@ come out as plain dicts keyed by field key, with `id`, never as attached ORM obj
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Any, ClassVar
 
@@ -18,6 +19,7 @@ from ..catalog import LedgerDef
 from ..errors import LedgerError, NotFound, Problem, ValidationError
 from ..fields import Field, parse_record
 from ..models import Community, Street
+from . import recycle_bin
 from .facts import facts_for
 
 Record = dict[str, Any]
@@ -67,10 +69,25 @@ class LedgerService:
             for key, value in filters.items():
                 if value is not None:
                     stmt = stmt.where(getattr(self.model, key) == value)
-            names = community_names(session)
-            records = [self._to_record(row, names) for row in session.execute(stmt.order_by(self.model.id)).mappings()]
-            self._enrich(session, records)
+            records = self._listed(session, stmt)
         return self._mask(records)
+
+    def get_many(self, record_ids: Sequence[int]) -> list[Record]:
+        """Several records as `list` gives them (without their history), in the order of `record_ids`."""
+        wanted = list(dict.fromkeys(record_ids))
+        found: dict[int, Record] = {}
+        with self.ledger.reading() as session:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                for record in self._listed(session, self._select(session).where(self.model.id.in_(chunk))):
+                    found[record["id"]] = record
+        return self._mask([found[i] for i in wanted if i in found])
+
+    def _listed(self, session: Session, stmt) -> list[Record]:
+        names = community_names(session)
+        records = [self._to_record(row, names) for row in session.execute(stmt.order_by(self.model.id)).mappings()]
+        self._enrich(session, records)
+        return records
 
     def get(self, record_id: int) -> Record:
         with self.ledger.reading() as session:
@@ -104,12 +121,67 @@ class LedgerService:
             self.save(session, raw, record_id, version=version)
         return self.get(record_id)
 
-    def delete(self, record_id: int) -> None:
+    def check_many(self, changes: Sequence[tuple[int, dict[str, Any], int | None]]) -> dict[int, list[str]]:
+        """What `update_many` would refuse, record by record, without writing (a batch's preview)."""
+        refused: dict[int, list[str]] = {}
+        with self.ledger.reading() as session:
+            for record_id, raw, version in changes:
+                try:
+                    obj = self._load(session, record_id)
+                    if version is not None:
+                        self.check_version(obj, version)
+                    problems = self.prepare(session, raw, record_id)[1]
+                except LedgerError as exc:
+                    refused[record_id] = [str(exc)]
+                    continue
+                if problems:
+                    refused[record_id] = [str(p) for p in problems]
+        return refused
+
+    def update_many(self, changes: Sequence[tuple[int, dict[str, Any], int | None]]) -> list[Record]:
+        """Change several records (record id, raw values, the version the person saw) in one transaction.
+
+        Each change is checked as a form's save is; all or nothing: when any is refused, nothing is saved and
+        `BatchRefused` names every refused record with its reasons.
+        """
+        refused: dict[int, list[str]] = {}
+        names: dict[int, str] = {}
         with self.ledger.unit("ledger.write") as session:
-            obj = self._load(session, record_id)
-            self._before_delete(session, obj)
-            refuse_if_used(session, self.definition, obj)
-            session.delete(obj)
+            for record_id, raw, version in changes:
+                obj = session.get(self.model, record_id)
+                if obj is not None:
+                    names[record_id] = recycle_bin.record_name(session, self.definition, obj)
+                try:
+                    self.save(session, raw, record_id, version=version)
+                except ValidationError as exc:
+                    refused[record_id] = [str(p) for p in exc.problems]
+                except LedgerError as exc:   # gone, changed by someone else, outside the account's community
+                    refused[record_id] = [str(exc)]
+            if refused:
+                raise BatchRefused(refused, names)
+        return self.get_many([record_id for record_id, _raw, _version in changes])
+
+    def delete(self, record_id: int, version: int | None = None) -> int:
+        """Delete a record into the 回收站 and return its bin entry; refused while other records use it.
+
+        With `version`, a record saved by someone else since that version is refused (conflicts.Conflict).
+        """
+        return self.delete_many([(record_id, version)])[0]
+
+    def delete_many(self, records: Sequence[tuple[int, int | None]]) -> list[int]:
+        """Delete records (id, the version seen or None) into the 回收站 in one transaction, all or nothing."""
+        kept = []
+        with self.ledger.unit("ledger.write") as session:
+            for record_id, version in records:
+                obj = self._load(session, record_id)
+                if version is not None:
+                    self.check_version(obj, version)
+                self._before_delete(session, obj)
+                refuse_if_used(session, self.definition, obj)
+                kept.append(recycle_bin.keep(session, self.definition, obj))
+                session.delete(obj)
+                session.flush()
+        return kept
 
     def save(self, session: Session, raw: dict[str, Any], record_id: int | None = None, row: int | None = None,
              version: int | None = None):
@@ -287,6 +359,16 @@ class LedgerService:
     def _taken(found: list[Any], existing) -> bool:
         """Whether rows found by a uniqueness question belong to another record than the one being saved."""
         return any(existing is None or row.id != existing.id for row in found)
+
+
+class BatchRefused(ValidationError):
+    """A batch of changes refused as a whole: `rows` holds each refused record's reasons by its id."""
+
+    def __init__(self, rows: dict[int, list[str]], names: dict[int, str]):
+        self.rows = rows
+        self.names = names
+        super().__init__([Problem("", f"{names.get(record_id, f'编号{record_id}')}：{'；'.join(reasons)}")
+                          for record_id, reasons in rows.items()])
 
 
 @cache
