@@ -184,7 +184,9 @@ def tables() -> dict[str, TableInfo]:
     if _TABLES is None:
         out: dict[str, TableInfo] = {}
         for d in ledgers().values():
-            out[d.table] = TableInfo(d.table, d.name, d.owner, called=d.name)
+            # a ledger may belong to a community through its parent record (a member's service records)
+            parent = _parent_of(d.model.__table__, d.owner)
+            out[d.table] = TableInfo(d.table, d.name, d.owner, parent=parent, called=d.name)
             for child in d.children:
                 name = child.model.__table__.name
                 out[name] = TableInfo(name, child.name, Owner(None, child.via), parent=d.table, called=child.name)
@@ -193,13 +195,17 @@ def tables() -> dict[str, TableInfo]:
                 out[t.model] = TableInfo(t.model, None, None, exempt=t.exempt)
                 continue
             table = t.model.__table__
-            parent = None
-            if t.owner is not None and t.owner.via:
-                parent = next(fk.column.table.name for fk in table.c[t.owner.via].foreign_keys)
-            out[table.name] = TableInfo(table.name, t.name, t.owner, t.by_service, t.exempt, parent,
-                                        t.called or t.name)
+            out[table.name] = TableInfo(table.name, t.name, t.owner, t.by_service, t.exempt,
+                                        _parent_of(table, t.owner), t.called or t.name)
         _TABLES = out
     return _TABLES
+
+
+def _parent_of(table, owner: Owner | None) -> str | None:
+    """The table an Owner.via foreign key points to; None for an owner by its own column."""
+    if owner is None or not owner.via:
+        return None
+    return next(fk.column.table.name for fk in table.c[owner.via].foreign_keys)
 
 
 _TABLES: dict[str, TableInfo] | None = None

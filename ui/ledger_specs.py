@@ -131,7 +131,10 @@ def _tree_scope(d: LedgerDef) -> Scope:
     """Which keys place a row under a 社区 and a 网格 of the organisation tree."""
     columns = d.model.__table__.columns
     grid = "id" if d.table == "grid" else ("grid_id" if "grid_id" in columns else None)
-    return Scope(d.owner.column if d.owner else None, grid)
+    if d.owner is None:
+        return Scope(None, grid)
+    # a ledger owned through its parent record lists each record with its parent's community_id
+    return Scope(d.owner.column or "community_id", grid)
 
 
 def spec_for(d: LedgerDef) -> LedgerSpec:

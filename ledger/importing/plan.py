@@ -239,6 +239,10 @@ class _Planner:
         if own is None:
             return
         column = self.service.definition.owner.column
+        if column is None:
+            # a ledger owned through its parent record: the rules resolve that parent and its community, and a
+            # stored record matched by its parent belongs to the same one
+            column, existing = "community_id", None
         values = [existing.id if existing is not None else None] if column == "id" else [attrs.get(column)]
         if existing is not None:
             values.append(getattr(existing, column))
