@@ -66,8 +66,14 @@ class GridService(LedgerService):
 
 def resolve_grid(session: Session, attrs: dict[str, Any], problems: list[Problem], row: int | None,
                  label: str = "所属网格") -> None:
-    """A record's 网格 as typed (its 编号 or 名称, attrs['grid']) to the grid_id of that grid of the record's 社区."""
+    """A record's 网格 as typed (its 编号 or 名称, attrs['grid']) to the grid_id of that grid of the record's 社区;
+    a stored grid of a record moved to another 社区 is refused."""
     if "grid" not in attrs:
+        grid_id = attrs.get("grid_id")
+        if grid_id is not None and attrs.get("community_id") is not None:
+            grid = facts_for(session).first(Grid, id=grid_id)
+            if grid is not None and grid.community_id != attrs["community_id"]:
+                problems.append(Problem(label, f"“{grid.name}”不属于所选社区，请重新选择{label}", row))
         return
     text = attrs.pop("grid")
     attrs["grid_id"] = None

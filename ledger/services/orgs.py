@@ -45,8 +45,6 @@ class PartyOrgService(LedgerService):
 
     def _to_record(self, row, names):
         record = super()._to_record(row, names)
-        record["parent_id"] = row["parent_id"]
-        record["grid_id"] = row["grid_id"]
         record["term_end"] = term_end(row["term_start"], row["term_years"])
         return record
 
