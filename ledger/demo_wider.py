@@ -71,7 +71,9 @@ def _partners(session, rng, names, cids, today) -> int:
     rows = []
     for cname in names:
         for unit, kind in rng.sample(_UNITS, rng.randint(2, 5)):
-            signed = _day_between(rng, date(2016, 1, 1), today)
+            # mostly agreements of the last three years; one in seven older, ended and not renewed
+            first = date(2016, 1, 1) if rng.random() < 0.15 else today.replace(year=today.year - 3, day=1)
+            signed = _day_between(rng, first, today)
             rows.append({
                 "name": unit, "kind": kind, "community_id": cids[cname], "party_org": f"{unit}党支部",
                 "party_secretary": rng.person(), "contact": rng.person(),
