@@ -109,6 +109,8 @@ EXTRAS: dict[str, Extras] = {
                                    Field("standard_state", "达标情况", derived=True)), extra_after="households_served",
                      derive=_venue_state, flag=lambda r: "未达标" if r.get("meets_standard") is False else None,
                      dialog="ui.venue_details:VenueDialog"),
+    "registrations": Extras(flag=lambda r: "离职" if r.get("status") == "已转出" else None,
+                            dialog="ui.registration_details:RegistrationDialog"),
 }
 
 
