@@ -38,7 +38,7 @@ def test_a_member_registers_once_and_is_of_age(street):
     members = LEDGERS["registrations"](street)
     assert _refused(members, {"name": "张华", "id_number": ID_ZHANG, "employer": "区法院", "community": "和平社区",
                               "registered_on": "2025-01-01"}) == [
-        "身份证号：已登记为“张华”在幸福社区的报到，同一人不能重复报到"]
+        "身份证号：已登记为幸福社区的报到党员“张华”，同一人不能重复报到"]
     assert _refused(members, {"name": "刘洋", "employer": "第一中学", "community": "幸福社区",
                               "registered_on": "2025-01-01"}) == [
         "姓名：本社区已有工作单位为“第一中学”的报到党员“刘洋”；如确为两人，请填写身份证号"]

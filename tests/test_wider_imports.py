@@ -254,3 +254,18 @@ def test_the_service_records_name_their_member_and_count_in_the_members_page(led
     assert (members["张华"]["service_count"], members["张华"]["service_hours"]) == (2, Decimal("3.50"))
     assert (members["刘洋"]["service_count"], members["刘洋"]["service_hours"]) == (1, Decimal("0.00"))
 
+
+
+def test_a_row_repeating_an_earlier_one_names_the_columns_as_the_clerk_knows_them(ledger, tmp_path):
+    _setup(ledger)
+    services = xlsx(tmp_path / "s.xlsx", [["姓名", "报到社区", "服务日期", "服务内容"],
+                                          ["张华", "幸福社区", "2025-04-01", "清理楼道"],
+                                          ["张华", "幸福社区", "2025-04-01", "清理楼道"]])
+    activities = xlsx(tmp_path / "a.xlsx", [["日期", "所属社区", "队伍", "活动名称"],
+                                            ["2025-04-01", "幸福社区", "红马甲服务队", "义诊"],
+                                            ["2025-04-01", "幸福社区", "红马甲服务队", "义诊"]])
+    for kind, path, why in (("registration-services", services, "第3行 姓名：与第2行重复（姓名、服务日期、服务内容相同）"),
+                            ("activities", activities, "第3行 队伍：与第2行重复（队伍、日期、活动名称相同）")):
+        with pytest.raises(ValidationError) as refused:
+            import_file(ledger, kind, path)
+        assert [str(p) for p in refused.value.problems] == [why]

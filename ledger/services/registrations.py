@@ -85,7 +85,7 @@ class RegistrationService(LedgerService):
             other = facts.first(Registration, id_number=number)
             if other is not None and (existing is None or other.id != existing.id):
                 where = _community_name(session, other.community_id)
-                problems.append(Problem("身份证号", f"已登记为“{other.name}”在{where}的报到，同一人不能重复报到", row))
+                problems.append(Problem("身份证号", f"已登记为{where}的报到党员“{other.name}”，同一人不能重复报到", row))
             try:
                 birth = parse_id(number).birth_date
             except ValueError as exc:   # the stored number of a record being edited no longer verifies
