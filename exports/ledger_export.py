@@ -73,8 +73,9 @@ def cell_value(field: Field, value: Any) -> Any:
 
 
 def _records(ledger: Ledger, key: str, community_id: int | None) -> list[dict[str, Any]]:
-    records = LEDGERS[key](ledger).list(community_id)
-    if key == "orgs":
+    service = LEDGERS[key]
+    records = service(ledger).list(community_id)
+    if "grid_id" in service.model.__table__.columns and any(f.key == "grid" for f in service.fields):
         # the importer finds a grid by its 编号 first; a 名称 like 第1网格 repeats across communities
         with ledger.reading() as session:
             codes = dict(session.execute(select(Grid.id, Grid.code)).all())

@@ -5,12 +5,17 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from ledger.money import round_half_up
-from ledger.quarter import INDICATORS, ORG_COLUMNS, CommunityFigures, QuarterFigures, QuarterReport
+from ledger.quarter import ORG_COLUMNS, CommunityFigures, QuarterFigures, QuarterReport
 
 # the template's post columns; a pay standard with more posts needs an adjusted template (岗位4 …)
 POST_FIELDS = ("岗位1", "岗位2", "岗位3", "岗位4", "岗位5", "岗位6")
+# the wider ledgers' columns, from snapshot version 3
+WIDER_FIELDS = ("共建单位", "项目实施中", "项目已完成", "报到党员", "志愿服务队", "活动次数", "服务人次", "小区",
+                "红色物业覆盖率")
 ROW_FIELDS = ("社区", *(name for name, _ in ORG_COLUMNS), "党员数", "网格数", "户数", "专职网格员", *POST_FIELDS,
-              "工作者小计", "年度预算", "拨入", "支出", "结余", "执行率", "阵地面积", "达标")
+              "工作者小计", "年度预算", "拨入", "支出", "结余", "执行率", "阵地面积", "达标", *WIDER_FIELDS)
+# how many communities the notes name one by one before saying how many more
+NAMED_COMMUNITIES = 10
 
 
 def cn_date(day: date | datetime) -> str:
@@ -27,8 +32,14 @@ def meets_text(row: CommunityFigures) -> str:
     return "—" if ok is None else "是" if ok else "否"
 
 
-def row_values(row: CommunityFigures, posts: tuple[str, ...]) -> dict[str, object]:
-    """One community's cells by template field name; money stays Decimal, a missing rate is a dash."""
+def row_fields(figures: QuarterFigures) -> tuple[str, ...]:
+    """The row fields a quarter's report has: a quarter closed before version 3 has no wider columns."""
+    return ROW_FIELDS if figures.wider else ROW_FIELDS[:-len(WIDER_FIELDS)]
+
+
+def row_values(row: CommunityFigures, posts: tuple[str, ...], wider: bool = True) -> dict[str, object]:
+    """One community's cells by template field name; money stays Decimal, a missing rate is a dash (and so is
+    every wider figure of a quarter closed before they were kept)."""
     fund = row.fund
     rate = fund.execution_rate
     values: dict[str, object] = {"社区": row.name}
@@ -41,6 +52,13 @@ def row_values(row: CommunityFigures, posts: tuple[str, ...]) -> dict[str, objec
     values.update({"工作者小计": row.workers_total, "年度预算": fund.budget, "拨入": fund.allocated,
                    "支出": fund.spent, "结余": fund.balance, "执行率": rate if rate is not None else "—",
                    "阵地面积": row.venue_area, "达标": meets_text(row)})
+    if not wider:
+        return {**values, **dict.fromkeys(WIDER_FIELDS, "—")}
+    coverage = row.red_coverage
+    values.update({"共建单位": row.partners, "项目实施中": row.projects_active, "项目已完成": row.projects_done,
+                   "报到党员": row.reported, "志愿服务队": row.teams, "活动次数": row.activities,
+                   "服务人次": row.service_visits, "小区": row.estates,
+                   "红色物业覆盖率": coverage if coverage is not None else "—"})
     return values
 
 
@@ -79,7 +97,7 @@ def _signed(value: Decimal | int, unit: str) -> str:
 
 def change_label(report: QuarterReport, key: str, in_wan: bool = False) -> str:
     """'较上季度+12人', '较上季度持平', or why there is no comparison; amounts in 万元 with `in_wan`."""
-    indicator = next(i for i in INDICATORS if i.key == key)
+    indicator = next(i for i in report.indicators if i.key == key)
     change = report.change(key)
     if change is None:
         if report.previous is None:
@@ -98,14 +116,14 @@ def changes_text(report: QuarterReport) -> str:
         return f"{previous.label}没有台账数据，未作比较。"
     state = "已关账数据" if report.previous_was_closed else "按当前台账计算"
     parts = []
-    for indicator in INDICATORS:
+    for indicator in report.indicators:
         change = report.change(indicator.key)
         if change is None:
             continue
         parts.append(f"{indicator.label}{_signed(change, indicator.unit)}")
     text = f"与{previous.label}（{state}）相比：" + "，".join(parts) + "。"
     if report.figures.quarter.number == 1:
-        text += "经费为年度累计数，一季度不与上年四季度比较。"
+        text += ("经费、志愿服务活动为年度累计数" if report.figures.wider else "经费为年度累计数") + "，一季度不与上年四季度比较。"
     return text
 
 
@@ -116,10 +134,33 @@ def notes_text(figures: QuarterFigures) -> str:
                f"填报的党员总数统计，下级组织已含在上级组织中的不重复计算。")
     if figures.groups_apart:
         counted += "党小组是党支部的组成部分，不计入党组织数，单独列出；户数为社区台账填报的户数。"
-    return (counted +
+    text = (counted +
             f"2. 经费为{q.year}年{q.months_label}累计数，执行率＝累计支出÷年度预算×100%，结余＝累计拨入−累计支出。"
             f"3. 阵地面积为社区各阵地建筑面积之和；达标指社区级党群服务中心建筑面积不少于{area}平方米且每百户不少于"
             f"{per100}平方米，合计栏为达标社区数/参评社区数。")
+    if figures.wider:
+        text += wider_notes(figures, 4)
+    return text
+
+
+def wider_notes(figures: QuarterFigures, first: int = 1) -> str:
+    """How the wider ledgers' columns are counted, and which communities' 报到党员 is their 党组织's figure;
+    the notes numbered from `first`."""
+    q = figures.quarter
+    return (f"{first}. 共建单位为截至{cn_date(q.last_day)}在协议期内的单位；共建项目为“项目”清单中实施中、已完成的项目；"
+            f"志愿服务活动次数和服务人次为{q.year}年{q.months_label}累计数；红色物业覆盖率＝红色物业小区数÷小区数×100%。"
+            f"{first + 1}. 报到党员为在职党员双报到台账中在册的党员；{reported_source(figures)}")
+
+
+def reported_source(figures: QuarterFigures) -> str:
+    """The sentence that says whose 报到党员 is the 在职党员报到数 their party organisations state."""
+    by_orgs = [r.name for r in figures.rows if r.reported_by_orgs]
+    if not by_orgs:
+        return "各社区均按报到台账统计。"
+    if len(by_orgs) == len(figures.rows):
+        return "各社区尚未建立报到台账，均按党组织台账填报的在职党员报到数统计。"
+    named = "、".join(by_orgs[:NAMED_COMMUNITIES]) + (f"等{len(by_orgs)}个社区" if len(by_orgs) > NAMED_COMMUNITIES else "")
+    return f"{named}尚未建立报到台账，按党组织台账填报的在职党员报到数统计。"
 
 
 def report_date(now: datetime | None = None) -> str:

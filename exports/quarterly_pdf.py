@@ -15,7 +15,7 @@ from exports import charts
 from exports import quarterly_content as content
 from exports.pdf import Column, FormTable, PdfRenderer
 from ledger.money import round_half_up
-from ledger.quarter import INDICATORS, ORG_COLUMNS, QuarterReport
+from ledger.quarter import ORG_COLUMNS, QuarterReport
 from ledger.services.funds import CATEGORIES as FUND_CATEGORIES
 
 # Sober colours that still part in a grey-scale print: party red, gold, slate blue, greys.
@@ -79,6 +79,8 @@ class QuarterlyPdf(PdfRenderer):
             story.append(KeepTogether([Spacer(1, 3 * mm), self.workers_chart(rows, suffix)]))
             story.append(KeepTogether([Spacer(1, 3 * mm), self.rate_chart(rows, suffix)]))
         story += self.form_table_story(self.form_table())     # it starts on a new page itself
+        if f.wider:
+            story += self.form_table_story(self.wider_table())
         return story
 
     def narrative(self) -> str:
@@ -86,8 +88,8 @@ class QuarterlyPdf(PdfRenderer):
         fund = t.fund
         posts = "、".join(f"{name}{t.workers.get(name, 0)}名" for name in f.posts)
         rate = fund.execution_rate
-        avg = next(i for i in INDICATORS if i.key == "venue_avg").value(f)
-        share = next(i for i in INDICATORS if i.key == "large_share").value(f)
+        values = self.report.values
+        avg, share = values["venue_avg"], values["large_share"]
         households = "户数未填报" if t.households is None else f"户数{_int(t.households)}户"
         orgs = f"党组织{_int(f.org_figure(t))}个" + (f"（另有党小组{_int(t.party_groups)}个）" if f.groups_apart else "")
         text = (f"截至{content.cn_date(f.as_of)}，全街道共有社区{len(f.rows)}个、网格{_int(t.grids)}个、{households}；"
@@ -98,6 +100,12 @@ class QuarterlyPdf(PdfRenderer):
         if avg is not None:
             text += (f"社区阵地平均面积{avg:,}平方米，社区级党群服务中心达标{t.venues_met}个（参评{t.venues_judged}个），"
                      f"1000平方米以上的社区占{share}%。")
+        if f.wider:
+            coverage = t.red_coverage
+            text += (f"共建单位{_int(t.partners)}家，共建项目实施中{_int(t.projects_active)}项、已完成"
+                     f"{_int(t.projects_done)}项；报到在职党员{_int(t.reported)}名；志愿服务队{_int(t.teams)}支，"
+                     f"{f.quarter.months_label}开展活动{_int(t.activities)}次、服务群众{_int(t.service_visits)}人次；"
+                     f"小区{_int(t.estates)}个" + (f"，红色物业覆盖率{coverage}%。" if coverage is not None else "。"))
         return text
 
     # --- indicators -----------------------------------------------------------------------------------
@@ -108,11 +116,12 @@ class QuarterlyPdf(PdfRenderer):
         paragraphs cost as much as drawing all the charts.
         """
         values = self.report.values
+        indicators = self.report.indicators
         per_row = 6
         data: list[list[str]] = []
-        for start in range(0, len(INDICATORS), per_row):
+        for start in range(0, len(indicators), per_row):
             labels, shown_values, changes = [], [], []
-            for indicator in INDICATORS[start:start + per_row]:
+            for indicator in indicators[start:start + per_row]:
                 value = values[indicator.key]
                 unit = indicator.unit
                 if value is None:
@@ -271,6 +280,35 @@ class QuarterlyPdf(PdfRenderer):
             period=f.quarter.label, measure="计量单位：个、人、户、元、平方米", groups=groups, total=total,
             signatures=("填表人：", "审核人：", "单位负责人：", f"报出日期：{content.report_date()}"),
             notes="填表说明：" + content.notes_text(f))
+
+    def wider_table(self) -> FormTable:
+        """The wider ledgers' figures per community, a form of its own (the main one is full across the page).
+
+        A community without registrations counts its 党组织's 在职党员报到数, marked * and named in the notes.
+        """
+        f = self.figures
+        months = f.quarter.months_label
+        columns = [Column("序号", 0.5, "center"), Column("社区", 1.6), Column("共建单位\n(家)", 0.9, "count"),
+                   Column("实施中", 0.8, "count"), Column("已完成", 0.8, "count"), Column("报到党员\n(人)", 0.9, "count"),
+                   Column("队伍\n(支)", 0.8, "count"), Column(f"活动次数\n({months})", 1.0, "count"),
+                   Column(f"服务人次\n({months})", 1.0, "count"), Column("小区数", 0.8, "count"),
+                   Column("红色物业\n覆盖率(%)", 1.0, "amount")]
+        groups = [("共建项目", 3, 4), ("志愿服务", 6, 8), ("小区", 9, 10)]
+
+        def cells(row, seq) -> list:
+            coverage = row.red_coverage
+            reported = f"{row.reported}*" if row.reported_by_orgs and seq != "" else row.reported
+            return [seq, row.name, row.partners, row.projects_active, row.projects_done, reported, row.teams,
+                    row.activities, row.service_visits, row.estates, f"{coverage}" if coverage is not None else "—"]
+
+        rows = [cells(row, i) for i, row in enumerate(f.rows, start=1)]
+        total = cells(f.total, "")
+        total[1] = "合计"
+        return FormTable(
+            title=f"{f.street}各社区共建、报到与志愿服务情况统计表", columns=columns, rows=rows, unit_name=f.street,
+            period=f.quarter.label, measure="计量单位：家、项、人、支、次、人次、个", groups=groups, total=total,
+            signatures=("填表人：", "审核人：", "单位负责人：", f"报出日期：{content.report_date()}"),
+            notes="填表说明：" + content.wider_notes(f) + "标*的为按党组织填报的在职党员报到数。")
 
     # --- page decorations -----------------------------------------------------------------------------
     def decorate_page(self, canvas: Canvas, doc) -> None:

@@ -201,8 +201,9 @@ def tables() -> dict[str, TableInfo]:
         out: dict[str, TableInfo] = {}
         for d in ledgers().values():
             personal = tuple(f.key for f in d.fields if f.personal)
-            out[d.table] = TableInfo(d.table, d.name, d.owner, called=d.name, read=d.read, write=d.write,
-                                     personal=personal)
+            # a ledger may belong to a community through its parent record (a member's service records)
+            out[d.table] = TableInfo(d.table, d.name, d.owner, parent=_parent_of(d.model.__table__, d.owner),
+                                     called=d.name, read=d.read, write=d.write, personal=personal)
             for child in d.children:
                 name = child.model.__table__.name
                 out[name] = TableInfo(name, child.name, Owner(None, child.via), parent=d.table, called=child.name,
@@ -212,13 +213,17 @@ def tables() -> dict[str, TableInfo]:
                 out[t.model] = TableInfo(t.model, None, None, exempt=t.exempt, read=t.read, write=t.write)
                 continue
             table = t.model.__table__
-            parent = None
-            if t.owner is not None and t.owner.via:
-                parent = next(fk.column.table.name for fk in table.c[t.owner.via].foreign_keys)
-            out[table.name] = TableInfo(table.name, t.name, t.owner, t.by_service, t.exempt, parent,
-                                        t.called or t.name, t.read, t.write, t.personal)
+            out[table.name] = TableInfo(table.name, t.name, t.owner, t.by_service, t.exempt,
+                                        _parent_of(table, t.owner), t.called or t.name, t.read, t.write, t.personal)
         _TABLES = out
     return _TABLES
+
+
+def _parent_of(table, owner: Owner | None) -> str | None:
+    """The table an Owner.via foreign key points to; None for an owner by its own column."""
+    if owner is None or not owner.via:
+        return None
+    return next(fk.column.table.name for fk in table.c[owner.via].foreign_keys)
 
 
 _TABLES: dict[str, TableInfo] | None = None

@@ -17,6 +17,7 @@ from . import audit
 from .app import Ledger
 from .bankcard import luhn_digit
 from .bulk import insert_rows
+from .demo_wider import load_wider
 from .errors import LedgerError
 from .idcard import make_id
 from .models import (Appraisal, Budget, Certificate, Community, FundEntry, Grid, PartyOrg, Street, Venue,
@@ -90,7 +91,7 @@ def load_demo(ledger: Ledger, scale: str = "street", today: date | None = None,
     today = today or date.today()
     rng = _DemoRandom(seed)
     counts: dict[str, int] = {}
-    steps = 7
+    steps = 8
     with ledger.unit("ledger.write") as session:
         if session.scalar(select(func.count()).select_from(Community)):
             raise DemoNotEmpty("数据库中已有社区台账，演示数据只能加载到空数据库（可用 --db 指定一个新文件）")
@@ -150,9 +151,12 @@ def load_demo(ledger: Ledger, scale: str = "street", today: date | None = None,
 
         progress.report(6, steps, "阵地")
         counts["阵地"] = _venues(session, rng, names, cids, totals)
+
+        progress.report(7, steps, "共建、报到、志愿服务和小区")
+        counts.update(load_wider(session, rng, names, cids, today))
         audit.record(session, audit.DEMO_LOAD, None, None, spec.label,
                      [{"field": k, "old": None, "new": v} for k, v in counts.items()])
-        progress.report(7, steps, "完成")
+        progress.report(8, steps, "完成")
     return counts
 
 
@@ -292,7 +296,7 @@ def _funds(session, rng, names, cids, spec, today, progress) -> int:
             insert_rows(session, FundEntry, batch)
             total += len(batch)
             batch = []
-            progress.report(4, 7, f"经费 {total:,} 条")
+            progress.report(4, 8, f"经费 {total:,} 条")
     return total
 
 

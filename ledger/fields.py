@@ -38,6 +38,7 @@ class Field:
     multiline: bool = False              # line breaks and tabs allowed (备注); never in other text
     earliest: date = values.EARLIEST     # a date before it cannot be meant
     months_ahead: int | None = 600       # a date this many months after today cannot be meant (0: not after today)
+    refers: str = ""                     # ref: the ledger (key) whose record of the same 社区 it names, by name
 
     @property
     def numeric(self) -> bool:

@@ -1,4 +1,5 @@
-"""Each community's figures as of a day, and a street's as their sums: 党组织, 党员, 户数, 网格, 社区工作者, 经费, 阵地.
+"""Each community's figures as of a day, and a street's as their sums: 党组织, 党员, 户数, 网格, 社区工作者, 经费, 阵地,
+and the wider ledgers' 共建单位, 共建项目, 报到党员, 志愿服务 and 小区.
 
 The 首页, the 季度统计汇总 (screen, xlsx, PDF, CLI) and the 数据检查 all take their figures from here, so that no
 two of them can disagree. The rules themselves live with their concept and are applied here: which
@@ -8,7 +9,13 @@ figure, 网格户数合计, and a difference between the two is a finding of `ch
 
 "As of a day" is as exact as the ledgers allow: funding entries have dates, party organisations a founding
 date and workers a starting date, so those are cut at the day; grids, households and venues carry no history,
-so they are the present figures.
+so they are the present figures. Of the wider ledgers, agreements, projects, registrations, teams and activities
+have dates and are cut at the day (activities and the residents they served: the year to the day, as funds);
+estates are the present figures.
+
+报到党员 has one home here (`registered_members`): a community that keeps registrations counts its members 在册
+in that ledger; one that has none yet counts what its party organisations state as 在职党员报到数, and its row
+says so (`reported_by_orgs`).
 """
 from __future__ import annotations
 
@@ -24,10 +31,16 @@ from . import settings
 from .models import Community, Grid, PartyOrg, Venue, Worker
 from .money import round_half_up
 from .paystandard import Post
-from .party import BRANCHES, PARTY_GROUP, OrgRow, members_by_community, org_counts
+from .party import BRANCHES, PARTY_GROUP, OrgRow, members_by_community, org_counts, reported_by_community
+from .services.activities import activities_by_community
+from .services.estates import estates_by_community, red_coverage
 from .services.funds import CATEGORIES as FUND_CATEGORIES
 from .services.funds import execution_rate, fund_summary
+from .services.partners import partners_by_community
 from .services.paystandards import standard_in_force
+from .services.projects import projects_by_community
+from .services.registrations import registered_by_community
+from .services.teams import teams_by_community
 from .services.venues import meets_standard
 
 ZERO = Decimal("0.00")
@@ -84,6 +97,16 @@ class CommunityFigures:
     venues_judged: int = 0                                      # community 党群服务中心 judged against the standard
     venues_met: int = 0
     grid_households: int | None = None                          # 网格户数合计: the sum over the grids
+    partners: int = 0                                           # 共建单位 with an agreement in force
+    projects_active: int = 0                                    # 共建项目 实施中
+    projects_done: int = 0                                      # 共建项目 已完成
+    reported: int = 0                                           # 报到在职党员 (registered_members)
+    reported_by_orgs: int = 0                                   # communities whose 报到党员 is the 党组织 figure
+    teams: int = 0                                              # 志愿服务队
+    activities: int = 0                                         # 志愿服务活动, the year to the day
+    service_visits: int = 0                                     # 服务居民人次 of those activities
+    estates: int = 0                                            # 小区
+    red_estates: int = 0                                        # 红色物业 小区
 
     @property
     def org_total(self) -> int:
@@ -121,20 +144,29 @@ class CommunityFigures:
             return None
         return self.venues_met == self.venues_judged
 
+    @property
+    def red_coverage(self) -> Decimal | None:
+        """红色物业覆盖率 (%), from the counts (a 合计's from its sums)."""
+        return red_coverage(self.red_estates, self.estates)
+
     def __add__(self, other: CommunityFigures) -> CommunityFigures:
         def merged(a: dict, b: dict) -> dict:
             out = dict(a)
             for key, value in b.items():
                 out[key] = out[key] + value if key in out else value
             return out
+        counts = {key: getattr(self, key) + getattr(other, key) for key in _COUNTS}
         return CommunityFigures(
-            name=self.name, orgs=merged(self.orgs, other.orgs), members=self.members + other.members,
-            grids=self.grids + other.grids, households=_known_sum(self.households, other.households),
-            grid_workers=self.grid_workers + other.grid_workers, workers=merged(self.workers, other.workers),
-            funds=merged(self.funds, other.funds), venue_area=self.venue_area + other.venue_area,
-            venues=self.venues + other.venues, venues_judged=self.venues_judged + other.venues_judged,
-            venues_met=self.venues_met + other.venues_met,
-            grid_households=_known_sum(self.grid_households, other.grid_households))
+            name=self.name, orgs=merged(self.orgs, other.orgs), households=_known_sum(self.households, other.households),
+            workers=merged(self.workers, other.workers), funds=merged(self.funds, other.funds),
+            venue_area=self.venue_area + other.venue_area,
+            grid_households=_known_sum(self.grid_households, other.grid_households), **counts)
+
+
+# the counts a 合计 adds up as they are
+_COUNTS = ("members", "grids", "grid_workers", "venues", "venues_judged", "venues_met", "partners", "projects_active",
+           "projects_done", "reported", "reported_by_orgs", "teams", "activities", "service_visits", "estates",
+           "red_estates")
 
 
 def _known_sum(a: int | None, b: int | None) -> int | None:
@@ -177,9 +209,8 @@ def street_figures(session: Session, on: date, community_id: int | None = None) 
     posts: tuple[Post, ...] = standard_in_force(session, on).posts
     post_names = {p.code: p.name for p in posts}
     rows: dict[int, dict] = {
-        cid: {"name": name, "code": code, "households": households, "orgs": {}, "members": 0, "grids": 0,
-              "grid_households": None, "grid_workers": 0, "workers": {p.name: 0 for p in posts}, "funds": {},
-              "venue_area": ZERO, "venues": 0, "venues_judged": 0, "venues_met": 0}
+        cid: {"name": name, "code": code, "households": households, "orgs": {}, "grid_households": None,
+              "workers": {p.name: 0 for p in posts}, "funds": {}, "venue_area": ZERO, **dict.fromkeys(_COUNTS, 0)}
         for cid, name, code, households in session.execute(only(
             select(Community.id, Community.name, Community.code, Community.households), Community.id))}
 
@@ -226,16 +257,56 @@ def street_figures(session: Session, on: date, community_id: int | None = None) 
             row["venues_judged"] += 1
             row["venues_met"] += int(ok)
 
+    _wider(session, on, community_id, orgs, rows)
     figures = sorted((CommunityFigures(community_id=cid, **row) for cid, row in rows.items()),
                      key=lambda r: (r.code is None, r.code or "", r.community_id or 0))
     return StreetFigures(on, tuple(p.name for p in posts), tuple(figures),
                          (cfg["venue_min_area"], cfg["venue_min_area_per_100"]))
 
 
+def _wider(session: Session, on: date, community_id: int | None, orgs: list[OrgRow], rows: dict[int, dict]) -> None:
+    """The wider ledgers' figures of each community on `on` (activities: from 1 January to `on`)."""
+    def put(key: str, counted: dict[int, int]) -> None:
+        for cid, n in counted.items():
+            if cid in rows:
+                rows[cid][key] = n
+
+    put("partners", partners_by_community(session, on, community_id))
+    for cid, (active, done) in projects_by_community(session, on, community_id).items():
+        if cid in rows:
+            rows[cid]["projects_active"], rows[cid]["projects_done"] = active, done
+    members = registered_members(session, on, orgs, community_id)
+    for cid, row in rows.items():
+        n, by_orgs = members.get(cid, (0, True))     # no registrations, nothing stated: the 党组织 figure, blank
+        row["reported"], row["reported_by_orgs"] = n, int(by_orgs)
+    put("teams", teams_by_community(session, on, community_id))
+    for cid, (n, visits) in activities_by_community(session, date(on.year, 1, 1), on, community_id).items():
+        if cid in rows:
+            rows[cid]["activities"], rows[cid]["service_visits"] = n, visits
+    for cid, (n, red) in estates_by_community(session, community_id).items():
+        if cid in rows:
+            rows[cid]["estates"], rows[cid]["red_estates"] = n, red
+
+
+def registered_members(session: Session, on: date, orgs: list[OrgRow],
+                       community_id: int | None = None) -> dict[int, tuple[int, bool]]:
+    """报到在职党员 per community on `on`, and whether it is the 党组织 figure standing in.
+
+    The 在职党员双报到 ledger is the source for a community that has registrations by that day (its members
+    在册); a community without any counts the 在职党员报到数 its party organisations state, each member once.
+    """
+    kept = registered_by_community(session, on, community_id)
+    stated = reported_by_community(orgs, on)
+    out = {cid: (n, False) for cid, (n, _registrations) in kept.items()}
+    for cid, n in stated.items():
+        out.setdefault(cid, (n, True))
+    return out
+
+
 def load_orgs(session: Session, community_id: int | None = None) -> list[OrgRow]:
     """What counting needs of every party organisation (of one community, if given)."""
     stmt = select(PartyOrg.id, PartyOrg.parent_id, PartyOrg.community_id, PartyOrg.category, PartyOrg.members_total,
-                  PartyOrg.founded_on)
+                  PartyOrg.founded_on, PartyOrg.members_reported)
     if community_id is not None:
         stmt = stmt.where(PartyOrg.community_id == community_id)
     return [OrgRow(*row) for row in session.execute(stmt)]

@@ -78,6 +78,7 @@ class OrgRow(NamedTuple):
     category: str
     members_total: int | None
     founded_on: date | None
+    members_reported: int | None = None   # 在职党员报到数 as the organisation states it
 
 
 def standing(founded_on: date | None, on: date) -> bool:
@@ -112,25 +113,35 @@ def members_by_community(orgs: Iterable[OrgRow], on: date) -> dict[int, int]:
     no organisation above it in the same community states one: the top-level organisation's figure, or,
     where it is left blank, its children's (and theirs, where a child is blank too).
     """
+    return _once_per_community(orgs, on, "members_total")
+
+
+def reported_by_community(orgs: Iterable[OrgRow], on: date) -> dict[int, int]:
+    """在职党员报到数 per community as the organisations state it, each member once (as 党员数 is counted)."""
+    return _once_per_community(orgs, on, "members_reported")
+
+
+def _once_per_community(orgs: Iterable[OrgRow], on: date, figure: str) -> dict[int, int]:
     standing_orgs = {o.id: o for o in orgs if standing(o.founded_on, on)}
     out: dict[int, int] = {}
     for org in standing_orgs.values():
-        if org.community_id is None or org.members_total is None:
+        value = getattr(org, figure)
+        if org.community_id is None or value is None:
             continue
-        if not _covered(org, standing_orgs):
-            out[org.community_id] = out.get(org.community_id, 0) + org.members_total
+        if not _covered(org, standing_orgs, figure):
+            out[org.community_id] = out.get(org.community_id, 0) + value
     return out
 
 
-def _covered(org: OrgRow, orgs: dict[int, OrgRow]) -> bool:
-    """Whether an organisation above `org` in its community states a 党员总数 (which then includes its members)."""
+def _covered(org: OrgRow, orgs: dict[int, OrgRow], figure: str) -> bool:
+    """Whether an organisation above `org` in its community states the figure (which then includes its own)."""
     parent, seen = org.parent_id, {org.id}
     while parent is not None and parent in orgs and parent not in seen:
         seen.add(parent)
         above = orgs[parent]
         if above.community_id != org.community_id:
             return False
-        if above.members_total is not None:
+        if getattr(above, figure) is not None:
             return True
         parent = above.parent_id
     return False

@@ -8,7 +8,8 @@ figures: that is what closing a quarter is for.
 
 A snapshot keeps the version of the rules it was closed under (SNAPSHOT_VERSION), and is read and printed by
 them: version 1 counted 党小组 among the 党组织 and let the grids' 户数 stand in for a blank community 户数;
-from version 2 a 党小组 is listed apart and 户数 is the community's own figure.
+from version 2 a 党小组 is listed apart and 户数 is the community's own figure; version 3 adds the wider
+ledgers' figures (共建单位, 共建项目, 报到党员, 志愿服务, 小区), which the quarters closed before it never had.
 """
 from __future__ import annotations
 
@@ -31,9 +32,11 @@ from .models import FundEntry, QuarterSnapshot
 from .money import round_half_up
 from .services.base import current_street
 
-# 2: 党小组 listed apart from the 党组织; 户数 the community's own figure (1: the releases before)
-SNAPSHOT_VERSION = 2
-READABLE_VERSIONS = (1, 2)
+# 3: the wider ledgers' figures; 2: 党小组 listed apart from the 党组织, 户数 the community's own figure
+# (1: the releases before)
+SNAPSHOT_VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
+WIDER_VERSION = 3
 _CN_DIGITS = "一二三四"
 # the 1000 m² mark of the seed indicator "1000平方米以上社区占总数的30.5%"
 LARGE_VENUE_AREA = Decimal(1000)
@@ -143,6 +146,16 @@ class QuarterFigures:
         """The columns under the report's 党组织数 heading."""
         return PARTY_ORG_COLUMNS if self.groups_apart else ORG_COLUMNS
 
+    @property
+    def wider(self) -> bool:
+        """Whether the figures have the wider ledgers' columns (a quarter closed before version 3 has not)."""
+        return self.version >= WIDER_VERSION
+
+    @property
+    def indicators(self) -> tuple[Indicator, ...]:
+        """The indicators this quarter's report states (those of its version)."""
+        return indicators_of(self.version)
+
     def org_figure(self, row: CommunityFigures) -> int:
         """党组织 as this quarter's report states it."""
         return row.org_total if self.groups_apart else row.org_total + row.party_groups
@@ -189,7 +202,14 @@ def _row_json(row: CommunityFigures, version: int) -> dict:
     }
     if version >= 2:
         data["grid_households"] = row.grid_households
+    if version >= WIDER_VERSION:
+        data.update({key: getattr(row, key) for key in _WIDER_KEYS})
     return data
+
+
+# the wider ledgers' figures of a row, as stored from version 3
+_WIDER_KEYS = ("partners", "projects_active", "projects_done", "reported", "reported_by_orgs", "teams", "activities",
+               "service_visits", "estates", "red_estates")
 
 
 def _row_from_json(data: dict) -> CommunityFigures:
@@ -199,7 +219,8 @@ def _row_from_json(data: dict) -> CommunityFigures:
         grid_workers=data["grid_workers"], workers=dict(data["workers"]),
         funds={k: FundFigures(Decimal(b), Decimal(a), Decimal(s)) for k, (b, a, s) in data["funds"].items()},
         venue_area=Decimal(data["venue_area"]), venues=data["venues"], venues_judged=data["venues_judged"],
-        venues_met=data["venues_met"], grid_households=data.get("grid_households"))
+        venues_met=data["venues_met"], grid_households=data.get("grid_households"),
+        **{key: data[key] for key in _WIDER_KEYS if key in data})
 
 
 def _number(text: str | None) -> Decimal | int | None:
@@ -220,6 +241,7 @@ class Indicator:
     unit: str
     value: Callable[[QuarterFigures], Decimal | int | None]
     year_to_date: bool = False     # a 1—N月 cumulative figure: compared only within the same year
+    since: int = 1                 # the snapshot version that first states it
 
 
 def _average_area(f: QuarterFigures) -> Decimal | None:
@@ -249,20 +271,35 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("venue_avg", "社区阵地平均面积", "平方米", _average_area),
     Indicator("venues_met", "党群服务中心达标", "个", lambda f: f.total.venues_met),
     Indicator("large_share", "1000平方米以上社区占比", "%", _large_share),
+    Indicator("partners", "共建单位", "家", lambda f: f.total.partners, since=WIDER_VERSION),
+    Indicator("projects_active", "实施中共建项目", "项", lambda f: f.total.projects_active, since=WIDER_VERSION),
+    Indicator("reported", "报到在职党员", "人", lambda f: f.total.reported, since=WIDER_VERSION),
+    Indicator("activities", "志愿服务活动", "次", lambda f: f.total.activities, year_to_date=True,
+              since=WIDER_VERSION),
+    Indicator("service_visits", "志愿服务人次", "人次", lambda f: f.total.service_visits, year_to_date=True,
+              since=WIDER_VERSION),
+    Indicator("red_coverage", "红色物业覆盖率", "%", lambda f: f.total.red_coverage, since=WIDER_VERSION),
 )
 
 
+def indicators_of(version: int) -> tuple[Indicator, ...]:
+    """The indicators a report of this snapshot version states."""
+    return tuple(i for i in INDICATORS if i.since <= version)
+
+
 # Indicators whose counting a version changed in a way the snapshots of earlier versions cannot be restated in
-# (version 1 stored a blank community 户数 as its grids' sum, indistinguishably): they are not compared across.
-_NOT_RESTATED: dict[int, tuple[str, ...]] = {2: ("households",)}
+# (version 1 stored a blank community 户数 as its grids' sum, indistinguishably; the quarters before version 3
+# kept none of the wider ledgers): they are not compared across.
+_NOT_RESTATED: dict[int, tuple[str, ...]] = {
+    2: ("households",), WIDER_VERSION: tuple(i.key for i in INDICATORS if i.since == WIDER_VERSION)}
 
 
 def indicator_values(figures: QuarterFigures, version: int | None = None) -> dict[str, Decimal | int | None]:
     """The indicators of a quarter, by the rules of its own version or, to compare with another quarter, of
     that quarter's version as far as the stored figures allow (None where they do not)."""
     if version is None or version == figures.version:
-        return {i.key: i.value(figures) for i in INDICATORS}
-    values = {i.key: i.value(replace(figures, version=version)) for i in INDICATORS}
+        return {i.key: i.value(figures) for i in figures.indicators}
+    values = {i.key: i.value(replace(figures, version=version)) for i in indicators_of(version)}
     for changed in range(figures.version + 1, version + 1):
         for key in _NOT_RESTATED.get(changed, ()):
             values[key] = None
@@ -280,6 +317,10 @@ class QuarterReport:
     @property
     def values(self) -> dict[str, Decimal | int | None]:
         return indicator_values(self.figures)
+
+    @property
+    def indicators(self) -> tuple[Indicator, ...]:
+        return self.figures.indicators
 
     def change(self, key: str) -> Decimal | int | None:
         """This quarter's value less the previous one's; None when there is nothing to compare with.
@@ -455,7 +496,7 @@ def _audit_changes(figures: QuarterFigures) -> list[dict]:
     values = indicator_values(figures)
     out = [{"field": "社区数", "old": None, "new": len(figures.rows)}]
     out += [{"field": i.label, "old": None, "new": None if values[i.key] is None else str(values[i.key])}
-            for i in INDICATORS]
+            for i in figures.indicators]
     return out
 
 
@@ -473,6 +514,7 @@ def quarters_with_data(ledger: Ledger, today: date | None = None) -> list[Quarte
 
 
 __all__ = ["Quarter", "QuarterError", "QuarterFigures", "QuarterReport", "CommunityFigures", "FundFigures",
-           "Indicator", "INDICATORS", "ORG_COLUMNS", "SNAPSHOT_VERSION", "compute", "figures", "report",
+           "Indicator", "INDICATORS", "ORG_COLUMNS", "SNAPSHOT_VERSION", "WIDER_VERSION", "indicators_of", "compute",
+           "figures", "report",
            "close_quarter", "reopen_quarter", "check_close", "check_reopen", "closed_quarters", "quarters_with_data",
            "indicator_values"]

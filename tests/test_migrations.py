@@ -108,3 +108,41 @@ def test_ledger_tables_rebuilt_to_keep_ids_keep_their_rows_keys_indexes_and_trig
     with engine.connect() as c:
         assert c.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1     # back on for the application
     db.dispose()
+
+
+def test_a_database_of_the_last_release_gains_the_wider_ledgers_and_keeps_its_closed_quarters(db_url, data_dir):
+    """0004_pay_lock (the last released schema) with a community, a grid and a quarter closed under snapshot
+    version 2: after the upgrade the wider ledgers take records, and the closed quarter reads as it was closed."""
+    import json
+    from pathlib import Path
+
+    from ledger import quarter
+    from ledger.access import Actor
+    from ledger.app import Ledger
+    from ledger.services import LEDGERS
+    engine = make_engine(db_url)
+    command.upgrade(alembic_config(engine), "0004_pay_lock")
+    snaps = json.loads((Path(__file__).parent / "data" / "quarter_v2" / "snapshots.json").read_text(encoding="utf-8"))
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO street (id, name) VALUES (1, '测试街道')"))
+        c.execute(text("INSERT INTO community (id, street_id, name, code, households) VALUES (1, 1, '甲社区', '001', 1200)"))
+        c.execute(text("INSERT INTO grid (id, community_id, code, name, households) VALUES (1, 1, '01', '第一网格', 450)"))
+        c.execute(text("INSERT INTO quarter_snapshot (quarter, closed_at, closed_by, figures) VALUES "
+                       "('2026-Q3', '2026-12-06 01:39:12', NULL, :figures)"),
+                  {"figures": json.dumps(snaps["2026-Q3"]["figures"], ensure_ascii=False)})
+    engine.dispose()
+
+    ledger = Ledger.open(db_url, Actor(source="界面"))
+    try:
+        team = LEDGERS["teams"](ledger).create({"name": "红马甲", "community": "甲社区", "grid": "01"})
+        LEDGERS["activities"](ledger).create({"held_on": "2026-08-01", "community": "甲社区", "team": "红马甲",
+                                              "name": "义诊", "served": "40"})
+        LEDGERS["registrations"](ledger).create({"name": "张华", "employer": "区税务局", "community": "甲社区",
+                                                 "registered_on": "2026-01-01"})
+        assert team["grid"] == "第一网格"
+        closed = quarter.report(ledger, "2026-Q3")
+        assert closed.figures.version == 2 and not closed.figures.wider
+        assert [r.name for r in closed.figures.rows] == ["甲社区", "乙社区"] and closed.values["members"] == 38
+        assert quarter.figures(ledger, "2026-Q4").total.activities == 1     # an open quarter counts the new ledgers
+    finally:
+        ledger.close()

@@ -83,15 +83,17 @@ def _quarterly_file(folder: Path) -> Path:
     top = {f: 49999 for f in used.fields}
     top.update({"党员数": 499999, "户数": 4999999, "阵地面积": Decimal("4999999.99"), "执行率": Decimal("100.0")})
     top.update(dict.fromkeys(("年度预算", "拨入", "支出", "结余"), Decimal("4999999999.99")))
+    top.update({"报到党员": 4999999, "服务人次": 4999999, "红色物业覆盖率": Decimal("100.0")})
     rows = [dict(top, 社区=name, 达标="是") for name in ("幸福社区", "和平社区")]
-    for field in ("合计执行率", "合计达标"):
+    totals = {"合计执行率": Decimal("100.0"), "合计达标": "1000/1000", "合计红色物业覆盖率": Decimal("100.0")}
+    for field in totals:
         for row in rows:
             row.pop(field, None)
     values = dict.fromkeys(used.values, "")
-    values.update({"街道名称": "示范街道", "报告期": "2026年第三季度", "岗位1名称": "一岗", "岗位2名称": "二岗",
-                   "岗位3名称": "三岗", "合计执行率": Decimal("100.0"), "合计达标": "1000/1000"})
+    values.update({"街道名称": "示范街道", "报告期": "2026年第三季度", "经费期间": "1—12月", "岗位1名称": "一岗",
+                   "岗位2名称": "二岗", "岗位3名称": "三岗", **totals})
     out = folder / "季度统计汇总.xlsx"
-    assert not fill("季度统计汇总", values, rows, out_path=out, fields=used.fields - {"合计执行率", "合计达标"}).warnings
+    assert not fill("季度统计汇总", values, rows, out_path=out, fields=used.fields - set(totals)).warnings
     return out
 
 
@@ -133,6 +135,7 @@ def test_no_xlsx_output_prints_hashes_at_a_citys_figures(demo_ledger, tmp_path):
     assert "999,999,900.00" in texts["银行代发清单"] and "99,999.99" in texts["工资条"]
     assert "9,999,999,900.00" in texts["年度人力成本"]
     assert "9,999,999,999.98" in texts["季度统计汇总"] and "9999998" in texts["季度统计汇总"]
+    assert "活动次数" in texts["季度统计汇总"] and texts["季度统计汇总"].count("9999998") >= 3   # 户数, 报到党员, 服务人次
     assert "9,999,999,999.99" in texts["台账-funds"]
 
 

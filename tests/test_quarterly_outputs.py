@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from exports.quarterly_pdf import write_quarterly_pdf
-from exports.quarterly_xlsx import FIRST_LAYOUT, TEMPLATE, write_quarterly_xlsx
+from exports.quarterly_xlsx import FIRST_LAYOUT, SECOND_LAYOUT, TEMPLATE, write_quarterly_xlsx
 from exports.template import TemplateError, builtin_templates_dir
 from ledger import quarter
 from ledger.services import FundService, WorkerService
@@ -36,7 +36,7 @@ def table(ws) -> list[tuple]:
     return rows
 
 
-@pytest.mark.parametrize("name", [TEMPLATE, FIRST_LAYOUT.as_posix()])
+@pytest.mark.parametrize("name", [TEMPLATE, FIRST_LAYOUT.as_posix(), SECOND_LAYOUT.as_posix()])
 def test_the_built_in_template_is_what_the_script_makes(tmp_path, name):
     import importlib.util
     spec = importlib.util.spec_from_file_location("make", builtin_templates_dir() / "make_report_templates.py")
@@ -66,9 +66,11 @@ def test_xlsx_values(street, tmp_path):
     assert b[:15] == (2, "乙社区", 0, 0, 2, 0, 0, 8, 1, "—", 0, 0, 0, 0, 0)     # 户数 left blank in its ledger
     assert total[:15] == ("合计", None, 1, 0, 2, 1, 1, 38, 3, 1200, 1, 1, 1, 1, 3)
     #        年度预算 拨入 支出 结余 执行率 阵地面积 达标
-    assert a[15:] == (100000, 50000, 14345.67, 35654.33, 14.3, 460, "是")
-    assert b[15:] == (0, 20000, 0, 20000, "—", 250, "否")
-    assert total[15:] == (100000, 70000, 14345.67, 55654.33, 14.3, 710, "1/2")
+    assert a[15:22] == (100000, 50000, 14345.67, 35654.33, 14.3, 460, "是")
+    assert b[15:22] == (0, 20000, 0, 20000, "—", 250, "否")
+    assert total[15:22] == (100000, 70000, 14345.67, 55654.33, 14.3, 710, "1/2")
+    # no wider ledgers kept: zeros, no estates to state a 红色物业覆盖率 of, the 党组织 standing in for 报到党员
+    assert total[22:] == (0, 0, 0, 0, 0, 0, 0, 0, "—")
     assert ws["P9"].number_format == "#,##0.00" and ws["T9"].number_format == "0.0"
     assert ws["H9"].alignment.horizontal == "right" and ws["A11"].font.bold
     note = ws["A12"].value
@@ -83,12 +85,13 @@ def test_xlsx_merges_print_titles_and_page_setup(street, tmp_path):
     write_quarterly_xlsx(quarter.report(street, Q3), out)
     ws = openpyxl.load_workbook(out)["季度统计汇总"]
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert {"A5:V5", "A7:A8", "B7:B8", "C7:F7", "G7:G8", "L7:O7", "P7:T7", "U7:V7", "S1:V1", "S4:V4"} <= merged
+    assert {"A5:AE5", "A7:A8", "B7:B8", "C7:F7", "G7:G8", "L7:O7", "P7:T7", "U7:V7", "S1:AE1", "S4:AE4"} <= merged
+    assert {"W7:Y7", "Z7:Z8", "AA7:AC7", "AD7:AE7"} <= merged    # 共建单位和项目, 报到党员, 志愿服务, 小区
     assert ws["C7"].value == "党组织数（个）" and ws["G7"].value == "党小组\n（个）"   # listed apart
     assert "A11:B11" in merged                      # the 合计 label across 序号 and 社区, on the 合计 row
-    assert {"A12:V12", "A13:V13", "Q15:V15"} <= merged   # moved down with the rows below the table
+    assert {"A12:AE12", "A13:AE13", "Q15:AE15"} <= merged   # moved down with the rows below the table
     assert ws.print_title_rows == "$7:$8"
-    assert ws.print_area == "'季度统计汇总'!$A$1:$V$15"
+    assert ws.print_area == "'季度统计汇总'!$A$1:$AE$15"
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
     assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
     assert ws.sheet_properties.pageSetUpPr.fitToPage
@@ -226,7 +229,7 @@ def test_the_next_close_counts_by_the_corrected_rules(ledger, tmp_path, writes_a
     build_street(ledger)
     _store_as_the_previous_release_did(ledger)
     closed = quarter.close_quarter(ledger, "2026-Q4", today=date(2027, 1, 5))
-    assert closed.version == quarter.SNAPSHOT_VERSION == 2 and closed.to_json()["version"] == 2
+    assert closed.version == quarter.SNAPSHOT_VERSION == 3 and closed.to_json()["version"] == 3
     report = quarter.report(ledger, "2026-Q4")
     # 甲: 党委, 网格党支部, 老年党支部 (founded in November); 乙: 党支部, 小区党支部 — the 党小组 apart
     assert report.values["orgs"] == 5 and report.figures.total.party_groups == 1

@@ -171,3 +171,36 @@ def test_budget_execution_per_community_and_category(qtbot, ledger, window):
     entries = _page(qtbot, window, "funds")
     assert "支出合计：92,345.67元" in entries.footer.text() and "拨入合计：75,000.00元" in entries.footer.text()
     QApplication.processEvents()
+
+
+def test_a_references_list_follows_the_chosen_community(qtbot, ledger, window):
+    """An activity's 队伍 (and a record's 所属网格) offers the records of the 社区 chosen in the form."""
+    from ledger.services import LEDGERS
+    CommunityService(ledger).create({"name": "和平社区"})
+    LEDGERS["teams"](ledger).create({"name": "红马甲", "community": "幸福社区"})
+    LEDGERS["teams"](ledger).create({"name": "巡逻队", "community": "幸福社区"})
+    LEDGERS["teams"](ledger).create({"name": "调解队", "community": "和平社区"})
+    dialog = _page(qtbot, window, "activities").new_record()
+    items = lambda: [dialog.editors["team"].combo.itemText(i) for i in range(dialog.editors["team"].combo.count())]  # noqa: E731
+    assert items() == [""]
+    dialog.editors["community"].combo.setEditText("幸福社区")
+    assert items() == ["", "红马甲", "巡逻队"]
+    dialog.editors["community"].combo.setEditText("和平社区")
+    assert items() == ["", "调解队"]
+    dialog.editors["team"].set_value("调解队")
+    dialog.editors["held_on"].set_value("2025-04-01")
+    dialog.editors["name"].set_value("义诊")
+    assert dialog.save()
+    assert [(a["community"], a["team"]) for a in LEDGERS["activities"](ledger).list()] == [("和平社区", "调解队")]
+
+
+def test_a_registered_member_shows_the_service_done(qtbot, ledger, window):
+    from ledger.services import LEDGERS
+    member = LEDGERS["registrations"](ledger).create({"name": "张华", "employer": "区税务局", "community": "幸福社区",
+                                                      "registered_on": "2024-03-01"})
+    for day, hours in (("2024-04-01", "2"), ("2024-05-01", "1.5")):
+        LEDGERS["registration-services"](ledger).create({"name": "张华", "community": "幸福社区", "served_on": day,
+                                                         "content": "清理楼道", "hours": hours})
+    dialog = _page(qtbot, window, "registrations").open_record(member["id"])
+    assert dialog.summary.text() == "共 2 次，合计 3.50 小时"
+    assert dialog.services.rows == [("2024-05-01", "清理楼道", "1.50"), ("2024-04-01", "清理楼道", "2.00")]

@@ -72,3 +72,29 @@ def test_counts_follow_the_tree(qtbot, ledger, window):
     assert home.cards["communities"].figure.text() == "1 个"
     assert home.cards["grids"].figure.text() == "1 个"
     assert "和平社区" in home.heading.text()
+
+
+def test_the_wider_ledgers_row_counts_them_and_says_whose_members_figure_it_is(qtbot, ledger, window):
+    from ledger.services import LEDGERS
+    CommunityService(ledger).create({"name": "和平社区"})
+    PartyOrgService(ledger).create({"name": "和平社区党委", "category": "党委", "community": "和平社区",
+                                    "members_reported": "7"})
+    LEDGERS["partners"](ledger).create({"name": "区税务局", "community": "幸福社区"})
+    LEDGERS["projects"](ledger).create({"name": "加装电梯", "community": "幸福社区", "list_type": "项目", "status": "实施中"})
+    LEDGERS["registrations"](ledger).create({"name": "张华", "employer": "区税务局", "community": "幸福社区",
+                                             "registered_on": "2024-03-01"})
+    LEDGERS["teams"](ledger).create({"name": "红马甲", "community": "幸福社区"})
+    LEDGERS["activities"](ledger).create({"held_on": date.today().isoformat(), "community": "幸福社区",
+                                          "team": "红马甲", "name": "义诊", "served": "40"})
+    for name, red in (("幸福家园", "是"), ("阳光花园", "否"), ("和平苑", "否")):
+        LEDGERS["estates"](ledger).create({"name": name, "community": "幸福社区", "red_property": red})
+    window.ledger_changed("estates")
+    cards = _home(qtbot, window).cards
+    assert (cards["partners"].figure.text(), cards["partners"].detail.text()) == ("1 家", "共建项目实施中 1 项，已完成 0 项")
+    # 幸福社区's one registered member, and 和平社区's 党委 figure (it keeps no registrations)
+    assert cards["registrations"].figure.text() == "8 人"
+    assert cards["registrations"].detail.text() == "其中 1 个社区尚无报到台账，按党组织填报数"
+    assert cards["teams"].detail.text() == f"{date.today().year}年活动 1 次，服务 40 人次"
+    assert (cards["estates"].figure.text(), cards["estates"].detail.text()) == ("3 个", "红色物业覆盖率 33.3%")
+    cards["teams"].clicked.emit()
+    assert window.page_title.text() == "志愿服务队"

@@ -26,7 +26,7 @@ class Card(QFrame):
 
     clicked = Signal()
 
-    def __init__(self, title: str):
+    def __init__(self, title: str, compact: bool = False):
         super().__init__()
         self.setObjectName("card")
         self.setStyleSheet("#card { background: white; border: 1px solid #e3d6d4; border-radius: 6px; }"
@@ -35,14 +35,24 @@ class Card(QFrame):
         self.title = QLabel(title)
         self.title.setStyleSheet("color: #7f3a30; font-weight: bold;")
         self.figure = QLabel("—")
-        self.figure.setStyleSheet("font-size: 22pt; color: #c0392b;")
+        self.figure.setStyleSheet(f"font-size: {14 if compact else 22}pt; color: #c0392b;")
         self.detail = QLabel("")
         self.detail.setStyleSheet("color: #555;")
         self.detail.setWordWrap(True)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 10, 14, 10)
-        layout.addWidget(self.title)
-        layout.addWidget(self.figure)
+        if compact:
+            # the wider ledgers' row: title and figure on one line, so that the warnings keep their room
+            layout.setContentsMargins(12, 6, 12, 6)
+            layout.setSpacing(2)
+            top = QHBoxLayout()
+            top.addWidget(self.title)
+            top.addStretch(1)
+            top.addWidget(self.figure)
+            layout.addLayout(top)
+        else:
+            layout.setContentsMargins(14, 10, 14, 10)
+            layout.addWidget(self.title)
+            layout.addWidget(self.figure)
         layout.addWidget(self.detail)
         layout.addStretch(1)
 
@@ -50,6 +60,15 @@ class Card(QFrame):
         if event.button() == Qt.MouseButton.LeftButton:
             self.clicked.emit()
         super().mouseReleaseEvent(event)
+
+
+def _reported_source(figures: Overview) -> str:
+    """Where the 报到党员 figure comes from: the registrations, or (communities without any) the 党组织 ledger."""
+    if not figures.reported_by_orgs:
+        return "按在职党员双报到台账"
+    if figures.reported_by_orgs == figures.communities:
+        return "尚无报到台账，按党组织填报数"
+    return f"其中 {figures.reported_by_orgs:,} 个社区尚无报到台账，按党组织填报数"
 
 
 class HomePage(QWidget):
@@ -75,6 +94,15 @@ class HomePage(QWidget):
             card.clicked.connect(lambda key=key: self.window.show_page(key))
             self.cards[key] = card
             grid.addWidget(card, n // 3, n % 3)
+        # the wider ledgers, one compact row of four
+        wider = QGridLayout()
+        wider.setSpacing(10)
+        for n, (key, title) in enumerate((("partners", "共建单位"), ("registrations", "报到在职党员"),
+                                          ("teams", "志愿服务"), ("estates", "小区"))):
+            card = Card(title, compact=True)
+            card.clicked.connect(lambda key=key: self.window.show_page(key))
+            self.cards[key] = card
+            wider.addWidget(card, 0, n)
 
         self.alert_title = QLabel("需要关注")
         self.alert_title.setStyleSheet("font-size: 12pt; font-weight: bold; color: #7f1d1d;")
@@ -121,6 +149,8 @@ class HomePage(QWidget):
         layout.addSpacing(6)
         layout.addLayout(grid)
         layout.addSpacing(10)
+        layout.addLayout(wider)
+        layout.addSpacing(6)
         # Warnings and charts share the space below the cards as tabs: on a 1366×768 screen both at once
         # would leave the warnings list two rows high.
         alerts_tab = QWidget()
@@ -211,6 +241,15 @@ class HomePage(QWidget):
                                   f"支出 {figures.spent:,.2f} 元")
         c["venues"].figure.setText(f"{figures.venues:,} 个")
         c["venues"].detail.setText(f"建筑面积合计 {figures.venue_area:,.2f} 平方米")
+        c["partners"].figure.setText(f"{figures.partners:,} 家")
+        c["partners"].detail.setText(f"共建项目实施中 {figures.projects_active:,} 项，已完成 {figures.projects_done:,} 项")
+        c["registrations"].figure.setText(f"{figures.reported:,} 人")
+        c["registrations"].detail.setText(_reported_source(figures))
+        c["teams"].figure.setText(f"{figures.teams:,} 支")
+        c["teams"].detail.setText(f"{figures.year}年活动 {figures.activities:,} 次，服务 {figures.service_visits:,} 人次")
+        coverage = figures.red_coverage
+        c["estates"].figure.setText(f"{figures.estates:,} 个")
+        c["estates"].detail.setText(f"红色物业覆盖率 {coverage}%" if coverage is not None else "红色物业覆盖率 —")
         self.alerts = found
         counts = {s: sum(1 for a in found if a.severity == s) for s in ("逾期", "紧急", "提醒")}
         self.alert_title.setText(f"需要关注（{len(found):,}）")

@@ -109,6 +109,8 @@ EXTRAS: dict[str, Extras] = {
                                    Field("standard_state", "达标情况", derived=True)), extra_after="households_served",
                      derive=_venue_state, flag=lambda r: "未达标" if r.get("meets_standard") is False else None,
                      dialog="ui.venue_details:VenueDialog"),
+    "registrations": Extras(flag=lambda r: "离职" if r.get("status") == "已转出" else None,
+                            dialog="ui.registration_details:RegistrationDialog"),
 }
 
 
@@ -131,7 +133,10 @@ def _tree_scope(d: LedgerDef) -> Scope:
     """Which keys place a row under a 社区 and a 网格 of the organisation tree."""
     columns = d.model.__table__.columns
     grid = "id" if d.table == "grid" else ("grid_id" if "grid_id" in columns else None)
-    return Scope(d.owner.column if d.owner else None, grid)
+    if d.owner is None:
+        return Scope(None, grid)
+    # a ledger owned through its parent record lists each record with its parent's community_id
+    return Scope(d.owner.column or "community_id", grid)
 
 
 def spec_for(d: LedgerDef) -> LedgerSpec:

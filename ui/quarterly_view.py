@@ -21,7 +21,7 @@ from exports import quarterly_content as content
 from exports.safe import sanitize_filename
 from ledger import quarter
 from ledger.errors import LedgerError
-from ledger.quarter import INDICATORS, Quarter, QuarterReport
+from ledger.quarter import Quarter, QuarterReport
 
 from . import messages
 from .community_choice import CommunityChoice
@@ -46,20 +46,23 @@ def _cell(value: object) -> str:
 def community_table(report: QuarterReport) -> tuple[list[str], list[tuple[str, ...]], set[int]]:
     """Headers, rows (each community, then 合计) and the numeric columns of the summary table."""
     f = report.figures
-    fields = [name for name in content.ROW_FIELDS
+    fields = [name for name in content.row_fields(f)
               if name not in content.POST_FIELDS or content.POST_FIELDS.index(name) < len(f.posts)]
     renamed = {content.POST_FIELDS[i]: post for i, post in enumerate(f.posts)}
-    units = {"年度预算": "（元）", "拨入": "（元）", "支出": "（元）", "结余": "（元）", "阵地面积": "（平方米）"}
+    months = f"（{f.quarter.months_label}）"
+    units = {"年度预算": "（元）", "拨入": "（元）", "支出": "（元）", "结余": "（元）", "阵地面积": "（平方米）",
+             "活动次数": months, "服务人次": months}
     headers = [renamed.get(name, name) + units.get(name, "") for name in fields]
     headers[fields.index("拨入")] = "累计拨入（元）"
     headers[fields.index("支出")] = "累计支出（元）"
     rows = []
     for row in (*f.rows, f.total):
-        values = content.row_values(row, f.posts)
+        values = content.row_values(row, f.posts, f.wider)
         if row is f.total:
             values["达标"] = content.met_text(row)
-        rate = values["执行率"]
-        values["执行率"] = f"{rate}%" if isinstance(rate, Decimal) else rate
+        for key in ("执行率", "红色物业覆盖率"):
+            rate = values[key]
+            values[key] = f"{rate}%" if isinstance(rate, Decimal) else rate
         rows.append(tuple(_cell(values[name]) for name in fields))
     numeric = {i for i, name in enumerate(fields) if name not in ("社区", "达标")}
     return headers, rows, numeric
@@ -68,7 +71,7 @@ def community_table(report: QuarterReport) -> tuple[list[str], list[tuple[str, .
 def indicator_rows(report: QuarterReport) -> list[tuple[str, str, str]]:
     """指标, 本季度, 较上季度 — the figures a leader reads first."""
     out = []
-    for indicator in INDICATORS:
+    for indicator in report.indicators:
         value = report.values[indicator.key]
         figure = str(value) if indicator.unit == "%" and value is not None else _cell(value)
         shown = "—" if value is None else f"{figure}{indicator.unit}"

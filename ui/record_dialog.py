@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFrame, QGridLayout, Q
 from ledger.conflicts import Conflict
 from ledger.errors import LedgerError, Problem, ValidationError
 from ledger.fields import Field
+from ledger.services import LEDGERS
 from ledger.services.base import LedgerService
 
 from . import messages
@@ -52,6 +53,7 @@ class RecordDialog(QDialog):
         self._by_label = {f.label: f.key for f in self.fields}
         self.community_ids: dict[str, int] = {}
         self._and_new = False
+        self._refs_for: str | None = None
         self.setWindowTitle(self.title())
         self.setSizeGripEnabled(True)
 
@@ -87,6 +89,7 @@ class RecordDialog(QDialog):
             self.editors[f.key].set_value(text)
             self._initial[f.key] = self.editors[f.key].value()
             self.editors[f.key].on_change(lambda key=f.key: self._changed(key))
+        self._fill_refs()
         self.values_changed()
         self._fit_to_screen()
 
@@ -102,6 +105,8 @@ class RecordDialog(QDialog):
         if field.kind == "ref" and field.key == "community":
             editor, self.community_ids = community_editor(self.ledger)
             return editor
+        if field.kind == "ref" and field.refers:
+            return ComboEditor([], blank=True, editable=True)   # filled with the chosen 社区's records
         return default_editor(field)
 
     def build_body(self, form: QWidget) -> QWidget:
@@ -210,7 +215,30 @@ class RecordDialog(QDialog):
     def _changed(self, key: str) -> None:
         self._touched.add(key)
         self._timer.start()
+        self._fill_refs()
         self.values_changed()
+
+    def _fill_refs(self) -> None:
+        """A reference to another ledger's record (所属网格, 队伍) offers the records of the chosen 社区."""
+        refs = [f for f in self.fields if f.kind == "ref" and f.refers]
+        community_key = self.service.community_field
+        if not refs or community_key not in self.editors:
+            return
+        community = self.editors[community_key].value()
+        if community == self._refs_for:
+            return
+        self._refs_for = community
+        cid = self.community_ids.get(community)
+        for f in refs:
+            names: list[str] = []
+            if cid is not None:
+                try:
+                    names = list(dict.fromkeys(r["name"] for r in LEDGERS[f.refers](self.ledger).list(community_id=cid)))
+                except LedgerError:
+                    names = []
+            editor = self.editors[f.key]
+            assert isinstance(editor, ComboEditor)
+            editor.set_items(names, blank=True)
 
     # --- checking and saving ------------------------------------------------------------------------------------
     def check(self, show_all: bool = False) -> list[Problem]:

@@ -67,7 +67,7 @@ def cmd_show(args, ledger) -> int:
     f = report.figures
     print(f"{f.street}{f.quarter.label}统计汇总（截至{f.as_of:%Y-%m-%d}）")
     print(status_text(f))
-    for indicator in quarter.INDICATORS:
+    for indicator in report.indicators:
         value = report.values[indicator.key]
         shown = "—" if value is None else f"{value:,}"
         print(f"  {indicator.label}：{shown}{indicator.unit if value is not None else ''}"

@@ -34,8 +34,8 @@ NEW, UPDATE, SAME, ERROR = "新增", "更新", "不变", "错误"
 # A new row identical to a stored record (a 经费 entry imported again): written only when the user confirms it.
 REPEAT = "疑似重复"
 
-# Columns that hold a resolved reference, and the field a user typed it in.
-_REFERENCE_FIELDS = {"parent_id": "parent", "grid_id": "grid"}
+# Columns that hold a resolved reference, and the field a user typed it in (a service record's member: by 姓名).
+_REFERENCE_FIELDS = {"parent_id": "parent", "grid_id": "grid", "team_id": "team", "registration_id": "name"}
 _HIDDEN_COLUMNS = {"id", "street_id", "credited_bonus"}
 _DATEISH = (date, datetime)
 
@@ -239,6 +239,10 @@ class _Planner:
         if own is None:
             return
         column = self.service.definition.owner.column
+        if column is None:
+            # a ledger owned through its parent record: the rules resolve that parent and its community, and a
+            # stored record matched by its parent belongs to the same one
+            column, existing = "community_id", None
         values = [existing.id if existing is not None else None] if column == "id" else [attrs.get(column)]
         if existing is not None:
             values.append(getattr(existing, column))

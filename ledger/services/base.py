@@ -270,6 +270,7 @@ class LedgerService:
 
     def _to_record(self, row, names: dict[int, str]) -> Record:
         record = {key: row[key] for key in _record_keys(type(self))}
+        record.update({key: row[key] for key in _reference_keys(self.model)})
         record["id"] = row["id"]
         if "version" in row:
             record["version"] = row["version"]
@@ -381,6 +382,12 @@ def _record_keys(service: type[LedgerService]) -> tuple[str, ...]:
     """The fields a listed record carries straight from its row (worked out once, not per row)."""
     columns = {attr.key for attr in inspect(service.model).column_attrs}
     return tuple(f.key for f in service.fields if f.key in columns and not f.derived)
+
+
+@cache
+def _reference_keys(model: type) -> tuple[str, ...]:
+    """The ids of the records a record refers to (its 上级组织, 网格, 队伍), which its fields name instead."""
+    return tuple(c.key for c in model.__table__.columns if c.foreign_keys and c.key != "community_id")
 
 
 def refuse_if_used(session: Session, definition: LedgerDef, obj) -> None:

@@ -9,10 +9,11 @@ from ..catalog import LedgerDef, PageHint
 from .. import settings
 from ..errors import Problem
 from ..fields import Field
-from ..models import Grid, PartyOrg
+from ..models import PartyOrg
 from ..party import CATEGORIES, counted_as, default_term_years, term_end, term_state
 from .base import LedgerService
 from .facts import facts_for
+from .grids import name_grids, resolve_grid
 
 FIELDS = (
     Field("name", "组织名称", required=True, aliases=("党组织名称", "名称")),
@@ -20,7 +21,7 @@ FIELDS = (
           value_aliases={"街道党工委": "党工委", "社区党委": "党委", "党小组": "楼栋党小组"}),
     Field("parent", "上级组织", "ref", aliases=("上级党组织",)),
     Field("community", "所属社区", "ref", aliases=("社区",)),
-    Field("grid", "所属网格", "ref", aliases=("网格",), help="网格编号或网格名称"),
+    Field("grid", "所属网格", "ref", aliases=("网格",), help="网格编号或网格名称", refers="grids"),
     Field("secretary", "书记", max_length=30, person=True, aliases=("党组织书记",)),
     Field("deputy_secretary", "副书记", max_length=30, person=True),
     Field("committee_size", "委员人数", "int", minimum=0, maximum=15, aliases=("委员数",)),
@@ -44,8 +45,6 @@ class PartyOrgService(LedgerService):
 
     def _to_record(self, row, names):
         record = super()._to_record(row, names)
-        record["parent_id"] = row["parent_id"]
-        record["grid_id"] = row["grid_id"]
         record["term_end"] = term_end(row["term_start"], row["term_years"])
         return record
 
@@ -53,12 +52,11 @@ class PartyOrgService(LedgerService):
         """Names of references, the term's 换届 state by the office's warning window, and how the community's
         figures count the organisation today (the page's 党组织 and 党小组 totals)."""
         names = dict(session.execute(select(PartyOrg.id, PartyOrg.name)).all())
-        grids = dict(session.execute(select(Grid.id, Grid.name)).all())
+        name_grids(session, records)
         cfg = settings.get_all(session)
         today = date.today()
         for record in records:
             record["parent"] = names.get(record["parent_id"], "")
-            record["grid"] = grids.get(record["grid_id"], "")
             state = term_state(record["term_end"], today, cfg["term_warn_months"], cfg["term_urgent_months"])
             record["term_state"] = state.label if state else ""
             record["term_alert"] = state.severity if state else None
@@ -101,20 +99,7 @@ class PartyOrgService(LedgerService):
                         problems.append(Problem("上级组织", f"名为“{name}”的组织有{len(found)}个，无法确定是哪一个", row))
                 else:
                     attrs["parent_id"] = found[0].id
-        if "grid" in attrs:
-            text = attrs.pop("grid")
-            attrs["grid_id"] = None
-            if text:
-                cid = attrs.get("community_id")
-                if cid is None:
-                    problems.append(Problem("所属网格", "填写所属网格时必须同时填写所属社区", row))
-                else:
-                    facts = facts_for(session)
-                    grid = facts.first(Grid, community_id=cid, code=text) or facts.first(Grid, community_id=cid, name=text)
-                    gid = grid.id if grid is not None else None
-                    if gid is None:
-                        problems.append(Problem("所属网格", f"本社区没有编号或名称为“{text}”的网格", row))
-                    attrs["grid_id"] = gid
+        resolve_grid(session, attrs, problems, row)
 
     def _check(self, session, attrs, problems, existing, row):
         total, full, probation = attrs.get("members_total"), attrs.get("members_full"), attrs.get("members_probation")

@@ -11,6 +11,7 @@ from ..app import Ledger
 from ..figures import street_figures
 from ..models import Community, Worker
 from .base import current_street
+from .estates import red_coverage
 from .funds import execution_rate
 
 
@@ -33,11 +34,25 @@ class Overview:
     budget: Decimal
     allocated: Decimal
     spent: Decimal
+    partners: int = 0           # 共建单位 with an agreement in force
+    projects_active: int = 0    # 共建项目 实施中
+    projects_done: int = 0      # 共建项目 已完成
+    reported: int = 0           # 报到在职党员 (figures.registered_members)
+    reported_by_orgs: int = 0   # communities whose figure is their 党组织's, having no registrations
+    teams: int = 0              # 志愿服务队
+    activities: int = 0         # 志愿服务活动 this year
+    service_visits: int = 0     # 服务人次 this year
+    estates: int = 0            # 小区
+    red_estates: int = 0        # 红色物业 小区
 
     @property
     def execution_rate(self) -> Decimal | None:
         """执行率 of the year to date."""
         return execution_rate(self.spent, self.budget)
+
+    @property
+    def red_coverage(self) -> Decimal | None:
+        return red_coverage(self.red_estates, self.estates)
 
     @property
     def households_per_grid(self) -> int:
@@ -69,4 +84,6 @@ def overview(ledger: Ledger, community_id: int | None = None, today: date | None
         households=t.households, grid_households=t.grid_households, orgs=t.org_total, party_groups=t.party_groups,
         branches=t.branches, members=t.members, workers=t.workers_total, workers_left=workers_left,
         venues=t.venues, venue_area=t.venue_area, year=today.year, budget=fund.budget, allocated=fund.allocated,
-        spent=fund.spent)
+        spent=fund.spent, partners=t.partners, projects_active=t.projects_active, projects_done=t.projects_done,
+        reported=t.reported, reported_by_orgs=t.reported_by_orgs, teams=t.teams, activities=t.activities,
+        service_visits=t.service_visits, estates=t.estates, red_estates=t.red_estates)

@@ -71,6 +71,8 @@ def _fits(widest: str, minimum: float) -> float:
 # 经费 below 10,000,000,000.00 yuan, 阵地面积 below 10,000,000.00 m².
 COUNT_W, MEMBERS_W, HOUSEHOLDS_W = _fits("99999", 5.5), _fits("999999", 7), _fits("9999999", 8)
 MONEY_W, AREA_W = _fits("9,999,999,999.99", 13), _fits("9,999,999.99", 10)
+# a header that names the months (活动次数（1—12月）) as wide as its widest line
+MONTHS_W = max(COUNT_W, fitted_width("（1—12月）", 9))
 
 # (header label, group, field placeholder, number format, alignment, width)
 QUARTERLY_COLUMNS: list[tuple[str, str | None, str, str | None, Alignment, float]] = [
@@ -98,21 +100,37 @@ QUARTERLY_COLUMNS: list[tuple[str, str | None, str, str | None, Alignment, float
     ("面积\n（平方米）", "阵地", "{{阵地面积}}", AREA, RIGHT, AREA_W),
     ("达标", "阵地", "{{达标}}", None, CENTER, 6),
 ]
-# the 合计 row: sums by the engine where a column adds up; a rate and a count of 达标 are the domain's own
-QUARTERLY_TOTALS = {"社区": "合计", "执行率": "{{合计执行率}}", "达标": "{{合计达标}}", "序号": ""}
+# The wider ledgers' columns (from the third version): counts of a city's communities stay below 100,000, the
+# members and the residents served below ten million.
+WIDER_COLUMNS: list[tuple[str, str | None, str, str | None, Alignment, float]] = [
+    ("单位\n（家）", "共建单位和项目", "{{共建单位}}", COUNT, RIGHT, COUNT_W),
+    ("实施中\n项目", "共建单位和项目", "{{项目实施中}}", COUNT, RIGHT, max(COUNT_W, 6.5)),
+    ("已完成\n项目", "共建单位和项目", "{{项目已完成}}", COUNT, RIGHT, max(COUNT_W, 6.5)),
+    ("报到\n党员\n（人）", None, "{{报到党员}}", COUNT, RIGHT, HOUSEHOLDS_W),
+    ("队伍\n（支）", "志愿服务", "{{志愿服务队}}", COUNT, RIGHT, COUNT_W),
+    ("活动次数\n（{{经费期间}}）", "志愿服务", "{{活动次数}}", COUNT, RIGHT, MONTHS_W),
+    ("服务人次\n（{{经费期间}}）", "志愿服务", "{{服务人次}}", COUNT, RIGHT, max(MONTHS_W, HOUSEHOLDS_W)),
+    ("小区数\n（个）", "小区", "{{小区}}", COUNT, RIGHT, max(COUNT_W, 6.5)),
+    ("红色物业\n覆盖率\n（%）", "小区", "{{红色物业覆盖率}}", RATE, RIGHT, 8),
+]
+# the 合计 row: sums by the engine where a column adds up; the rates and a count of 达标 are the domain's own
+QUARTERLY_TOTALS = {"社区": "合计", "执行率": "{{合计执行率}}", "达标": "{{合计达标}}", "序号": "",
+                    "红色物业覆盖率": "{{合计红色物业覆盖率}}"}
 
 
-def quarterly_columns(groups_apart: bool = True) -> list[tuple[str, str | None, str, str | None, Alignment, float]]:
-    """The columns; the layout of the first version (季度统计汇总（第1版）, kept to reprint the quarters closed
-    under it) had the 党小组 under the 党组织数 heading."""
+def quarterly_columns(groups_apart: bool = True,
+                      wider: bool = True) -> list[tuple[str, str | None, str, str | None, Alignment, float]]:
+    """The columns; the layouts kept to reprint the quarters closed under earlier versions: the first
+    (季度统计汇总（第1版）) had the 党小组 under the 党组织数 heading, the second (第2版) no wider ledgers."""
+    columns = QUARTERLY_COLUMNS + (WIDER_COLUMNS if wider else [])
     if groups_apart:
-        return QUARTERLY_COLUMNS
+        return columns
     return [("党小组", "党组织数（个）", *rest) if rest[0] == "{{党小组}}" else (label, group, *rest)
-            for label, group, *rest in QUARTERLY_COLUMNS]
+            for label, group, *rest in columns]
 
 
-def make_quarterly(path: Path, groups_apart: bool = True) -> None:
-    columns = quarterly_columns(groups_apart)
+def make_quarterly(path: Path, groups_apart: bool = True, wider: bool = True) -> None:
+    columns = quarterly_columns(groups_apart, wider)
     wb = Workbook()
     ws = wb.active
     ws.title = "季度统计汇总"
@@ -139,7 +157,8 @@ def make_quarterly(path: Path, groups_apart: bool = True) -> None:
     ws.merge_cells("J6:O6")
     _cell(ws, "J6", "报告期：{{报告期}}", align=Alignment(horizontal="center", vertical="center"))
     ws.merge_cells(f"S6:{last}6")
-    _cell(ws, "S6", "计量单位：个、人、户、元、平方米", align=RIGHT)
+    units = "个、人、户、元、平方米" + ("、家、项、支、次、人次" if wider else "")
+    _cell(ws, "S6", f"计量单位：{units}", align=RIGHT)
     ws.row_dimensions[6].height = 20
 
     header_font = Font(name=HEI, size=9)
@@ -216,7 +235,8 @@ def make_quarterly(path: Path, groups_apart: bool = True) -> None:
 TEMPLATES: dict[str, Callable[[Path], None]] = {
     "季度统计汇总.xlsx": make_quarterly,
     # not offered for adjusting: the layout the quarters closed before 党小组 were listed apart reprint in
-    "archive/季度统计汇总（第1版）.xlsx": lambda path: make_quarterly(path, groups_apart=False),
+    "archive/季度统计汇总（第1版）.xlsx": lambda path: make_quarterly(path, groups_apart=False, wider=False),
+    "archive/季度统计汇总（第2版）.xlsx": lambda path: make_quarterly(path, wider=False),
 }
 
 
