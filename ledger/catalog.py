@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .fields import Field
-from .models import (AuditEntry, ImportBatch, PayAdjustment, PayLine, PayRun, PayStandardVersion,
+from .models import (AuditEntry, CalendarDay, ImportBatch, PayAdjustment, PayLine, PayRun, PayStandardVersion,
                      QuarterSnapshot, Setting, Street, User, YearOpening)
 
 if TYPE_CHECKING:
@@ -125,6 +125,7 @@ _LOADED = False
 TABLES: tuple[TableAudit, ...] = (
     TableAudit(Street, "街道"),
     TableAudit(Setting, "设置"),
+    TableAudit(CalendarDay, "节假日安排"),
     TableAudit(PayStandardVersion, "工资标准"),
     TableAudit(PayAdjustment, "工资调整", owner=Owner(None, "worker_id")),
     TableAudit(YearOpening, "期初累计", owner=Owner(None, "worker_id")),

@@ -17,6 +17,7 @@ from . import audit
 from .app import Ledger
 from .bankcard import luhn_digit
 from .bulk import insert_rows
+from .case_demo import load_cases
 from .errors import LedgerError
 from .idcard import make_id
 from .models import (Appraisal, Budget, Certificate, Community, FundEntry, Grid, PartyOrg, Street, Venue,
@@ -147,6 +148,7 @@ def load_demo(ledger: Ledger, scale: str = "street", today: date | None = None,
 
         progress.report(6, steps, "阵地")
         counts["阵地"] = _venues(session, rng, names, cids, totals)
+        counts["民生诉求"] = load_cases(session, rng, cids, today)
         audit.record(session, "加载演示数据", None, None, spec.label,
                      [{"field": k, "old": None, "new": v} for k, v in counts.items()])
         progress.report(7, steps, "完成")

@@ -109,6 +109,7 @@ EXTRAS: dict[str, Extras] = {
                                    Field("standard_state", "达标情况", derived=True)), extra_after="households_served",
                      derive=_venue_state, flag=lambda r: "未达标" if r.get("meets_standard") is False else None,
                      dialog="ui.venue_details:VenueDialog"),
+    "cases": Extras(flag=lambda r: "逾期" if r.get("overdue") else None, dialog="ui.case_dialog:CaseDialog"),
 }
 
 

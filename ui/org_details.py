@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from ledger.errors import LedgerError
 from ledger.fields import Field
 from ledger.party import default_term_years, term_end, term_state
-from ledger.services import GridService, PartyOrgService
+from ledger.services import PartyOrgService
 from ledger.services.street import get_settings
 from ledger.settings import SPECS as SETTING_SPECS
 
@@ -35,8 +35,6 @@ class OrgDialog(RecordDialog):
         if field.key == "parent":
             names = sorted({o["name"] for o in self._orgs() if o.get("id") != self.record_id})
             return ComboEditor(names, blank=True, editable=True)
-        if field.key == "grid":
-            return ComboEditor([], blank=True, editable=True)
         return super().editor_for(field)
 
     def build_body(self, form: QWidget) -> QWidget:
@@ -67,30 +65,9 @@ class OrgDialog(RecordDialog):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(form, 1)
         row.addWidget(panel)
-        self._grids_for: str | None = None
         return body
 
-    def _fill_grids(self) -> None:
-        """所属网格 offers the grids of the chosen 社区."""
-        community = self.editors["community"].value()
-        if community == self._grids_for:
-            return
-        self._grids_for = community
-        names: list[str] = []
-        cid = self.community_ids.get(community)
-        if cid is not None:
-            try:
-                names = [g["name"] for g in sorted(GridService(self.ledger).list(community_id=cid),
-                                                   key=lambda g: g["code"])]
-            except LedgerError:
-                names = []
-        editor = self.editors["grid"]
-        assert isinstance(editor, ComboEditor)
-        editor.set_items(names, blank=True)
-
     def values_changed(self) -> None:
-        if "grid" in self.editors:
-            self._fill_grids()
         start, years = self.parsed("term_start"), self.parsed("term_years")
         category = self.editors["category"].value()
         parent = self.editors["parent"].value()

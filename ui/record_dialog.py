@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFrame, QGridLayout, Q
 from ledger.conflicts import Conflict
 from ledger.errors import LedgerError, Problem, ValidationError
 from ledger.fields import Field
-from ledger.services import CommunityService
+from ledger.services import CommunityService, GridService
 from ledger.services.base import LedgerService
 
 from . import messages
@@ -42,7 +42,7 @@ class RecordDialog(QDialog):
         self.record = record
         self.record_id: int | None = record["id"] if record else None
         self.defaults = defaults or {}
-        self.fields = [f for f in service.fields if not f.derived]
+        self.fields = self.form_fields()
         self.editors: dict[str, Editor] = {}
         self.errors: dict[str, QLabel] = {}
         self.shown_problems: list[Problem] = []
@@ -50,6 +50,7 @@ class RecordDialog(QDialog):
         self._touched: set[str] = set()
         self._by_label = {f.label: f.key for f in self.fields}
         self.community_ids: dict[str, int] = {}
+        self._grids_for: str | None = None
         self.setWindowTitle(self.title())
         self.setSizeGripEnabled(True)
 
@@ -81,6 +82,7 @@ class RecordDialog(QDialog):
             self.editors[f.key].set_value(text)
             self._initial[f.key] = self.editors[f.key].value()
             self.editors[f.key].on_change(lambda key=f.key: self._changed(key))
+        self._fill_grids()
         self.values_changed()
         self._fit_to_screen()
 
@@ -91,11 +93,17 @@ class RecordDialog(QDialog):
         label = self.record.get(self.service.label_key) or self.record.get("name") or self.record_id
         return f"{self.service.name}：{label}"
 
+    def form_fields(self) -> list[Field]:
+        """The fields the form edits (a subclass may keep some for actions of their own)."""
+        return [f for f in self.service.fields if not f.derived]
+
     def editor_for(self, field: Field) -> Editor:
         """The widget for a field; a subclass offers lists for its references."""
         if field.kind == "ref" and field.key == "community":
             self.community_ids = {c["name"]: c["id"] for c in CommunityService(self.ledger).list()}
             return ComboEditor(list(self.community_ids), blank=True, editable=True)
+        if field.kind == "ref" and field.key == "grid":
+            return ComboEditor([], blank=True, editable=True)   # the chosen 社区's grids (_fill_grids)
         return default_editor(field)
 
     def build_body(self, form: QWidget) -> QWidget:
@@ -204,7 +212,29 @@ class RecordDialog(QDialog):
     def _changed(self, key: str) -> None:
         self._touched.add(key)
         self._timer.start()
+        if key == "community":
+            self._fill_grids()
         self.values_changed()
+
+    def _fill_grids(self) -> None:
+        """所属网格 offers the grids of the chosen 社区."""
+        if "grid" not in self.editors or "community" not in self.editors:
+            return
+        community = self.editors["community"].value()
+        if community == self._grids_for:
+            return
+        self._grids_for = community
+        names: list[str] = []
+        cid = self.community_ids.get(community)
+        if cid is not None:
+            try:
+                names = [g["name"] for g in sorted(GridService(self.ledger).list(community_id=cid),
+                                                   key=lambda g: g["code"])]
+            except LedgerError:
+                names = []
+        editor = self.editors["grid"]
+        if isinstance(editor, ComboEditor):
+            editor.set_items(names, blank=True)
 
     # --- checking and saving ------------------------------------------------------------------------------------
     def check(self, show_all: bool = False) -> list[Problem]:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from .account import AuditEntry, User
 from .base import Base
+from .calendar import CalendarDay
+from .case import Case, CaseStep
 from .fund import Budget, FundEntry
 from .org import Community, Grid, Setting, Street
 from .party import PartyOrg
@@ -15,4 +17,5 @@ __all__ = [
     "Base", "Setting", "Street", "Community", "Grid", "PartyOrg", "Worker", "LevelChange", "PostChange",
     "Appraisal", "Certificate", "FundEntry", "Budget", "Venue", "VenueRoom", "PayStandardVersion", "PayRun",
     "PayLine", "PayAdjustment", "YearOpening", "User", "AuditEntry", "QuarterSnapshot", "ImportBatch",
+    "Case", "CaseStep", "CalendarDay",
 ]

@@ -59,6 +59,26 @@ class GridService(LedgerService):
         return [Problem("户数", text, row)] if text else []
 
 
+def resolve_grid(session, attrs: dict, problems: list[Problem], row) -> None:
+    """所属网格 (its 编号 or its 名称, within the row's 社区) to grid_id, for every ledger that names a grid."""
+    if "grid" not in attrs:
+        return
+    text = attrs.pop("grid")
+    attrs["grid_id"] = None
+    if not text:
+        return
+    cid = attrs.get("community_id")
+    if cid is None:
+        problems.append(Problem("所属网格", "填写所属网格时必须同时填写所属社区", row))
+        return
+    facts = facts_for(session)
+    grid = facts.first(Grid, community_id=cid, code=text) or facts.first(Grid, community_id=cid, name=text)
+    if grid is None:
+        problems.append(Problem("所属网格", f"本社区没有编号或名称为“{text}”的网格", row))
+        return
+    attrs["grid_id"] = grid.id
+
+
 def household_warning(households: int | None, band: tuple[int, int] = DEFAULT_BAND) -> str | None:
     if households is None:
         return None

@@ -13,6 +13,7 @@ from ..models import Grid, PartyOrg
 from ..party import CATEGORIES, counted_as, default_term_years, term_end, term_state
 from .base import LedgerService
 from .facts import facts_for
+from .grids import resolve_grid
 
 FIELDS = (
     Field("name", "组织名称", required=True, aliases=("党组织名称", "名称")),
@@ -101,20 +102,7 @@ class PartyOrgService(LedgerService):
                         problems.append(Problem("上级组织", f"名为“{name}”的组织有{len(found)}个，无法确定是哪一个", row))
                 else:
                     attrs["parent_id"] = found[0].id
-        if "grid" in attrs:
-            text = attrs.pop("grid")
-            attrs["grid_id"] = None
-            if text:
-                cid = attrs.get("community_id")
-                if cid is None:
-                    problems.append(Problem("所属网格", "填写所属网格时必须同时填写所属社区", row))
-                else:
-                    facts = facts_for(session)
-                    grid = facts.first(Grid, community_id=cid, code=text) or facts.first(Grid, community_id=cid, name=text)
-                    gid = grid.id if grid is not None else None
-                    if gid is None:
-                        problems.append(Problem("所属网格", f"本社区没有编号或名称为“{text}”的网格", row))
-                    attrs["grid_id"] = gid
+        resolve_grid(session, attrs, problems, row)
 
     def _check(self, session, attrs, problems, existing, row):
         total, full, probation = attrs.get("members_total"), attrs.get("members_full"), attrs.get("members_probation")
