@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from .bulk import insert_rows
 from .case_flow import (ASSIGN, ESCALATE, FEEDBACK, LIMIT_SETTINGS, RATE, REGISTER, RESOLVE, SUPERVISE,
-                        UNSATISFIED, CaseState, Step, advance, registered)
+                        UNSATISFIED, CaseState, Step, registered, take)
 from .models import Case, CaseStep, Grid
 from .workdays import WorkCalendar
 
@@ -106,12 +106,11 @@ def _history(rng, case: dict, today: date, calendar: WorkCalendar) -> tuple[Case
     stuck = (today - case["found_on"]).days <= 90 and rng.random() < 0.1
     supervise = rng.random() < 0.4
 
-    def take(step: Step) -> bool:
+    def taken(step: Step) -> bool:
         nonlocal state
         if step.on > today:
             return False
-        state = advance(state, step, calendar)
-        due = state.due_on if step.kind == ASSIGN or (step.kind == RATE and state.reopened_on == step.on) else None
+        state, due = take(state, step, calendar)
         steps.append((step, due))
         return True
 
@@ -119,14 +118,14 @@ def _history(rng, case: dict, today: date, calendar: WorkCalendar) -> tuple[Case
         n = rng.randint(low, high)
         return calendar.add(day, n) if n else day
 
-    if not take(Step(ESCALATE, after(case["found_on"], 0, 1))):
+    if not taken(Step(ESCALATE, after(case["found_on"], 0, 1))):
         return state, steps
-    if not take(Step(ASSIGN, after(state.reported_on, 0, 1), rng.choice(_UNITS[category]), limit)):
+    if not taken(Step(ASSIGN, after(state.reported_on, 0, 1), rng.choice(_UNITS[category]), limit)):
         return state, steps
     for round_ in (1, 2):
         if stuck:
             if supervise and state.due_on < today:
-                take(Step(SUPERVISE, min(today, calendar.add(state.due_on, rng.randint(1, 3))),
+                taken(Step(SUPERVISE, min(today, calendar.add(state.due_on, rng.randint(1, 3))),
                           note="请承办单位尽快办结并反馈"))
             return state, steps
         late = rng.random() < 0.08
@@ -134,13 +133,13 @@ def _history(rng, case: dict, today: date, calendar: WorkCalendar) -> tuple[Case
         begun = state.reopened_on or state.assigned_on
         resolved = calendar.add(begun, took)
         if late and supervise and calendar.add(state.due_on, 1) <= min(today, resolved):
-            take(Step(SUPERVISE, calendar.add(state.due_on, 1), note="已超期，请加快办理"))
-        if not take(Step(RESOLVE, resolved, result=_RESULTS[category])):
+            taken(Step(SUPERVISE, calendar.add(state.due_on, 1), note="已超期，请加快办理"))
+        if not taken(Step(RESOLVE, resolved, result=_RESULTS[category])):
             return state, steps
-        if not take(Step(FEEDBACK, after(resolved, 0, 2))):
+        if not taken(Step(FEEDBACK, after(resolved, 0, 2))):
             return state, steps
         weights = (72, 20, 8) if round_ == 1 else (50, 35, 15)
         rating = rng.choices(("满意", "基本满意", UNSATISFIED), weights)[0]
-        if not take(Step(RATE, after(state.feedback_on, 0, 3), rating=rating)) or rating != UNSATISFIED:
+        if not taken(Step(RATE, after(state.feedback_on, 0, 3), rating=rating)) or rating != UNSATISFIED:
             return state, steps
     return state, steps

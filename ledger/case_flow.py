@@ -8,7 +8,7 @@ No storage here: the services read and write (ledger/services/cases.py).
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
 from typing import Any
@@ -187,14 +187,15 @@ def choices(state: CaseState, actor: Actor) -> list[tuple[str, str | None]]:
     return [(kind, order_refusal(state, kind) or role_refusal(kind, actor)) for kind in ACTIONS]
 
 
-def advance(state: CaseState, step: Step, calendar: WorkCalendar) -> CaseState:
+def advance(state: CaseState, step: Step, calendar: WorkCalendar, history: bool = False) -> CaseState:
     """The state after `step`; raises Refused (naming the column) for a step out of order, too early or lacking
-    what it carries."""
+    what it carries. `history`: the step comes from a recorded history (an imported row), where a 督办 dated on
+    or before the day the case closed is in order, though it is listed after the closing."""
     kind = step.kind
     key = DATE_OF[kind]
     reason = order_refusal(state, kind)
-    # A 督办 dated on or before the day the case closed may still be recorded (an imported history).
-    before_closing = kind == SUPERVISE and state.closed and step.on is not None and step.on <= state.rated_on
+    before_closing = history and kind == SUPERVISE and state.closed and step.on is not None and \
+        step.on <= state.rated_on
     if reason is not None and not before_closing:
         raise Refused(key, reason)
     if step.on is None:
@@ -202,34 +203,61 @@ def advance(state: CaseState, step: Step, calendar: WorkCalendar) -> CaseState:
     before = getattr(state, _previous(state, kind))
     if before is not None and step.on < before:
         raise Refused(key, f"早于{LABELS[_previous(state, kind)]}（{before:%Y-%m-%d}）")
+    if kind == ASSIGN and not step.handler:
+        raise Refused("handler", "转办时必须填写承办单位")
+    if kind == ASSIGN and not (step.limit_days and 1 <= step.limit_days <= MAX_LIMIT):
+        raise Refused("limit_days", f"转办时必须给出1至{MAX_LIMIT}个工作日的办理时限")
+    if kind == RESOLVE and not step.result:
+        raise Refused("result", "处置时必须填写处置结果")
+    if kind == RATE and step.rating not in RATINGS:
+        raise Refused("rating", f"评价应为{'、'.join(RATINGS)}之一")
+    return effect(state, step, due_set(state, step, calendar))
+
+
+def reopens(state: CaseState, step: Step) -> bool:
+    """A first 不满意 sends the case back to 处置; a second one closes it."""
+    return step.kind == RATE and step.rating == UNSATISFIED and state.reopened_on is None
+
+
+def due_set(state: CaseState, step: Step, calendar: WorkCalendar) -> date | None:
+    """The 办理期限 a step sets: a 转办's 时限 from its day, a reopening's the same 时限 from the day of 不满意."""
+    if step.kind == ASSIGN:
+        return calendar.add(step.on, step.limit_days)
+    if reopens(state, step):
+        return calendar.add(step.on, state.limit_days or 1)
+    return None
+
+
+def effect(state: CaseState, step: Step, due: date | None = None) -> CaseState:
+    """What a step does to a case, unchecked; `due` is the 办理期限 it sets (due_set, or as recorded then)."""
+    kind, on = step.kind, step.on
     if kind == ESCALATE:
-        return replace(state, reported_on=step.on)
+        return replace(state, reported_on=on)
     if kind == ASSIGN:
-        if not step.handler:
-            raise Refused("handler", "转办时必须填写承办单位")
-        if not step.limit_days or not 1 <= step.limit_days <= MAX_LIMIT:
-            raise Refused("limit_days", f"转办时必须给出1至{MAX_LIMIT}个工作日的办理时限")
-        return replace(state, assigned_on=step.on, handler=step.handler, limit_days=step.limit_days,
-                       due_on=calendar.add(step.on, step.limit_days))
+        return replace(state, assigned_on=on, handler=step.handler, limit_days=step.limit_days, due_on=due)
     if kind == RESOLVE:
-        if not step.result:
-            raise Refused("result", "处置时必须填写处置结果")
-        return replace(state, resolved_on=step.on, result=step.result)
+        return replace(state, resolved_on=on, result=step.result)
     if kind == FEEDBACK:
-        return replace(state, feedback_on=step.on)
+        return replace(state, feedback_on=on)
+    if kind == RATE and reopens(state, step):
+        # back to 处置: the earlier 处置 and 反馈 no longer stand, a new deadline does
+        return replace(state, reopened_on=on, resolved_on=None, result=None, feedback_on=None, rating=None,
+                       rated_on=None, due_on=due)
     if kind == RATE:
-        if step.rating not in RATINGS:
-            raise Refused("rating", f"评价应为{'、'.join(RATINGS)}之一")
-        if step.rating == UNSATISFIED and state.reopened_on is None:
-            return reopen(state, step.on, calendar)
-        return replace(state, rating=step.rating, rated_on=step.on)
-    return replace(state, supervised_on=step.on)
+        return replace(state, rating=step.rating, rated_on=on)
+    if kind == SUPERVISE:
+        return replace(state, supervised_on=on)
+    return state   # 登记: the case itself
 
 
-def reopen(state: CaseState, on: date, calendar: WorkCalendar) -> CaseState:
-    """A first 不满意: back to 处置, the earlier 处置 and 反馈 undone, a new 时限 counted from `on`."""
-    return replace(state, reopened_on=on, resolved_on=None, result=None, feedback_on=None, rating=None,
-                   rated_on=None, due_on=calendar.add(on, state.limit_days or 1))
+def state_on(found_on: date, steps: Iterable[tuple[Step, date | None]], day: date) -> CaseState:
+    """The case as it stood at the end of `day`, from its recorded steps (each with the 办理期限 it set then),
+    given in the order they were taken."""
+    state = registered(found_on)
+    for step, due in steps:
+        if step.on is not None and step.on <= day:
+            state = effect(state, step, due)
+    return state
 
 
 def _reopen_stated(state: CaseState, on: date, calendar: WorkCalendar) -> CaseState:
@@ -238,7 +266,8 @@ def _reopen_stated(state: CaseState, on: date, calendar: WorkCalendar) -> CaseSt
         raise Refused("reopened_on", "重新办理须在转办之后、重新处置之前")
     if on < state.assigned_on:
         raise Refused("reopened_on", f"早于转办日期（{state.assigned_on:%Y-%m-%d}）")
-    return reopen(state, on, calendar)
+    step = Step(RATE, on, rating=UNSATISFIED)
+    return effect(state, step, due_set(state, step, calendar))
 
 
 def steps_of_row(row: Mapping[str, Any]) -> list[Step]:
@@ -260,13 +289,22 @@ def steps_of_row(row: Mapping[str, Any]) -> list[Step]:
     return steps
 
 
-def apply_steps(state: CaseState, steps: list[Step], calendar: WorkCalendar) -> CaseState:
+def take(state: CaseState, step: Step, calendar: WorkCalendar, history: bool = False
+         ) -> tuple[CaseState, date | None]:
+    """`advance`, with the 办理期限 the step set (to be recorded with it: a later change of the calendar does
+    not move a deadline already given)."""
+    after = _reopen_stated(state, step.on, calendar) if step.note == IMPORTED_REOPENING else \
+        advance(state, step, calendar, history)
+    return after, after.due_on if step.kind == ASSIGN or reopens(state, step) else None
+
+
+def apply_steps(state: CaseState, steps: list[Step], calendar: WorkCalendar
+                ) -> tuple[CaseState, list[tuple[Step, date | None]]]:
+    taken = []
     for step in steps:
-        if step.note == IMPORTED_REOPENING:
-            state = _reopen_stated(state, step.on, calendar)
-        else:
-            state = advance(state, step, calendar)
-    return state
+        state, due = take(state, step, calendar, history=True)
+        taken.append((step, due))
+    return state, taken
 
 
 # The columns a row states of a case's steps: recorded ones an import may add to, never change.
@@ -274,23 +312,21 @@ STEP_KEYS = ("reported_on", "assigned_on", "handler", "limit_days", "resolved_on
              "rating", "rated_on", "reopened_on", "supervised_on")
 
 
-def from_row(stored: CaseState | None, row: Mapping[str, Any], calendar: WorkCalendar) -> tuple[CaseState, list[Step]]:
-    """A row's case (new, or a stored one the row brings further) and the steps it adds, validated in order.
-
-    A stored step may not be changed or cleared by a row; the steps the row adds follow the stored ones.
+def from_row(stored: CaseState | None, row: Mapping[str, Any], calendar: WorkCalendar
+             ) -> tuple[CaseState, list[tuple[Step, date | None]]]:
+    """A row's case (new, or a stored one the row brings further) and the steps it adds with the deadlines they
+    set, validated in order. A stored step may not be changed or cleared by a row; added steps follow it.
     """
     if stored is None:
-        steps = steps_of_row(row)
-        return apply_steps(registered(row["found_on"]), steps, calendar), [Step(REGISTER, row["found_on"]), *steps]
+        state, taken = apply_steps(registered(row["found_on"]), steps_of_row(row), calendar)
+        return state, [(Step(REGISTER, row["found_on"]), None), *taken]
     for key in STEP_KEYS:
         old, new = getattr(stored, key), row.get(key, getattr(stored, key))
         if old is not None and new != old:
             shown = old.isoformat() if isinstance(old, date) else old
             raise Refused(key, f"已记录为“{shown}”，不能通过导入修改或清除（办理步骤请在诉求窗口中办理）")
     if row.get("found_on") is not None and row["found_on"] != stored.found_on:
-        first = next((getattr(stored, k) for k in ("reported_on", "assigned_on", "reopened_on", "resolved_on",
-                                                   "feedback_on", "rated_on", "supervised_on")
-                      if getattr(stored, k) is not None), None)
+        first = min((getattr(stored, k) for k in STEP_KEYS if k.endswith("_on") and getattr(stored, k)), default=None)
         if first is not None and row["found_on"] > first:
             raise Refused("found_on", f"晚于已记录的办理步骤（{first:%Y-%m-%d}）")
         stored = replace(stored, found_on=row["found_on"])

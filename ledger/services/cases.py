@@ -18,7 +18,7 @@ from .. import audit, conflicts, scope, settings
 from ..audit import plain
 from ..case_flow import (ACTIONS, ASSIGN, CATEGORIES, DATE_OF, ESCALATE, LABELS, LIMIT_SETTINGS, MAX_LIMIT,
                          RATE, RATINGS, REGISTER, RESOLVE, SOURCES, SUPERVISE, UNSATISFIED, CaseState, Refused, Step,
-                         advance, choices, from_row, role_refusal)
+                         choices, from_row, role_refusal, take)
 from ..catalog import Child, LedgerDef, PageHint
 from ..errors import PermissionDenied, Problem, ValidationError
 from ..fields import Field
@@ -194,7 +194,7 @@ class CaseService(LedgerService):
             problems.append(Problem(label(exc.key), exc.message, row))
             return
         actor = session.info.get("actor")
-        for step in steps:
+        for step, _due in steps:
             reason = role_refusal(step.kind, actor) if actor is not None and step.kind != REGISTER else None
             if reason:
                 problems.append(Problem(label(DATE_OF[step.kind]), reason, row))
@@ -203,7 +203,8 @@ class CaseService(LedgerService):
         attrs["steps"] = steps
 
     def warnings(self, session, attrs, row=None):
-        reopened = [s for s in attrs.get("steps", ()) if s.kind == RATE and s.rating == UNSATISFIED and s.note is None]
+        reopened = [s for s, _due in attrs.get("steps", ()) if s.kind == RATE and s.rating == UNSATISFIED
+                    and s.note is None]
         if reopened and attrs.get("reopened_on") == reopened[0].on:
             return [Problem("评价", "第一次评价不满意：诉求退回重新处置（再次不满意时以不满意结案）", row)]
         return []
@@ -215,13 +216,12 @@ class CaseService(LedgerService):
             return None
 
         def record_steps(saved: Case) -> None:
-            bulk_insert(session, CaseStep, step_rows(session, saved.id, steps, CaseState.of(saved)))
+            bulk_insert(session, CaseStep, step_rows(session, saved.id, steps))
         return record_steps
 
     def write_children(self, session, written):
         """The steps an imported row brings: for a new case all of them (登记 first), for a stored one the added."""
-        rows = [r for case_id, _before, attrs in written
-                for r in step_rows(session, case_id, attrs.get("steps", []), CaseState.of(attrs))]
+        rows = [r for case_id, _before, attrs in written for r in step_rows(session, case_id, attrs.get("steps", []))]
         if not rows:
             return {}
         return {"case_step": {"inserted": bulk_insert(session, CaseStep, rows), "values": rows, "deleted": []}}
@@ -229,8 +229,8 @@ class CaseService(LedgerService):
     def _before_delete(self, session, obj):
         state = CaseState.of(obj)
         if state.reported_on is not None:
-            raise ValidationError.single("", f"民生诉求“{obj.number}”已{state.status}，办理记录须保留，不能删除；"
-                                             "只有尚未上报的诉求可以删除")
+            raise ValidationError.single("", f"民生诉求“{obj.number}”已经上报（现在是“{state.status}”），"
+                                             "办理记录须保留，不能删除；只有尚未上报的诉求可以删除")
 
     # --- the loop's actions ----------------------------------------------------------------------------
     def act(self, case_id: int, kind: str, raw: dict[str, Any] | None = None, version: int | None = None) -> Record:
@@ -252,10 +252,10 @@ class CaseService(LedgerService):
             step = self._parse_step(session, kind, raw or {}, obj)
             before = CaseState.of(obj)
             try:
-                after = advance(before, step, calendar_of(session))
+                after, due = take(before, step, calendar_of(session))
             except Refused as exc:
                 raise ValidationError(Problem(label(exc.key), exc.message)) from None
-            self._write_step(session, obj, before, after, step)
+            self._write_step(session, obj, before, after, step, due)
         return self.get(case_id)
 
     def _parse_step(self, session: Session, kind: str, raw: dict[str, Any], obj: Case) -> Step:
@@ -274,7 +274,8 @@ class CaseService(LedgerService):
             values["limit_days"] = default_limit(session, obj.category)
         return Step(kind, values.pop("on") or date.today(), **values)
 
-    def _write_step(self, session: Session, obj: Case, before: CaseState, after: CaseState, step: Step) -> None:
+    def _write_step(self, session: Session, obj: Case, before: CaseState, after: CaseState, step: Step,
+                    due: date | None) -> None:
         """The case's new state (only if it is still the version read), its step, and one audit entry."""
         old, new = before.values(), after.values()
         changed = {k: v for k, v in new.items() if old[k] != v}
@@ -283,7 +284,7 @@ class CaseService(LedgerService):
                                   .values(**changed, version=obj.version + 1))
         if written.rowcount != 1:
             raise conflicts.stale(session, table.name, obj.id, obj.number)
-        bulk_insert(session, CaseStep, step_rows(session, obj.id, [step], after))
+        bulk_insert(session, CaseStep, step_rows(session, obj.id, [(step, due)]))
         trail = [{"field": k, "old": plain(old[k]), "new": plain(v)} for k, v in changed.items()]
         if step.rating and "rating" not in changed:   # a first 不满意 reopens the case and leaves no rating
             trail.append({"field": "rating", "old": None, "new": step.rating})
@@ -294,27 +295,18 @@ class CaseService(LedgerService):
         audit.record(session, step.kind, self.name, obj.id, obj.number, trail, obj.community_id)
 
 
-def step_rows(session: Session, case_id: int, steps: list[Step], state: CaseState) -> list[dict[str, Any]]:
-    """The rows of case_step for steps taken on a case (who: the signed-in person; when: now). A 转办 and a
-    reopening carry the 办理期限 they set."""
+def step_rows(session: Session, case_id: int, steps: list[tuple[Step, date | None]]) -> list[dict[str, Any]]:
+    """The rows of case_step for steps taken on a case, each with the 办理期限 it set (who: the signed-in person;
+    when: now)."""
     actor = session.info.get("actor")
-    calendar = calendar_of(session)
     now = datetime.now()
-    rows = []
-    for step in steps:
-        due = None
-        if step.kind == ASSIGN:
-            due = calendar.add(step.on, step.limit_days)
-        elif step.kind == RATE and step.rating == UNSATISFIED and step.on == state.reopened_on:
-            due = calendar.add(step.on, state.limit_days or 1)
-        rows.append({"case_id": case_id, "kind": step.kind, "done_on": step.on,
-                     "handler": step.handler if step.kind == ASSIGN else None,
-                     "limit_days": step.limit_days if step.kind == ASSIGN else None, "due_on": due,
-                     "result": step.result if step.kind == RESOLVE else None,
-                     "rating": step.rating if step.kind == RATE else None, "note": step.note,
-                     "user_name": getattr(actor, "shown_name", None), "source": getattr(actor, "source", None),
-                     "recorded_at": now})
-    return rows
+    return [{"case_id": case_id, "kind": step.kind, "done_on": step.on,
+             "handler": step.handler if step.kind == ASSIGN else None,
+             "limit_days": step.limit_days if step.kind == ASSIGN else None, "due_on": due,
+             "result": step.result if step.kind == RESOLVE else None,
+             "rating": step.rating if step.kind == RATE else None, "note": step.note,
+             "user_name": getattr(actor, "shown_name", None), "source": getattr(actor, "source", None),
+             "recorded_at": now} for step, due in steps]
 
 
 def _step_record(step: CaseStep) -> dict[str, Any]:
