@@ -330,8 +330,7 @@ def from_row(stored: CaseState | None, row: Mapping[str, Any], calendar: WorkCal
         if first is not None and row["found_on"] > first:
             raise Refused("found_on", f"晚于已记录的办理步骤（{first:%Y-%m-%d}）")
         stored = replace(stored, found_on=row["found_on"])
-    added = [s for s in steps_of_row(row) if _is_new(stored, s)]
-    return apply_steps(stored, added, calendar), added
+    return apply_steps(stored, [s for s in steps_of_row(row) if _is_new(stored, s)], calendar)
 
 
 def _is_new(stored: CaseState, step: Step) -> bool:

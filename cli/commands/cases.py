@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ledger.case_flow import ASSIGN, ESCALATE, FEEDBACK, RATE, RATINGS, RESOLVE, STATUSES, SUPERVISE
+from ledger.case_flow import ASSIGN, CLOSED_STATUSES, ESCALATE, FEEDBACK, RATE, RATINGS, RESOLVE, STATUSES, SUPERVISE
 from ledger.errors import LedgerError
 from ledger.services.cases import FIELDS, OVERDUE, CaseService
 from ledger.services.holidays import clear_day, days_of, set_day, years_entered
@@ -31,45 +31,45 @@ def register(sub) -> None:
                      "found_on", "note"):
             choices = f"（{'、'.join(f.choices)}）" if f.choices else ""
             q.add_argument(f"--{_option(f.key)}", dest=f.key, required=f.required and f.key != "found_on",
-                           help=f"{f.label}{choices}" + ("，不填为今天" if f.key == "found_on" else ""))
+                           metavar=f.label, help=f"{f.label}{choices}" + ("，不填为今天" if f.key == "found_on" else ""))
     q.set_defaults(func=cmd_new)
 
     q = cs.add_parser("show", help="显示一件诉求及其办理过程，和现在可以办理的步骤")
-    q.add_argument("number", help="编号，如 2026-00012")
+    q.add_argument("number", metavar="编号", help="如 2026-00012")
     q.set_defaults(func=cmd_show)
 
     for verb, (kind, text) in _STEPS.items():
         q = cs.add_parser(verb, help=text)
-        q.add_argument("number", help="编号，如 2026-00012")
+        q.add_argument("number", metavar="编号", help="如 2026-00012")
         if kind == RATE:
             q.add_argument("rating", choices=RATINGS, metavar="评价", help="、".join(RATINGS))
         if kind == ASSIGN:
-            q.add_argument("--unit", dest="handler", required=True, help="承办单位，如：街道城管办")
-            q.add_argument("--days", dest="limit_days", help="办理时限（工作日），不填按类别默认")
+            q.add_argument("--unit", dest="handler", required=True, metavar="承办单位", help="如：街道城管办")
+            q.add_argument("--days", dest="limit_days", metavar="工作日", help="办理时限，不填按类别默认（settings 可改）")
         if kind == RESOLVE:
-            q.add_argument("--result", required=True, help="处置结果")
-        q.add_argument("--date", dest="on", help="日期，不填为今天")
-        q.add_argument("--note", help="说明" if kind != SUPERVISE else "督办意见")
+            q.add_argument("--result", required=True, metavar="处置结果")
+        q.add_argument("--date", dest="on", metavar="日期", help="不填为今天")
+        q.add_argument("--note", metavar="说明" if kind != SUPERVISE else "督办意见")
         q.set_defaults(func=cmd_step, step=kind)
 
     q = cs.add_parser("list", help="列出民生诉求")
     q.add_argument("--overdue", action="store_true", help="只列出超期未办结的")
-    q.add_argument("--community", help="只列出这个社区的")
+    q.add_argument("--community", metavar="社区", help="只列出这个社区的")
     q.add_argument("--status", choices=STATUSES, metavar="状态", help="只列出这个状态的：" + "、".join(STATUSES))
     q.set_defaults(func=cmd_list)
 
     q = cs.add_parser("holidays", help="节假日安排（办理时限按工作日计算，含调休上班的周末）")
     hs = q.add_subparsers(dest="holiday_command", metavar="操作", required=True)
     h = hs.add_parser("list", help="列出某年的放假和调休上班日期")
-    h.add_argument("year", nargs="?", type=int, help="年份，不填为今年")
+    h.add_argument("year", nargs="?", type=int, metavar="年份", help="不填为今年")
     h.set_defaults(func=cmd_holidays_list)
     h = hs.add_parser("set", help="登记一天：放假，或周末调休上班（管理员）")
-    h.add_argument("day", help="日期，如 2027-02-06")
+    h.add_argument("day", metavar="日期", help="如 2027-02-06")
     h.add_argument("kind", choices=KINDS, metavar="安排", help="、".join(KINDS))
-    h.add_argument("--name", help="节日，如 春节")
+    h.add_argument("--name", metavar="节日", help="如 春节")
     h.set_defaults(func=cmd_holidays_set)
     h = hs.add_parser("clear", help="取消一天的登记，恢复按星期计算（管理员）")
-    h.add_argument("day")
+    h.add_argument("day", metavar="日期")
     h.set_defaults(func=cmd_holidays_clear)
 
 
@@ -107,11 +107,14 @@ def cmd_show(args, ledger) -> int:
     if record["calendar_missing"]:
         years = "、".join(f"{y}年" for y in record["calendar_missing"])
         print(f"提示：{years}的节假日安排尚未录入，办理期限只按周末计算（case holidays set）")
+    if record["status"] in CLOSED_STATUSES:
+        print(f"这件诉求已经结案（{record['status']}），不能再办理")
+        return 0
     allowed = [a.kind for a in record["actions"] if a.allowed]
     print("可以办理：" + ("、".join(allowed) if allowed else "无"))
     for action in record["actions"]:
         if not action.allowed:
-            print(f"  {action.kind}：{action.refused}")
+            print(f"  不能{action.kind}：{action.refused}")
     return 0
 
 

@@ -29,7 +29,11 @@ from .grids import resolve_grid
 from .holidays import calendar_of
 
 
+STEP_HELP = "已办理的步骤填写日期，按上报、转办、处置、反馈、评价的顺序，不早于前一步"
+
+
 def _date(key: str, **extra) -> Field:
+    extra.setdefault("help", STEP_HELP)
     return Field(key, LABELS[key], "date", months_ahead=0, **extra)
 
 
@@ -47,7 +51,7 @@ FIELDS = (
                          "市政": "市政设施", "救助": "民生救助"}),
     Field("content", "内容", required=True, max_length=1000, multiline=True,
           aliases=("诉求内容", "问题描述", "反映内容", "问题内容")),
-    _date("found_on", required=True, aliases=("发现时间", "反映日期", "反映时间", "登记日期")),
+    _date("found_on", required=True, aliases=("发现时间", "反映日期", "反映时间", "登记日期"), help=""),
     _date("reported_on", aliases=("上报时间",)),
     _date("assigned_on", aliases=("转办时间", "交办日期")),
     Field("handler", LABELS["handler"], max_length=100, aliases=("承办部门", "责任单位", "办理单位")),
@@ -126,8 +130,9 @@ class CaseService(LedgerService):
                 if state.resolved and state.due_on is not None else None
 
     def _details(self, session, record):
+        # in the order taken: by day, then as entered (an imported 督办 takes its place among the loop's steps)
         steps = session.execute(select(CaseStep).where(CaseStep.case_id == record["id"])
-                                .order_by(CaseStep.id)).scalars().all()
+                                .order_by(CaseStep.done_on, CaseStep.id)).scalars().all()
         state = CaseState.of(record)
         missing = calendar_of(session).missing_years(d for d in (state.assigned_on, state.due_on) if d)
         return {"steps": [_step_record(s) for s in steps],
