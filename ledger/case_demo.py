@@ -82,13 +82,14 @@ def load_cases(session: Session, rng, communities: dict[str, int], today: date) 
     insert_rows(session, Case, cases)
     ids = dict(session.execute(select(Case.number, Case.id)).all())
     rows = []
+    now = datetime.now()
     for number, clerk, steps in histories:
         entered = datetime.min
         for step, due in steps:
             who = clerk if step.kind in (REGISTER, ESCALATE) else leader if step.kind == SUPERVISE else rng.choice(staff)
             # entered during office hours of the day it was taken, after the step before it
-            entered = max(datetime.combine(step.on, time(8, 30)) + timedelta(minutes=rng.randint(0, 480)),
-                          entered + timedelta(minutes=rng.randint(5, 60)))
+            entered = min(now, max(datetime.combine(step.on, time(8, 30)) + timedelta(minutes=rng.randint(0, 480)),
+                                   entered + timedelta(minutes=rng.randint(5, 60))))
             rows.append({"case_id": ids[number], "kind": step.kind, "done_on": step.on, "handler": step.handler,
                          "limit_days": step.limit_days, "due_on": due, "result": step.result, "rating": step.rating,
                          "note": step.note, "user_name": who, "source": "界面", "recorded_at": entered})

@@ -11,19 +11,19 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+                               QHeaderView, QLabel, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
 
-from ledger.case_flow import ASSIGN, CLOSED_STATUSES, RATE, RATINGS, RESOLVE, SUPERVISE
+from ledger.case_flow import ASSIGN, CLOSED_STATUSES, DATE_OF, LABELS, RATE, RATINGS, RESOLVE, SUPERVISE
 from ledger.conflicts import Conflict
 from ledger.errors import LedgerError, ValidationError
 from ledger.fields import Field
-from ledger.services.cases import REGISTRATION
+from ledger.services.cases import NOTE, REGISTRATION
 from ledger.services.holidays import work_calendar
 
 from . import messages
 from .dialog_sizes import remember_size
-from .field_editors import ComboEditor, Editor
+from .field_editors import ComboEditor, Editor, LineEditor
 from .record_dialog import ERROR_STYLE, RecordDialog
 
 STATUS_STYLE = "font-size: 15px; font-weight: bold;"
@@ -134,6 +134,7 @@ class CaseDialog(RecordDialog):
         record = self.record
         for button in self.action_buttons.values():
             self.action_row.removeWidget(button)
+            button.hide()
             button.deleteLater()
         self.action_buttons = {}
         if record is None:
@@ -155,6 +156,7 @@ class CaseDialog(RecordDialog):
                 button.setObjectName(f"action_{action.kind}")
                 button.clicked.connect(lambda _checked=False, kind=action.kind: self.take(kind))
                 self.action_row.insertWidget(len(self.action_buttons), button)
+                button.show()
                 self.action_buttons[action.kind] = button
             else:
                 refused.append(f"{action.kind}：{action.refused}")
@@ -219,43 +221,39 @@ class StepDialog(QDialog):
         self.record = case_dialog.record
         self.kind = kind
         self.setWindowTitle(f"{kind}：民生诉求 {self.record['number']}")
-        self.inputs: dict[str, Callable[[], str]] = {}
+        fields = {f.key: f for f in self.service.fields}
         form = QFormLayout()
-        self.day = QLineEdit(date.today().isoformat())
-        self.day.setPlaceholderText("如 2026-03-02")
-        form.addRow(f"{kind}日期：" if kind not in (RESOLVE,) else "办结日期：", self.day)
-        self.inputs["on"] = self.day.text
+        self.editors: dict[str, Editor] = {}
+
+        def add(key: str, label: str, editor: Editor) -> Editor:
+            form.addRow(f"{label}：", editor.widget)
+            self.editors[key] = editor
+            return editor
+
+        day = add("on", LABELS[DATE_OF[kind]], LineEditor(Field("on", LABELS[DATE_OF[kind]], "date")))
+        day.set_value(date.today().isoformat())
         self.due = QLabel()
         if kind == ASSIGN:
-            handler = ComboEditor(self.service.handlers(), blank=True, editable=True)
+            handler = add("handler", "承办单位", ComboEditor(self.service.handlers(), blank=True, editable=True))
             handler.set_value(self.record.get("handler") or "")
-            form.addRow("承办单位：", handler.widget)
-            self.inputs["handler"] = handler.value
             default = self.service.default_limit(self.record["category"])
-            self.days = QLineEdit(str(default or ""))
-            self.days.setToolTip(f"{self.record['category']}默认{default}个工作日（可在设置中修改）")
-            form.addRow("办理时限（工作日）：", self.days)
+            days = add("limit_days", "办理时限（工作日）", LineEditor(fields["limit_days"]))
+            days.set_value(str(default or ""))
+            days.widget.setToolTip(f"{self.record['category']}默认{default}个工作日（管理员可在设置中修改）")
             form.addRow("", self.due)
-            self.inputs["limit_days"] = self.days.text
             self.calendar = work_calendar(self.service.ledger)
-            self.day.textEdited.connect(self._show_due)
-            self.days.textEdited.connect(self._show_due)
+            day.on_change(self._show_due)
+            days.on_change(self._show_due)
             self._show_due()
         elif kind == RESOLVE:
-            result = TextEditor(4)
-            form.addRow("处置结果：", result.widget)
-            self.inputs["result"] = result.value
+            add("result", "处置结果", TextEditor(4))
         elif kind == RATE:
-            rating = ComboEditor(RATINGS, blank=True)
-            form.addRow("群众评价：", rating.widget)
-            self.inputs["rating"] = rating.value
+            add("rating", "群众评价", ComboEditor(RATINGS, blank=True))
             hint = QLabel("第一次评价不满意时，诉求退回重新处置；再次不满意即以不满意结案。")
             hint.setStyleSheet(MUTED_STYLE)
             hint.setWordWrap(True)
             form.addRow("", hint)
-        note = QLineEdit()
-        form.addRow("督办意见：" if kind == SUPERVISE else "说明：", note)
-        self.inputs["note"] = note.text
+        add("note", "督办意见" if kind == SUPERVISE else "说明", LineEditor(NOTE))
         self.error = QLabel()
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
@@ -275,13 +273,14 @@ class StepDialog(QDialog):
     def _show_due(self) -> None:
         """The deadline the 时限 gives, counted over the working-day calendar, as the clerk types."""
         try:
-            start, days = date.fromisoformat(self.day.text().strip()), int(self.days.text().strip())
+            start = date.fromisoformat(self.editors["on"].value().strip())
+            days = int(self.editors["limit_days"].value().strip())
             self.due.setText(f"办理期限：{self.calendar.add(start, days):%Y-%m-%d}（按工作日计算，不含节假日）")
         except ValueError:
             self.due.setText("")
 
     def take(self) -> bool:
-        raw = {key: read() for key, read in self.inputs.items()}
+        raw = {key: editor.value() for key, editor in self.editors.items()}
         try:
             record = self.service.act(self.record["id"], self.kind, raw, version=self.record.get("version"))
         except ValidationError as exc:
