@@ -123,3 +123,27 @@ def test_registering_a_case_from_the_page(qtbot, street):
     assert dialog.save()
     saved = page.table.records[-1]
     assert (saved["number"], saved["community"], saved["status"]) == ("2026-00002", "和平社区", "待上报")
+
+
+def test_the_administrator_enters_a_years_holidays_and_the_limits(qtbot, street):
+    from ui.holidays_dialog import HolidaysDialog
+    ledger, _ids, _record = street
+    dialog = HolidaysDialog(ledger)
+    qtbot.addWidget(dialog)
+    dialog.day.setText("2027-02-06")
+    dialog.kind.setCurrentText("放假")
+    dialog.name.setText("春节")
+    dialog.add_day()
+    assert dialog.chosen_year() == 2027 and dialog.summary.text() == "放假1天，调休上班0天"
+    dialog.day.setText("2027-02-08")
+    dialog.kind.setCurrentText("上班")
+    dialog.add_day()
+    assert "调休上班只用于周六、周日" in dialog.message.text() and dialog.table.rowCount() == 1
+    dialog.limits["case_limit_safety"].setText("2")
+    dialog.limits["case_limit_dispute"].setText("0")
+    dialog.save_limits()
+    assert "矛盾纠纷的办理时限：不能小于1" in dialog.message.text()
+    assert CaseService(ledger).default_limit("安全隐患") == 1     # all or nothing
+    dialog.limits["case_limit_dispute"].setText("15")
+    dialog.save_limits()
+    assert (CaseService(ledger).default_limit("安全隐患"), CaseService(ledger).default_limit("矛盾纠纷")) == (2, 15)

@@ -86,6 +86,24 @@ def default_limit(session: Session, category: str) -> int:
     return settings.get(session, LIMIT_SETTINGS[category][0])
 
 
+def put_limits(ledger, days: dict[str, object]) -> None:
+    """Set the default 办理时限 of several 类别 at once (whole working days, 1 to MAX_LIMIT); all or nothing."""
+    parsed, problems = {}, []
+    for category, text in days.items():
+        try:
+            parsed[LIMIT_SETTINGS[category][0]] = _BY_KEY["limit_days"].parse(text)
+        except ValueError as exc:
+            problems.append(Problem(f"{category}的办理时限", str(exc)))
+        else:
+            if parsed[LIMIT_SETTINGS[category][0]] is None:
+                problems.append(Problem(f"{category}的办理时限", "必填，不能为空"))
+    if problems:
+        raise ValidationError(problems)
+    with ledger.unit("settings.write") as session:
+        for key, value in parsed.items():
+            settings.put(session, key, value)
+
+
 def _permission(kind: str) -> str:
     if kind == SUPERVISE:
         return "case.supervise"
