@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     # Feature modules that register export/import/template kinds come before cli.commands.files.
     "cli.commands.pay",
     "cli.commands.reports",
+    "cli.commands.cases",
     "cli.commands.importing",
     "cli.commands.files",
 )

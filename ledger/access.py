@@ -21,13 +21,17 @@ ROLE_HELP = {
     ADMIN: "全部功能，管理账号、备份与恢复",
     CLERK: "录入和修改台账",
     FINANCE: "工资标准、工资表、工资条和银行代发清单",
-    LEADER: "查看全部台账、导出报表，不能修改",
+    LEADER: "查看全部台账、导出报表、督办民生诉求，不能修改",
 }
 
 # permission -> (Chinese description for the refusal message, roles that hold it)
 PERMISSIONS: dict[str, tuple[str, frozenset[str]]] = {
     "ledger.read": ("查看台账", frozenset(ROLES)),
     "ledger.write": ("修改台账", frozenset({ADMIN, CLERK})),
+    # 民生诉求: 转办, 处置, 反馈 and 评价 also need an account of the whole street (ledger.case_flow.role_refusal);
+    # 督办 is a leader's one write action.
+    "case.handle": ("转办、处置、反馈和评价民生诉求", frozenset({ADMIN, CLERK})),
+    "case.supervise": ("督办民生诉求", frozenset({ADMIN, LEADER})),
     "pay.read": ("查看工资", frozenset({ADMIN, FINANCE, LEADER})),
     "pay.write": ("录入补发、扣款和期初累计", frozenset({ADMIN, FINANCE})),
     "pay.run": ("生成、重算、审批或删除工资表", frozenset({ADMIN, FINANCE})),

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .fields import Field
-from .models import (AuditEntry, DeletedRecord, ImportBatch, PayAdjustment, PayLine, PayRun, PayStandardVersion,
+from .models import (AuditEntry, CalendarDay, DeletedRecord, ImportBatch, PayAdjustment, PayLine, PayRun, PayStandardVersion,
                      QuarterSnapshot, Setting, Street, User, YearOpening)
 
 if TYPE_CHECKING:
@@ -132,6 +132,7 @@ _LOADED = False
 TABLES: tuple[TableAudit, ...] = (
     TableAudit(Street, "街道", write="settings.write"),
     TableAudit(Setting, "设置", write="settings.write"),
+    TableAudit(CalendarDay, "节假日安排", write="settings.write"),
     TableAudit(PayStandardVersion, "工资标准", write="pay.write"),
     TableAudit(PayAdjustment, "工资调整", owner=Owner(None, "worker_id"), read="pay.read", write="pay.write"),
     TableAudit(YearOpening, "期初累计", owner=Owner(None, "worker_id"), read="pay.read", write="pay.write"),

@@ -17,6 +17,7 @@ from . import audit
 from .app import Ledger
 from .bankcard import luhn_digit
 from .bulk import insert_rows
+from .case_demo import load_cases
 from .demo_wider import load_wider
 from .errors import LedgerError
 from .idcard import make_id
@@ -154,6 +155,7 @@ def load_demo(ledger: Ledger, scale: str = "street", today: date | None = None,
 
         progress.report(7, steps, "共建、报到、志愿服务和小区")
         counts.update(load_wider(session, rng, names, cids, today))
+        counts["民生诉求"] = load_cases(session, rng, cids, today)
         audit.record(session, audit.DEMO_LOAD, None, None, spec.label,
                      [{"field": k, "old": None, "new": v} for k, v in counts.items()])
         progress.report(8, steps, "完成")

@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .case_flow import LIMIT_SETTINGS, MAX_LIMIT
 from .models import Setting
 from .money import LIMIT
 
@@ -36,6 +37,9 @@ SPECS = (
     SettingSpec("backup_keep", "自动备份保留份数", 10),
     SettingSpec(PAY_CEILING, "工资项目、补发或扣款的单笔上限（元）", 1_000_000, 1, int(LIMIT)),
     SettingSpec(FUND_CEILING, "经费收支或预算的单笔上限（元）", 100_000_000, 1, int(LIMIT)),
+    # 民生诉求: the default 办理时限 of each 类别, in working days
+    *(SettingSpec(key, f"民生诉求办理时限：{category}（工作日）", days, 1, MAX_LIMIT)
+      for category, (key, days) in LIMIT_SETTINGS.items()),
 )
 _BY_KEY = {s.key: s for s in SPECS}
 

@@ -130,12 +130,13 @@ def test_ethnic_minority_names_keep_their_dot_in_any_spelling(office):
 
 def test_the_other_person_name_fields_follow_the_same_rule(office):
     """书记/副书记, 党组织书记/居委会主任, 网格长/专职网格员, 经办人/审批人, 阵地负责人 are names, and so are the wider
-    ledgers' 党组织书记/联系人, the registered members' 姓名 and a volunteer team's 负责人."""
+    ledgers' 党组织书记/联系人, the registered members' 姓名 and a volunteer team's 负责人 and a 民生诉求's 反映人."""
     person_fields = {(s.name, f.label) for s in LEDGERS.values() for f in s.fields if f.person}
     assert person_fields == {("社区", "党组织书记"), ("社区", "居委会主任"), ("党组织", "书记"), ("党组织", "副书记"),
                              ("网格", "网格长"), ("网格", "专职网格员"), ("经费", "经办人"), ("经费", "审批人"),
                              ("社区工作者", "姓名"), ("阵地", "负责人"), ("共建单位", "党组织书记"), ("共建单位", "联系人"),
-                             ("在职党员双报到", "姓名"), ("在职党员服务记录", "姓名"), ("志愿服务队", "负责人")}
+                             ("在职党员双报到", "姓名"), ("在职党员服务记录", "姓名"), ("志愿服务队", "负责人"),
+                             ("民生诉求", "反映人")}
     assert _refusal(GridService(office), {"community": "幸福社区", "code": "01", "name": "第1网格", "households": 450,
                                           "leader": "网格员3号"}) == [("网格长", "“网格员3号”含有数字“3”，姓名中不能有数字")]
     assert _refusal(FundService(office), _fund(handler="@王芳")) == [

@@ -19,7 +19,7 @@ from ledger.services import LEDGERS
 from ledger.services.street import init_street
 
 # parents before children: the order a clerk imports them in
-ORDER = ("communities", "grids", "orgs", "workers", "funds", "venues")
+ORDER = ("communities", "grids", "orgs", "workers", "funds", "venues", "cases")
 HEADER_ROW = 3
 
 

@@ -111,6 +111,7 @@ EXTRAS: dict[str, Extras] = {
                      dialog="ui.venue_details:VenueDialog"),
     "registrations": Extras(flag=lambda r: "离职" if r.get("status") == "已转出" else None,
                             dialog="ui.registration_details:RegistrationDialog"),
+    "cases": Extras(flag=lambda r: "逾期" if r.get("overdue") else None, dialog="ui.case_dialog:CaseDialog"),
 }
 
 

@@ -44,7 +44,7 @@ class RecordDialog(QDialog):
         self.record = record
         self.record_id: int | None = record["id"] if record else None
         self.defaults = defaults or {}
-        self.fields = [f for f in service.fields if not f.derived]
+        self.fields = self.form_fields()
         self.editors: dict[str, Editor] = {}
         self.errors: dict[str, QLabel] = {}
         self.shown_problems: list[Problem] = []
@@ -99,6 +99,10 @@ class RecordDialog(QDialog):
             return f"新建{self.service.name}"
         label = self.record.get(self.service.label_key) or self.record.get("name") or self.record_id
         return f"{self.service.name}：{label}"
+
+    def form_fields(self) -> list[Field]:
+        """The fields the form edits (a subclass may keep some for actions of their own)."""
+        return [f for f in self.service.fields if not f.derived]
 
     def editor_for(self, field: Field) -> Editor:
         """The widget for a field; a subclass offers lists for its references."""

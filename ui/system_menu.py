@@ -26,6 +26,7 @@ def build_system_menu(window) -> None:
     items = (
         ("账号管理…", accounts), ("修改密码…", change_password), None,
         ("操作日志…", audit_log), ("当前记录的修改历史…", record_history), ("回收站…", recycle_bin), None,
+        ("节假日与办理时限…", holidays), None,
         ("备份数据库…", make_backup), ("从备份恢复…", restore),
     )
     for item in items:
@@ -88,6 +89,13 @@ def record_history(window) -> None:
 def recycle_bin(window) -> None:
     from .recycle_bin_dialog import open_recycle_bin
     open_recycle_bin(window)
+
+
+def holidays(window) -> None:
+    from .holidays_dialog import HolidaysDialog
+    window.ledger.actor.require("settings.write")
+    HolidaysDialog(window.ledger, window).exec()
+    window.ledger_changed("cases")
 
 
 def make_backup(window) -> None:

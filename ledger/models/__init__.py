@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from .account import AuditEntry, User
 from .base import Base
+from .calendar import CalendarDay
+from .case import Case, CaseStep
 from .estate import Estate
 from .fund import Budget, FundEntry
 from .org import Community, Grid, Setting, Street
@@ -22,4 +24,5 @@ __all__ = [
     "Appraisal", "Certificate", "FundEntry", "Budget", "Venue", "VenueRoom", "PayStandardVersion", "PayRun",
     "PayLine", "PayAdjustment", "YearOpening", "User", "AuditEntry", "QuarterSnapshot", "ImportBatch", "DeletedRecord",
     "Partner", "Project", "Registration", "ServiceRecord", "Team", "Activity", "Estate",
+    "Case", "CaseStep", "CalendarDay",
 ]

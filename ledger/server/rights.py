@@ -25,9 +25,11 @@ PUBLIC = "PUBLIC"
 MASKED = "masked"           # the schema of the masked views
 TABLE_PRIVILEGES = ("INSERT", "UPDATE", "DELETE")
 # Work that changes a table under another permission than the table's own: the annual grading approval
-# (pay.write, ledger/pay/grading_service.py) writes 调级记录 and the workers' new levels.
+# (pay.write, ledger/pay/grading_service.py) writes 调级记录 and the workers' new levels; a leader's 督办 of a
+# 民生诉求 (case.supervise, ledger/services/cases.py) dates the case and adds its step.
 ALSO_WRITES: dict[str, dict[str, tuple[str, tuple[str, ...] | None]]] = {
     "pay.write": {"worker": ("UPDATE", ("level", "credited_bonus", "version")), "level_change": ("INSERT", None)},
+    "case.supervise": {"civic_case": ("UPDATE", ("supervised_on", "version")), "case_step": ("INSERT", None)},
 }
 
 

@@ -1,4 +1,5 @@
-"""What needs attention: terms ending (换届), grids outside the household band, venues below standard, funds.
+"""What needs attention: terms ending (换届), grids outside the household band, venues below standard, funds,
+and 民生诉求 past their 办理期限 (超期).
 
 The 首页 lists these with a link to each record; `check` reports them too.
 """
@@ -16,8 +17,10 @@ from ..models import Grid, PartyOrg, Venue
 from ..party import term_end, term_state
 from ..record_names import named
 from .base import community_names
+from .cases import overdue_cases
 from .funds import fund_summary
 from .grids import household_warning
+from .holidays import calendar_of
 from .venues import meets_standard, per_100_households
 
 
@@ -75,5 +78,14 @@ def alerts(ledger: Ledger, today: date | None = None, community_id: int | None =
             elif late_in_year and s.execution_rate is not None and s.execution_rate < Decimal(cfg["budget_low_execution"]):
                 out.append(Alert("提醒", "funds", None, s.community_id,
                                  f"{s.community}{s.category}执行率仅{s.execution_rate}%", label))
+        calendar = calendar_of(session)
+        for case in overdue_cases(session, today, community_id):
+            label = named(case.number, names.get(case.community_id))
+            late = calendar.between(case.due_on, today)
+            handler = f"，承办单位：{case.handler}" if case.handler else ""
+            supervised = "，已督办" if case.supervised_on else ""
+            out.append(Alert("逾期", "cases", case.id, case.community_id,
+                             f"民生诉求{label}（{case.category}）已超过办理期限{case.due_on:%Y年%m月%d日}"
+                             f"{late}个工作日，尚未办结{handler}{supervised}", label))
     order = {"逾期": 0, "紧急": 1, "提醒": 2}
     return sorted(out, key=lambda a: (order[a.severity], a.ledger, a.text))

@@ -1,0 +1,118 @@
+"""民生诉求's figures for the 季度统计汇总: 受理, 办结, 办结率, 按期办结率, 满意率 and 超期未结, per community.
+
+As the summary's 经费 figures, they are year to date: for a quarter, `case_figures(session, quarter.last_day)`
+covers 1 January to the quarter's last day (1—9月 for the third). Each case is taken as it stood at the end of
+that day, from its recorded steps (ledger.case_flow.state_on) and the 办理期限 each step set when it was taken,
+so a later step, a reopening after the day, or a later change of the holiday calendar does not change a past
+quarter's figures. A street's figures are the sums of its communities' counts, and its rates are worked out
+from those sums (never an average of rates).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .case_flow import FAIRLY_SATISFIED, SATISFIED, Step, state_on
+from .models import Case, CaseStep
+from .money import round_half_up
+
+PERCENT = Decimal("0.1")
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """part ÷ whole in per cent to one decimal (half up), as 执行率; None when there is nothing to divide by."""
+    if not whole:
+        return None
+    return round_half_up(Decimal(part) * 100 / whole, PERCENT)
+
+
+@dataclass(frozen=True)
+class CaseFigures:
+    """One community's (or a street's) 民生诉求 figures as of a day, the year to that day.
+
+    - 受理 (accepted): cases whose 发现日期 falls between 1 January of the day's year and the day.
+    - 办结 (resolved): of those, the ones with a 处置 standing at the end of the day (a case sent back by a
+      first 不满意 is 办结 again only once it is handled again).
+    - 按期办结 (resolved_in_time): of the 办结, the ones whose standing 办结日期 is on or before the 办理期限 in
+      force (the 转办's; after a reopening, the new one).
+    - 评价结案 (rated): of the 受理, the ones closed by a 评价 by the end of the day (满意, 基本满意, or a second
+      不满意); a first 不满意, which sends the case back, is not a closing.
+    - 满意 (satisfied): of the 评价结案, those closed 满意 or 基本满意.
+    - 超期未结 (overdue_open): a stock, not a flow — every case registered by the day (in any year) that is not
+      办结 at its end and whose 办理期限 lies before the day.
+    - 办结率 = 办结 ÷ 受理; 按期办结率 = 按期办结 ÷ 办结; 满意率 = 满意 ÷ 评价结案: per cent to one decimal, half up,
+      None (shown as —) when the divisor is nought.
+    """
+
+    accepted: int = 0
+    resolved: int = 0
+    resolved_in_time: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    overdue_open: int = 0
+
+    @property
+    def resolved_rate(self) -> Decimal | None:
+        return percent(self.resolved, self.accepted)
+
+    @property
+    def in_time_rate(self) -> Decimal | None:
+        return percent(self.resolved_in_time, self.resolved)
+
+    @property
+    def satisfaction_rate(self) -> Decimal | None:
+        return percent(self.satisfied, self.rated)
+
+    def __add__(self, other: CaseFigures) -> CaseFigures:
+        return CaseFigures(self.accepted + other.accepted, self.resolved + other.resolved,
+                           self.resolved_in_time + other.resolved_in_time, self.rated + other.rated,
+                           self.satisfied + other.satisfied, self.overdue_open + other.overdue_open)
+
+
+def total(figures: Iterable[CaseFigures]) -> CaseFigures:
+    """A street's figures: the sums of its communities' counts."""
+    out = CaseFigures()
+    for f in figures:
+        out = out + f
+    return out
+
+
+def case_figures(session: Session, on: date, community_id: int | None = None) -> dict[int, CaseFigures]:
+    """Each community's figures as of `on` (the year to `on`); communities without a case are left out.
+
+    Reads through mapped attributes, so a community-limited account gets its own community only.
+    """
+    first = date(on.year, 1, 1)
+    cases = select(Case.id, Case.community_id, Case.found_on).where(Case.found_on <= on)
+    if community_id is not None:
+        cases = cases.where(Case.community_id == community_id)
+    found = {cid: (community, found_on) for cid, community, found_on in session.execute(cases)}
+    steps: dict[int, list[tuple[Step, date | None]]] = {}
+    stmt = (select(CaseStep.case_id, CaseStep.kind, CaseStep.done_on, CaseStep.handler, CaseStep.limit_days,
+                   CaseStep.result, CaseStep.rating, CaseStep.due_on)
+            .where(CaseStep.done_on <= on).order_by(CaseStep.case_id, CaseStep.done_on, CaseStep.id))
+    for case_id, kind, done_on, handler, limit_days, result, rating, due in session.execute(stmt):
+        if case_id in found:
+            steps.setdefault(case_id, []).append((Step(kind, done_on, handler, limit_days, result, rating), due))
+    counts: dict[int, list[int]] = {}
+    for case_id, (community, found_on) in found.items():
+        state = state_on(found_on, steps.get(case_id, ()), on)
+        row = counts.setdefault(community, [0] * 6)
+        if found_on >= first:
+            row[0] += 1
+            if state.resolved:
+                row[1] += 1
+                row[2] += state.resolved_in_time()
+            if state.closed:
+                row[3] += 1
+                row[4] += state.rating in (SATISFIED, FAIRLY_SATISFIED)
+        row[5] += state.overdue(on)
+    return {community: CaseFigures(*row) for community, row in counts.items()}
+
+
+__all__ = ["CaseFigures", "case_figures", "total", "percent"]
