@@ -23,7 +23,7 @@ from ledger.services.base import LedgerService
 
 from . import messages
 from .dialog_sizes import fit_to_screen, remember_size, resize
-from .field_editors import Editor, community_editor, default_editor
+from .field_editors import ComboEditor, Editor, community_editor, default_editor
 
 ERROR_STYLE = "color: #c0392b;"
 CHECK_DELAY_MS = 250   # validate this long after the last keystroke, not on every one
