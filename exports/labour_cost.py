@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from exports import ExportError
 from exports.pay_records import ProgressFn
 from exports.template import fill
-from ledger import audit
+from ledger import audit, clock
 from ledger.app import Ledger
 from ledger.pay.columns import EMPLOYER_KEYS, label
 from ledger.pay.cost import CostReport, annual_cost
@@ -33,7 +32,7 @@ def export_labour_cost(ledger: Ledger, year: int, out: str | Path, raise_amount:
              "全年应发": r.gross, **{label(key): r.sums[key] for key in EMPLOYER_KEYS},
              "单位缴费合计": r.employer_total, "人力成本合计": r.cost, "已审批月数": r.approved_months}
             for r in report.rows]
-    values = {"街道名称": street_name(ledger) or "", "年": year, "报告期": f"{year}年度", "制表日期": date.today(),
+    values = {"街道名称": street_name(ledger) or "", "年": year, "报告期": f"{year}年度", "制表日期": clock.today(),
               "测算说明": report.note, "调整测算": report.what_if}
     fill(TEMPLATE, values, rows, out_path=out, fields=FIELDS, group_key="社区", warn=warn)
     if progress is not None:

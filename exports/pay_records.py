@@ -3,9 +3,9 @@ report shares."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
 from typing import Any
 
+from ledger import clock
 from ledger.app import Ledger
 from ledger.pay.columns import SHEET
 from ledger.pay.runs import LineRecord, Payroll, month_key
@@ -27,7 +27,7 @@ def title_values(ledger: Ledger, month: str) -> dict[str, Any]:
     month = month_key(month)
     year, mon = int(month[:4]), int(month[5:7])
     return {"街道名称": street_name(ledger) or "", "年": year, "月": mon, "报告期": f"{year}年{mon}月",
-            "制表日期": date.today()}
+            "制表日期": clock.today()}
 
 
 def month_lines(ledger: Ledger, month: str) -> list[LineRecord]:

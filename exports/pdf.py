@@ -41,7 +41,7 @@ from reportlab.platypus.flowables import PageBreakIfNotEmpty
 from exports import ExportError
 from ledger.files import atomic_write, check_writable
 from exports.fonts import cjk_fonts
-from ledger import APP_NAME
+from ledger import APP_NAME, clock
 from ledger.money import format_yuan
 
 PAGE_LABEL = "第 {page} 页 共 {pages} 页"
@@ -78,6 +78,17 @@ def format_value(value: Any, kind: str = "text") -> str:
     return str(value)
 
 
+def date_document(canvas: Canvas, created: datetime | None) -> None:
+    """Date a document `created` (now if None) to the second, in its CreationDate and ModDate.
+
+    reportlab's invariant mode, which keeps the same content the same file byte for byte, would date every
+    document 2000-01-01; a closed quarter's reprint is dated by its closing time instead, and so is still the
+    same file. The date is written without a time zone, as the local time it is.
+    """
+    stamp = (created or clock.now()).strftime("D:%Y%m%d%H%M%S")
+    canvas.setDateFormatter(lambda *_: stamp)
+
+
 # ---------------------------------------------------------------------------------------------------------
 # The renderer base
 
@@ -89,6 +100,7 @@ class _NumberedCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self._renderer = renderer
         self._held_pages: list[dict[str, Any]] = []
+        date_document(self, renderer.created)
 
     def showPage(self) -> None:
         self._held_pages.append(dict(self.__dict__))
@@ -119,6 +131,7 @@ class PdfRenderer:
     table_font_size: ClassVar[float] = 9
     title: str = ""
     author: ClassVar[str] = APP_NAME
+    created: datetime | None = None     # the document's creation date; None: now
 
     def __init__(self) -> None:
         fonts = cjk_fonts()
@@ -777,6 +790,7 @@ def render_slips(out_path: str | Path, title: str, blocks: Iterable[Slip | tuple
     with atomic_write(out_path) as tmp:
         # the initial font named so that no unembedded Helvetica is declared in the file
         canvas = Canvas(str(tmp), pagesize=(page_w, page_h), invariant=True, pageCompression=1, initialFontName=regular)
+        date_document(canvas, None)
         canvas.setTitle(title)
         canvas.setAuthor(APP_NAME)
         canvas.setCreator(APP_NAME)

@@ -49,6 +49,7 @@ class QuarterlyPdf(PdfRenderer):
         self.report = report
         self.figures = report.figures
         self.title = content.title(self.figures)
+        self.created = content.issued_at(self.figures)
         self.fonts = charts.ChartFonts(self.font_name, self.font_bold)
         sheet = self.styles
         self.h2 = ParagraphStyle("h2", parent=sheet["normal"], fontName=self.font_bold, fontSize=12, leading=16,
@@ -269,7 +270,7 @@ class QuarterlyPdf(PdfRenderer):
         return FormTable(
             title=f"{f.street}各社区主要指标统计表", columns=columns, rows=rows, unit_name=f.street,
             period=f.quarter.label, measure="计量单位：个、人、户、元、平方米", groups=groups, total=total,
-            signatures=("填表人：", "审核人：", "单位负责人：", f"报出日期：{content.report_date()}"),
+            signatures=("填表人：", "审核人：", "单位负责人：", f"报出日期：{content.report_date(f)}"),
             notes="填表说明：" + content.notes_text(f))
 
     # --- page decorations -----------------------------------------------------------------------------

@@ -24,7 +24,7 @@ import zipfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from copy import copy
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -44,7 +44,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from exports import ExportError
 from exports.cell_width import WidthCheck
 from ledger.files import atomic_write, check_writable
-from ledger import paths
+from ledger import clock, paths
 
 # Reserved names. 序号 numbers the detail rows 1, 2, 3 … unless the records carry their own 序号;
 # 计数 is the number of records (of the group in a 小计 row, of all rows elsewhere);
@@ -772,7 +772,7 @@ def fill(template: str | Path, values: Mapping[str, Any] | None = None,
          fields: Collection[str] | None = None,
          group_key: str | Callable[[Mapping[str, Any]], Any] | None = None,
          row_height: Callable[[Mapping[str, Any]], float | None] | None = None,
-         warn: Callable[[str], None] | None = None) -> FillResult:
+         warn: Callable[[str], None] | None = None, stamp: datetime | None = None) -> FillResult:
     """Fill a template and save the workbook to `out_path`.
 
     `template` is a template name (looked up with find_template) or a path to an .xlsx file. `values` are the
@@ -786,11 +786,14 @@ def fill(template: str | Path, values: Mapping[str, Any] | None = None,
 
     A figure wider than its column (it would print as ###) does not stop the export: the template may be an
     office's own copy, which is never changed. Each such column is named in FillResult.warnings and to `warn`.
+
+    `stamp` dates the file (its document properties and the times of its zip entries) instead of now: the same
+    content filled with the same stamp is the same file byte for byte, as a closed quarter's reprint must be.
     """
     check_writable(out_path)
     source = _template_path(template)
     try:
-        return _fill(source, values, rows, out_path, fields, group_key, row_height, warn)
+        return _fill(source, values, rows, out_path, fields, group_key, row_height, warn, stamp)
     except TemplateError as exc:
         if not is_installed(source):
             raise
@@ -812,9 +815,9 @@ def _fill(source: Path, values: Mapping[str, Any] | None, rows: Iterable[Mapping
           out_path: str | Path, fields: Collection[str] | None,
           group_key: str | Callable[[Mapping[str, Any]], Any] | None,
           row_height: Callable[[Mapping[str, Any]], float | None] | None,
-          warn: Callable[[str], None] | None) -> FillResult:
+          warn: Callable[[str], None] | None, stamp: datetime | None) -> FillResult:
     label = source.name
-    values = {TODAY_NAME: date.today(), **(values or {})}
+    values = {TODAY_NAME: clock.today(), **(values or {})}
     records: Iterator[Mapping[str, Any]] | None = None
     if rows is not None:
         records = iter(rows)
@@ -861,9 +864,11 @@ def _fill(source: Path, values: Mapping[str, Any] | None, rows: Iterable[Mapping
         hf.part.text = "".join(p if isinstance(p, str) else _text_of(static_context.get(p)).replace("&", "&&")
                                for p in hf.parts)
 
+    if stamp is not None:
+        wb.properties.created = wb.properties.modified = _utc(stamp)
     if plan.block is None:
         with atomic_write(out_path) as tmp:
-            wb.save(tmp)
+            _save_spliced(wb, None, [], 0, tmp, label, stamp)
         return FillResult(Path(out_path), 0, 0, {}, warnings)
 
     block = plan.block
@@ -878,7 +883,7 @@ def _fill(source: Path, values: Mapping[str, Any] | None, rows: Iterable[Mapping
         sentinel._value, sentinel.data_type = _SENTINEL, "s"
         block.ws._cells[(block.start, 1)] = sentinel
     with atomic_write(out_path) as tmp:
-        _save_spliced(wb, block, rows_xml, n_out, tmp, label)
+        _save_spliced(wb, block, rows_xml, n_out, tmp, label, stamp)
     return FillResult(Path(out_path), grand.count, groups, dict(grand.sums), warnings)
 
 
@@ -1202,22 +1207,28 @@ def _split_coordinate(coordinate: str) -> tuple[str, int]:
     return m.group(1), int(m.group(2))
 
 
-def _save_spliced(wb: openpyxl.Workbook, block: _Block, rows_xml: list[str], n_out: int, target: Path,
-                  label: str) -> None:
-    """Save with openpyxl, then put the written rows in place of the sentinel row of the block's sheet."""
+def _save_spliced(wb: openpyxl.Workbook, block: _Block | None, rows_xml: list[str], n_out: int, target: Path,
+                  label: str, stamp: datetime | None = None) -> None:
+    """Save with openpyxl, then put the written rows in place of the sentinel row of the block's sheet; with a
+    `stamp`, every zip entry and the document's modification time carry it instead of the time of saving."""
     buffer = io.BytesIO()
     wb.save(buffer)
-    if not n_out:
+    if not n_out and stamp is None:
         target.write_bytes(buffer.getvalue())
         return
-    sheet_name = block.ws.path.lstrip("/")
+    sheet_name = block.ws.path.lstrip("/") if block is not None and n_out else None
     buffer.seek(0)
     with zipfile.ZipFile(buffer) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
         for item in zin.infolist():
             data = zin.read(item.filename)
+            if stamp is not None:
+                item = _dated(item, stamp)
+                if item.filename == _CORE_PROPERTIES:
+                    data = _MODIFIED.sub(lambda m: m.group(1) + _w3c(stamp) + m.group(2), data.decode("utf-8")).encode()
             if item.filename != sheet_name:
                 zout.writestr(item, data)
                 continue
+            assert block is not None
             xml = data.decode("utf-8")
             m = re.search(rf'<row r="{block.start}"[^>]*>.*?</row>', xml, re.DOTALL)
             if m is None or _SENTINEL not in m.group(0):
@@ -1232,6 +1243,29 @@ def _save_spliced(wb: openpyxl.Workbook, block: _Block, rows_xml: list[str], n_o
                 for i in range(0, len(rows_xml), 2000):
                     stream.write("".join(rows_xml[i:i + 2000]).encode("utf-8"))
                 stream.write(tail.encode("utf-8"))
+
+
+_CORE_PROPERTIES = "docProps/core.xml"
+# openpyxl dates the document when it saves it; a stamped file says its stamp instead
+_MODIFIED = re.compile(r"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def _utc(stamp: datetime) -> datetime:
+    """A local time as the UTC time document properties hold."""
+    return stamp.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _w3c(stamp: datetime) -> str:
+    return _utc(stamp).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _dated(item: zipfile.ZipInfo, stamp: datetime) -> zipfile.ZipInfo:
+    """A copy of a zip entry's header with the stamp as its time (zip times are local, to two seconds)."""
+    info = zipfile.ZipInfo(item.filename, date_time=stamp.timetuple()[:6])
+    info.compress_type = item.compress_type
+    info.external_attr = item.external_attr
+    info.create_system = item.create_system
+    return info
 
 
 def _fix_dimension(head: str, block: _Block, n_out: int) -> str:
