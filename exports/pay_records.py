@@ -11,12 +11,23 @@ from ledger.pay.columns import SHEET
 from ledger.pay.runs import LineRecord, Payroll, month_key
 from ledger.services.street import street_name
 
-FIELDS = tuple(c.label for c in SHEET)   # the record fields a pay template may name
+REMARK = "备注"
+FIELDS = (*(c.label for c in SHEET), REMARK)   # the record fields a pay template may name
+
+
+def bank_remark(line: LineRecord) -> str:
+    """Why the bank list leaves a line out ('' if it does not): the bank pays only a 实发 above zero."""
+    if line.net < 0:
+        return "实发为负，不列入银行代发"
+    return "实发为零，不列入银行代发" if line.net == 0 else ""
 
 
 def record(line: LineRecord) -> dict[str, Any]:
-    """A line as {label: value} for the sheet's columns (amounts in Decimal yuan, as the line holds them)."""
-    return {c.label: getattr(line, c.key) for c in SHEET}
+    """A line as {label: value} for the sheet's columns (amounts in Decimal yuan, as the line holds them),
+    with its 备注."""
+    values: dict[str, Any] = {c.label: getattr(line, c.key) for c in SHEET}
+    values[REMARK] = bank_remark(line)
+    return values
 
 
 def records(lines: Iterable[LineRecord]) -> list[dict[str, Any]]:

@@ -7,18 +7,20 @@ from pathlib import Path
 
 from exports import ExportError
 from exports.fonts import cjk_fonts
-from exports.pay_records import FIELDS, ProgressFn, month_lines, records, title_values
+from exports.pay_records import FIELDS, REMARK, ProgressFn, bank_remark, month_lines, records, title_values
 from exports.pdf import Column, FormTable, FormTableRenderer, format_value
-from exports.template import fill
+from exports.template import fill, find_template, template_names
 from ledger import audit
 from ledger.app import Ledger
-from ledger.pay.columns import SHEET, SHEET_AMOUNTS, spans
+from ledger.pay.columns import SHEET, SHEET_AMOUNTS, label, spans
 from ledger.pay.runs import Payroll, month_key
 
 TEMPLATE = "工资发放表.xlsx"
+REMARK_HEIGHT = 27        # points: a 备注 in two lines
+NAME = label("worker_name")
 # 序号, the sheet's columns, 领款人签字; widths are fitted to the text (see _fitted)
 PDF_COLUMNS = ([Column("序号", 1, "count")] + [Column(c.label, 1, c.report_kind) for c in SHEET]
-               + [Column("领款人签字", 1)])
+               + [Column("领款人签字", 1), Column(REMARK, 1)])
 GROUPS = tuple((group, first + 1, last + 1) for group, first, last in spans(SHEET))   # after 序号
 FONT_SIZE = 9.0
 _PAD = 2.5 * 2 + 1.5          # the form table's cell padding on both sides, and a little air
@@ -71,7 +73,13 @@ def export_salary_sheet(ledger: Ledger, month: str, out: str | Path, progress: P
         from exports.pdf import ExportCancelled
         raise ExportCancelled()
     if suffix == ".xlsx":
-        fill(TEMPLATE, values, records(lines), out_path=out, fields=FIELDS, group_key="社区", warn=warn)
+        rows = records(lines)
+        marked = [r for r in rows if r[REMARK]]
+        if marked and warn is not None and REMARK not in template_names(find_template(TEMPLATE)).fields:
+            warn(f"模板“{TEMPLATE}”没有 {{{{{REMARK}}}}} 列：工资发放表上不会注明{len(marked)}人"
+                 f"（{'、'.join(r[NAME] for r in marked[:5])}）{marked[0][REMARK]}；请在明细行加上 {{{{{REMARK}}}}}，或恢复内置模板")
+        fill(TEMPLATE, values, rows, out_path=out, fields=FIELDS, group_key="社区", warn=warn,
+             row_height=lambda r: REMARK_HEIGHT if r[REMARK] else None)
     else:
         _pdf(values, lines, status, out)
     if progress is not None:
@@ -91,7 +99,7 @@ def _pdf(values: dict, lines, status: str, out: Path) -> None:
     def summed(label: str, people: str, sums: dict[str, Decimal]) -> list:
         """A 小计 or 合计 row: its label under 社区, the head count under 姓名, the sums under the amounts."""
         values = {"community": label, "worker_name": people, **sums}
-        return [None] + [values.get(c.key) for c in SHEET] + [None]
+        return [None] + [values.get(c.key) for c in SHEET] + [None, None]
 
     def close_group() -> None:
         emphasis.append(len(rows))
@@ -107,7 +115,7 @@ def _pdf(values: dict, lines, status: str, out: Path) -> None:
         for key in zero:
             group[key] += getattr(line, key)
             total[key] += getattr(line, key)
-        rows.append([seq] + [getattr(line, c.key) for c in SHEET] + [None])
+        rows.append([seq] + [getattr(line, c.key) for c in SHEET] + [None, bank_remark(line)])
     if current is not None:
         close_group()
     title = f"{values['街道名称']}社区工作者{values['年']}年{values['月']}月工资发放表"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ledger.errors import LedgerError
 from ledger.money import format_yuan
-from ledger.pay.runs import Payroll, month_key, month_label
+from ledger.pay.runs import NegativePayError, Payroll, month_key, month_label
 from ledger.progress import Progress
 from ledger.values import parse_date
 
@@ -26,6 +26,7 @@ def register(sub) -> None:
     q.set_defaults(func=cmd_run)
     q = ps.add_parser("approve", help="审批某月工资表（审批后数字不再改变）")
     q.add_argument("month")
+    q.add_argument("--reason", help="有人实发为负时必填：照此审批的原因（记入操作日志）")
     q.set_defaults(func=cmd_approve)
     q = ps.add_parser("show", help="显示工资表汇总，或某人的明细与计算过程")
     q.add_argument("month", nargs="?", help="月份；不填则列出所有月份")
@@ -87,7 +88,10 @@ def cmd_run(args, ledger) -> int:
 
 
 def cmd_approve(args, ledger) -> int:
-    summary = Payroll(ledger).approve(args.month)
+    try:
+        summary = Payroll(ledger).approve(args.month, negative_reason=args.reason)
+    except NegativePayError as exc:
+        raise LedgerError(f"{exc}（payroll approve {month_key(args.month)} --reason 原因）") from None
     print("已审批：" + _summary_line(summary))
     return 0
 
