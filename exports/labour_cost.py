@@ -20,11 +20,14 @@ FIELDS = ("社区", "姓名", "岗位", "等级", "发薪月数", "全年应发"
 
 
 def export_labour_cost(ledger: Ledger, year: int, out: str | Path, raise_amount: Decimal | str | int = 100,
-                       progress: ProgressFn | None = None, *, warn: Callable[[str], None] | None = None) -> CostReport:
+                       progress: ProgressFn | None = None, *, raise_from: str | None = None,
+                       warn: Callable[[str], None] | None = None) -> CostReport:
+    """Write the year's cost per worker with the what-if of a raise from `raise_from` (default: the first month
+    not yet approved; see ledger.pay.cost.annual_cost)."""
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         raise ExportError(f"年度人力成本只能导出为 .xlsx，而“{out.name}”不是")
-    report = annual_cost(ledger, year, raise_amount)
+    report = annual_cost(ledger, year, raise_amount, raise_from)
     if progress is not None and progress(1, 2) is False:
         from exports.pdf import ExportCancelled
         raise ExportCancelled()

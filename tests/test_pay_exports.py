@@ -125,7 +125,7 @@ def test_labour_cost_with_what_if(paid, tmp_path):
     report = export_labour_cost(paid, 2026, out, raise_amount=100)
     ws = openpyxl.load_workbook(out).active
     texts = [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
-    assert any(t.startswith("若等级额上调100.00元") for t in texts)
+    assert any(t.startswith("若自2026年2月起等级额上调100元") for t in texts)     # January is approved
     assert report.extra_cost > 0 and report.total == sum(r.cost for r in report.rows)
     # every worker paid in January of 2026 counts 12 months here (January from the run, the rest projected)
     assert {r.months for r in report.rows if r.approved_months} == {12}

@@ -216,12 +216,14 @@ def export_payslips(args, ledger, out: Path) -> str:
     return f"已导出工资条：{out}"
 
 
-@export_kind("cost", "年度人力成本（--year；.xlsx，含等级额每月上调 --raise 元的测算，默认100）", (".xlsx",))
+@export_kind("cost", "年度人力成本（--year；.xlsx，含自 --from 月起等级额每月上调 --raise 元的测算，默认100元、"
+                     "自尚未审批的第一个月起）", (".xlsx",))
 def export_cost(args, ledger, out: Path) -> str:
     from exports.labour_cost import export_labour_cost
     if not args.year:
         raise LedgerError("请用 --year 指定年度，如 --year 2026")
-    report = export_labour_cost(ledger, args.year, out, getattr(args, "raise_amount", None) or "100", warn=args.warn)
+    report = export_labour_cost(ledger, args.year, out, getattr(args, "raise_amount", None) or "100",
+                                raise_from=getattr(args, "raise_from", None), warn=args.warn)
     return f"已导出年度人力成本：{out}（合计 {format_yuan(report.total)} 元）\n{report.what_if}"
 
 
