@@ -235,6 +235,7 @@ class Column:
     label: str                  # "\n" breaks a long header; too long a label is wrapped to the width
     width: float = 1.0          # relative weight, scaled so that the table fills the page width
     kind: str = "text"          # "text" (left), "center", "amount" (right, 2 decimals), "count" (right, integer)
+    words: Sequence[str] = ()   # the label's words, where it may wrap (default: between characters)
 
 
 @dataclass
@@ -383,7 +384,8 @@ class _FormLayout:
         bold = r.font_bold
         size, leading = self.size, self.leading
         n = len(t.columns)
-        labels = ["\n".join(_wrap(c.label, bold, size, w - 2 * _PAD)) for c, w in zip(t.columns, self.widths)]
+        labels = ["\n".join(label_lines(c.label, c.words, bold, size, w - 2 * _PAD))
+                  for c, w in zip(t.columns, self.widths)]
         cells: list[tuple[int, int, int, int, str]] = []     # (first column, last column, first row, last row, text)
         if t.groups:
             grouped: set[int] = set()
@@ -503,8 +505,7 @@ class _FormLayout:
         short = [max(0.0, n - w) for n, w in zip(need, self.widths)]
         # a column keeps room for its header in two lines
         bold = self.r.font_bold
-        label = [max(stringWidth(part[:math.ceil(len(part) / 2)], bold, self.size) for part in c.label.split("\n"))
-                 + 2 * _PAD for c in self.t.columns]
+        label = [narrowest_label(c.label, c.words, bold, self.size) + 2 * _PAD + 0.5 for c in self.t.columns]
         spare = [max(0.0, w - max(n, h)) for n, h, w in zip(need, label, self.widths)]
         wanted, free = sum(short), sum(spare)
         if not wanted or not free:
@@ -662,6 +663,57 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _tokens(text: str, words: Sequence[str] = ()) -> list[str]:
+    """The pieces a header may break between: its declared words, else its characters, with a run of Latin
+    letters, digits or signs ("(%)") and a bracket kept with what it encloses."""
+    if words and "".join(words) == text:
+        return list(words)
+    tokens: list[str] = []
+    depth = 0
+    for ch in text:
+        glue = tokens and (depth > 0 or ch in ")）%" or ch.isascii() and tokens[-1][-1].isascii() and not ch.isspace())
+        depth += (ch in "(（") - (ch in ")）")
+        if glue:
+            tokens[-1] += ch
+        else:
+            tokens.append(ch)
+    return tokens
+
+
+def label_lines(label: str, words: Sequence[str], font: str, size: float, width: float) -> list[str]:
+    """A header's lines within `width`: broken at its "\n" and between its words, never inside a word unless the
+    word alone is too wide, and never leaving one character alone on a line ("岗位等级/工资", "住房/公积金")."""
+    out: list[str] = []
+    for paragraph in label.split("\n"):
+        lines: list[list[str]] = [[]]
+        for token in _tokens(paragraph, words):
+            pieces = [token] if stringWidth(token, font, size) <= width else _tokens(token)
+            for piece in pieces:
+                if lines[-1] and stringWidth("".join(lines[-1]) + piece, font, size) > width:
+                    lines.append([])
+                lines[-1].append(piece)
+        # an orphan character takes the piece before it along
+        if len(lines) > 1 and len("".join(lines[-1])) == 1 and len(lines[-2]) > 1:
+            lines[-1].insert(0, lines[-2].pop())
+        out.extend("".join(line) for line in lines)
+    return out
+
+
+def narrowest_label(label: str, words: Sequence[str], font: str, size: float) -> float:
+    """The least width in which a header fits in two lines per paragraph, breaking only between its words."""
+    widest = 0.0
+    for paragraph in label.split("\n"):
+        tokens = _tokens(paragraph, words)
+        best = stringWidth(paragraph, font, size)
+        for k in range(1, len(tokens)):
+            if min(len("".join(tokens[:k])), len("".join(tokens[k:]))) < 2:
+                continue        # no line of one character
+            best = min(best, max(stringWidth("".join(tokens[:k]), font, size),
+                                 stringWidth("".join(tokens[k:]), font, size)))
+        widest = max(widest, best)
+    return widest
+
+
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     """Break text into lines that fit `width`; Chinese may break between any two characters."""
     lines: list[str] = []
@@ -689,6 +741,8 @@ class Slip:
     values: Sequence[Any]
     caption: str = ""
     kinds: Sequence[str] | None = None     # per column as in Column.kind; default: amounts for Decimal values
+    note: str = ""                         # a line under the figures (why a 补发 or 扣款 was made), wrapped
+    words: Sequence[Sequence[str]] | None = None   # per label, its words (where it may wrap)
 
 
 @dataclass
@@ -702,14 +756,18 @@ class _SlipLayout:
     lines: list[tuple[float, float, float, float]] = field(default_factory=list)  # (x1, dy1, x2, dy2)
 
 
+SLIP_FONT_SIZE = 9.0    # a slip is read in the hand: never smaller than the body of a form
+
+
 def render_slips(out_path: str | Path, title: str, blocks: Iterable[Slip | tuple[Sequence[str], Sequence[Any]]], *,
-                 per_page: int | None = None, landscape_page: bool = False, font_size: float = 8.0,
+                 per_page: int | None = None, landscape_page: bool = False, font_size: float = SLIP_FONT_SIZE,
                  progress: Progress | None = None) -> Path:
     """Draw one slip per block, as many per A4 page as fit (at most `per_page`), never split across pages.
 
     Each slip has a title line (`title` and the block's caption), then its labels over its values; columns
-    that do not fit the width continue in a second band. Dashed cut lines separate the slips on a page.
-    `progress(done, total)` is called per page; returning False cancels (ExportCancelled).
+    that do not fit the width continue in a second band; a block's note follows in lines of its own. Dashed cut
+    lines separate the slips on a page. `progress(done, total)` is called per page; returning False cancels
+    (ExportCancelled).
     """
     check_writable(out_path)
     fonts = cjk_fonts()
@@ -734,8 +792,16 @@ def render_slips(out_path: str | Path, title: str, blocks: Iterable[Slip | tuple
         shown = [""] * len(key)
         if sample is not None:
             shown = [_slip_text(sample, i) for i in range(len(key))]
-        natural = [max(stringWidth(label, bold, font_size), stringWidth(text, regular, font_size), amount_probe * 0.8) + 6
-                   for label, text in zip(key, shown)]
+        values = [max(stringWidth(text, regular, font_size), amount_probe * 0.8) + 6 for text in shown]
+        natural = [max(stringWidth(label, bold, font_size) + 6, value) for label, value in zip(key, values)]
+        words = list(sample.words) if sample is not None and sample.words else [()] * len(key)
+        label_lines_n = 1
+        if sum(natural) > frame_w:
+            # labels in two lines, broken between their words, rather than a second band of columns
+            two = [max(narrowest_label(label, w, bold, font_size) + 6, value)
+                   for label, w, value in zip(key, words, values)]
+            if sum(two) <= frame_w:
+                natural, label_lines_n = two, 2
         bands: list[list[int]] = [[]]
         used = 0.0
         for i, width in enumerate(natural):
@@ -754,18 +820,24 @@ def render_slips(out_path: str | Path, title: str, blocks: Iterable[Slip | tuple
                 placed.append((i, x, w))
                 x += w
             result.bands.append(placed)
-        result.height = title_h + 2 * row_h * len(result.bands)
+        leading = font_size * 1.2
+        label_h = row_h + (label_lines_n - 1) * leading
+        result.height = title_h + (label_h + row_h) * len(result.bands)
         baseline = (row_h - font_size) / 2 + font_size * 0.18     # centres a line of text in its row
         right = margin + frame_w
         y = -title_h
         for band in result.bands:
-            label_y, value_y = y - row_h, y - 2 * row_h
+            label_y, value_y = y - label_h, y - label_h - row_h
             result.lines += [(margin, y, right, y), (margin, label_y, right, label_y),
                              (margin, value_y, right, value_y), (right, y, right, value_y)]
             for column, x, width in band:
                 result.lines.append((x, y, x, value_y))
                 label = key[column]
-                result.labels.append((x + (width - stringWidth(label, bold, font_size)) / 2, label_y + baseline, label))
+                lines = label_lines(label, words[column], bold, font_size, width - 4)
+                top = label_y + baseline + (len(lines) - 1) * leading / 2 + (label_h - row_h) / 2
+                for k, line in enumerate(lines):
+                    result.labels.append((x + (width - stringWidth(line, bold, font_size)) / 2, top - k * leading,
+                                          line))
                 result.values.append((column, x, width, value_y + baseline))
             y = value_y
         if result.height > frame_h:
@@ -773,11 +845,18 @@ def render_slips(out_path: str | Path, title: str, blocks: Iterable[Slip | tuple
         layouts[key] = result
         return result
 
+    def note_lines(slip: Slip) -> list[str]:
+        return _wrap(slip.note, regular, font_size, frame_w - 2 * _PAD) if slip.note else []
+
+    notes = [note_lines(slip) for slip in slips]
+
     # pages first, so that every page can say how many there are
     pages: list[list[int]] = [[]]
     used = 0.0
     for index, slip in enumerate(slips):
-        height = layout_for(slip.labels, slip).height
+        height = layout_for(slip.labels, slip).height + len(notes[index]) * row_h
+        if height > frame_h:
+            raise ExportError(f"“{title}”中“{slip.caption}”的说明过长，一页放不下")
         needed = height + (gap if pages[-1] else 0)
         if pages[-1] and (used + needed > frame_h or (per_page is not None and len(pages[-1]) >= per_page)):
             pages.append([])
@@ -797,8 +876,8 @@ def render_slips(out_path: str | Path, title: str, blocks: Iterable[Slip | tuple
         for page_number, members in enumerate(pages, start=1):
             if progress is not None and progress(page_number - 1, total_pages) is False:
                 raise ExportCancelled()
-            _draw_slip_page(canvas, [slips[i] for i in members], layout_for, title, regular, bold, font_size,
-                            row_h, title_h, gap, margin, page_w, page_h, frame_w)
+            _draw_slip_page(canvas, [(slips[i], notes[i]) for i in members], layout_for, title, regular, bold,
+                            font_size, row_h, title_h, gap, margin, page_w, page_h, frame_w)
             canvas.setFont(regular, 8)
             canvas.drawCentredString(page_w / 2, margin / 2 + 2, PAGE_LABEL.format(page=page_number, pages=total_pages))
             canvas.showPage()
@@ -816,7 +895,8 @@ def _slip_text(slip: Slip, column: int) -> str:
     return format_value(value, kind)
 
 
-def _draw_slip_page(canvas: Canvas, slips: list[Slip], layout_for: Callable[..., _SlipLayout], title: str,
+def _draw_slip_page(canvas: Canvas, slips: list[tuple[Slip, list[str]]], layout_for: Callable[..., _SlipLayout],
+                    title: str,
                     regular: str, bold: str, size: float, row_h: float, title_h: float, gap: float, margin: float,
                     page_w: float, page_h: float, frame_w: float) -> None:
     """Draw the slips of one page.
@@ -834,7 +914,8 @@ def _draw_slip_page(canvas: Canvas, slips: list[Slip], layout_for: Callable[...,
     cuts: list[tuple[float, float, float, float]] = []
     top = page_h - margin
     right = margin + frame_w
-    for slot, slip in enumerate(slips):
+    baseline = (row_h - size) / 2 + size * 0.18     # centres a line of text in its row, as the layout does
+    for slot, (slip, note) in enumerate(slips):
         layout = layout_for(slip.labels)
         if slot:
             cut_y = top + gap / 2
@@ -852,7 +933,15 @@ def _draw_slip_page(canvas: Canvas, slips: list[Slip], layout_for: Callable[...,
             else:
                 values_run.append((x + (width - w) / 2, top + dy, shown))
         path.extend(f"{x1:.2f} {top + dy1:.2f} m {x2:.2f} {top + dy2:.2f} l" for x1, dy1, x2, dy2 in layout.lines)
-        top -= layout.height + gap
+        if note:
+            # the note's lines under the figures, inside the slip's frame
+            y = top - layout.height
+            bottom = y - len(note) * row_h
+            path.append(f"{margin:.2f} {y:.2f} m {margin:.2f} {bottom:.2f} l {right:.2f} {bottom:.2f} l "
+                        f"{right:.2f} {y:.2f} l")
+            for k, line in enumerate(note):
+                values_run.append((margin + _PAD, y - (k + 1) * row_h + baseline, line))
+        top -= layout.height + len(note) * row_h + gap
     text = canvas.beginText(0, 0)
     x0 = y0 = 0.0
     for (font, font_size), items in runs.items():

@@ -298,9 +298,13 @@ class _RowProto:
 @dataclass(slots=True)
 class _Block:
     ws: Worksheet
-    detail: _RowProto
+    details: list[_RowProto]        # a record's rows: usually one, several for a record printed as a block (a slip)
     subtotal: _RowProto | None
     total: _RowProto | None
+
+    @property
+    def detail(self) -> _RowProto:
+        return self.details[0]
 
     @property
     def start(self) -> int:
@@ -308,7 +312,11 @@ class _Block:
 
     @property
     def end(self) -> int:
-        return max(p.row for p in (self.detail, self.subtotal, self.total) if p is not None)
+        return max(p.row for p in (*self.details, self.subtotal, self.total) if p is not None)
+
+    @property
+    def protos(self) -> list[_RowProto]:
+        return [p for p in (*self.details, self.subtotal, self.total) if p is not None]
 
 
 @dataclass(slots=True)
@@ -355,6 +363,7 @@ def _analyse(wb: openpyxl.Workbook, label: str, values: Collection[str], fields:
 
     # Pass 1: find the marker rows, so that the names in them can be resolved in the right context.
     markers: dict[str, tuple[Worksheet, int, Cell]] = {}
+    detail_rows: list[int] = []      # a record may take several consecutive {{#行}} rows
     for ws in wb.worksheets:
         first_in_row: dict[int, Cell] = {}
         for (row, col), cell in sorted(ws._cells.items()):
@@ -371,11 +380,17 @@ def _analyse(wb: openpyxl.Workbook, label: str, values: Collection[str], fields:
             if mark not in (MARK_ROWS, MARK_SUBTOTAL, MARK_TOTAL):
                 raise TemplateError(f"{at(ws, cell.coordinate)()}有未知的标记 {m.group(0).strip()}"
                                     f"（可用的标记：{{{{#{MARK_ROWS}}}}}、{{{{#{MARK_SUBTOTAL}}}}}、{{{{#{MARK_TOTAL}}}}}）")
+            if mark == MARK_ROWS and mark in markers and markers[mark][0] is ws and row == detail_rows[-1] + 1:
+                detail_rows.append(row)
+                continue
             if mark in markers:
                 other = markers[mark]
+                more = "（一条记录占几行时，这几行须上下相连）" if mark == MARK_ROWS else ""
                 raise TemplateError(f"模板“{label}”有多个 {{{{#{mark}}}}} 行（单元格 {other[2].coordinate} 和 "
-                                    f"{cell.coordinate}），只能有一个")
+                                    f"{cell.coordinate}），只能有一个{more}")
             markers[mark] = (ws, row, cell)
+            if mark == MARK_ROWS:
+                detail_rows.append(row)
 
     if MARK_ROWS not in markers:
         if require_rows:
@@ -384,8 +399,8 @@ def _analyse(wb: openpyxl.Workbook, label: str, values: Collection[str], fields:
             if mark in markers:
                 raise TemplateError(f"模板“{label}”的单元格 {markers[mark][2].coordinate} 有 {{{{#{mark}}}}} 行，"
                                     f"但缺少明细行 {{{{#{MARK_ROWS}}}}}")
-    block_ws, detail_row = (markers[MARK_ROWS][0], markers[MARK_ROWS][1]) if MARK_ROWS in markers else (None, 0)
-    expected = detail_row + 1
+    block_ws = markers[MARK_ROWS][0] if MARK_ROWS in markers else None
+    expected = detail_rows[-1] + 1 if detail_rows else 1
     for mark, word in ((MARK_SUBTOTAL, "小计行"), (MARK_TOTAL, "合计行")):
         if mark in markers:
             ws, row, cell = markers[mark]
@@ -410,8 +425,10 @@ def _analyse(wb: openpyxl.Workbook, label: str, values: Collection[str], fields:
         return out
 
     marker_rows = {row: mark for mark, (ws, row, _) in markers.items()}
+    marker_rows.update(dict.fromkeys(detail_rows, MARK_ROWS))
     statics: list[_Static] = []
     protos: dict[str, _RowProto] = {}
+    details: list[_RowProto] = []
     for ws in wb.worksheets:
         in_block = ws is block_ws
         proto_cells: dict[int, list[Cell]] = {}
@@ -426,9 +443,13 @@ def _analyse(wb: openpyxl.Workbook, label: str, values: Collection[str], fields:
                     rich = cell._value if isinstance(cell._value, CellRichText) else None
                     statics.append(_Static(cell, parts, rich))
         if in_block:
-            for row, mark in marker_rows.items():
+            for row, mark in sorted(marker_rows.items()):
                 context = {MARK_ROWS: "row", MARK_SUBTOTAL: "sub", MARK_TOTAL: "total"}[mark]
-                protos[mark] = _compile_row(ws, row, proto_cells.get(row, []), mark, context, compile_text, at)
+                proto = _compile_row(ws, row, proto_cells.get(row, []), mark, context, compile_text, at)
+                if mark == MARK_ROWS:
+                    details.append(proto)
+                else:
+                    protos[mark] = proto
 
     header_footers: list[_HeaderFooterText] = []
     for ws in wb.worksheets:
@@ -449,7 +470,7 @@ def _analyse(wb: openpyxl.Workbook, label: str, values: Collection[str], fields:
 
     block = None
     if block_ws is not None:
-        block = _Block(block_ws, protos[MARK_ROWS], protos.get(MARK_SUBTOTAL), protos.get(MARK_TOTAL))
+        block = _Block(block_ws, details, protos.get(MARK_SUBTOTAL), protos.get(MARK_TOTAL))
         _check_merges(block, label)
     return _Plan(label, statics, header_footers, block, sum_fields)
 
@@ -950,18 +971,17 @@ def _write_block(plan: _Plan, wb: openpyxl.Workbook, records: Iterator[Mapping[s
                  row_height: Callable[[Mapping[str, Any]], float | None] | None = None) -> tuple[int, int]:
     """Write the detail, 小计 and 合计 rows as worksheet XML; returns (rows written, 小计 rows written).
 
-    The least and greatest number of each column go to `check`, which tells whether they fit their columns.
+    A record takes each of the block's detail rows in turn; `row_height` sizes its last one. The least and
+    greatest number of each column go to `check`, which tells whether they fit their columns.
     """
     block = plan.block
     assert block is not None
     epoch = wb.epoch
     sum_fields = sorted(plan.sum_fields)
-    detail = block.detail
     subtotal = block.subtotal if key_fn is not None else None
     row_number = block.start
     groups = 0
     context = _Context(values, None, None)
-    translators = {c.column: Translator(c.literal, f"{c.letter}{detail.row}") for c in detail.cols if c.kind == "formula"}
 
     def emit_marker_row(proto: _RowProto, record: Mapping[str, Any] | None, totals: _Totals) -> None:
         nonlocal row_number
@@ -978,19 +998,21 @@ def _write_block(plan: _Plan, wb: openpyxl.Workbook, records: Iterator[Mapping[s
             merges.append(CellRange(min_col=first, min_row=row_number, max_col=last, max_row=row_number))
         row_number += 1
 
-    merged_widths = {p.row: {first: last - first + 1 for first, last in p.merges}
-                     for p in (block.detail, block.subtotal, block.total) if p is not None}
+    merged_widths = {p.row: {first: last - first + 1 for first, last in p.merges} for p in block.protos}
     group_totals = _Totals({})
     group_first: Mapping[str, Any] | None = None
     group_value: Any = None
-    # per column: 0 = one field, 1 = the running 序号, 2 = anything else (literal, mixed text, formula)
-    plan_cols = [(c.letter, 0 if c.kind == "one" and c.ref.source == "field" else
-                  1 if c.kind == "one" and c.ref.source == "seq" else 2, c.ref.name if c.ref else "", c,
-                  [math.inf, -math.inf, None])
-                 for c in detail.cols]
-    detail_attrs = detail.attrs
-    unsized_attrs = re.sub(r' (ht|customHeight)="[^"]*"', "", detail_attrs)
-    detail_merges = detail.merges
+    # per detail row, per column: 0 = one field, 1 = the running 序号, 2 = anything else (literal, mixed, formula)
+    rows_plan = []
+    for index, detail in enumerate(block.details):
+        plan_cols = [(c.letter, 0 if c.kind == "one" and c.ref.source == "field" else
+                      1 if c.kind == "one" and c.ref.source == "seq" else 2, c.ref.name if c.ref else "", c,
+                      [math.inf, -math.inf, None])
+                     for c in detail.cols]
+        translators = {c.column: Translator(c.literal, f"{c.letter}{detail.row}") for c in detail.cols
+                       if c.kind == "formula"}
+        sized = row_height is not None and index == len(block.details) - 1
+        rows_plan.append((detail, plan_cols, translators, sized, re.sub(r' (ht|customHeight)="[^"]*"', "", detail.attrs)))
     for record in records:
         if subtotal is not None:
             key = key_fn(record)
@@ -1006,51 +1028,53 @@ def _write_block(plan: _Plan, wb: openpyxl.Workbook, records: Iterator[Mapping[s
         grand.count += 1
         if sum_fields:
             _add(grand.sums, sum_fields, record)
-        r = str(row_number)
         # kept free of helper calls where possible: this loop runs once per cell, 200,000 times for a big sheet
         get = record.get
         context.record = record
         context.seq = grand.count
-        height = row_height(record) if row_height is not None else None
-        if height:
-            cells = [f'<row r="{r}" ht="{height:g}" customHeight="1"{unsized_attrs}>']
-        else:
-            cells = [f'<row r="{r}"{detail_attrs}>']
-        for letter, code, name, col, span in plan_cols:
-            if code == 0:
-                value = get(name)
-                cells.append(_xml_cell(letter + r, value, col, epoch))
-                if value.__class__ in _NUMBERS:
-                    if value < span[0]:
-                        span[0] = value
-                    if value > span[1]:
-                        span[1] = value
-                elif value.__class__ in _DATES:
-                    span[2] = value
-            elif code == 1:
-                cells.append(_xml_cell(letter + r, grand.count, col, epoch))
+        for detail, plan_cols, translators, sized, unsized_attrs in rows_plan:
+            r = str(row_number)
+            height = row_height(record) if sized else None
+            if height:
+                cells = [f'<row r="{r}" ht="{height:g}" customHeight="1"{unsized_attrs}>']
             else:
-                cells.append(_proto_cell(col, r, context, epoch, translators))
-        cells.append("</row>")
-        out.append("".join(cells))
-        for first, last in detail_merges:
-            merges.append(CellRange(min_col=first, min_row=row_number, max_col=last, max_row=row_number))
-        row_number += 1
+                cells = [f'<row r="{r}"{detail.attrs}>']
+            for letter, code, name, col, span in plan_cols:
+                if code == 0:
+                    value = get(name)
+                    cells.append(_xml_cell(letter + r, value, col, epoch))
+                    if value.__class__ in _NUMBERS:
+                        if value < span[0]:
+                            span[0] = value
+                        if value > span[1]:
+                            span[1] = value
+                    elif value.__class__ in _DATES:
+                        span[2] = value
+                elif code == 1:
+                    cells.append(_xml_cell(letter + r, grand.count, col, epoch))
+                else:
+                    cells.append(_proto_cell(col, r, context, epoch, translators))
+            cells.append("</row>")
+            out.append("".join(cells))
+            for first, last in detail.merges:
+                merges.append(CellRange(min_col=first, min_row=row_number, max_col=last, max_row=row_number))
+            row_number += 1
     if subtotal is not None and group_first is not None:
         emit_marker_row(subtotal, group_first, group_totals)
         groups += 1
     if block.total is not None:
         emit_marker_row(block.total, None, grand)
-    detail_spans = merged_widths[detail.row]
-    for _letter, code, _name, col, span in plan_cols:
-        if col.style is None:
-            continue
-        columns = detail_spans.get(col.column, 1)
-        if code == 1 and grand.count:
-            check.add(col.column, col.style, grand.count, row=block.start, columns=columns)
-        check.add_span(col.column, col.style, span[0], span[1], row=block.start, columns=columns)
-        if span[2] is not None:
-            check.add(col.column, col.style, span[2], row=block.start, columns=columns)
+    for detail, plan_cols, _translators, _sized, _attrs in rows_plan:
+        detail_spans = merged_widths[detail.row]
+        for _letter, code, _name, col, span in plan_cols:
+            if col.style is None:
+                continue
+            columns = detail_spans.get(col.column, 1)
+            if code == 1 and grand.count:
+                check.add(col.column, col.style, grand.count, row=block.start, columns=columns)
+            check.add_span(col.column, col.style, span[0], span[1], row=block.start, columns=columns)
+            if span[2] is not None:
+                check.add(col.column, col.style, span[2], row=block.start, columns=columns)
     return row_number - block.start, groups
 
 
@@ -1277,7 +1301,7 @@ def _fix_dimension(head: str, block: _Block, n_out: int) -> str:
         min_col, min_row, max_col, max_row = range_boundaries(m.group(1))
     except (ValueError, TypeError):
         return head
-    cols = [c.column for p in (block.detail, block.subtotal, block.total) if p is not None for c in p.cols]
+    cols = [c.column for p in block.protos for c in p.cols]
     if cols:
         min_col, max_col = min(min_col, min(cols)), max(max_col, max(cols))
     max_row = max(max_row, block.start + n_out - 1)

@@ -216,25 +216,36 @@ _NAME_FIRST = sorted(SHEET, key=lambda c: c.key != "worker_name")
 SLIP_COLUMNS = [(c.label, c.report_kind, sheet_width(c, ITEM, SUM, bold=False)) for c in _NAME_FIRST]
 
 
-def payslips() -> openpyxl.Workbook:
-    """Each slip is two rows: its own header (the repeated detail row) and its figures (the per-worker 小计 row).
+SLIP_ROWS = 4       # a slip's rows: its title, the labels, the figures, the reasons of its 补发/扣款
+SLIP_HEIGHTS = (20, 28, 20, 18)
 
-    The figures row has a dashed bottom border: the cut line between slips.
+
+def payslips() -> openpyxl.Workbook:
+    """Each slip is the four {{#行}} rows of one worker: a title naming the street, the month and the worker (a
+    slip cut from any page still says whose and which month's it is), the labels, the figures, and the reasons
+    of the month's 其他补发/其他扣款. The last row's dashed bottom border is the cut line between slips.
     """
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "工资条"
     n = len(SLIP_COLUMNS)
-    _title(ws, "{{街道名称}}社区工作者{{年}}年{{月}}月工资条", n, size=14)
-    for col, (label, _, width) in enumerate(SLIP_COLUMNS, start=1):
+    for col, (_, _, width) in enumerate(SLIP_COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
-        _header_cell(ws, 3, col, ("{{#行}}" if col == 1 else "") + label)
-    ws.row_dimensions[3].height = 28
+    title = ws.cell(1, 1, "{{#行}}{{街道名称}}社区工作者{{年}}年{{月}}月工资条　　{{社区}}　{{姓名}}")
+    title.font = Font(name=HEI, size=11, bold=True)
+    title.alignment = Alignment(horizontal="left", vertical="center")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=n)
+    for col, (label, _, _) in enumerate(SLIP_COLUMNS, start=1):
+        _header_cell(ws, 2, col, ("{{#行}}" if col == 1 else "") + label)
     kinds = [k for _, k, _ in SLIP_COLUMNS]
     values = [f"{{{{{label}}}}}" for label, _, _ in SLIP_COLUMNS]
-    values[0] = "{{#小计}}" + values[0]
-    _row(ws, 4, values, kinds, border=CUT)
-    ws.row_dimensions[4].height = 30
+    values[0] = "{{#行}}" + values[0]
+    _row(ws, 3, values, kinds)
+    _row(ws, 4, ["{{#行}}{{说明}}"] + [""] * (n - 1), ["text"] * n, border=CUT)
+    ws.cell(4, 1).font = Font(name=SONG, size=9)
+    ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=n)
+    for row, height in enumerate(SLIP_HEIGHTS, start=1):
+        ws.row_dimensions[row].height = height
     ws.cell(6, 1, "说明：沿虚线剪开，每人一条。").font = Font(name=SONG, size=9)
     _page(ws, landscape=True, title_rows=None)
     return wb
