@@ -9,6 +9,7 @@ with Platypus is dozens of times slower than the drawing.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -254,6 +255,9 @@ class FormTable:
     signatures: Sequence[str] = ("制表人：", "审核人：", "负责人：")
     marks: Sequence[str] = ()                      # 表号、制定机关… printed top right for statistical tables
     notes: str = ""                                # 填表说明 under the signatures
+    # the rows under the table as the xlsx template has them (exports.form_text), in place of `signatures`:
+    # per row, its cells as (start, end, text) with start and end shares of the table's width
+    footer: Sequence[Sequence[tuple[float, float, str]]] = ()
 
 
 class FormTableRenderer(PdfRenderer):
@@ -271,6 +275,7 @@ class FormTableRenderer(PdfRenderer):
 
 
 _PAD = 2.5          # cell padding, points
+MAX_TEXT_SHARE = 0.12   # a text column takes at most this share of the width; a longer name shrinks its own font
 _MIN_FONT = 5.0     # text is shrunk to fit its cell down to this size, as Excel's 缩小字体填充 does
 _HEADER_FILL = colors.HexColor("#F2F2F2")
 _STROKE = 0.035     # outline width of text drawn bold by stroking, per point of font size
@@ -310,19 +315,34 @@ class _FormLayout:
         r, t = self.r, self.t
         styles = r.styles
         head: list[Flowable] = []
+        marks_style = ParagraphStyle("marks", parent=styles["normal"], fontSize=8, leading=10, alignment=TA_RIGHT)
         if t.marks:
-            marks_style = ParagraphStyle("marks", parent=styles["normal"], fontSize=8, leading=10, alignment=TA_RIGHT)
             head.append(Paragraph("<br/>".join(_escape(m) for m in t.marks), marks_style))
         head.append(Paragraph(_escape(t.title), styles["title"]))
-        info = Table([[f"填报单位：{t.unit_name}" if t.unit_name else "", f"报告期：{t.period}" if t.period else "",
-                       t.measure]], colWidths=[r.frame_width / 3] * 3)
-        info.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), r.font_name, r.font_size),
-                                  ("ALIGN", (0, 0), (0, 0), "LEFT"), ("ALIGN", (1, 0), (1, 0), "CENTER"),
-                                  ("ALIGN", (2, 0), (2, 0), "RIGHT"),
-                                  ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
-        head.append(info)
+        def info_line() -> Table:
+            info = Table([[f"填报单位：{t.unit_name}" if t.unit_name else "", f"报告期：{t.period}" if t.period else "",
+                           t.measure]], colWidths=[r.frame_width / 3] * 3)
+            info.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), r.font_name, r.font_size),
+                                      ("ALIGN", (0, 0), (0, 0), "LEFT"), ("ALIGN", (1, 0), (1, 0), "CENTER"),
+                                      ("ALIGN", (2, 0), (2, 0), "RIGHT"),
+                                      ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                      ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+            return info
+
+        def continued() -> list[Flowable]:
+            """What a continuation page says above the table: the form's 表号, its title marked 续表, the info line."""
+            out: list[Flowable] = []
+            number = [m for m in t.marks if re.sub(r"\s", "", m).startswith("表号")]
+            if number:
+                out.append(Paragraph(_escape(number[0]), marks_style))
+            out.append(Paragraph(_escape(f"{t.title}（续表）"), ParagraphStyle(
+                "continued", parent=styles["title"], fontSize=12, leading=16, spaceAfter=1 * mm)))
+            out.append(info_line())
+            return out
+
+        head.append(info_line())
         head_height = sum(_height(f, r.frame_width) for f in head)
+        continued_height = sum(_height(f, r.frame_width) for f in continued())
 
         body = [list(row) for row in t.rows]
         bold = set(t.emphasis)
@@ -334,11 +354,11 @@ class _FormLayout:
         self._header()
         header_height = self.header_height
         signature = self._signature()
-        sig_height = _height(signature, r.frame_width) if signature is not None else 0
+        sig_height = sum(_height(f, r.frame_width) for f in signature) if signature is not None else 0
 
         slack = 1.0     # points kept free so that rounding never pushes a table to the next page
         first_capacity = max(1, math.floor((r.frame_height - head_height - header_height - slack) / self.row_height))
-        capacity = max(1, math.floor((r.frame_height - header_height - slack) / self.row_height))
+        capacity = max(1, math.floor((r.frame_height - continued_height - header_height - slack) / self.row_height))
         chunks: list[tuple[int, int]] = []
         start = 0
         limit = first_capacity
@@ -364,10 +384,11 @@ class _FormLayout:
         for index, (a, b) in enumerate(chunks):
             if index:
                 story.append(PageBreak())
+                story.extend(continued())
             story.append(_FormPage(self, a, b))
         if signature is not None:
             story.append(Spacer(1, 4 * mm))
-            story.append(signature)
+            story.extend(signature)
         if t.notes:
             story.append(Spacer(1, 2 * mm))
             story.append(Paragraph(_escape(t.notes), ParagraphStyle("notes", parent=r.styles["normal"], fontSize=8,
@@ -502,6 +523,9 @@ class _FormLayout:
         left to shrinking the font of the columns still too narrow.
         """
         need = [w + 2 * _PAD + 0.5 for w in widest]
+        cap = self.edges[-1] * MAX_TEXT_SHARE
+        need = [min(n, max(cap, w)) if c.kind not in ("amount", "count") else n
+                for n, w, c in zip(need, self.widths, self.t.columns)]
         short = [max(0.0, n - w) for n, w in zip(need, self.widths)]
         # a column keeps room for its header in two lines
         bold = self.r.font_bold
@@ -603,15 +627,36 @@ class _FormLayout:
         canvas.addLiteral("n " + " ".join(path[:4]) + " S")
         canvas.restoreState()
 
-    def _signature(self) -> Table | None:
-        names = list(self.t.signatures)
-        if not names:
-            return None
+    def _signature(self) -> list[Flowable] | None:
+        """The lines under the table: the template's rows (each cell where it starts, long text wrapped within
+        its span), else the signatures spread evenly."""
         r = self.r
-        table = Table([names], colWidths=[r.frame_width / len(names)] * len(names))
-        table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), r.font_name, r.font_size),
-                                   ("LEFTPADDING", (0, 0), (-1, -1), 0), ("ALIGN", (0, 0), (-1, -1), "LEFT")]))
-        return table
+        rows = [list(row) for row in self.t.footer]
+        if not rows and self.t.signatures:
+            n = len(self.t.signatures)
+            rows = [[(i / n, (i + 1) / n, name) for i, name in enumerate(self.t.signatures)]]
+        if not rows:
+            return None
+        width = self.edges[-1]
+        style = ParagraphStyle("footer_cell", parent=r.styles["normal"], fontSize=r.font_size,
+                               leading=r.font_size * 1.4)
+        out: list[Flowable] = []
+        for row in rows:
+            cells: list[Any] = []
+            widths: list[float] = []
+            if row[0][0] > 0:
+                cells.append("")
+                widths.append(row[0][0] * width)
+            for start, end, text in row:
+                cells.append(Paragraph(_escape(text), style))
+                widths.append((end - start) * width)
+            table = Table([cells], colWidths=widths, hAlign="CENTER")
+            table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), r.font_name, r.font_size),
+                                       ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                                       ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                                       ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+            out.append(table)
+        return out
 
 
 def _unbroken(start: float, end: float, breaks: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:

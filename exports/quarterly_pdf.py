@@ -13,7 +13,9 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph,
 
 from exports import charts
 from exports import quarterly_content as content
+from exports.form_text import form_text
 from exports.pdf import Column, FormTable, PdfRenderer
+from exports.quarterly_xlsx import template_for, template_values
 from ledger.money import round_half_up
 from ledger.quarter import INDICATORS, ORG_COLUMNS, QuarterReport
 from ledger.services.funds import CATEGORIES as FUND_CATEGORIES
@@ -267,11 +269,12 @@ class QuarterlyPdf(PdfRenderer):
         rows = [cells(row, i) for i, row in enumerate(f.rows, start=1)]
         total = cells(f.total, "")
         total[1] = "合计"
+        # the title, legal marks and the lines under the table as the quarter's xlsx template has them
+        text = form_text(template_for(f), template_values(self.report))
         return FormTable(
-            title=f"{f.street}各社区主要指标统计表", columns=columns, rows=rows, unit_name=f.street,
+            title=text.title, columns=columns, rows=rows, unit_name=f.street,
             period=f.quarter.label, measure="计量单位：个、人、户、元、平方米", groups=groups, total=total,
-            signatures=("填表人：", "审核人：", "单位负责人：", f"报出日期：{content.report_date(f)}"),
-            notes="填表说明：" + content.notes_text(f))
+            marks=text.marks, footer=text.footer)
 
     # --- page decorations -----------------------------------------------------------------------------
     def decorate_page(self, canvas: Canvas, doc) -> None:

@@ -928,6 +928,29 @@ def _width_warnings(label: str, checks: Mapping[str, WidthCheck], multi: bool) -
     return out
 
 
+def fill_text(text: str, values: Mapping[str, Any], where: Callable[[], str]) -> str:
+    """Cell text with its {{名称}} placeholders replaced from `values` as fill writes text that mixes words and
+    values (a date as 2026年1月5日), for another format of the same form; an unknown name is a TemplateError."""
+    def value(match: re.Match) -> str:
+        name = match.group(1).strip()
+        if name not in values:
+            raise TemplateError(f"{where()}的占位符 {{{{{name}}}}} 在此处无法填写")
+        return _text_of(values[name])
+    return _PLACEHOLDER.sub(value, text)
+
+
+# the template machinery other exports of the same form read with (exports/form_text.py)
+cell_text = _cell_text
+
+
+def load_template(path: Path, label: str) -> openpyxl.Workbook:
+    return _load(path, label)
+
+
+def template_path(template: str | Path) -> Path:
+    return _template_path(template)
+
+
 def _template_path(template: str | Path) -> Path:
     """A path is used as it is; a bare name is looked up in the user's and the built-in template folders."""
     if isinstance(template, Path) or "/" in template or "\\" in template:
