@@ -19,9 +19,10 @@ from ledger.pay.runs import Payroll, month_key
 TEMPLATE = "工资发放表.xlsx"
 REMARK_HEIGHT = 27        # points: a 备注 in two lines
 NAME = label("worker_name")
+SIGNATURE = "领款人签字"
 # 序号, the sheet's columns, 领款人签字, 备注; widths are fitted to the text (see _fitted)
 PDF_COLUMNS = ([Column("序号", 1, "count")] + [Column(c.label, 1, c.report_kind, c.words) for c in SHEET]
-               + [Column("领款人签字", 1, words=("领款人", "签字")), Column(REMARK, 1)])
+               + [Column(SIGNATURE, 1, words=("领款人", "签字")), Column(REMARK, 1)])
 GROUPS = tuple((group, first + 1, last + 1) for group, first, last in spans(SHEET))   # after 序号
 FONT_SIZE = 9.0
 _PAD = 2.5 * 2 + 1.5          # the form table's cell padding on both sides, and a little air
@@ -50,12 +51,14 @@ def _fitted(rows: list[list], total: list) -> tuple[list[Column], float]:
     room = landscape(A4)[0] - _MARGINS
     widths = []
     for i, column in enumerate(PDF_COLUMNS):
-        widest = max((stringWidth(format_value(row[i], column.kind), fonts.regular, FONT_SIZE) for row in rows),
-                     default=0.0)
-        natural = max(widest, stringWidth(format_value(total[i], column.kind), fonts.bold, FONT_SIZE))
+        longest = max((format_value(row[i], column.kind) for row in rows), key=len, default="")
+        natural = max(stringWidth(longest, fonts.regular, FONT_SIZE),
+                      stringWidth(format_value(total[i], column.kind), fonts.bold, FONT_SIZE))
         if column.kind not in ("amount", "count"):
             natural = min(natural, MAX_TEXT_SHARE * room - _PAD)
         header = narrowest_label(column.label, column.words, fonts.bold, FONT_SIZE)
+        if column.label == SIGNATURE:       # room to sign in, whatever the header's lines
+            header = stringWidth(SIGNATURE, fonts.bold, FONT_SIZE)
         widths.append(max(natural, header) + _PAD)
     size = min(FONT_SIZE, FONT_SIZE * room / sum(widths))
     return [Column(c.label, w, c.kind, c.words) for c, w in zip(PDF_COLUMNS, widths)], size
