@@ -237,6 +237,7 @@ class Column:
     width: float = 1.0          # relative weight, scaled so that the table fills the page width
     kind: str = "text"          # "text" (left), "center", "amount" (right, 2 decimals), "count" (right, integer)
     words: Sequence[str] = ()   # the label's words, where it may wrap (default: between characters)
+    handwritten: bool = False   # filled in by hand on paper (领款人签字): keeps its width, lends none to others
 
 
 @dataclass
@@ -530,7 +531,8 @@ class _FormLayout:
         # a column keeps room for its header in two lines
         bold = self.r.font_bold
         label = [narrowest_label(c.label, c.words, bold, self.size) + 2 * _PAD + 0.5 for c in self.t.columns]
-        spare = [max(0.0, w - max(n, h)) for n, h, w in zip(need, label, self.widths)]
+        spare = [0.0 if c.handwritten else max(0.0, w - max(n, h))
+                 for n, h, w, c in zip(need, label, self.widths, self.t.columns)]
         wanted, free = sum(short), sum(spare)
         if not wanted or not free:
             return

@@ -22,7 +22,7 @@ NAME = label("worker_name")
 SIGNATURE = "领款人签字"
 # 序号, the sheet's columns, 领款人签字, 备注; widths are fitted to the text (see _fitted)
 PDF_COLUMNS = ([Column("序号", 1, "count")] + [Column(c.label, 1, c.report_kind, c.words) for c in SHEET]
-               + [Column(SIGNATURE, 1, words=("领款人", "签字")), Column(REMARK, 1)])
+               + [Column(SIGNATURE, 1, words=("领款人", "签字"), handwritten=True), Column(REMARK, 1)])
 GROUPS = tuple((group, first + 1, last + 1) for group, first, last in spans(SHEET))   # after 序号
 FONT_SIZE = 9.0
 _PAD = 2.5 * 2 + 1.5          # the form table's cell padding on both sides, and a little air
@@ -61,7 +61,7 @@ def _fitted(rows: list[list], total: list) -> tuple[list[Column], float]:
             header = stringWidth(SIGNATURE, fonts.bold, FONT_SIZE)
         widths.append(max(natural, header) + _PAD)
     size = min(FONT_SIZE, FONT_SIZE * room / sum(widths))
-    return [Column(c.label, w, c.kind, c.words) for c, w in zip(PDF_COLUMNS, widths)], size
+    return [Column(c.label, w, c.kind, c.words, c.handwritten) for c, w in zip(PDF_COLUMNS, widths)], size
 
 
 def export_salary_sheet(ledger: Ledger, month: str, out: str | Path, progress: ProgressFn | None = None, *,
