@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from exports import ExportError
 from exports.pay_records import ProgressFn
 from exports.template import fill
-from ledger import audit
+from ledger import audit, clock
 from ledger.app import Ledger
 from ledger.pay.columns import EMPLOYER_KEYS, label
 from ledger.pay.cost import CostReport, annual_cost
@@ -21,11 +20,14 @@ FIELDS = ("社区", "姓名", "岗位", "等级", "发薪月数", "全年应发"
 
 
 def export_labour_cost(ledger: Ledger, year: int, out: str | Path, raise_amount: Decimal | str | int = 100,
-                       progress: ProgressFn | None = None, *, warn: Callable[[str], None] | None = None) -> CostReport:
+                       progress: ProgressFn | None = None, *, raise_from: str | None = None,
+                       warn: Callable[[str], None] | None = None) -> CostReport:
+    """Write the year's cost per worker with the what-if of a raise from `raise_from` (default: the first month
+    not yet approved; see ledger.pay.cost.annual_cost)."""
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         raise ExportError(f"年度人力成本只能导出为 .xlsx，而“{out.name}”不是")
-    report = annual_cost(ledger, year, raise_amount)
+    report = annual_cost(ledger, year, raise_amount, raise_from)
     if progress is not None and progress(1, 2) is False:
         from exports.pdf import ExportCancelled
         raise ExportCancelled()
@@ -33,7 +35,7 @@ def export_labour_cost(ledger: Ledger, year: int, out: str | Path, raise_amount:
              "全年应发": r.gross, **{label(key): r.sums[key] for key in EMPLOYER_KEYS},
              "单位缴费合计": r.employer_total, "人力成本合计": r.cost, "已审批月数": r.approved_months}
             for r in report.rows]
-    values = {"街道名称": street_name(ledger) or "", "年": year, "报告期": f"{year}年度", "制表日期": date.today(),
+    values = {"街道名称": street_name(ledger) or "", "年": year, "报告期": f"{year}年度", "制表日期": clock.today(),
               "测算说明": report.note, "调整测算": report.what_if}
     fill(TEMPLATE, values, rows, out_path=out, fields=FIELDS, group_key="社区", warn=warn)
     if progress is not None:

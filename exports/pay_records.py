@@ -3,20 +3,31 @@ report shares."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
 from typing import Any
 
+from ledger import clock
 from ledger.app import Ledger
 from ledger.pay.columns import SHEET
 from ledger.pay.runs import LineRecord, Payroll, month_key
 from ledger.services.street import street_name
 
-FIELDS = tuple(c.label for c in SHEET)   # the record fields a pay template may name
+REMARK = "备注"
+FIELDS = (*(c.label for c in SHEET), REMARK)   # the record fields a pay template may name
+
+
+def bank_remark(line: LineRecord) -> str:
+    """Why the bank list leaves a line out ('' if it does not): the bank pays only a 实发 above zero."""
+    if line.net < 0:
+        return "实发为负，不列入银行代发"
+    return "实发为零，不列入银行代发" if line.net == 0 else ""
 
 
 def record(line: LineRecord) -> dict[str, Any]:
-    """A line as {label: value} for the sheet's columns (amounts in Decimal yuan, as the line holds them)."""
-    return {c.label: getattr(line, c.key) for c in SHEET}
+    """A line as {label: value} for the sheet's columns (amounts in Decimal yuan, as the line holds them),
+    with its 备注."""
+    values: dict[str, Any] = {c.label: getattr(line, c.key) for c in SHEET}
+    values[REMARK] = bank_remark(line)
+    return values
 
 
 def records(lines: Iterable[LineRecord]) -> list[dict[str, Any]]:
@@ -27,7 +38,7 @@ def title_values(ledger: Ledger, month: str) -> dict[str, Any]:
     month = month_key(month)
     year, mon = int(month[:4]), int(month[5:7])
     return {"街道名称": street_name(ledger) or "", "年": year, "月": mon, "报告期": f"{year}年{mon}月",
-            "制表日期": date.today()}
+            "制表日期": clock.today()}
 
 
 def month_lines(ledger: Ledger, month: str) -> list[LineRecord]:

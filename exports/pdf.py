@@ -9,6 +9,7 @@ with Platypus is dozens of times slower than the drawing.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -41,7 +42,7 @@ from reportlab.platypus.flowables import PageBreakIfNotEmpty
 from exports import ExportError
 from ledger.files import atomic_write, check_writable
 from exports.fonts import cjk_fonts
-from ledger import APP_NAME
+from ledger import APP_NAME, clock
 from ledger.money import format_yuan
 
 PAGE_LABEL = "第 {page} 页 共 {pages} 页"
@@ -78,6 +79,17 @@ def format_value(value: Any, kind: str = "text") -> str:
     return str(value)
 
 
+def date_document(canvas: Canvas, created: datetime | None) -> None:
+    """Date a document `created` (now if None) to the second, in its CreationDate and ModDate.
+
+    reportlab's invariant mode, which keeps the same content the same file byte for byte, would date every
+    document 2000-01-01; a closed quarter's reprint is dated by its closing time instead, and so is still the
+    same file. The date is written without a time zone, as the local time it is.
+    """
+    stamp = (created or clock.now()).strftime("D:%Y%m%d%H%M%S")
+    canvas.setDateFormatter(lambda *_: stamp)
+
+
 # ---------------------------------------------------------------------------------------------------------
 # The renderer base
 
@@ -89,6 +101,7 @@ class _NumberedCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self._renderer = renderer
         self._held_pages: list[dict[str, Any]] = []
+        date_document(self, renderer.created)
 
     def showPage(self) -> None:
         self._held_pages.append(dict(self.__dict__))
@@ -119,6 +132,7 @@ class PdfRenderer:
     table_font_size: ClassVar[float] = 9
     title: str = ""
     author: ClassVar[str] = APP_NAME
+    created: datetime | None = None     # the document's creation date; None: now
 
     def __init__(self) -> None:
         fonts = cjk_fonts()
@@ -222,6 +236,8 @@ class Column:
     label: str                  # "\n" breaks a long header; too long a label is wrapped to the width
     width: float = 1.0          # relative weight, scaled so that the table fills the page width
     kind: str = "text"          # "text" (left), "center", "amount" (right, 2 decimals), "count" (right, integer)
+    words: Sequence[str] = ()   # the label's words, where it may wrap (default: between characters)
+    handwritten: bool = False   # filled in by hand on paper (领款人签字): keeps its width, lends none to others
 
 
 @dataclass
@@ -240,6 +256,9 @@ class FormTable:
     signatures: Sequence[str] = ("制表人：", "审核人：", "负责人：")
     marks: Sequence[str] = ()                      # 表号、制定机关… printed top right for statistical tables
     notes: str = ""                                # 填表说明 under the signatures
+    # the rows under the table as the xlsx template has them (exports.form_text), in place of `signatures`:
+    # per row, its cells as (start, end, text) with start and end shares of the table's width
+    footer: Sequence[Sequence[tuple[float, float, str]]] = ()
 
 
 class FormTableRenderer(PdfRenderer):
@@ -257,6 +276,7 @@ class FormTableRenderer(PdfRenderer):
 
 
 _PAD = 2.5          # cell padding, points
+MAX_TEXT_SHARE = 0.12   # a text column takes at most this share of the width; a longer name shrinks its own font
 _MIN_FONT = 5.0     # text is shrunk to fit its cell down to this size, as Excel's 缩小字体填充 does
 _HEADER_FILL = colors.HexColor("#F2F2F2")
 _STROKE = 0.035     # outline width of text drawn bold by stroking, per point of font size
@@ -296,19 +316,34 @@ class _FormLayout:
         r, t = self.r, self.t
         styles = r.styles
         head: list[Flowable] = []
+        marks_style = ParagraphStyle("marks", parent=styles["normal"], fontSize=8, leading=10, alignment=TA_RIGHT)
         if t.marks:
-            marks_style = ParagraphStyle("marks", parent=styles["normal"], fontSize=8, leading=10, alignment=TA_RIGHT)
             head.append(Paragraph("<br/>".join(_escape(m) for m in t.marks), marks_style))
         head.append(Paragraph(_escape(t.title), styles["title"]))
-        info = Table([[f"填报单位：{t.unit_name}" if t.unit_name else "", f"报告期：{t.period}" if t.period else "",
-                       t.measure]], colWidths=[r.frame_width / 3] * 3)
-        info.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), r.font_name, r.font_size),
-                                  ("ALIGN", (0, 0), (0, 0), "LEFT"), ("ALIGN", (1, 0), (1, 0), "CENTER"),
-                                  ("ALIGN", (2, 0), (2, 0), "RIGHT"),
-                                  ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
-        head.append(info)
+        def info_line() -> Table:
+            info = Table([[f"填报单位：{t.unit_name}" if t.unit_name else "", f"报告期：{t.period}" if t.period else "",
+                           t.measure]], colWidths=[r.frame_width / 3] * 3)
+            info.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), r.font_name, r.font_size),
+                                      ("ALIGN", (0, 0), (0, 0), "LEFT"), ("ALIGN", (1, 0), (1, 0), "CENTER"),
+                                      ("ALIGN", (2, 0), (2, 0), "RIGHT"),
+                                      ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                      ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+            return info
+
+        def continued() -> list[Flowable]:
+            """What a continuation page says above the table: the form's 表号, its title marked 续表, the info line."""
+            out: list[Flowable] = []
+            number = [m for m in t.marks if re.sub(r"\s", "", m).startswith("表号")]
+            if number:
+                out.append(Paragraph(_escape(number[0]), marks_style))
+            out.append(Paragraph(_escape(f"{t.title}（续表）"), ParagraphStyle(
+                "continued", parent=styles["title"], fontSize=12, leading=16, spaceAfter=1 * mm)))
+            out.append(info_line())
+            return out
+
+        head.append(info_line())
         head_height = sum(_height(f, r.frame_width) for f in head)
+        continued_height = sum(_height(f, r.frame_width) for f in continued())
 
         body = [list(row) for row in t.rows]
         bold = set(t.emphasis)
@@ -320,11 +355,11 @@ class _FormLayout:
         self._header()
         header_height = self.header_height
         signature = self._signature()
-        sig_height = _height(signature, r.frame_width) if signature is not None else 0
+        sig_height = sum(_height(f, r.frame_width) for f in signature) if signature is not None else 0
 
         slack = 1.0     # points kept free so that rounding never pushes a table to the next page
         first_capacity = max(1, math.floor((r.frame_height - head_height - header_height - slack) / self.row_height))
-        capacity = max(1, math.floor((r.frame_height - header_height - slack) / self.row_height))
+        capacity = max(1, math.floor((r.frame_height - continued_height - header_height - slack) / self.row_height))
         chunks: list[tuple[int, int]] = []
         start = 0
         limit = first_capacity
@@ -350,10 +385,11 @@ class _FormLayout:
         for index, (a, b) in enumerate(chunks):
             if index:
                 story.append(PageBreak())
+                story.extend(continued())
             story.append(_FormPage(self, a, b))
         if signature is not None:
             story.append(Spacer(1, 4 * mm))
-            story.append(signature)
+            story.extend(signature)
         if t.notes:
             story.append(Spacer(1, 2 * mm))
             story.append(Paragraph(_escape(t.notes), ParagraphStyle("notes", parent=r.styles["normal"], fontSize=8,
@@ -370,7 +406,8 @@ class _FormLayout:
         bold = r.font_bold
         size, leading = self.size, self.leading
         n = len(t.columns)
-        labels = ["\n".join(_wrap(c.label, bold, size, w - 2 * _PAD)) for c, w in zip(t.columns, self.widths)]
+        labels = ["\n".join(label_lines(c.label, c.words, bold, size, w - 2 * _PAD))
+                  for c, w in zip(t.columns, self.widths)]
         cells: list[tuple[int, int, int, int, str]] = []     # (first column, last column, first row, last row, text)
         if t.groups:
             grouped: set[int] = set()
@@ -487,12 +524,15 @@ class _FormLayout:
         left to shrinking the font of the columns still too narrow.
         """
         need = [w + 2 * _PAD + 0.5 for w in widest]
+        cap = self.edges[-1] * MAX_TEXT_SHARE
+        need = [min(n, max(cap, w)) if c.kind not in ("amount", "count") else n
+                for n, w, c in zip(need, self.widths, self.t.columns)]
         short = [max(0.0, n - w) for n, w in zip(need, self.widths)]
         # a column keeps room for its header in two lines
         bold = self.r.font_bold
-        label = [max(stringWidth(part[:math.ceil(len(part) / 2)], bold, self.size) for part in c.label.split("\n"))
-                 + 2 * _PAD for c in self.t.columns]
-        spare = [max(0.0, w - max(n, h)) for n, h, w in zip(need, label, self.widths)]
+        label = [narrowest_label(c.label, c.words, bold, self.size) + 2 * _PAD + 0.5 for c in self.t.columns]
+        spare = [0.0 if c.handwritten else max(0.0, w - max(n, h))
+                 for n, h, w, c in zip(need, label, self.widths, self.t.columns)]
         wanted, free = sum(short), sum(spare)
         if not wanted or not free:
             return
@@ -589,15 +629,36 @@ class _FormLayout:
         canvas.addLiteral("n " + " ".join(path[:4]) + " S")
         canvas.restoreState()
 
-    def _signature(self) -> Table | None:
-        names = list(self.t.signatures)
-        if not names:
-            return None
+    def _signature(self) -> list[Flowable] | None:
+        """The lines under the table: the template's rows (each cell where it starts, long text wrapped within
+        its span), else the signatures spread evenly."""
         r = self.r
-        table = Table([names], colWidths=[r.frame_width / len(names)] * len(names))
-        table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), r.font_name, r.font_size),
-                                   ("LEFTPADDING", (0, 0), (-1, -1), 0), ("ALIGN", (0, 0), (-1, -1), "LEFT")]))
-        return table
+        rows = [list(row) for row in self.t.footer]
+        if not rows and self.t.signatures:
+            n = len(self.t.signatures)
+            rows = [[(i / n, (i + 1) / n, name) for i, name in enumerate(self.t.signatures)]]
+        if not rows:
+            return None
+        width = self.edges[-1]
+        style = ParagraphStyle("footer_cell", parent=r.styles["normal"], fontSize=r.font_size,
+                               leading=r.font_size * 1.4)
+        out: list[Flowable] = []
+        for row in rows:
+            cells: list[Any] = []
+            widths: list[float] = []
+            if row[0][0] > 0:
+                cells.append("")
+                widths.append(row[0][0] * width)
+            for start, end, text in row:
+                cells.append(Paragraph(_escape(text), style))
+                widths.append((end - start) * width)
+            table = Table([cells], colWidths=widths, hAlign="CENTER")
+            table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), r.font_name, r.font_size),
+                                       ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                                       ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                                       ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+            out.append(table)
+        return out
 
 
 def _unbroken(start: float, end: float, breaks: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -649,6 +710,57 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _tokens(text: str, words: Sequence[str] = ()) -> list[str]:
+    """The pieces a header may break between: its declared words, else its characters, with a run of Latin
+    letters, digits or signs ("(%)") and a bracket kept with what it encloses."""
+    if words and "".join(words) == text:
+        return list(words)
+    tokens: list[str] = []
+    depth = 0
+    for ch in text:
+        glue = tokens and (depth > 0 or ch in ")）%" or ch.isascii() and tokens[-1][-1].isascii() and not ch.isspace())
+        depth += (ch in "(（") - (ch in ")）")
+        if glue:
+            tokens[-1] += ch
+        else:
+            tokens.append(ch)
+    return tokens
+
+
+def label_lines(label: str, words: Sequence[str], font: str, size: float, width: float) -> list[str]:
+    """A header's lines within `width`: broken at its "\n" and between its words, never inside a word unless the
+    word alone is too wide, and never leaving one character alone on a line ("岗位等级/工资", "住房/公积金")."""
+    out: list[str] = []
+    for paragraph in label.split("\n"):
+        lines: list[list[str]] = [[]]
+        for token in _tokens(paragraph, words):
+            pieces = [token] if stringWidth(token, font, size) <= width else _tokens(token)
+            for piece in pieces:
+                if lines[-1] and stringWidth("".join(lines[-1]) + piece, font, size) > width:
+                    lines.append([])
+                lines[-1].append(piece)
+        # an orphan character takes the piece before it along
+        if len(lines) > 1 and len("".join(lines[-1])) == 1 and len(lines[-2]) > 1:
+            lines[-1].insert(0, lines[-2].pop())
+        out.extend("".join(line) for line in lines)
+    return out
+
+
+def narrowest_label(label: str, words: Sequence[str], font: str, size: float) -> float:
+    """The least width in which a header fits in two lines per paragraph, breaking only between its words."""
+    widest = 0.0
+    for paragraph in label.split("\n"):
+        tokens = _tokens(paragraph, words)
+        best = stringWidth(paragraph, font, size)
+        for k in range(1, len(tokens)):
+            if min(len("".join(tokens[:k])), len("".join(tokens[k:]))) < 2:
+                continue        # no line of one character
+            best = min(best, max(stringWidth("".join(tokens[:k]), font, size),
+                                 stringWidth("".join(tokens[k:]), font, size)))
+        widest = max(widest, best)
+    return widest
+
+
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     """Break text into lines that fit `width`; Chinese may break between any two characters."""
     lines: list[str] = []
@@ -676,6 +788,8 @@ class Slip:
     values: Sequence[Any]
     caption: str = ""
     kinds: Sequence[str] | None = None     # per column as in Column.kind; default: amounts for Decimal values
+    note: str = ""                         # a line under the figures (why a 补发 or 扣款 was made), wrapped
+    words: Sequence[Sequence[str]] | None = None   # per label, its words (where it may wrap)
 
 
 @dataclass
@@ -689,14 +803,18 @@ class _SlipLayout:
     lines: list[tuple[float, float, float, float]] = field(default_factory=list)  # (x1, dy1, x2, dy2)
 
 
+SLIP_FONT_SIZE = 9.0    # a slip is read in the hand: never smaller than the body of a form
+
+
 def render_slips(out_path: str | Path, title: str, blocks: Iterable[Slip | tuple[Sequence[str], Sequence[Any]]], *,
-                 per_page: int | None = None, landscape_page: bool = False, font_size: float = 8.0,
+                 per_page: int | None = None, landscape_page: bool = False, font_size: float = SLIP_FONT_SIZE,
                  progress: Progress | None = None) -> Path:
     """Draw one slip per block, as many per A4 page as fit (at most `per_page`), never split across pages.
 
     Each slip has a title line (`title` and the block's caption), then its labels over its values; columns
-    that do not fit the width continue in a second band. Dashed cut lines separate the slips on a page.
-    `progress(done, total)` is called per page; returning False cancels (ExportCancelled).
+    that do not fit the width continue in a second band; a block's note follows in lines of its own. Dashed cut
+    lines separate the slips on a page. `progress(done, total)` is called per page; returning False cancels
+    (ExportCancelled).
     """
     check_writable(out_path)
     fonts = cjk_fonts()
@@ -721,8 +839,16 @@ def render_slips(out_path: str | Path, title: str, blocks: Iterable[Slip | tuple
         shown = [""] * len(key)
         if sample is not None:
             shown = [_slip_text(sample, i) for i in range(len(key))]
-        natural = [max(stringWidth(label, bold, font_size), stringWidth(text, regular, font_size), amount_probe * 0.8) + 6
-                   for label, text in zip(key, shown)]
+        values = [max(stringWidth(text, regular, font_size), amount_probe * 0.8) + 6 for text in shown]
+        natural = [max(stringWidth(label, bold, font_size) + 6, value) for label, value in zip(key, values)]
+        words = list(sample.words) if sample is not None and sample.words else [()] * len(key)
+        label_lines_n = 1
+        if sum(natural) > frame_w:
+            # labels in two lines, broken between their words, rather than a second band of columns
+            two = [max(narrowest_label(label, w, bold, font_size) + 6, value)
+                   for label, w, value in zip(key, words, values)]
+            if sum(two) <= frame_w:
+                natural, label_lines_n = two, 2
         bands: list[list[int]] = [[]]
         used = 0.0
         for i, width in enumerate(natural):
@@ -741,18 +867,24 @@ def render_slips(out_path: str | Path, title: str, blocks: Iterable[Slip | tuple
                 placed.append((i, x, w))
                 x += w
             result.bands.append(placed)
-        result.height = title_h + 2 * row_h * len(result.bands)
+        leading = font_size * 1.2
+        label_h = row_h + (label_lines_n - 1) * leading
+        result.height = title_h + (label_h + row_h) * len(result.bands)
         baseline = (row_h - font_size) / 2 + font_size * 0.18     # centres a line of text in its row
         right = margin + frame_w
         y = -title_h
         for band in result.bands:
-            label_y, value_y = y - row_h, y - 2 * row_h
+            label_y, value_y = y - label_h, y - label_h - row_h
             result.lines += [(margin, y, right, y), (margin, label_y, right, label_y),
                              (margin, value_y, right, value_y), (right, y, right, value_y)]
             for column, x, width in band:
                 result.lines.append((x, y, x, value_y))
                 label = key[column]
-                result.labels.append((x + (width - stringWidth(label, bold, font_size)) / 2, label_y + baseline, label))
+                lines = label_lines(label, words[column], bold, font_size, width - 4)
+                top = label_y + baseline + (len(lines) - 1) * leading / 2 + (label_h - row_h) / 2
+                for k, line in enumerate(lines):
+                    result.labels.append((x + (width - stringWidth(line, bold, font_size)) / 2, top - k * leading,
+                                          line))
                 result.values.append((column, x, width, value_y + baseline))
             y = value_y
         if result.height > frame_h:
@@ -760,11 +892,18 @@ def render_slips(out_path: str | Path, title: str, blocks: Iterable[Slip | tuple
         layouts[key] = result
         return result
 
+    def note_lines(slip: Slip) -> list[str]:
+        return _wrap(slip.note, regular, font_size, frame_w - 2 * _PAD) if slip.note else []
+
+    notes = [note_lines(slip) for slip in slips]
+
     # pages first, so that every page can say how many there are
     pages: list[list[int]] = [[]]
     used = 0.0
     for index, slip in enumerate(slips):
-        height = layout_for(slip.labels, slip).height
+        height = layout_for(slip.labels, slip).height + len(notes[index]) * row_h
+        if height > frame_h:
+            raise ExportError(f"“{title}”中“{slip.caption}”的说明过长，一页放不下")
         needed = height + (gap if pages[-1] else 0)
         if pages[-1] and (used + needed > frame_h or (per_page is not None and len(pages[-1]) >= per_page)):
             pages.append([])
@@ -777,14 +916,15 @@ def render_slips(out_path: str | Path, title: str, blocks: Iterable[Slip | tuple
     with atomic_write(out_path) as tmp:
         # the initial font named so that no unembedded Helvetica is declared in the file
         canvas = Canvas(str(tmp), pagesize=(page_w, page_h), invariant=True, pageCompression=1, initialFontName=regular)
+        date_document(canvas, None)
         canvas.setTitle(title)
         canvas.setAuthor(APP_NAME)
         canvas.setCreator(APP_NAME)
         for page_number, members in enumerate(pages, start=1):
             if progress is not None and progress(page_number - 1, total_pages) is False:
                 raise ExportCancelled()
-            _draw_slip_page(canvas, [slips[i] for i in members], layout_for, title, regular, bold, font_size,
-                            row_h, title_h, gap, margin, page_w, page_h, frame_w)
+            _draw_slip_page(canvas, [(slips[i], notes[i]) for i in members], layout_for, title, regular, bold,
+                            font_size, row_h, title_h, gap, margin, page_w, page_h, frame_w)
             canvas.setFont(regular, 8)
             canvas.drawCentredString(page_w / 2, margin / 2 + 2, PAGE_LABEL.format(page=page_number, pages=total_pages))
             canvas.showPage()
@@ -802,7 +942,8 @@ def _slip_text(slip: Slip, column: int) -> str:
     return format_value(value, kind)
 
 
-def _draw_slip_page(canvas: Canvas, slips: list[Slip], layout_for: Callable[..., _SlipLayout], title: str,
+def _draw_slip_page(canvas: Canvas, slips: list[tuple[Slip, list[str]]], layout_for: Callable[..., _SlipLayout],
+                    title: str,
                     regular: str, bold: str, size: float, row_h: float, title_h: float, gap: float, margin: float,
                     page_w: float, page_h: float, frame_w: float) -> None:
     """Draw the slips of one page.
@@ -820,7 +961,8 @@ def _draw_slip_page(canvas: Canvas, slips: list[Slip], layout_for: Callable[...,
     cuts: list[tuple[float, float, float, float]] = []
     top = page_h - margin
     right = margin + frame_w
-    for slot, slip in enumerate(slips):
+    baseline = (row_h - size) / 2 + size * 0.18     # centres a line of text in its row, as the layout does
+    for slot, (slip, note) in enumerate(slips):
         layout = layout_for(slip.labels)
         if slot:
             cut_y = top + gap / 2
@@ -838,7 +980,15 @@ def _draw_slip_page(canvas: Canvas, slips: list[Slip], layout_for: Callable[...,
             else:
                 values_run.append((x + (width - w) / 2, top + dy, shown))
         path.extend(f"{x1:.2f} {top + dy1:.2f} m {x2:.2f} {top + dy2:.2f} l" for x1, dy1, x2, dy2 in layout.lines)
-        top -= layout.height + gap
+        if note:
+            # the note's lines under the figures, inside the slip's frame
+            y = top - layout.height
+            bottom = y - len(note) * row_h
+            path.append(f"{margin:.2f} {y:.2f} m {margin:.2f} {bottom:.2f} l {right:.2f} {bottom:.2f} l "
+                        f"{right:.2f} {y:.2f} l")
+            for k, line in enumerate(note):
+                values_run.append((margin + _PAD, y - (k + 1) * row_h + baseline, line))
+        top -= layout.height + len(note) * row_h + gap
     text = canvas.beginText(0, 0)
     x0 = y0 = 0.0
     for (font, font_size), items in runs.items():

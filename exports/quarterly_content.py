@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from ledger import clock
 from ledger.money import round_half_up
 from ledger.quarter import ORG_COLUMNS, CommunityFigures, QuarterFigures, QuarterReport
 
@@ -163,5 +164,11 @@ def reported_source(figures: QuarterFigures) -> str:
     return f"{named}尚未建立报到台账，按党组织台账填报的在职党员报到数统计。"
 
 
-def report_date(now: datetime | None = None) -> str:
-    return cn_date(now or datetime.now())
+def report_date(figures: QuarterFigures) -> str:
+    """报出日期: a closed quarter was reported when it was closed, whenever it is reprinted; an open one today."""
+    return cn_date(issued_at(figures))
+
+
+def issued_at(figures: QuarterFigures) -> datetime:
+    """The time a quarter's outputs are dated by (报出日期, the files' creation date)."""
+    return figures.closed_at if not figures.is_open and figures.closed_at is not None else clock.now()

@@ -13,7 +13,9 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph,
 
 from exports import charts
 from exports import quarterly_content as content
+from exports.form_text import form_text
 from exports.pdf import Column, FormTable, PdfRenderer
+from exports.quarterly_xlsx import template_for, template_values
 from ledger.money import round_half_up
 from ledger.quarter import ORG_COLUMNS, QuarterReport
 from ledger.services.funds import CATEGORIES as FUND_CATEGORIES
@@ -49,6 +51,7 @@ class QuarterlyPdf(PdfRenderer):
         self.report = report
         self.figures = report.figures
         self.title = content.title(self.figures)
+        self.created = content.issued_at(self.figures)
         self.fonts = charts.ChartFonts(self.font_name, self.font_bold)
         sheet = self.styles
         self.h2 = ParagraphStyle("h2", parent=sheet["normal"], fontName=self.font_bold, fontSize=12, leading=16,
@@ -275,11 +278,12 @@ class QuarterlyPdf(PdfRenderer):
         rows = [cells(row, i) for i, row in enumerate(f.rows, start=1)]
         total = cells(f.total, "")
         total[1] = "合计"
+        # the title, legal marks and the lines under the table as the quarter's xlsx template has them
+        text = form_text(template_for(f), template_values(self.report))
         return FormTable(
-            title=f"{f.street}各社区主要指标统计表", columns=columns, rows=rows, unit_name=f.street,
+            title=text.title, columns=columns, rows=rows, unit_name=f.street,
             period=f.quarter.label, measure="计量单位：个、人、户、元、平方米", groups=groups, total=total,
-            signatures=("填表人：", "审核人：", "单位负责人：", f"报出日期：{content.report_date()}"),
-            notes="填表说明：" + content.notes_text(f))
+            marks=text.marks, footer=text.footer)
 
     def wider_table(self) -> FormTable:
         """The wider ledgers' figures per community, a form of its own (the main one is full across the page).

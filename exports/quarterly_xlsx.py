@@ -29,7 +29,7 @@ def template_values(report: QuarterReport) -> dict[str, object]:
         "合计执行率": rate if rate is not None else "—", "合计达标": content.met_text(total),
         "合计红色物业覆盖率": coverage if coverage is not None else "—",
         "较上季度": content.changes_text(report), "填表说明": content.notes_text(figures),
-        "报出日期": content.report_date(),
+        "报出日期": content.report_date(figures),
     }
     for index, field in enumerate(content.POST_FIELDS):
         values[f"{field}名称"] = figures.posts[index] if index < len(figures.posts) else ""
@@ -47,8 +47,10 @@ def template_for(figures: QuarterFigures) -> str | Path:
 
 def write_quarterly_xlsx(report: QuarterReport, out_path: str | Path, template: str | Path | None = None, *,
                          warn: Callable[[str], None] | None = None) -> FillResult:
-    """Fill the template (by default the quarter's own, see template_for); raises TemplateError."""
+    """Fill the template (by default the quarter's own, see template_for); raises TemplateError.
+
+    The file is dated by content.issued_at: a closed quarter's reprint is the same file as its first print."""
     figures = report.figures
     rows = [content.row_values(row, figures.posts, figures.wider) for row in figures.rows]
     return fill(template or template_for(figures), template_values(report), rows, out_path=out_path,
-                fields=content.ROW_FIELDS, warn=warn)
+                fields=content.ROW_FIELDS, warn=warn, stamp=content.issued_at(figures))

@@ -7,18 +7,22 @@ from pathlib import Path
 
 from exports import ExportError
 from exports.fonts import cjk_fonts
-from exports.pay_records import FIELDS, ProgressFn, month_lines, records, title_values
-from exports.pdf import Column, FormTable, FormTableRenderer, format_value
-from exports.template import fill
+from exports.form_text import form_text
+from exports.pay_records import FIELDS, REMARK, ProgressFn, bank_remark, month_lines, records, title_values
+from exports.pdf import MAX_TEXT_SHARE, Column, FormTable, FormTableRenderer, format_value, narrowest_label
+from exports.template import fill, find_template, template_names
 from ledger import audit
 from ledger.app import Ledger
-from ledger.pay.columns import SHEET, SHEET_AMOUNTS, spans
+from ledger.pay.columns import SHEET, SHEET_AMOUNTS, label, spans
 from ledger.pay.runs import Payroll, month_key
 
 TEMPLATE = "工资发放表.xlsx"
-# 序号, the sheet's columns, 领款人签字; widths are fitted to the text (see _fitted)
-PDF_COLUMNS = ([Column("序号", 1, "count")] + [Column(c.label, 1, c.report_kind) for c in SHEET]
-               + [Column("领款人签字", 1)])
+REMARK_HEIGHT = 27        # points: a 备注 in two lines
+NAME = label("worker_name")
+SIGNATURE = "领款人签字"
+# 序号, the sheet's columns, 领款人签字, 备注; widths are fitted to the text (see _fitted)
+PDF_COLUMNS = ([Column("序号", 1, "count")] + [Column(c.label, 1, c.report_kind, c.words) for c in SHEET]
+               + [Column(SIGNATURE, 1, words=("领款人", "签字"), handwritten=True), Column(REMARK, 1)])
 GROUPS = tuple((group, first + 1, last + 1) for group, first, last in spans(SHEET))   # after 序号
 FONT_SIZE = 9.0
 _PAD = 2.5 * 2 + 1.5          # the form table's cell padding on both sides, and a little air
@@ -34,25 +38,30 @@ class _SalaryPdf(FormTableRenderer):
 
 
 def _fitted(rows: list[list], total: list) -> tuple[list[Column], float]:
-    """Columns as wide as their widest text (the 合计 row in bold) and the one font size at which all fit.
+    """Columns as wide as their widest text (the 合计 row in bold) and their header in two lines broken between
+    words, a text column at most MAX_TEXT_SHARE of the width, and the one font size at which all fit.
 
     Left to itself the form table would shrink each overflowing column on its own, and a sheet whose 合计 has
-    more digits than its rows would print some amount columns smaller than others.
+    more digits than its rows would print some amount columns smaller than others; one long name, uncapped,
+    would shrink every column to make room for itself.
     """
     fonts = cjk_fonts()
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.pdfbase.pdfmetrics import stringWidth
+    room = landscape(A4)[0] - _MARGINS
     widths = []
     for i, column in enumerate(PDF_COLUMNS):
-        texts = [format_value(row[i], column.kind) for row in rows]
-        longest = max(texts, key=len, default="")
+        longest = max((format_value(row[i], column.kind) for row in rows), key=len, default="")
         natural = max(stringWidth(longest, fonts.regular, FONT_SIZE),
-                      stringWidth(format_value(total[i], column.kind), fonts.bold, FONT_SIZE),
-                      stringWidth("领款人签字" if column.label == "领款人签字" else "二字", fonts.bold, FONT_SIZE))
-        widths.append(natural + _PAD)
-    room = landscape(A4)[0] - _MARGINS
+                      stringWidth(format_value(total[i], column.kind), fonts.bold, FONT_SIZE))
+        if column.kind not in ("amount", "count"):
+            natural = min(natural, MAX_TEXT_SHARE * room - _PAD)
+        header = narrowest_label(column.label, column.words, fonts.bold, FONT_SIZE)
+        if column.label == SIGNATURE:       # room to sign in, whatever the header's lines
+            header = stringWidth(SIGNATURE, fonts.bold, FONT_SIZE)
+        widths.append(max(natural, header) + _PAD)
     size = min(FONT_SIZE, FONT_SIZE * room / sum(widths))
-    return [Column(c.label, w, c.kind) for c, w in zip(PDF_COLUMNS, widths)], size
+    return [Column(c.label, w, c.kind, c.words, c.handwritten) for c, w in zip(PDF_COLUMNS, widths)], size
 
 
 def export_salary_sheet(ledger: Ledger, month: str, out: str | Path, progress: ProgressFn | None = None, *,
@@ -71,7 +80,13 @@ def export_salary_sheet(ledger: Ledger, month: str, out: str | Path, progress: P
         from exports.pdf import ExportCancelled
         raise ExportCancelled()
     if suffix == ".xlsx":
-        fill(TEMPLATE, values, records(lines), out_path=out, fields=FIELDS, group_key="社区", warn=warn)
+        rows = records(lines)
+        marked = [r for r in rows if r[REMARK]]
+        if marked and warn is not None and REMARK not in template_names(find_template(TEMPLATE)).fields:
+            warn(f"模板“{TEMPLATE}”没有 {{{{{REMARK}}}}} 列：工资发放表上不会注明{len(marked)}人"
+                 f"（{'、'.join(r[NAME] for r in marked[:5])}）{marked[0][REMARK]}；请在明细行加上 {{{{{REMARK}}}}}，或恢复内置模板")
+        fill(TEMPLATE, values, rows, out_path=out, fields=FIELDS, group_key="社区", warn=warn,
+             row_height=lambda r: REMARK_HEIGHT if r[REMARK] else None)
     else:
         _pdf(values, lines, status, out)
     if progress is not None:
@@ -91,7 +106,7 @@ def _pdf(values: dict, lines, status: str, out: Path) -> None:
     def summed(label: str, people: str, sums: dict[str, Decimal]) -> list:
         """A 小计 or 合计 row: its label under 社区, the head count under 姓名, the sums under the amounts."""
         values = {"community": label, "worker_name": people, **sums}
-        return [None] + [values.get(c.key) for c in SHEET] + [None]
+        return [None] + [values.get(c.key) for c in SHEET] + [None, None]
 
     def close_group() -> None:
         emphasis.append(len(rows))
@@ -107,14 +122,13 @@ def _pdf(values: dict, lines, status: str, out: Path) -> None:
         for key in zero:
             group[key] += getattr(line, key)
             total[key] += getattr(line, key)
-        rows.append([seq] + [getattr(line, c.key) for c in SHEET] + [None])
+        rows.append([seq] + [getattr(line, c.key) for c in SHEET] + [None, bank_remark(line)])
     if current is not None:
         close_group()
-    title = f"{values['街道名称']}社区工作者{values['年']}年{values['月']}月工资发放表"
+    text = form_text(TEMPLATE, values)      # the title and the lines under the table, as the xlsx has them
     total_row = summed("合计", f"{seq}人", total)
     columns, size = _fitted(rows, total_row)
-    table = FormTable(title=title, columns=columns, rows=rows, unit_name=values["街道名称"],
+    table = FormTable(title=text.title, columns=columns, rows=rows, unit_name=values["街道名称"],
                       period=values["报告期"] + ("" if status == "已审批" else "（草稿，未审批）"),
-                      groups=GROUPS, emphasis=emphasis, total=total_row,
-                      signatures=("制表人：", "审核人：", "负责人：", f"制表日期：{values['制表日期']:%Y-%m-%d}"))
+                      groups=GROUPS, emphasis=emphasis, total=total_row, marks=text.marks, footer=text.footer)
     _SalaryPdf(table, size).render(out)

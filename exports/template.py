@@ -24,7 +24,7 @@ import zipfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from copy import copy
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -44,7 +44,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from exports import ExportError
 from exports.cell_width import WidthCheck
 from ledger.files import atomic_write, check_writable
-from ledger import paths
+from ledger import clock, paths
 
 # Reserved names. 序号 numbers the detail rows 1, 2, 3 … unless the records carry their own 序号;
 # 计数 is the number of records (of the group in a 小计 row, of all rows elsewhere);
@@ -298,9 +298,13 @@ class _RowProto:
 @dataclass(slots=True)
 class _Block:
     ws: Worksheet
-    detail: _RowProto
+    details: list[_RowProto]        # a record's rows: usually one, several for a record printed as a block (a slip)
     subtotal: _RowProto | None
     total: _RowProto | None
+
+    @property
+    def detail(self) -> _RowProto:
+        return self.details[0]
 
     @property
     def start(self) -> int:
@@ -308,7 +312,11 @@ class _Block:
 
     @property
     def end(self) -> int:
-        return max(p.row for p in (self.detail, self.subtotal, self.total) if p is not None)
+        return max(p.row for p in (*self.details, self.subtotal, self.total) if p is not None)
+
+    @property
+    def protos(self) -> list[_RowProto]:
+        return [p for p in (*self.details, self.subtotal, self.total) if p is not None]
 
 
 @dataclass(slots=True)
@@ -355,6 +363,7 @@ def _analyse(wb: openpyxl.Workbook, label: str, values: Collection[str], fields:
 
     # Pass 1: find the marker rows, so that the names in them can be resolved in the right context.
     markers: dict[str, tuple[Worksheet, int, Cell]] = {}
+    detail_rows: list[int] = []      # a record may take several consecutive {{#行}} rows
     for ws in wb.worksheets:
         first_in_row: dict[int, Cell] = {}
         for (row, col), cell in sorted(ws._cells.items()):
@@ -371,11 +380,17 @@ def _analyse(wb: openpyxl.Workbook, label: str, values: Collection[str], fields:
             if mark not in (MARK_ROWS, MARK_SUBTOTAL, MARK_TOTAL):
                 raise TemplateError(f"{at(ws, cell.coordinate)()}有未知的标记 {m.group(0).strip()}"
                                     f"（可用的标记：{{{{#{MARK_ROWS}}}}}、{{{{#{MARK_SUBTOTAL}}}}}、{{{{#{MARK_TOTAL}}}}}）")
+            if mark == MARK_ROWS and mark in markers and markers[mark][0] is ws and row == detail_rows[-1] + 1:
+                detail_rows.append(row)
+                continue
             if mark in markers:
                 other = markers[mark]
+                more = "（一条记录占几行时，这几行须上下相连）" if mark == MARK_ROWS else ""
                 raise TemplateError(f"模板“{label}”有多个 {{{{#{mark}}}}} 行（单元格 {other[2].coordinate} 和 "
-                                    f"{cell.coordinate}），只能有一个")
+                                    f"{cell.coordinate}），只能有一个{more}")
             markers[mark] = (ws, row, cell)
+            if mark == MARK_ROWS:
+                detail_rows.append(row)
 
     if MARK_ROWS not in markers:
         if require_rows:
@@ -384,8 +399,8 @@ def _analyse(wb: openpyxl.Workbook, label: str, values: Collection[str], fields:
             if mark in markers:
                 raise TemplateError(f"模板“{label}”的单元格 {markers[mark][2].coordinate} 有 {{{{#{mark}}}}} 行，"
                                     f"但缺少明细行 {{{{#{MARK_ROWS}}}}}")
-    block_ws, detail_row = (markers[MARK_ROWS][0], markers[MARK_ROWS][1]) if MARK_ROWS in markers else (None, 0)
-    expected = detail_row + 1
+    block_ws = markers[MARK_ROWS][0] if MARK_ROWS in markers else None
+    expected = detail_rows[-1] + 1 if detail_rows else 1
     for mark, word in ((MARK_SUBTOTAL, "小计行"), (MARK_TOTAL, "合计行")):
         if mark in markers:
             ws, row, cell = markers[mark]
@@ -410,8 +425,10 @@ def _analyse(wb: openpyxl.Workbook, label: str, values: Collection[str], fields:
         return out
 
     marker_rows = {row: mark for mark, (ws, row, _) in markers.items()}
+    marker_rows.update(dict.fromkeys(detail_rows, MARK_ROWS))
     statics: list[_Static] = []
     protos: dict[str, _RowProto] = {}
+    details: list[_RowProto] = []
     for ws in wb.worksheets:
         in_block = ws is block_ws
         proto_cells: dict[int, list[Cell]] = {}
@@ -426,9 +443,13 @@ def _analyse(wb: openpyxl.Workbook, label: str, values: Collection[str], fields:
                     rich = cell._value if isinstance(cell._value, CellRichText) else None
                     statics.append(_Static(cell, parts, rich))
         if in_block:
-            for row, mark in marker_rows.items():
+            for row, mark in sorted(marker_rows.items()):
                 context = {MARK_ROWS: "row", MARK_SUBTOTAL: "sub", MARK_TOTAL: "total"}[mark]
-                protos[mark] = _compile_row(ws, row, proto_cells.get(row, []), mark, context, compile_text, at)
+                proto = _compile_row(ws, row, proto_cells.get(row, []), mark, context, compile_text, at)
+                if mark == MARK_ROWS:
+                    details.append(proto)
+                else:
+                    protos[mark] = proto
 
     header_footers: list[_HeaderFooterText] = []
     for ws in wb.worksheets:
@@ -449,7 +470,7 @@ def _analyse(wb: openpyxl.Workbook, label: str, values: Collection[str], fields:
 
     block = None
     if block_ws is not None:
-        block = _Block(block_ws, protos[MARK_ROWS], protos.get(MARK_SUBTOTAL), protos.get(MARK_TOTAL))
+        block = _Block(block_ws, details, protos.get(MARK_SUBTOTAL), protos.get(MARK_TOTAL))
         _check_merges(block, label)
     return _Plan(label, statics, header_footers, block, sum_fields)
 
@@ -772,7 +793,7 @@ def fill(template: str | Path, values: Mapping[str, Any] | None = None,
          fields: Collection[str] | None = None,
          group_key: str | Callable[[Mapping[str, Any]], Any] | None = None,
          row_height: Callable[[Mapping[str, Any]], float | None] | None = None,
-         warn: Callable[[str], None] | None = None) -> FillResult:
+         warn: Callable[[str], None] | None = None, stamp: datetime | None = None) -> FillResult:
     """Fill a template and save the workbook to `out_path`.
 
     `template` is a template name (looked up with find_template) or a path to an .xlsx file. `values` are the
@@ -786,11 +807,14 @@ def fill(template: str | Path, values: Mapping[str, Any] | None = None,
 
     A figure wider than its column (it would print as ###) does not stop the export: the template may be an
     office's own copy, which is never changed. Each such column is named in FillResult.warnings and to `warn`.
+
+    `stamp` dates the file (its document properties and the times of its zip entries) instead of now: the same
+    content filled with the same stamp is the same file byte for byte, as a closed quarter's reprint must be.
     """
     check_writable(out_path)
     source = _template_path(template)
     try:
-        return _fill(source, values, rows, out_path, fields, group_key, row_height, warn)
+        return _fill(source, values, rows, out_path, fields, group_key, row_height, warn, stamp)
     except TemplateError as exc:
         if not is_installed(source):
             raise
@@ -812,9 +836,9 @@ def _fill(source: Path, values: Mapping[str, Any] | None, rows: Iterable[Mapping
           out_path: str | Path, fields: Collection[str] | None,
           group_key: str | Callable[[Mapping[str, Any]], Any] | None,
           row_height: Callable[[Mapping[str, Any]], float | None] | None,
-          warn: Callable[[str], None] | None) -> FillResult:
+          warn: Callable[[str], None] | None, stamp: datetime | None) -> FillResult:
     label = source.name
-    values = {TODAY_NAME: date.today(), **(values or {})}
+    values = {TODAY_NAME: clock.today(), **(values or {})}
     records: Iterator[Mapping[str, Any]] | None = None
     if rows is not None:
         records = iter(rows)
@@ -861,9 +885,11 @@ def _fill(source: Path, values: Mapping[str, Any] | None, rows: Iterable[Mapping
         hf.part.text = "".join(p if isinstance(p, str) else _text_of(static_context.get(p)).replace("&", "&&")
                                for p in hf.parts)
 
+    if stamp is not None:
+        wb.properties.created = wb.properties.modified = _utc(stamp)
     if plan.block is None:
         with atomic_write(out_path) as tmp:
-            wb.save(tmp)
+            _save_spliced(wb, None, [], 0, tmp, label, stamp)
         return FillResult(Path(out_path), 0, 0, {}, warnings)
 
     block = plan.block
@@ -878,7 +904,7 @@ def _fill(source: Path, values: Mapping[str, Any] | None, rows: Iterable[Mapping
         sentinel._value, sentinel.data_type = _SENTINEL, "s"
         block.ws._cells[(block.start, 1)] = sentinel
     with atomic_write(out_path) as tmp:
-        _save_spliced(wb, block, rows_xml, n_out, tmp, label)
+        _save_spliced(wb, block, rows_xml, n_out, tmp, label, stamp)
     return FillResult(Path(out_path), grand.count, groups, dict(grand.sums), warnings)
 
 
@@ -900,6 +926,29 @@ def _width_warnings(label: str, checks: Mapping[str, WidthCheck], multi: bool) -
             out.append(f"模板“{label}”{sheet}第{narrow.letter}列{header}宽度不足，打印时将显示###："
                        f"{narrow.text} 需要列宽约 {narrow.needed:g}，现为 {narrow.width:g}")
     return out
+
+
+def fill_text(text: str, values: Mapping[str, Any], where: Callable[[], str]) -> str:
+    """Cell text with its {{名称}} placeholders replaced from `values` as fill writes text that mixes words and
+    values (a date as 2026年1月5日), for another format of the same form; an unknown name is a TemplateError."""
+    def value(match: re.Match) -> str:
+        name = match.group(1).strip()
+        if name not in values:
+            raise TemplateError(f"{where()}的占位符 {{{{{name}}}}} 在此处无法填写")
+        return _text_of(values[name])
+    return _PLACEHOLDER.sub(value, text)
+
+
+# the template machinery other exports of the same form read with (exports/form_text.py)
+cell_text = _cell_text
+
+
+def load_template(path: Path, label: str) -> openpyxl.Workbook:
+    return _load(path, label)
+
+
+def template_path(template: str | Path) -> Path:
+    return _template_path(template)
 
 
 def _template_path(template: str | Path) -> Path:
@@ -945,18 +994,17 @@ def _write_block(plan: _Plan, wb: openpyxl.Workbook, records: Iterator[Mapping[s
                  row_height: Callable[[Mapping[str, Any]], float | None] | None = None) -> tuple[int, int]:
     """Write the detail, 小计 and 合计 rows as worksheet XML; returns (rows written, 小计 rows written).
 
-    The least and greatest number of each column go to `check`, which tells whether they fit their columns.
+    A record takes each of the block's detail rows in turn; `row_height` sizes its last one. The least and
+    greatest number of each column go to `check`, which tells whether they fit their columns.
     """
     block = plan.block
     assert block is not None
     epoch = wb.epoch
     sum_fields = sorted(plan.sum_fields)
-    detail = block.detail
     subtotal = block.subtotal if key_fn is not None else None
     row_number = block.start
     groups = 0
     context = _Context(values, None, None)
-    translators = {c.column: Translator(c.literal, f"{c.letter}{detail.row}") for c in detail.cols if c.kind == "formula"}
 
     def emit_marker_row(proto: _RowProto, record: Mapping[str, Any] | None, totals: _Totals) -> None:
         nonlocal row_number
@@ -973,19 +1021,21 @@ def _write_block(plan: _Plan, wb: openpyxl.Workbook, records: Iterator[Mapping[s
             merges.append(CellRange(min_col=first, min_row=row_number, max_col=last, max_row=row_number))
         row_number += 1
 
-    merged_widths = {p.row: {first: last - first + 1 for first, last in p.merges}
-                     for p in (block.detail, block.subtotal, block.total) if p is not None}
+    merged_widths = {p.row: {first: last - first + 1 for first, last in p.merges} for p in block.protos}
     group_totals = _Totals({})
     group_first: Mapping[str, Any] | None = None
     group_value: Any = None
-    # per column: 0 = one field, 1 = the running 序号, 2 = anything else (literal, mixed text, formula)
-    plan_cols = [(c.letter, 0 if c.kind == "one" and c.ref.source == "field" else
-                  1 if c.kind == "one" and c.ref.source == "seq" else 2, c.ref.name if c.ref else "", c,
-                  [math.inf, -math.inf, None])
-                 for c in detail.cols]
-    detail_attrs = detail.attrs
-    unsized_attrs = re.sub(r' (ht|customHeight)="[^"]*"', "", detail_attrs)
-    detail_merges = detail.merges
+    # per detail row, per column: 0 = one field, 1 = the running 序号, 2 = anything else (literal, mixed, formula)
+    rows_plan = []
+    for index, detail in enumerate(block.details):
+        plan_cols = [(c.letter, 0 if c.kind == "one" and c.ref.source == "field" else
+                      1 if c.kind == "one" and c.ref.source == "seq" else 2, c.ref.name if c.ref else "", c,
+                      [math.inf, -math.inf, None])
+                     for c in detail.cols]
+        translators = {c.column: Translator(c.literal, f"{c.letter}{detail.row}") for c in detail.cols
+                       if c.kind == "formula"}
+        sized = row_height is not None and index == len(block.details) - 1
+        rows_plan.append((detail, plan_cols, translators, sized, re.sub(r' (ht|customHeight)="[^"]*"', "", detail.attrs)))
     for record in records:
         if subtotal is not None:
             key = key_fn(record)
@@ -1001,51 +1051,53 @@ def _write_block(plan: _Plan, wb: openpyxl.Workbook, records: Iterator[Mapping[s
         grand.count += 1
         if sum_fields:
             _add(grand.sums, sum_fields, record)
-        r = str(row_number)
         # kept free of helper calls where possible: this loop runs once per cell, 200,000 times for a big sheet
         get = record.get
         context.record = record
         context.seq = grand.count
-        height = row_height(record) if row_height is not None else None
-        if height:
-            cells = [f'<row r="{r}" ht="{height:g}" customHeight="1"{unsized_attrs}>']
-        else:
-            cells = [f'<row r="{r}"{detail_attrs}>']
-        for letter, code, name, col, span in plan_cols:
-            if code == 0:
-                value = get(name)
-                cells.append(_xml_cell(letter + r, value, col, epoch))
-                if value.__class__ in _NUMBERS:
-                    if value < span[0]:
-                        span[0] = value
-                    if value > span[1]:
-                        span[1] = value
-                elif value.__class__ in _DATES:
-                    span[2] = value
-            elif code == 1:
-                cells.append(_xml_cell(letter + r, grand.count, col, epoch))
+        for detail, plan_cols, translators, sized, unsized_attrs in rows_plan:
+            r = str(row_number)
+            height = row_height(record) if sized else None
+            if height:
+                cells = [f'<row r="{r}" ht="{height:g}" customHeight="1"{unsized_attrs}>']
             else:
-                cells.append(_proto_cell(col, r, context, epoch, translators))
-        cells.append("</row>")
-        out.append("".join(cells))
-        for first, last in detail_merges:
-            merges.append(CellRange(min_col=first, min_row=row_number, max_col=last, max_row=row_number))
-        row_number += 1
+                cells = [f'<row r="{r}"{detail.attrs}>']
+            for letter, code, name, col, span in plan_cols:
+                if code == 0:
+                    value = get(name)
+                    cells.append(_xml_cell(letter + r, value, col, epoch))
+                    if value.__class__ in _NUMBERS:
+                        if value < span[0]:
+                            span[0] = value
+                        if value > span[1]:
+                            span[1] = value
+                    elif value.__class__ in _DATES:
+                        span[2] = value
+                elif code == 1:
+                    cells.append(_xml_cell(letter + r, grand.count, col, epoch))
+                else:
+                    cells.append(_proto_cell(col, r, context, epoch, translators))
+            cells.append("</row>")
+            out.append("".join(cells))
+            for first, last in detail.merges:
+                merges.append(CellRange(min_col=first, min_row=row_number, max_col=last, max_row=row_number))
+            row_number += 1
     if subtotal is not None and group_first is not None:
         emit_marker_row(subtotal, group_first, group_totals)
         groups += 1
     if block.total is not None:
         emit_marker_row(block.total, None, grand)
-    detail_spans = merged_widths[detail.row]
-    for _letter, code, _name, col, span in plan_cols:
-        if col.style is None:
-            continue
-        columns = detail_spans.get(col.column, 1)
-        if code == 1 and grand.count:
-            check.add(col.column, col.style, grand.count, row=block.start, columns=columns)
-        check.add_span(col.column, col.style, span[0], span[1], row=block.start, columns=columns)
-        if span[2] is not None:
-            check.add(col.column, col.style, span[2], row=block.start, columns=columns)
+    for detail, plan_cols, _translators, _sized, _attrs in rows_plan:
+        detail_spans = merged_widths[detail.row]
+        for _letter, code, _name, col, span in plan_cols:
+            if col.style is None:
+                continue
+            columns = detail_spans.get(col.column, 1)
+            if code == 1 and grand.count:
+                check.add(col.column, col.style, grand.count, row=block.start, columns=columns)
+            check.add_span(col.column, col.style, span[0], span[1], row=block.start, columns=columns)
+            if span[2] is not None:
+                check.add(col.column, col.style, span[2], row=block.start, columns=columns)
     return row_number - block.start, groups
 
 
@@ -1202,22 +1254,28 @@ def _split_coordinate(coordinate: str) -> tuple[str, int]:
     return m.group(1), int(m.group(2))
 
 
-def _save_spliced(wb: openpyxl.Workbook, block: _Block, rows_xml: list[str], n_out: int, target: Path,
-                  label: str) -> None:
-    """Save with openpyxl, then put the written rows in place of the sentinel row of the block's sheet."""
+def _save_spliced(wb: openpyxl.Workbook, block: _Block | None, rows_xml: list[str], n_out: int, target: Path,
+                  label: str, stamp: datetime | None = None) -> None:
+    """Save with openpyxl, then put the written rows in place of the sentinel row of the block's sheet; with a
+    `stamp`, every zip entry and the document's modification time carry it instead of the time of saving."""
     buffer = io.BytesIO()
     wb.save(buffer)
-    if not n_out:
+    if not n_out and stamp is None:
         target.write_bytes(buffer.getvalue())
         return
-    sheet_name = block.ws.path.lstrip("/")
+    sheet_name = block.ws.path.lstrip("/") if block is not None and n_out else None
     buffer.seek(0)
     with zipfile.ZipFile(buffer) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
         for item in zin.infolist():
             data = zin.read(item.filename)
+            if stamp is not None:
+                item = _dated(item, stamp)
+                if item.filename == _CORE_PROPERTIES:
+                    data = _MODIFIED.sub(lambda m: m.group(1) + _w3c(stamp) + m.group(2), data.decode("utf-8")).encode()
             if item.filename != sheet_name:
                 zout.writestr(item, data)
                 continue
+            assert block is not None
             xml = data.decode("utf-8")
             m = re.search(rf'<row r="{block.start}"[^>]*>.*?</row>', xml, re.DOTALL)
             if m is None or _SENTINEL not in m.group(0):
@@ -1234,6 +1292,29 @@ def _save_spliced(wb: openpyxl.Workbook, block: _Block, rows_xml: list[str], n_o
                 stream.write(tail.encode("utf-8"))
 
 
+_CORE_PROPERTIES = "docProps/core.xml"
+# openpyxl dates the document when it saves it; a stamped file says its stamp instead
+_MODIFIED = re.compile(r"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def _utc(stamp: datetime) -> datetime:
+    """A local time as the UTC time document properties hold."""
+    return stamp.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _w3c(stamp: datetime) -> str:
+    return _utc(stamp).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _dated(item: zipfile.ZipInfo, stamp: datetime) -> zipfile.ZipInfo:
+    """A copy of a zip entry's header with the stamp as its time (zip times are local, to two seconds)."""
+    info = zipfile.ZipInfo(item.filename, date_time=stamp.timetuple()[:6])
+    info.compress_type = item.compress_type
+    info.external_attr = item.external_attr
+    info.create_system = item.create_system
+    return info
+
+
 def _fix_dimension(head: str, block: _Block, n_out: int) -> str:
     """The <dimension> openpyxl wrote does not know the spliced rows; widen it to include them."""
     m = re.search(r'<dimension ref="([^"]*)"\s*/>', head)
@@ -1243,7 +1324,7 @@ def _fix_dimension(head: str, block: _Block, n_out: int) -> str:
         min_col, min_row, max_col, max_row = range_boundaries(m.group(1))
     except (ValueError, TypeError):
         return head
-    cols = [c.column for p in (block.detail, block.subtotal, block.total) if p is not None for c in p.cols]
+    cols = [c.column for p in block.protos for c in p.cols]
     if cols:
         min_col, max_col = min(min_col, min(cols)), max(max_col, max(cols))
     max_row = max(max_row, block.start + n_out - 1)

@@ -24,7 +24,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import audit, catalog
+from . import audit, catalog, clock
 from .app import Ledger
 from .errors import LedgerError, PermissionDenied
 from .figures import ORG_COLUMNS, PARTY_ORG_COLUMNS, ZERO, CommunityFigures, FundFigures, street_figures, total_of
@@ -345,7 +345,7 @@ def compute(session: Session, quarter: Quarter, now: datetime | None = None) -> 
     street = current_street(session)
     counted = street_figures(session, quarter.last_day)
     return QuarterFigures(quarter=quarter, street=street.name if street else "", posts=counted.posts,
-                          rows=counted.rows, computed_at=now or datetime.now().replace(microsecond=0),
+                          rows=counted.rows, computed_at=now or clock.now(),
                           venue_standard=counted.venue_standard)
 
 
@@ -417,7 +417,7 @@ def closed_quarters(ledger: Ledger) -> list[ClosedQuarter]:
 def check_close(ledger: Ledger, quarter: Quarter, today: date | None = None) -> None:
     """Raise why this person may not close this quarter now (the window shows it on its disabled button)."""
     ledger.actor.require("quarter.close")      # street-wide: refused to an account limited to one 社区
-    if (today or date.today()) <= quarter.last_day:
+    if (today or clock.today()) <= quarter.last_day:
         raise QuarterError(f"{quarter.label}到{_cn_date(quarter.last_day)}才结束，结束后才能关账")
 
 
@@ -430,7 +430,7 @@ def close_quarter(ledger: Ledger, quarter: Quarter | str, today: date | None = N
     """关账: compute the quarter's figures and freeze them, all or nothing; refuses a second close."""
     quarter = Quarter.parse(quarter) if isinstance(quarter, str) else quarter
     check_close(ledger, quarter, today)
-    now = datetime.now().replace(microsecond=0)
+    now = clock.now()
     try:
         with ledger.unit("quarter.close") as session:
             existing = _snapshot(session, quarter)
@@ -502,7 +502,7 @@ def _audit_changes(figures: QuarterFigures) -> list[dict]:
 
 def quarters_with_data(ledger: Ledger, today: date | None = None) -> list[Quarter]:
     """The quarters a clerk may want to look at: from the earliest funding year to the current quarter."""
-    today = today or date.today()
+    today = today or clock.today()
     with ledger.reading() as session:
         first = session.scalar(select(func.min(FundEntry.entry_date)))
     start = Quarter(first.year, 1) if first else Quarter.containing(today)

@@ -80,12 +80,14 @@ def _built_in(name: str):
 def test_the_built_in_pay_templates_follow_the_declaration():
     sheet = _built_in("工资发放表.xlsx")
     headers = [lower.value or upper.value for upper, lower in zip(sheet[3], sheet[4])]
-    assert tuple(headers) == DOMAIN_SHEET
-    assert [c.value for c in sheet[5]][1:-1] == [f"{{{{{c.label}}}}}" for c in SHEET]
+    # the domain's columns, and a 备注 that marks who is not paid through the bank list (实发为负)
+    assert tuple(headers) == (*DOMAIN_SHEET, "备注")
+    assert [c.value for c in sheet[5]][1:-2] == [f"{{{{{c.label}}}}}" for c in SHEET]
+    assert sheet.cell(5, len(headers)).value == "{{备注}}"
     merged = {str(r) for r in sheet.merged_cells.ranges}
     assert {"F3:L3", "M3:S3"} <= merged and (sheet["F3"].value, sheet["M3"].value) == ("应发项目", "扣款项目")
     slip = _built_in("工资条.xlsx")
-    assert sorted(c.value.removeprefix("{{#行}}") for c in slip[3] if c.value) == sorted(c.label for c in SHEET)
+    assert sorted(c.value.removeprefix("{{#行}}") for c in slip[2] if c.value) == sorted(c.label for c in SHEET)
 
 
 def test_the_built_in_pay_templates_are_what_the_script_makes(tmp_path):
@@ -167,7 +169,7 @@ def _as_printed(key: str) -> object:
 def test_each_figure_prints_under_its_own_header(old_line, tmp_path):
     sheet = _under_headers(export_salary_sheet(old_line, "2026-01", tmp_path / "s.xlsx"), (3, 4), 5)
     assert {c.label: sheet[c.label] for c in SHEET} == {c.label: _as_printed(c.key) for c in SHEET}
-    slips = _under_headers(export_payslips(old_line, "2026-01", tmp_path / "p.xlsx"), (3,), 4)
+    slips = _under_headers(export_payslips(old_line, "2026-01", tmp_path / "p.xlsx"), (2,), 3)   # a slip: title, labels, figures
     assert {c.label: slips[c.label] for c in SHEET} == {c.label: _as_printed(c.key) for c in SHEET}
     bank = _under_headers(export_bank_list(old_line, "2026-01", tmp_path / "b.xlsx"), (3,), 4)
     assert bank["实发工资"] == _as_printed("net") and bank["银行账号"] == "6222020200001234567"

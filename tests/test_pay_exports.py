@@ -93,15 +93,17 @@ def test_payslips_pdf_whole_slips_per_page(paid, tmp_path):
     assert lines[0].worker_name in pages[0]
 
 
-def test_payslips_xlsx_two_rows_per_worker(paid, tmp_path):
+def test_payslips_xlsx_four_rows_per_worker(paid, tmp_path):
     out = export_payslips(paid, MONTH, tmp_path / "工资条.xlsx")
     ws = openpyxl.load_workbook(out).active
     lines = Payroll(paid).lines(MONTH)
+    titles = [r[0] for r in ws.iter_rows(values_only=True) if str(r[0]).startswith("示范街道社区工作者2026年1月工资条")]
     headers = [r for r in ws.iter_rows(values_only=True) if r[0] == "姓名"]
     names = [r[0] for r in ws.iter_rows(values_only=True) if r[0] in {line.worker_name for line in lines}]
-    assert len(headers) == len(lines) and len(names) == len(lines)
-    # a page break after every 8 slips (2 rows each, from row 3): no printed slip is cut in two
-    assert [b.id for b in ws.row_breaks.brk][:2] == [18, 34] and len(ws.row_breaks.brk) == (len(lines) - 1) // 8
+    assert len(titles) == len(headers) == len(names) == len(lines)
+    assert titles[0] == f"示范街道社区工作者2026年1月工资条　　{lines[0].community}　{lines[0].worker_name}"
+    # a page break after every 8 slips (4 rows each, from row 1): no printed slip is cut in two
+    assert [b.id for b in ws.row_breaks.brk][:2] == [32, 64] and len(ws.row_breaks.brk) == (len(lines) - 1) // 8
     assert ws.print_options.horizontalCentered and ws.page_setup.orientation == "landscape"
 
 
@@ -125,7 +127,7 @@ def test_labour_cost_with_what_if(paid, tmp_path):
     report = export_labour_cost(paid, 2026, out, raise_amount=100)
     ws = openpyxl.load_workbook(out).active
     texts = [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
-    assert any(t.startswith("若等级额上调100.00元") for t in texts)
+    assert any(t.startswith("若自2026年2月起等级额上调100元") for t in texts)     # January is approved
     assert report.extra_cost > 0 and report.total == sum(r.cost for r in report.rows)
     # every worker paid in January of 2026 counts 12 months here (January from the run, the rest projected)
     assert {r.months for r in report.rows if r.approved_months} == {12}

@@ -162,7 +162,11 @@ def test_long_table_repeats_its_header_on_every_page(tmp_path: Path):
         names += re.findall(r"(?<!社区)工作者(\d+)", page)
     assert [int(n) for n in names] == list(range(400))
     assert "合计" in pages[-1] and "制表人：" in pages[-1]
-    assert "东风街道社区工作者2026年1月工资发放表" not in pages[1]
+    # a continuation page says which form it continues and for which period, and is marked 续表
+    for page in pages[1:]:
+        assert "东风街道社区工作者2026年1月工资发放表（续表）" in page and "表号：街社01表" in page
+        assert re.search(r"填报单位：东风街道办事处\s+报告期：2026年1月\s+单位：元", page)
+    assert "（续表）" not in pages[0]
 
 
 @needs_poppler

@@ -58,7 +58,8 @@ def _pay_files(folder: Path) -> list[Path]:
     assert not _fill_builtin("工资发放表", month, _workers(fields, top, city), folder / "工资发放表.xlsx", "社区")
     files.append(folder / "工资发放表.xlsx")
     bank_fields = template_names(builtin_templates_dir() / "银行代发清单.xlsx").fields
-    assert not _fill_builtin("银行代发清单", month, _workers(bank_fields, {"实发工资": TOP_SUM}, {"实发工资": CITY_SUM}),
+    assert not _fill_builtin("银行代发清单", {**month, "备注": ""},
+                             _workers(bank_fields, {"实发工资": TOP_SUM}, {"实发工资": CITY_SUM}),
                              folder / "银行代发清单.xlsx")
     files.append(folder / "银行代发清单.xlsx")
     # a slip is one worker's: the top of the scale, not the city's total

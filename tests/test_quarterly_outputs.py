@@ -1,9 +1,11 @@
 """季度统计汇总 files: the filled workbook (values, merges, print settings), the PDF (fonts, text), frozen reprints."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
-from datetime import date
+import zipfile
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import openpyxl
@@ -12,7 +14,7 @@ import pytest
 from exports.quarterly_pdf import write_quarterly_pdf
 from exports.quarterly_xlsx import FIRST_LAYOUT, SECOND_LAYOUT, TEMPLATE, write_quarterly_xlsx
 from exports.template import TemplateError, builtin_templates_dir
-from ledger import quarter
+from ledger import clock, quarter
 from ledger.services import FundService, WorkerService
 from tests.helpers import worker
 from tests.test_quarter import AFTER_Q3, Q3, _id, build_street
@@ -143,7 +145,12 @@ def test_pdf_embeds_its_fonts_and_its_chinese_extracts(street, tmp_path):
     text = _text(out)
     assert "测试街道2026年第三季度统计汇总表" in text
     assert "未关账" in text and "主要指标" in text and "较上季度+1个" in text
-    assert "测试街道各社区主要指标统计表" in text and "甲社区" in text and "14,345.67" in text
+    assert "甲社区" in text and "14,345.67" in text
+    # the table's page as the xlsx template has it: its legal marks, title and the lines under the table
+    table_page = text.split("\f")[-2].replace(" ", "")
+    for line in ("表号：街社统季1表", "制定机关：区民政局", "批准文号：区统字〔2026〕1号", "有效期至：2028年12月",
+                 "测试街道2026年第三季度统计汇总表", "补充资料：", "填表说明：", "单位负责人：", "统计负责人："):
+        assert line in table_page, line
     assert "在岗社区工作者岗位构成" in text and "各社区经费执行率" in text
     pages = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
     n = int(next(line.split()[-1] for line in pages.splitlines() if line.startswith("Pages:")))
@@ -215,6 +222,7 @@ def test_a_quarter_closed_by_the_previous_release_reprints_as_it_was_closed(ledg
     assert {str(r) for r in reprint.merged_cells.ranges} == {str(r) for r in printed.merged_cells.ranges}
     assert "C7:G7" in {str(r) for r in reprint.merged_cells.ranges}    # 党小组 under 党组织数, as printed then
     assert table(reprint)[-1][2:10] == (1, 0, 2, 1, 1, 38, 3, 1720)
+    assert _issued(tmp_path / "reprint.xlsx") == "报出日期：2026年12月5日"     # the day it was closed, not today
 
     from exports.quarterly_pdf import QuarterlyPdf
     assert QuarterlyPdf(report).form_table().groups[0] == ("党组织数（个）", 2, 6)   # over the 党小组 column too
@@ -247,3 +255,62 @@ def test_the_next_close_counts_by_the_corrected_rules(ledger, tmp_path, writes_a
     text = _text(write_quarterly_pdf(report, tmp_path / "q4.pdf")).replace(" ", "").replace("\n", "")
     assert "户数1,200户；党组织5个（另有党小组1个），党员38名。" in text
     assert "党小组是党支部的组成部分，不计入党组织数，单独列出" in text
+
+
+# --- reprinting a closed quarter on another day -------------------------------------------------------------
+CLOSED_AT = datetime(2026, 10, 16, 9, 30, 12)
+
+
+def _zip_times(path: Path) -> set[tuple]:
+    with zipfile.ZipFile(path) as z:
+        return {info.date_time for info in z.infolist()}
+
+
+def _pdf_dates(path: Path) -> tuple[str, str]:
+    info = path.read_bytes()
+    created = re.search(rb"/CreationDate \((D:[0-9]+)\)", info).group(1).decode()
+    modified = re.search(rb"/ModDate \((D:[0-9]+)\)", info).group(1).decode()
+    return created, modified
+
+
+def test_a_closed_quarter_reprints_byte_for_byte_dated_by_its_closing(street, tmp_path):
+    with clock.frozen(CLOSED_AT):
+        quarter.close_quarter(street, Q3)
+    with clock.frozen(datetime(2026, 10, 20, 8, 0)):
+        first_xlsx = write_quarterly_xlsx(quarter.report(street, Q3), tmp_path / "first.xlsx").path
+        first_pdf = write_quarterly_pdf(quarter.report(street, Q3), tmp_path / "first.pdf")
+    with clock.frozen(datetime(2027, 6, 1, 15, 45, 3)):
+        again_xlsx = write_quarterly_xlsx(quarter.report(street, Q3), tmp_path / "again.xlsx").path
+        again_pdf = write_quarterly_pdf(quarter.report(street, Q3), tmp_path / "again.pdf")
+    assert again_pdf.read_bytes() == first_pdf.read_bytes()
+    assert again_xlsx.read_bytes() == first_xlsx.read_bytes()
+    # dated by the close: the PDF's creation date, the workbook's properties and every entry of its zip
+    assert _pdf_dates(again_pdf) == ("D:20261016093012", "D:20261016093012")
+    assert _zip_times(again_xlsx) == {(2026, 10, 16, 9, 30, 12)}
+    props = openpyxl.load_workbook(again_xlsx).properties
+    assert props.created == props.modified == _utc(CLOSED_AT)
+    assert _issued(again_xlsx) == "报出日期：2026年10月16日"
+    if shutil.which("pdftotext"):
+        assert "报出日期：2026年10月16日" in _text(again_pdf).replace(" ", "")
+
+
+def test_an_open_quarter_says_so_and_is_dated_today(street, tmp_path):
+    with clock.frozen(datetime(2026, 11, 3, 10, 5)):
+        xlsx = write_quarterly_xlsx(quarter.report(street, "2026-Q4"), tmp_path / "q4.xlsx").path
+        pdf = write_quarterly_pdf(quarter.report(street, "2026-Q4"), tmp_path / "q4.pdf")
+    ws = openpyxl.load_workbook(xlsx).active
+    assert ws["A1"].value.startswith("未关账：数据按2026年11月3日 10:05的台账计算")
+    assert _issued(xlsx) == "报出日期：2026年11月3日"
+    assert _zip_times(xlsx) == {(2026, 11, 3, 10, 5, 0)} and _pdf_dates(pdf)[0] == "D:20261103100500"
+    if shutil.which("pdftotext"):
+        text = _text(pdf).replace(" ", "")
+        assert "未关账" in text and "报出日期：2026年11月3日" in text
+
+
+def _issued(path: Path) -> str:
+    ws = openpyxl.load_workbook(path).active
+    return next(c.value for row in ws.iter_rows() for c in row if str(c.value).startswith("报出日期"))
+
+
+def _utc(local: datetime) -> datetime:
+    return local.astimezone(timezone.utc).replace(tzinfo=None)

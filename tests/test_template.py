@@ -442,6 +442,33 @@ def test_formulas_in_the_detail_row_move_with_their_row(tmp_path: Path):
     assert ws["A4"].value == "=SUM(C1:C1)"
 
 
+def test_a_record_may_take_several_consecutive_rows(tmp_path: Path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "{{#行}}{{单位}}工资条：{{姓名}}"
+    ws.merge_cells("A1:C1")
+    ws["A2"], ws["B2"], ws["C2"] = "{{#行}}姓名", "应发", "=B3*2"
+    ws["A3"], ws["B3"] = "{{#行}}{{姓名}}", "{{应发}}"
+    ws["A4"], ws["B4"] = "{{#合计}}合计", "{{合计:应发}}"
+    ws["A6"] = "沿虚线剪开"
+    wb.save(tmp_path / "t.xlsx")
+    rows = [{"姓名": "张三", "应发": Decimal("100.50")}, {"姓名": "李四", "应发": Decimal("20.25")}]
+    result = fill(tmp_path / "t.xlsx", {"单位": "东风街道"}, rows, out_path=tmp_path / "o.xlsx")
+    assert result.rows == 2 and result.totals == {"应发": Decimal("120.75")}
+    ws = openpyxl.load_workbook(tmp_path / "o.xlsx").active
+    assert [[c.value for c in row] for row in ws.iter_rows(max_col=3)] == [
+        ["东风街道工资条：张三", None, None], ["姓名", "应发", "=B3*2"], ["张三", 100.5, None],
+        ["东风街道工资条：李四", None, None], ["姓名", "应发", "=B6*2"], ["李四", 20.25, None],
+        ["合计", 120.75, None], [None, None, None], ["沿虚线剪开", None, None]]
+    assert {str(r) for r in ws.merged_cells.ranges} == {"A1:C1", "A4:C4"}
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx").active
+    ws["A3"] = "{{姓名}}"                       # the rows of a record must follow each other
+    ws["A5"] = "{{#行}}{{姓名}}"
+    ws.parent.save(tmp_path / "gap.xlsx")
+    with pytest.raises(TemplateError, match=re.escape("有多个 {{#行}} 行（单元格 A1 和 A5），只能有一个（一条记录占几行时")):
+        fill(tmp_path / "gap.xlsx", {"单位": "东风街道"}, rows, out_path=tmp_path / "x.xlsx")
+
+
 def test_rich_text_keeps_its_runs(tmp_path: Path):
     from openpyxl.cell.rich_text import CellRichText, TextBlock
     from openpyxl.cell.text import InlineFont

@@ -160,7 +160,8 @@ def test_labour_cost_what_if_and_a_wrong_amount(qtbot, demo_ledger, boxes, save_
     view.raise_amount.setText("50")
     view.estimate_button.click()
     _idle(qtbot)
-    assert "2026年人力成本合计" in view.result.text() and "若等级额上调50.00元" in view.result.text()
+    assert view.raise_from.value() == 1          # no month of 2026 approved: the raise counts from January
+    assert "2026年人力成本合计" in view.result.text() and "若自2026年1月起等级额上调50元" in view.result.text()
     view.raise_amount.setText("五十")
     view.estimate_button.click()
     _idle(qtbot)

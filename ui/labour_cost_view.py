@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, Q
 from exports.labour_cost import export_labour_cost
 from ledger.errors import LedgerError
 from ledger.money import format_yuan
-from ledger.pay.cost import CostReport, annual_cost
+from ledger.pay.cost import CostReport, annual_cost, first_open_month
 
 from . import messages
 from .dialog_sizes import remember_size
@@ -34,7 +34,15 @@ class LabourCostView(QWidget):
         self.year.setSuffix("年")
         self.raise_amount = QLineEdit("100")
         self.raise_amount.setMaximumWidth(90)
-        self.raise_amount.setToolTip("测算：若每个等级的岗位等级工资每人每月上调这么多元，全年多支出多少")
+        self.raise_amount.setToolTip("测算：若每个等级的岗位等级工资每人每月上调这么多元，当年多支出多少")
+        # from which month the raise applies: by default the first month whose pay is not yet approved
+        self.raise_from = QSpinBox()
+        self.raise_from.setRange(1, 12)
+        self.raise_from.setPrefix("自")
+        self.raise_from.setSuffix("月起")
+        self.raise_from.setToolTip("已审批的月份不按新标准重算，最早从尚未审批的第一个月起")
+        self.open_from = f"{date.today().year:04d}-01"
+        self.year.valueChanged.connect(lambda _year: self.default_start())
         self.estimate_button = QPushButton("测算")
         self.estimate_button.clicked.connect(lambda: self.estimate())
         self.export_button = QPushButton("导出Excel…")
@@ -43,7 +51,9 @@ class LabourCostView(QWidget):
         row.addWidget(QLabel("年度："))
         row.addWidget(self.year)
         row.addSpacing(16)
-        row.addWidget(QLabel("测算：等级额每人每月上调"))
+        row.addWidget(QLabel("测算："))
+        row.addWidget(self.raise_from)
+        row.addWidget(QLabel("等级额每人每月上调"))
         row.addWidget(self.raise_amount)
         row.addWidget(QLabel("元"))
         row.addSpacing(16)
@@ -74,6 +84,25 @@ class LabourCostView(QWidget):
             button.setToolTip(why or "")
         if why:
             self.result.setText(why)
+        else:
+            self.default_start()
+
+    def default_start(self) -> None:
+        """Start the raise at the chosen year's first month not yet approved (January of a year all approved:
+        the what-if then says that the year is no longer affected)."""
+        try:
+            self.open_from = first_open_month(self.window.ledger, self.year.value())
+        except LedgerError:
+            return
+        all_approved = int(self.open_from[:4]) > self.year.value()
+        self.raise_from.setValue(12 if all_approved else int(self.open_from[5:7]))
+        self.raise_from.setEnabled(not all_approved)
+
+    def _start(self) -> str | None:
+        """The month chosen; None for a year all approved (the service then says so)."""
+        if int(self.open_from[:4]) > self.year.value():
+            return None
+        return f"{self.year.value():04d}-{self.raise_from.value():02d}"
 
     def _show(self, report: CostReport) -> None:
         self.result.setText(f"<b>{report.year}年人力成本合计 {format_yuan(report.total)} 元</b>（{len(report.rows):,}人）<br>"
@@ -81,11 +110,12 @@ class LabourCostView(QWidget):
         self.note.setText(report.note)
 
     def estimate(self):
-        year, amount, ledger = self.year.value(), self.raise_amount.text(), self.window.ledger
-        return run_task(self, f"正在测算{year}年人力成本", lambda _p: annual_cost(ledger, year, amount), self._show)
+        year, amount, start, ledger = self.year.value(), self.raise_amount.text(), self._start(), self.window.ledger
+        return run_task(self, f"正在测算{year}年人力成本", lambda _p: annual_cost(ledger, year, amount, start),
+                        self._show)
 
     def export(self, path: str | Path | None = None):
-        year, amount, ledger = self.year.value(), self.raise_amount.text(), self.window.ledger
+        year, amount, start, ledger = self.year.value(), self.raise_amount.text(), self._start(), self.window.ledger
         if path is None:
             path = save_path(self, XLSX, "导出年度人力成本", f"{year}年度人力成本.xlsx", EXCEL_FILTER, ".xlsx")
             if path is None:
@@ -93,7 +123,7 @@ class LabourCostView(QWidget):
         out = Path(path)
 
         def work(progress) -> CostReport:
-            return export_labour_cost(ledger, year, out, amount,
+            return export_labour_cost(ledger, year, out, amount, raise_from=start,
                                       progress=lambda done, total: progress.report(done, total, "正在写入"))
 
         def done(report: CostReport) -> None:

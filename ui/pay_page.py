@@ -364,12 +364,18 @@ class PayPage(QWidget):
         s = self.summary_
         if s is None:
             return
-        if not messages.ask(self, "审批工资表", f"审批{month_label(s.month)}的工资表（{s.workers}人，实发合计 "
-                                                f"{format_yuan(s.net)}）？审批后数字不能再改，更正只能在以后月份补发或扣款。",
-                            yes="审批"):
+        negative = Payroll(self.ledger).negative_lines(s.month)
+        if negative:
+            from .negative_pay_dialog import ask_reason
+            reason = ask_reason(self, s.month, negative)
+            if reason is None:
+                return
+        elif not messages.ask(self, "审批工资表", f"审批{month_label(s.month)}的工资表（{s.workers}人，实发合计 "
+                                                  f"{format_yuan(s.net)}）？审批后数字不能再改，更正只能在以后月份补发或扣款。",
+                              yes="审批"):
             return
         try:
-            Payroll(self.ledger).approve(s.month)
+            Payroll(self.ledger).approve(s.month, negative_reason=reason if negative else None)
         except Exception as exc:  # noqa: BLE001 — shown to the user as it is
             from .tasks import show_error
             show_error(self, "审批工资表", exc)

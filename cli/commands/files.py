@@ -22,6 +22,8 @@ def register(sub) -> None:
         p.add_argument("--community", help="只导出一个社区")
         p.add_argument("--raise", dest="raise_amount", metavar="元", default="100",
                        help="年度人力成本的测算：等级额每月上调多少元（默认100，仅 cost）")
+        p.add_argument("--from", dest="raise_from", metavar="月份",
+                       help="年度人力成本的测算：自哪个月起上调，如 2026-07（默认为尚未审批的第一个月，仅 cost）")
         p.set_defaults(func=cmd_export)
     if IMPORTS:
         p = sub.add_parser("import", help="从 Excel/WPS（xlsx、xls）或 CSV 文件导入台账")

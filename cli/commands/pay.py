@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ledger.errors import LedgerError
 from ledger.money import format_yuan
-from ledger.pay.runs import Payroll, month_key, month_label
+from ledger.pay.runs import NegativePayError, Payroll, month_key, month_label
 from ledger.progress import Progress
 from ledger.values import parse_date
 
@@ -26,6 +26,7 @@ def register(sub) -> None:
     q.set_defaults(func=cmd_run)
     q = ps.add_parser("approve", help="审批某月工资表（审批后数字不再改变）")
     q.add_argument("month")
+    q.add_argument("--reason", help="有人实发为负时必填：照此审批的原因（记入操作日志）")
     q.set_defaults(func=cmd_approve)
     q = ps.add_parser("show", help="显示工资表汇总，或某人的明细与计算过程")
     q.add_argument("month", nargs="?", help="月份；不填则列出所有月份")
@@ -87,7 +88,10 @@ def cmd_run(args, ledger) -> int:
 
 
 def cmd_approve(args, ledger) -> int:
-    summary = Payroll(ledger).approve(args.month)
+    try:
+        summary = Payroll(ledger).approve(args.month, negative_reason=args.reason)
+    except NegativePayError as exc:
+        raise LedgerError(f"{exc}（payroll approve {month_key(args.month)} --reason 原因）") from None
     print("已审批：" + _summary_line(summary))
     return 0
 
@@ -212,12 +216,14 @@ def export_payslips(args, ledger, out: Path) -> str:
     return f"已导出工资条：{out}"
 
 
-@export_kind("cost", "年度人力成本（--year；.xlsx，含等级额每月上调 --raise 元的测算，默认100）", (".xlsx",))
+@export_kind("cost", "年度人力成本（--year；.xlsx，含自 --from 月起等级额每月上调 --raise 元的测算，默认100元、"
+                     "自尚未审批的第一个月起）", (".xlsx",))
 def export_cost(args, ledger, out: Path) -> str:
     from exports.labour_cost import export_labour_cost
     if not args.year:
         raise LedgerError("请用 --year 指定年度，如 --year 2026")
-    report = export_labour_cost(ledger, args.year, out, getattr(args, "raise_amount", None) or "100", warn=args.warn)
+    report = export_labour_cost(ledger, args.year, out, getattr(args, "raise_amount", None) or "100",
+                                raise_from=getattr(args, "raise_from", None), warn=args.warn)
     return f"已导出年度人力成本：{out}（合计 {format_yuan(report.total)} 元）\n{report.what_if}"
 
 

@@ -40,6 +40,7 @@ class PayColumn:
     sheet: bool = False   # shown on the 工资发放表, the 工资 page and the 工资条, in declaration order
     centered: bool = False
     width: int = 9        # characters, in the built-in xlsx templates
+    words: tuple[str, ...] = ()   # the label's words: a printed header breaks its line only between them
 
     @property
     def report_kind(self) -> str:
@@ -49,46 +50,48 @@ class PayColumn:
         return "center" if self.centered or self.kind == COUNT else "text"
 
 
-def _column(label: str, kind: str = MONEY, group: str = "", sheet: bool = False, centered: bool = False,
+def _column(words: str, kind: str = MONEY, group: str = "", sheet: bool = False, centered: bool = False,
             width: int = 9) -> Any:
-    return field(metadata={"column": (label, kind, group, sheet, centered, width)})
+    """A column declared by its label with "|" between its words ("岗位|等级|工资")."""
+    return field(metadata={"column": (words.replace("|", ""), kind, group, sheet, centered, width,
+                                      tuple(words.split("|")))})
 
 
 @dataclass(slots=True)
 class PayFigures(Generic[A]):
     """One worker's month: every figure of the pay line, in the order the 工资发放表 shows them."""
 
-    post: int = _column("岗位代码", CODE)
+    post: int = _column("岗位|代码", CODE)
     post_name: str = _column("岗位", TEXT, sheet=True, centered=True, width=6)
     level: int = _column("等级", COUNT, sheet=True, width=5)
-    grade_pay: A = _column("岗位等级工资", group=EARNINGS, sheet=True, width=11)
-    basic_performance: A = _column("基础绩效", group=EARNINGS, sheet=True)
-    dual_role_allowance: A = _column("一肩挑补贴", group=EARNINGS, sheet=True)
-    qualification_allowance: A = _column("职业资格津贴", group=EARNINGS, sheet=True)
-    bonus: A = _column("奖励性绩效", group=EARNINGS, sheet=True, width=10)
-    other_add: A = _column("其他补发", group=EARNINGS, sheet=True)
-    gross: A = _column("应发合计", group=EARNINGS, sheet=True, width=11)
-    contribution_base: A = _column("缴费基数")
-    pension: A = _column("养老保险", group=DEDUCTIONS, sheet=True)
-    medical: A = _column("医疗保险", group=DEDUCTIONS, sheet=True)
-    unemployment: A = _column("失业保险", group=DEDUCTIONS, sheet=True, width=8)
-    housing_fund: A = _column("住房公积金", group=DEDUCTIONS, sheet=True, width=10)
-    tax: A = _column("个人所得税", group=DEDUCTIONS, sheet=True)
-    other_deduct: A = _column("其他扣款", group=DEDUCTIONS, sheet=True)
-    deduct_total: A = _column("扣款合计", group=DEDUCTIONS, sheet=True, width=10)
-    net: A = _column("实发工资", sheet=True, width=11)
-    special_deduction: A = _column("专项附加扣除", group=TAX)
-    cum_gross: A = _column("累计应发", group=TAX)
-    cum_insurance: A = _column("累计专项扣除", group=TAX)
-    cum_special: A = _column("累计专项附加扣除", group=TAX)
-    cum_taxable: A = _column("累计应纳税所得额", group=TAX)
-    cum_tax: A = _column("累计已预扣税额", group=TAX)
-    months_employed: int = _column("任职月数", COUNT, group=TAX)
-    er_pension: A = _column("单位养老", group=EMPLOYER, width=11)
-    er_medical: A = _column("单位医疗", group=EMPLOYER, width=11)
-    er_unemployment: A = _column("单位失业", group=EMPLOYER)
-    er_injury: A = _column("单位工伤", group=EMPLOYER)
-    er_housing_fund: A = _column("单位公积金", group=EMPLOYER, width=11)
+    grade_pay: A = _column("岗位|等级|工资", group=EARNINGS, sheet=True, width=11)
+    basic_performance: A = _column("基础|绩效", group=EARNINGS, sheet=True)
+    dual_role_allowance: A = _column("一肩挑|补贴", group=EARNINGS, sheet=True)
+    qualification_allowance: A = _column("职业|资格|津贴", group=EARNINGS, sheet=True)
+    bonus: A = _column("奖励性|绩效", group=EARNINGS, sheet=True, width=10)
+    other_add: A = _column("其他|补发", group=EARNINGS, sheet=True)
+    gross: A = _column("应发|合计", group=EARNINGS, sheet=True, width=11)
+    contribution_base: A = _column("缴费|基数")
+    pension: A = _column("养老|保险", group=DEDUCTIONS, sheet=True)
+    medical: A = _column("医疗|保险", group=DEDUCTIONS, sheet=True)
+    unemployment: A = _column("失业|保险", group=DEDUCTIONS, sheet=True, width=8)
+    housing_fund: A = _column("住房|公积金", group=DEDUCTIONS, sheet=True, width=10)
+    tax: A = _column("个人|所得税", group=DEDUCTIONS, sheet=True)
+    other_deduct: A = _column("其他|扣款", group=DEDUCTIONS, sheet=True)
+    deduct_total: A = _column("扣款|合计", group=DEDUCTIONS, sheet=True, width=10)
+    net: A = _column("实发|工资", sheet=True, width=11)
+    special_deduction: A = _column("专项|附加|扣除", group=TAX)
+    cum_gross: A = _column("累计|应发", group=TAX)
+    cum_insurance: A = _column("累计|专项|扣除", group=TAX)
+    cum_special: A = _column("累计|专项|附加|扣除", group=TAX)
+    cum_taxable: A = _column("累计|应纳税|所得额", group=TAX)
+    cum_tax: A = _column("累计|已预扣|税额", group=TAX)
+    months_employed: int = _column("任职|月数", COUNT, group=TAX)
+    er_pension: A = _column("单位|养老", group=EMPLOYER, width=11)
+    er_medical: A = _column("单位|医疗", group=EMPLOYER, width=11)
+    er_unemployment: A = _column("单位|失业", group=EMPLOYER)
+    er_injury: A = _column("单位|工伤", group=EMPLOYER)
+    er_housing_fund: A = _column("单位|公积金", group=EMPLOYER, width=11)
 
     @property
     def employer_total(self) -> A:
@@ -109,7 +112,8 @@ EMPLOYER_KEYS = tuple(c.key for c in FIGURES if c.group == EMPLOYER)
 # Who was paid: the columns of a stored line besides its figures that people read.
 PERSON: tuple[PayColumn, ...] = (PayColumn("community", "社区", TEXT, sheet=True, width=12),
                                  PayColumn("worker_name", "姓名", TEXT, sheet=True, width=8),
-                                 PayColumn("id_number", "身份证号", TEXT), PayColumn("bank_account", "银行账号", TEXT))
+                                 PayColumn("id_number", "身份证号", TEXT),
+                                 PayColumn("bank_account", "银行账号", TEXT, words=("银行", "账号")))
 # The 工资发放表's columns between 序号 and 领款人签字; the 工资 page and the 工资条 show the same.
 SHEET: tuple[PayColumn, ...] = tuple(c for c in PERSON + FIGURES if c.sheet)
 SHEET_AMOUNTS: tuple[PayColumn, ...] = tuple(c for c in SHEET if c.kind == MONEY)

@@ -2,8 +2,9 @@
 
 Months that have a pay run (approved or draft) count with their stored lines; the other months are projected
 with the engine from the current roster and the standard in force then, 奖励性绩效 in the standard's bonus
-month by the latest appraisal. The what-if raises every 岗位等级工资 by the same amount and recomputes every
-month of the year for the current roster, so the difference includes the 缴费基数 and employer shares it moves.
+month by the latest appraisal. The what-if raises every 岗位等级工资 by the same amount from a chosen month
+(by default the first month not yet approved) and recomputes the months from then for the current roster, so the
+difference includes the 缴费基数 and employer shares it moves; an approved month is never priced again.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from ..paystandard import PayStandard
 from ..services.paystandards import standard_in_force
 from .calc import CompiledStandard, Extras, PayFigures, WorkerFacts, YearToDate, figures
 from .columns import EMPLOYER_KEYS
-from .runs import _highest, _qualifications, month_bounds
+from .runs import APPROVED, _highest, _qualifications, month_bounds, month_key, month_label
 
 SUMMED = ("gross", *EMPLOYER_KEYS)   # what a worker's year adds up: 应发 and the employer's contributions
 
@@ -65,6 +66,7 @@ class CostReport:
     run_months: list[str]           # months taken from pay runs
     raise_amount: Decimal           # the what-if: 岗位等级工资 + this, every level, per month
     extra_cost: Decimal             # the year's 应发 + employer contributions it adds
+    raise_from: str = ""            # the first month the raise applies to ('2026-07'); after the year: none
 
     @property
     def total(self) -> Decimal:
@@ -78,8 +80,28 @@ class CostReport:
 
     @property
     def what_if(self) -> str:
-        return (f"若等级额上调{format_yuan(self.raise_amount)}元（每人每月），{self.year}年全年财政支出增加"
-                f"{format_yuan(self.extra_cost)}元（含单位缴费）。")
+        amount = _plain(self.raise_amount)
+        if int(self.raise_from[:4]) > self.year:
+            return (f"{self.year}年各月工资表均已审批，等级额上调{amount}元（每人每月）不再影响{self.year}年的"
+                    f"财政支出；已审批的月份不按新标准重算。")
+        start = int(self.raise_from[5:7])
+        counted = "全年" if start == 1 else f"{start}—12月"
+        return (f"若自{self.year}年{start}月起等级额上调{amount}元（每人每月），{self.year}年{counted}财政支出增加"
+                f"{format_yuan(self.extra_cost)}元（含单位缴费）；已审批的月份不按新标准重算。")
+
+
+def _plain(amount: Decimal) -> str:
+    """100 rather than 100.00 for a whole number of yuan, as a sentence says it."""
+    return f"{amount:,.0f}" if amount == amount.to_integral_value() else format_yuan(amount)
+
+
+def first_open_month(ledger: Ledger, year: int) -> str:
+    """The first month of the year without an approved pay run ('2027-01' when all twelve are approved): the
+    month a raise applies from unless the clerk says otherwise."""
+    with ledger.reading("pay.read") as session:
+        approved = set(session.scalars(select(PayRun.month).where(PayRun.month.like(f"{year:04d}-%"),
+                                                                    PayRun.status == APPROVED)))
+    return next((m for m in (f"{year:04d}-{n:02d}" for n in range(1, 13)) if m not in approved), f"{year + 1:04d}-01")
 
 
 def _standards(session, year: int) -> dict[int, PayStandard]:
@@ -87,7 +109,19 @@ def _standards(session, year: int) -> dict[int, PayStandard]:
     return {month: standard_in_force(session, month_bounds(f"{year:04d}-{month:02d}")[1]) for month in range(1, 13)}
 
 
-def annual_cost(ledger: Ledger, year: int, raise_amount: Decimal | str | int = Decimal(100)) -> CostReport:
+def annual_cost(ledger: Ledger, year: int, raise_amount: Decimal | str | int = Decimal(100),
+                raise_from: str | None = None) -> CostReport:
+    """The year's cost, and what raising every 等级额 by `raise_amount` from the month `raise_from` (default: the
+    first month not yet approved) would add to it; a month already approved is refused as a start."""
+    start = first_open_month(ledger, year)
+    if raise_from is not None:
+        wanted = month_key(raise_from)
+        if int(wanted[:4]) != year:
+            raise ValidationError.single("起始月份", f"{month_label(wanted)}不在{year}年内")
+        if wanted < start:
+            raise ValidationError.single("起始月份", f"{month_label(wanted)}的工资表已审批，不按新标准重算；"
+                                                 f"最早从{month_label(start)}起测算")
+        start = wanted
     with ledger.reading("pay.read") as session:
         try:
             raise_amount = parse_amount(raise_amount, settings.ceiling(session, settings.PAY_CEILING), negative=True)
@@ -113,7 +147,7 @@ def annual_cost(ledger: Ledger, year: int, raise_amount: Decimal | str | int = D
                                                               stored["worker_name"], stored["post_name"],
                                                               stored["level"])
                 row.add(stored)
-                row.approved_months += status == "已审批"
+                row.approved_months += status == APPROVED
         workers = session.execute(select(Worker.id, Worker.name, Worker.community_id, Worker.post, Worker.level,
                                          Worker.dual_role, Worker.qualification, Worker.started_on,
                                          Worker.contribution_base)
@@ -125,6 +159,7 @@ def annual_cost(ledger: Ledger, year: int, raise_amount: Decimal | str | int = D
             grades[wid] = grade          # the latest year's grade wins
         quals = _qualifications(session, date(year, 12, 31))
     run_months = {int(m[5:7]) for _, m, _, _ in runs}
+    approved_months = {int(m[5:7]) for _, m, status, _ in runs if status == APPROVED}
     extra = 0    # fen
     cache: dict[tuple, tuple[PayFigures[int], dict[str, Decimal]]] = {}
     zero = YearToDate()
@@ -151,8 +186,9 @@ def annual_cost(ledger: Ledger, year: int, raise_amount: Decimal | str | int = D
             pays = month == standards[month].bonus_month and not bonus_paid
             extras = Extras(grades.get(w.id), pays)
             now, now_amounts = line_for(compiled[month], facts, extras)
-            then, _ = line_for(raised[month], facts, extras)
-            extra += (then.gross + then.employer_total) - (now.gross + now.employer_total)
+            if f"{year:04d}-{month:02d}" >= start and month not in approved_months:
+                then, _ = line_for(raised[month], facts, extras)
+                extra += (then.gross + then.employer_total) - (now.gross + now.employer_total)
             if month in run_months:
                 continue
             row = rows.get(w.id)
@@ -164,7 +200,7 @@ def annual_cost(ledger: Ledger, year: int, raise_amount: Decimal | str | int = D
     by_name = {name: order[cid] for cid, name in communities.items()}
     # stable: within a community the rows keep the runs' and the roster's order (岗位, then 等级 from the top)
     ordered = sorted(rows.values(), key=lambda r: by_name.get(r.community, len(order)))
-    return CostReport(year, ordered, [m for _, m, _, _ in runs], raise_amount, from_fen(extra))
+    return CostReport(year, ordered, [m for _, m, _, _ in runs], raise_amount, from_fen(extra), start)
 
 
-__all__ = ["CostRow", "CostReport", "annual_cost"]
+__all__ = ["CostRow", "CostReport", "annual_cost", "first_open_month"]

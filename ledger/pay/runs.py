@@ -52,6 +52,29 @@ class PayrollError(LedgerError):
     """A refused pay-run action; the message names the month and says what to do first."""
 
 
+@dataclass(frozen=True)
+class NegativeLine:
+    """A worker whose 实发 is below zero: the bank cannot pay it, and approval asks why it stands."""
+
+    worker_id: int
+    worker_name: str
+    community: str
+    net: Decimal
+
+    def __str__(self) -> str:
+        return f"{self.worker_name}（{self.community}）实发{format_yuan(self.net)}元"
+
+
+class NegativePayError(PayrollError):
+    """Approval refused until a reason is given: some 实发 are below zero (`lines` names them)."""
+
+    def __init__(self, month: str, lines: Sequence[NegativeLine]):
+        self.lines = tuple(lines)
+        shown = "、".join(map(str, self.lines[:10])) + (f"等{len(self.lines)}人" if len(self.lines) > 10 else "")
+        super().__init__(f"{month_label(month)}的工资表中有{len(self.lines)}人实发为负：{shown}。"
+                         f"他们不列入银行代发清单；请核对其扣款，确需照此审批时须写明原因")
+
+
 # --- months -----------------------------------------------------------------------------------------
 def month_key(text: str | date) -> str:
     """'2026-03' from 2026-03, 2026-3, 2026.03, 2026年3月 or a date."""
@@ -224,9 +247,21 @@ class Payroll:
                 {"field": "实发合计", "old": None, "new": format_yuan(summary.net)}])
         return summary
 
-    def approve(self, month: str) -> RunSummary:
-        """Lock the month's draft: from now on its figures never change."""
+    def negative_lines(self, month: str) -> list[NegativeLine]:
+        """The month's lines whose 实发 is below zero, which approval asks a reason for."""
         month = month_key(month)
+        with self.ledger.reading("pay.read") as session:
+            return _negative(session, self._run(session, month).id)
+
+    def approve(self, month: str, negative_reason: str | None = None) -> RunSummary:
+        """Lock the month's draft: from now on its figures never change.
+
+        A draft in which someone's 实发 is below zero (a 扣款 larger than the pay) is approved only with
+        `negative_reason`, which goes into the audit trail with the workers concerned; without it the refusal
+        (NegativePayError) names them.
+        """
+        month = month_key(month)
+        reason = (negative_reason or "").strip()
         with self.ledger.unit("pay.run") as session:
             run = session.scalar(select(PayRun).where(PayRun.month == month).with_for_update())
             if run is None:
@@ -239,6 +274,9 @@ class Payroll:
             earlier = session.scalar(select(func.count()).select_from(PayRun).where(PayRun.month < month))
             if earlier and previous != APPROVED:
                 raise PayrollError(f"请先审批{month_label(previous_month(month))}的工资表，再审批{month_label(month)}")
+            negative = _negative(session, run.id)
+            if negative and not reason:
+                raise NegativePayError(month, negative)
             run.status = APPROVED
             run.approved_at = datetime.now()
             run.approved_by = self.ledger.actor.name
@@ -248,7 +286,9 @@ class Payroll:
                 {"field": "状态", "old": DRAFT, "new": APPROVED},
                 {"field": "人数", "old": None, "new": summary.workers},
                 {"field": "应发合计", "old": None, "new": format_yuan(summary.gross)},
-                {"field": "实发合计", "old": None, "new": format_yuan(summary.net)}])
+                {"field": "实发合计", "old": None, "new": format_yuan(summary.net)}]
+                + ([{"field": "实发为负", "old": None, "new": "；".join(map(str, negative))},
+                    {"field": "审批原因", "old": None, "new": reason[:200]}] if negative else []))
         return summary
 
     def discard(self, month: str) -> None:
@@ -531,6 +571,12 @@ class Payroll:
         bulk.insert_values(session, _lines, _INSERTED, rows)   # fen as computed: the columns store integer fen
         progress.report(3, 4, "完成")
         return run
+
+
+def _negative(session: Session, run_id: int) -> list[NegativeLine]:
+    c = _lines.c
+    return [NegativeLine(wid, name, community, from_fen(net)) for wid, name, community, net in session.execute(
+        select(c.worker_id, c.worker_name, c.community, c.net).where(c.run_id == run_id, c.net < 0).order_by(c.id))]
 
 
 # A written line: who was paid, then every figure of the declaration, by name (a tuple each, for speed).

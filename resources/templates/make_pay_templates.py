@@ -113,10 +113,12 @@ def _page(ws: Worksheet, landscape: bool, title_rows: str | None, fit_width: boo
     ws.oddFooter.center.font = SONG
 
 
-# 工资发放表: 序号, the sheet's columns of ledger.pay.columns (grouped under 应发项目 and 扣款项目), 领款人签字.
+# 工资发放表: 序号, the sheet's columns of ledger.pay.columns (grouped under 应发项目 and 扣款项目), 领款人签字, and
+# 备注 (why a line is not paid through the bank, "实发为负，不列入银行代发", wrapped in two lines).
+REMARK_WIDTH = 14
 SALARY_COLUMNS = ([("序号", "序号", "center", 5)]
                   + [(c.label, c.label, c.report_kind, sheet_width(c, MONTH_ITEM, MONTH_SUM)) for c in SHEET]
-                  + [("领款人签字", None, "text", 10)])
+                  + [("领款人签字", None, "text", 10), ("备注", "备注", "text", REMARK_WIDTH)])
 # the 小计 and 合计 rows put their label across the columns before the first amount
 _LEAD = 1 + next(i for i, c in enumerate(SHEET) if c.kind == MONEY)
 
@@ -148,6 +150,7 @@ def salary_sheet() -> openpyxl.Workbook:
     kinds = [k for _, _, k, _ in SALARY_COLUMNS]
     detail = ["{{#行}}{{序号}}"] + [f"{{{{{f}}}}}" if f else "" for _, f, _, _ in SALARY_COLUMNS[1:]]
     _row(ws, 5, detail, kinds)
+    ws.cell(5, n).alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
     ws.row_dimensions[5].height = 20
     sums = [f"{{{{合计:{f}}}}}" if k == "amount" and f else "" for _, f, k, _ in SALARY_COLUMNS]
     lead = get_column_letter(_LEAD)
@@ -159,7 +162,7 @@ def salary_sheet() -> openpyxl.Workbook:
     ws.merge_cells(f"A7:{lead}7")
     ws["A7"].alignment = CENTER
     ws.row_dimensions[6].height = ws.row_dimensions[7].height = 20
-    _signatures(ws, 9, n, ["制表人：", "审核人：", "负责人：", "制表日期：{{制表日期}}"])
+    _signatures(ws, 9, n, ["制表人：", "审核人：", "单位负责人：", "制表日期：{{制表日期}}"])
     _page(ws, landscape=True, title_rows="3:4")
     return wb
 
@@ -197,7 +200,12 @@ def bank_list() -> openpyxl.Workbook:
     _row(ws, 5, ["{{#合计}}合计（{{计数}}人）", "", "", "", f"{{{{合计:{NET}}}}}", ""], kinds, bold=True)
     ws.merge_cells("A5:D5")
     ws["A5"].alignment = CENTER
-    _signatures(ws, 7, n, ["经办人：", "审核人：", "单位（盖章）："])
+    # who the sheet lists but the bank does not pay (实发 below zero or nil), and how the totals reconcile
+    ws.cell(6, 1, "{{备注}}").font = Font(name=SONG, size=10)
+    ws.cell(6, 1).alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+    ws.merge_cells("A6:F6")
+    ws.row_dimensions[6].height = 42
+    _signatures(ws, 8, n, ["经办人：", "审核人：", "单位（盖章）："])
     _page(ws, landscape=False, title_rows="3:3")
     return wb
 
@@ -208,25 +216,36 @@ _NAME_FIRST = sorted(SHEET, key=lambda c: c.key != "worker_name")
 SLIP_COLUMNS = [(c.label, c.report_kind, sheet_width(c, ITEM, SUM, bold=False)) for c in _NAME_FIRST]
 
 
-def payslips() -> openpyxl.Workbook:
-    """Each slip is two rows: its own header (the repeated detail row) and its figures (the per-worker 小计 row).
+SLIP_ROWS = 4       # a slip's rows: its title, the labels, the figures, the reasons of its 补发/扣款
+SLIP_HEIGHTS = (20, 28, 20, 18)
 
-    The figures row has a dashed bottom border: the cut line between slips.
+
+def payslips() -> openpyxl.Workbook:
+    """Each slip is the four {{#行}} rows of one worker: a title naming the street, the month and the worker (a
+    slip cut from any page still says whose and which month's it is), the labels, the figures, and the reasons
+    of the month's 其他补发/其他扣款. The last row's dashed bottom border is the cut line between slips.
     """
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "工资条"
     n = len(SLIP_COLUMNS)
-    _title(ws, "{{街道名称}}社区工作者{{年}}年{{月}}月工资条", n, size=14)
-    for col, (label, _, width) in enumerate(SLIP_COLUMNS, start=1):
+    for col, (_, _, width) in enumerate(SLIP_COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
-        _header_cell(ws, 3, col, ("{{#行}}" if col == 1 else "") + label)
-    ws.row_dimensions[3].height = 28
+    title = ws.cell(1, 1, "{{#行}}{{街道名称}}社区工作者{{年}}年{{月}}月工资条　　{{社区}}　{{姓名}}")
+    title.font = Font(name=HEI, size=11, bold=True)
+    title.alignment = Alignment(horizontal="left", vertical="center")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=n)
+    for col, (label, _, _) in enumerate(SLIP_COLUMNS, start=1):
+        _header_cell(ws, 2, col, ("{{#行}}" if col == 1 else "") + label)
     kinds = [k for _, k, _ in SLIP_COLUMNS]
     values = [f"{{{{{label}}}}}" for label, _, _ in SLIP_COLUMNS]
-    values[0] = "{{#小计}}" + values[0]
-    _row(ws, 4, values, kinds, border=CUT)
-    ws.row_dimensions[4].height = 30
+    values[0] = "{{#行}}" + values[0]
+    _row(ws, 3, values, kinds)
+    _row(ws, 4, ["{{#行}}{{说明}}"] + [""] * (n - 1), ["text"] * n, border=CUT)
+    ws.cell(4, 1).font = Font(name=SONG, size=9)
+    ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=n)
+    for row, height in enumerate(SLIP_HEIGHTS, start=1):
+        ws.row_dimensions[row].height = height
     ws.cell(6, 1, "说明：沿虚线剪开，每人一条。").font = Font(name=SONG, size=9)
     _page(ws, landscape=True, title_rows=None)
     return wb
@@ -264,7 +283,7 @@ def labour_cost() -> openpyxl.Workbook:
     ws.cell(9, 1, "{{调整测算}}").font = Font(name=HEI, size=11, bold=True)
     ws.merge_cells(start_row=9, start_column=1, end_row=9, end_column=n)
     ws.row_dimensions[8].height = ws.row_dimensions[9].height = 22
-    _signatures(ws, 11, n, ["制表人：", "审核人：", "负责人：", "制表日期：{{制表日期}}"])
+    _signatures(ws, 11, n, ["制表人：", "审核人：", "单位负责人：", "制表日期：{{制表日期}}"])
     _page(ws, landscape=True, title_rows="3:3")
     return wb
 
