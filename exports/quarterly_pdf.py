@@ -311,7 +311,7 @@ class QuarterlyPdf(PdfRenderer):
         return FormTable(
             title=f"{f.street}各社区共建、报到与志愿服务情况统计表", columns=columns, rows=rows, unit_name=f.street,
             period=f.quarter.label, measure="计量单位：家、项、人、支、次、人次、个", groups=groups, total=total,
-            signatures=("填表人：", "审核人：", "单位负责人：", f"报出日期：{content.report_date()}"),
+            signatures=("填表人：", "审核人：", "单位负责人：", f"报出日期：{content.report_date(f)}"),
             notes="填表说明：" + content.wider_notes(f) + "标*的为按党组织填报的在职党员报到数。")
 
     # --- page decorations -----------------------------------------------------------------------------

@@ -131,6 +131,7 @@ def test_a_database_of_the_last_release_gains_the_wider_ledgers_and_keeps_its_cl
                        "('2026-Q3', '2026-12-06 01:39:12', NULL, :figures)"),
                   {"figures": json.dumps(snaps["2026-Q3"]["figures"], ensure_ascii=False)})
     engine.dispose()
+    upgrade_database(db_url)    # at start-up for a SQLite file; the owner's `upgrade` on a server
 
     ledger = Ledger.open(db_url, Actor(source="界面"))
     try:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, Versioned, label
+from .base import KEEP_IDS, Base, Versioned, label
 
 
 class Case(Versioned, Base):
@@ -14,7 +14,7 @@ class Case(Versioned, Base):
 
     __tablename__ = "civic_case"
     __table_args__ = (Index("ix_civic_case_community_found", "community_id", "found_on"),
-                      Index("ix_civic_case_open_due", "resolved_on", "due_on"))
+                      Index("ix_civic_case_open_due", "resolved_on", "due_on"), KEEP_IDS)
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
     source: Mapped[str] = mapped_column(String(16))
@@ -44,6 +44,7 @@ class CaseStep(Base):
     """One step of a case's loop (登记, 上报, 转办, 处置, 反馈, 评价) or a 督办: what, on which day, by whom."""
 
     __tablename__ = "case_step"
+    __table_args__ = KEEP_IDS
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("civic_case.id", ondelete="CASCADE"), index=True,
                                          info=label("民生诉求"))

@@ -9,7 +9,7 @@
   weekends only.
 
 Revision ID: 0010_cases
-Revises: 0007_integrity
+Revises: 0009_wider_ledgers
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0010_cases'
-down_revision = '0007_integrity'
+down_revision = '0009_wider_ledgers'
 branch_labels = None
 depends_on = None
 
@@ -91,6 +91,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(['grid_id'], ['grid.id'], name=op.f('fk_civic_case_grid_id_grid')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_civic_case')),
         sa.UniqueConstraint('number', name=op.f('uq_civic_case_number')),
+        sqlite_autoincrement=True,   # ids never reused: the 回收站 restores a case under its own id
     )
     op.create_index('ix_civic_case_community_found', 'civic_case', ['community_id', 'found_on'])
     op.create_index('ix_civic_case_open_due', 'civic_case', ['resolved_on', 'due_on'])
@@ -113,6 +114,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(['case_id'], ['civic_case.id'], name=op.f('fk_case_step_case_id_civic_case'),
                                 ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_case_step')),
+        sqlite_autoincrement=True,
     )
     op.create_index(op.f('ix_case_step_case_id'), 'case_step', ['case_id'])
 
