@@ -11,8 +11,10 @@ from ledger.quarter import ORG_COLUMNS, CommunityFigures, QuarterFigures, Quarte
 # the template's post columns; a pay standard with more posts needs an adjusted template (岗位4 …)
 POST_FIELDS = ("岗位1", "岗位2", "岗位3", "岗位4", "岗位5", "岗位6")
 # the wider ledgers' columns, from snapshot version 3
-WIDER_FIELDS = ("共建单位", "项目实施中", "项目已完成", "报到党员", "志愿服务队", "活动次数", "服务人次", "小区",
-                "红色物业覆盖率")
+WIDER_FIELDS = ("共建单位", "项目实施中", "项目已完成", "报到党员", "志愿服务队", "活动次数", "服务人次", "诉求受理",
+                "诉求办结", "办结率", "按期办结率", "满意率", "超期未结", "小区", "红色物业覆盖率")
+# the rates among them: a 合计's is worked out from the sums, never added up
+RATE_FIELDS = ("办结率", "按期办结率", "满意率", "红色物业覆盖率")
 ROW_FIELDS = ("社区", *(name for name, _ in ORG_COLUMNS), "党员数", "网格数", "户数", "专职网格员", *POST_FIELDS,
               "工作者小计", "年度预算", "拨入", "支出", "结余", "执行率", "阵地面积", "达标", *WIDER_FIELDS)
 # how many communities the notes name one by one before saying how many more
@@ -55,12 +57,20 @@ def row_values(row: CommunityFigures, posts: tuple[str, ...], wider: bool = True
                    "阵地面积": row.venue_area, "达标": meets_text(row)})
     if not wider:
         return {**values, **dict.fromkeys(WIDER_FIELDS, "—")}
-    coverage = row.red_coverage
     values.update({"共建单位": row.partners, "项目实施中": row.projects_active, "项目已完成": row.projects_done,
                    "报到党员": row.reported, "志愿服务队": row.teams, "活动次数": row.activities,
-                   "服务人次": row.service_visits, "小区": row.estates,
-                   "红色物业覆盖率": coverage if coverage is not None else "—"})
-    return values
+                   "服务人次": row.service_visits, "诉求受理": row.cases.accepted, "诉求办结": row.cases.resolved,
+                   "超期未结": row.cases.overdue_open, "小区": row.estates})
+    return {**values, **rates(row)}
+
+
+def rates(row: CommunityFigures) -> dict[str, object]:
+    """The wider columns' rates of a row (a 合计's from its sums): per cent to one decimal, or a dash when there
+    is nothing to divide by."""
+    cases = row.cases
+    worked_out = {"办结率": cases.resolved_rate, "按期办结率": cases.in_time_rate, "满意率": cases.satisfaction_rate,
+                  "红色物业覆盖率": row.red_coverage}
+    return {field: "—" if rate is None else rate for field, rate in worked_out.items()}
 
 
 def count_or_dash(value: int | None) -> int | str:
@@ -124,7 +134,8 @@ def changes_text(report: QuarterReport) -> str:
         parts.append(f"{indicator.label}{_signed(change, indicator.unit)}")
     text = f"与{previous.label}（{state}）相比：" + "，".join(parts) + "。"
     if report.figures.quarter.number == 1:
-        text += ("经费、志愿服务活动为年度累计数" if report.figures.wider else "经费为年度累计数") + "，一季度不与上年四季度比较。"
+        text += (("经费、志愿服务活动和诉求受理、办结、满意情况为年度累计数" if report.figures.wider else "经费为年度累计数")
+                 + "，一季度不与上年四季度比较。")
     return text
 
 
@@ -150,7 +161,16 @@ def wider_notes(figures: QuarterFigures, first: int = 1) -> str:
     q = figures.quarter
     return (f"{first}. 共建单位为截至{cn_date(q.last_day)}在协议期内的单位；共建项目为“项目”清单中实施中、已完成的项目；"
             f"志愿服务活动次数和服务人次为{q.year}年{q.months_label}累计数；红色物业覆盖率＝红色物业小区数÷小区数×100%。"
-            f"{first + 1}. 报到党员为在职党员双报到台账中在册的党员；{reported_source(figures)}")
+            f"{first + 1}. 报到党员为在职党员双报到台账中在册的党员；{reported_source(figures)}"
+            f"{first + 2}. {case_notes(figures)}")
+
+
+def case_notes(figures: QuarterFigures) -> str:
+    """How the 民生诉求 columns are counted (the figures of ledger/case_figures.py)."""
+    q = figures.quarter
+    return (f"民生诉求受理数为{q.year}年{q.months_label}发现登记的诉求，办结数为其中截至{cn_date(q.last_day)}已处置办结的；"
+            f"办结率＝办结数÷受理数×100%，按期办结率＝在办理时限内办结数÷办结数×100%，满意率＝评价为满意、基本满意的"
+            f"÷已评价结案的×100%；超期未结为截至{cn_date(q.last_day)}已过办理时限仍未办结的诉求（含以前年度受理的）。")
 
 
 def reported_source(figures: QuarterFigures) -> str:

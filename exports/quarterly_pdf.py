@@ -109,11 +109,22 @@ class QuarterlyPdf(PdfRenderer):
                      f"{_int(t.projects_done)}项；报到在职党员{_int(t.reported)}名；志愿服务队{_int(t.teams)}支，"
                      f"{f.quarter.months_label}开展活动{_int(t.activities)}次、服务群众{_int(t.service_visits)}人次；"
                      f"小区{_int(t.estates)}个" + (f"，红色物业覆盖率{coverage}%。" if coverage is not None else "。"))
+            text += self.cases_narrative()
         return text
+
+    def cases_narrative(self) -> str:
+        """The 民生诉求 sentence: the year's cases, how many were handled (in time) and how residents rated them."""
+        f, cases = self.figures, self.figures.total.cases
+        text = f"{f.quarter.months_label}受理民生诉求{_int(cases.accepted)}件，办结{_int(cases.resolved)}件"
+        rates = [(name, rate) for name, rate in (("办结率", cases.resolved_rate), ("按期办结率", cases.in_time_rate),
+                                                 ("满意率", cases.satisfaction_rate)) if rate is not None]
+        if rates:
+            text += "，" + "、".join(f"{name}{rate}%" for name, rate in rates)
+        return text + f"；截至{content.cn_date(f.as_of)}超期未结{_int(cases.overdue_open)}件。"
 
     # --- indicators -----------------------------------------------------------------------------------
     def indicator_table(self) -> Table:
-        """Twelve cards, six a row: the label, the figure large, its change against the previous quarter.
+        """A card per indicator, six a row: the label, the figure large, its change against the previous quarter.
 
         Plain strings in three table rows per card row rather than a Paragraph per text: laying out 36 CJK
         paragraphs cost as much as drawing all the charts.
@@ -140,7 +151,8 @@ class QuarterlyPdf(PdfRenderer):
                 labels.append(f"{indicator.label}（{unit}）")
                 shown_values.append(shown)
                 changes.append(content.change_label(self.report, indicator.key, in_wan=True))
-            data += [labels, shown_values, changes]
+            blank = [""] * (per_row - len(labels))      # the last row of cards may be short
+            data += [labels + blank, shown_values + blank, changes + blank]
         commands: list[tuple] = [
             ("ALIGN", (0, 0), (-1, -1), "CENTER"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("BOX", (0, 0), (-1, -1), 0.8, INK), ("LINEAFTER", (0, 0), (-2, -1), 0.4, GRID_GREY),
@@ -294,23 +306,29 @@ class QuarterlyPdf(PdfRenderer):
         months = f.quarter.months_label
         columns = [Column("序号", 0.5, "center"), Column("社区", 1.6), Column("共建单位\n(家)", 0.9, "count"),
                    Column("实施中", 0.8, "count"), Column("已完成", 0.8, "count"), Column("报到党员\n(人)", 0.9, "count"),
-                   Column("队伍\n(支)", 0.8, "count"), Column(f"活动次数\n({months})", 1.0, "count"),
-                   Column(f"服务人次\n({months})", 1.0, "count"), Column("小区数", 0.8, "count"),
-                   Column("红色物业\n覆盖率(%)", 1.0, "amount")]
-        groups = [("共建项目", 3, 4), ("志愿服务", 6, 8), ("小区", 9, 10)]
+                   Column("队伍\n(支)", 0.7, "count"), Column(f"活动次数\n({months})", 1.0, "count"),
+                   Column(f"服务人次\n({months})", 1.0, "count"),
+                   Column(f"受理\n({months})", 0.9, "count"), Column(f"办结\n({months})", 0.9, "count"),
+                   Column("办结率\n(%)", 0.8, "amount"), Column("按期\n办结率(%)", 0.9, "amount"),
+                   Column("满意率\n(%)", 0.8, "amount"), Column("超期\n未结", 0.7, "count"),
+                   Column("小区数", 0.7, "count"), Column("红色物业\n覆盖率(%)", 1.0, "amount")]
+        groups = [("共建项目", 3, 4), ("志愿服务", 6, 8), ("民生诉求（件）", 9, 14), ("小区", 15, 16)]
 
         def cells(row, seq) -> list:
-            coverage = row.red_coverage
+            rates = {name: f"{rate}" if isinstance(rate, Decimal) else rate
+                     for name, rate in content.rates(row).items()}
             reported = f"{row.reported}*" if row.reported_by_orgs and seq != "" else row.reported
             return [seq, row.name, row.partners, row.projects_active, row.projects_done, reported, row.teams,
-                    row.activities, row.service_visits, row.estates, f"{coverage}" if coverage is not None else "—"]
+                    row.activities, row.service_visits, row.cases.accepted, row.cases.resolved, rates["办结率"],
+                    rates["按期办结率"], rates["满意率"], row.cases.overdue_open, row.estates, rates["红色物业覆盖率"]]
 
         rows = [cells(row, i) for i, row in enumerate(f.rows, start=1)]
         total = cells(f.total, "")
         total[1] = "合计"
         return FormTable(
-            title=f"{f.street}各社区共建、报到与志愿服务情况统计表", columns=columns, rows=rows, unit_name=f.street,
-            period=f.quarter.label, measure="计量单位：家、项、人、支、次、人次、个", groups=groups, total=total,
+            title=f"{f.street}各社区共建、报到、志愿服务与民生诉求情况统计表", columns=columns, rows=rows,
+            unit_name=f.street, period=f.quarter.label, measure="计量单位：家、项、人、支、次、人次、件、个",
+            groups=groups, total=total,
             signatures=("填表人：", "审核人：", "单位负责人：", f"报出日期：{content.report_date(f)}"),
             notes="填表说明：" + content.wider_notes(f) + "标*的为按党组织填报的在职党员报到数。")
 

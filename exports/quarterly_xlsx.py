@@ -22,15 +22,16 @@ def template_values(report: QuarterReport) -> dict[str, object]:
     figures = report.figures
     total = figures.total
     rate = total.fund.execution_rate
-    coverage = total.red_coverage if figures.wider else None
     values: dict[str, object] = {
         "街道名称": figures.street, "填报单位": figures.street, "报告期": figures.quarter.label,
         "经费期间": figures.quarter.months_label, "关账状态": content.status_text(figures),
         "合计执行率": rate if rate is not None else "—", "合计达标": content.met_text(total),
-        "合计红色物业覆盖率": coverage if coverage is not None else "—",
         "较上季度": content.changes_text(report), "填表说明": content.notes_text(figures),
         "报出日期": content.report_date(figures),
     }
+    # the wider columns' rates of the 合计, from the sums (a quarter closed before them has none: a dash)
+    total_rates = content.rates(total) if figures.wider else {}
+    values.update({f"合计{field}": total_rates.get(field, "—") for field in content.RATE_FIELDS})
     for index, field in enumerate(content.POST_FIELDS):
         values[f"{field}名称"] = figures.posts[index] if index < len(figures.posts) else ""
     return values

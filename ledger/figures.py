@@ -1,5 +1,5 @@
 """Each community's figures as of a day, and a street's as their sums: 党组织, 党员, 户数, 网格, 社区工作者, 经费, 阵地,
-and the wider ledgers' 共建单位, 共建项目, 报到党员, 志愿服务 and 小区.
+and the wider ledgers' 共建单位, 共建项目, 报到党员, 志愿服务, 民生诉求 and 小区.
 
 The 首页, the 季度统计汇总 (screen, xlsx, PDF, CLI) and the 数据检查 all take their figures from here, so that no
 two of them can disagree. The rules themselves live with their concept and are applied here: which
@@ -11,7 +11,8 @@ figure, 网格户数合计, and a difference between the two is a finding of `ch
 date and workers a starting date, so those are cut at the day; grids, households and venues carry no history,
 so they are the present figures. Of the wider ledgers, agreements, projects, registrations, teams and activities
 have dates and are cut at the day (activities and the residents they served: the year to the day, as funds);
-estates are the present figures.
+民生诉求 are the cases as they stood at the end of the day, the year to it (ledger/case_figures.py); estates
+are the present figures.
 
 报到党员 has one home here (`registered_members`): a community that keeps registrations counts its members 在册
 in that ledger; one that has none yet counts what its party organisations state as 在职党员报到数, and its row
@@ -28,6 +29,7 @@ from sqlalchemy import BigInteger, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from . import settings
+from .case_figures import CaseFigures, case_figures
 from .models import Community, Grid, PartyOrg, Venue, Worker
 from .money import round_half_up
 from .paystandard import Post
@@ -107,6 +109,7 @@ class CommunityFigures:
     service_visits: int = 0                                     # 服务居民人次 of those activities
     estates: int = 0                                            # 小区
     red_estates: int = 0                                        # 红色物业 小区
+    cases: CaseFigures = CaseFigures()                          # 民生诉求, the year to the day
 
     @property
     def org_total(self) -> int:
@@ -159,7 +162,7 @@ class CommunityFigures:
         return CommunityFigures(
             name=self.name, orgs=merged(self.orgs, other.orgs), households=_known_sum(self.households, other.households),
             workers=merged(self.workers, other.workers), funds=merged(self.funds, other.funds),
-            venue_area=self.venue_area + other.venue_area,
+            venue_area=self.venue_area + other.venue_area, cases=self.cases + other.cases,
             grid_households=_known_sum(self.grid_households, other.grid_households), **counts)
 
 
@@ -210,7 +213,7 @@ def street_figures(session: Session, on: date, community_id: int | None = None) 
     post_names = {p.code: p.name for p in posts}
     rows: dict[int, dict] = {
         cid: {"name": name, "code": code, "households": households, "orgs": {}, "grid_households": None,
-              "workers": {p.name: 0 for p in posts}, "funds": {}, "venue_area": ZERO, **dict.fromkeys(_COUNTS, 0)}
+              "workers": {p.name: 0 for p in posts}, "funds": {}, "venue_area": ZERO, "cases": CaseFigures(), **dict.fromkeys(_COUNTS, 0)}
         for cid, name, code, households in session.execute(only(
             select(Community.id, Community.name, Community.code, Community.households), Community.id))}
 
@@ -265,7 +268,7 @@ def street_figures(session: Session, on: date, community_id: int | None = None) 
 
 
 def _wider(session: Session, on: date, community_id: int | None, orgs: list[OrgRow], rows: dict[int, dict]) -> None:
-    """The wider ledgers' figures of each community on `on` (activities: from 1 January to `on`)."""
+    """The wider ledgers' figures of each community on `on` (activities and cases: from 1 January to `on`)."""
     def put(key: str, counted: dict[int, int]) -> None:
         for cid, n in counted.items():
             if cid in rows:
@@ -286,6 +289,9 @@ def _wider(session: Session, on: date, community_id: int | None, orgs: list[OrgR
     for cid, (n, red) in estates_by_community(session, community_id).items():
         if cid in rows:
             rows[cid]["estates"], rows[cid]["red_estates"] = n, red
+    for cid, cases in case_figures(session, on, community_id).items():
+        if cid in rows:
+            rows[cid]["cases"] = cases
 
 
 def registered_members(session: Session, on: date, orgs: list[OrgRow],

@@ -9,13 +9,13 @@ figures: that is what closing a quarter is for.
 A snapshot keeps the version of the rules it was closed under (SNAPSHOT_VERSION), and is read and printed by
 them: version 1 counted 党小组 among the 党组织 and let the grids' 户数 stand in for a blank community 户数;
 from version 2 a 党小组 is listed apart and 户数 is the community's own figure; version 3 adds the wider
-ledgers' figures (共建单位, 共建项目, 报到党员, 志愿服务, 小区), which the quarters closed before it never had.
+ledgers' figures (共建单位, 共建项目, 报到党员, 志愿服务, 民生诉求, 小区), which the quarters closed before it never had.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from functools import cached_property
 from datetime import date, datetime
 from decimal import Decimal
@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from . import audit, catalog, clock
 from .app import Ledger
+from .case_figures import CaseFigures
 from .errors import LedgerError, PermissionDenied
 from .figures import ORG_COLUMNS, PARTY_ORG_COLUMNS, ZERO, CommunityFigures, FundFigures, street_figures, total_of
 from .models import FundEntry, QuarterSnapshot
@@ -204,10 +205,11 @@ def _row_json(row: CommunityFigures, version: int) -> dict:
         data["grid_households"] = row.grid_households
     if version >= WIDER_VERSION:
         data.update({key: getattr(row, key) for key in _WIDER_KEYS})
+        data["cases"] = asdict(row.cases)
     return data
 
 
-# the wider ledgers' figures of a row, as stored from version 3
+# the wider ledgers' figures of a row, as stored from version 3 (with "cases", the 民生诉求 counts)
 _WIDER_KEYS = ("partners", "projects_active", "projects_done", "reported", "reported_by_orgs", "teams", "activities",
                "service_visits", "estates", "red_estates")
 
@@ -220,7 +222,7 @@ def _row_from_json(data: dict) -> CommunityFigures:
         funds={k: FundFigures(Decimal(b), Decimal(a), Decimal(s)) for k, (b, a, s) in data["funds"].items()},
         venue_area=Decimal(data["venue_area"]), venues=data["venues"], venues_judged=data["venues_judged"],
         venues_met=data["venues_met"], grid_households=data.get("grid_households"),
-        **{key: data[key] for key in _WIDER_KEYS if key in data})
+        cases=CaseFigures(**data.get("cases", {})), **{key: data[key] for key in _WIDER_KEYS if key in data})
 
 
 def _number(text: str | None) -> Decimal | int | None:
@@ -279,6 +281,16 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("service_visits", "志愿服务人次", "人次", lambda f: f.total.service_visits, year_to_date=True,
               since=WIDER_VERSION),
     Indicator("red_coverage", "红色物业覆盖率", "%", lambda f: f.total.red_coverage, since=WIDER_VERSION),
+    Indicator("cases_accepted", "诉求受理", "件", lambda f: f.total.cases.accepted, year_to_date=True,
+              since=WIDER_VERSION),
+    Indicator("cases_resolved_rate", "诉求办结率", "%", lambda f: f.total.cases.resolved_rate, year_to_date=True,
+              since=WIDER_VERSION),
+    Indicator("cases_in_time_rate", "按期办结率", "%", lambda f: f.total.cases.in_time_rate, year_to_date=True,
+              since=WIDER_VERSION),
+    Indicator("cases_satisfaction", "诉求满意率", "%", lambda f: f.total.cases.satisfaction_rate, year_to_date=True,
+              since=WIDER_VERSION),
+    # a stock, not a flow: the cases open past their deadline on the day, whatever the year they came in
+    Indicator("cases_overdue", "超期未结诉求", "件", lambda f: f.total.cases.overdue_open, since=WIDER_VERSION),
 )
 
 

@@ -71,15 +71,15 @@ def test_xlsx_values(street, tmp_path):
     assert a[15:22] == (100000, 50000, 14345.67, 35654.33, 14.3, 460, "是")
     assert b[15:22] == (0, 20000, 0, 20000, "—", 250, "否")
     assert total[15:22] == (100000, 70000, 14345.67, 55654.33, 14.3, 710, "1/2")
-    # no wider ledgers kept: zeros, no estates to state a 红色物业覆盖率 of, the 党组织 standing in for 报到党员
-    assert total[22:] == (0, 0, 0, 0, 0, 0, 0, 0, "—")
+    # no wider ledgers kept: zeros, no case or estate to state a rate of, the 党组织 standing in for 报到党员
+    assert total[22:] == (0, 0, 0, 0, 0, 0, 0, 0, 0, "—", "—", "—", 0, 0, "—")
     assert ws["P9"].number_format == "#,##0.00" and ws["T9"].number_format == "0.0"
     assert ws["H9"].alignment.horizontal == "right" and ws["A11"].font.bold
     note = ws["A12"].value
     assert note.startswith("补充资料：与2026年第二季度（按当前台账计算）相比：党组织+1个")
     assert "经费支出+2,000.00元" in note
     assert ws["A13"].value.startswith("填表说明：1. 党组织、社区工作者为截至2026年9月30日的数")
-    assert ws["Q15"].value.startswith("报出日期：")
+    assert ws["AE15"].value.startswith("报出日期：")
 
 
 def test_xlsx_merges_print_titles_and_page_setup(street, tmp_path):
@@ -87,13 +87,14 @@ def test_xlsx_merges_print_titles_and_page_setup(street, tmp_path):
     write_quarterly_xlsx(quarter.report(street, Q3), out)
     ws = openpyxl.load_workbook(out)["季度统计汇总"]
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert {"A5:AE5", "A7:A8", "B7:B8", "C7:F7", "G7:G8", "L7:O7", "P7:T7", "U7:V7", "S1:AE1", "S4:AE4"} <= merged
-    assert {"W7:Y7", "Z7:Z8", "AA7:AC7", "AD7:AE7"} <= merged    # 共建单位和项目, 报到党员, 志愿服务, 小区
+    assert {"A5:AK5", "A7:A8", "B7:B8", "C7:F7", "G7:G8", "L7:O7", "P7:T7", "U7:V7", "S1:AK1", "S4:AK4"} <= merged
+    # 共建单位和项目, 报到党员, 志愿服务, 民生诉求, 小区
+    assert {"W7:Y7", "Z7:Z8", "AA7:AC7", "AD7:AI7", "AJ7:AK7"} <= merged
     assert ws["C7"].value == "党组织数（个）" and ws["G7"].value == "党小组\n（个）"   # listed apart
     assert "A11:B11" in merged                      # the 合计 label across 序号 and 社区, on the 合计 row
-    assert {"A12:AE12", "A13:AE13", "Q15:AE15"} <= merged   # moved down with the rows below the table
+    assert {"A12:AK12", "A13:AK13", "AE15:AK15"} <= merged   # moved down with the rows below the table
     assert ws.print_title_rows == "$7:$8"
-    assert ws.print_area == "'季度统计汇总'!$A$1:$AE$15"
+    assert ws.print_area == "'季度统计汇总'!$A$1:$AK$15"
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
     assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
     assert ws.sheet_properties.pageSetUpPr.fitToPage
@@ -146,8 +147,9 @@ def test_pdf_embeds_its_fonts_and_its_chinese_extracts(street, tmp_path):
     assert "测试街道2026年第三季度统计汇总表" in text
     assert "未关账" in text and "主要指标" in text and "较上季度+1个" in text
     assert "甲社区" in text and "14,345.67" in text
-    # the table's page as the xlsx template has it: its legal marks, title and the lines under the table
-    table_page = text.split("\f")[-2].replace(" ", "")
+    # the table's page as the xlsx template has it: its legal marks, title and the lines under the table (the
+    # wider ledgers' form follows it on the last page)
+    table_page = text.split("\f")[-3].replace(" ", "")
     for line in ("表号：街社统季1表", "制定机关：区民政局", "批准文号：区统字〔2026〕1号", "有效期至：2028年12月",
                  "测试街道2026年第三季度统计汇总表", "补充资料：", "填表说明：", "单位负责人：", "统计负责人："):
         assert line in table_page, line

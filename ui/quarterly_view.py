@@ -51,7 +51,7 @@ def community_table(report: QuarterReport) -> tuple[list[str], list[tuple[str, .
     renamed = {content.POST_FIELDS[i]: post for i, post in enumerate(f.posts)}
     months = f"（{f.quarter.months_label}）"
     units = {"年度预算": "（元）", "拨入": "（元）", "支出": "（元）", "结余": "（元）", "阵地面积": "（平方米）",
-             "活动次数": months, "服务人次": months}
+             "活动次数": months, "服务人次": months, "诉求受理": months, "诉求办结": months}
     headers = [renamed.get(name, name) + units.get(name, "") for name in fields]
     headers[fields.index("拨入")] = "累计拨入（元）"
     headers[fields.index("支出")] = "累计支出（元）"
@@ -60,7 +60,7 @@ def community_table(report: QuarterReport) -> tuple[list[str], list[tuple[str, .
         values = content.row_values(row, f.posts, f.wider)
         if row is f.total:
             values["达标"] = content.met_text(row)
-        for key in ("执行率", "红色物业覆盖率"):
+        for key in ("执行率", *content.RATE_FIELDS):
             rate = values[key]
             values[key] = f"{rate}%" if isinstance(rate, Decimal) else rate
         rows.append(tuple(_cell(values[name]) for name in fields))

@@ -110,12 +110,18 @@ WIDER_COLUMNS: list[tuple[str, str | None, str, str | None, Alignment, float]] =
     ("队伍\n（支）", "志愿服务", "{{志愿服务队}}", COUNT, RIGHT, COUNT_W),
     ("活动次数\n（{{经费期间}}）", "志愿服务", "{{活动次数}}", COUNT, RIGHT, MONTHS_W),
     ("服务人次\n（{{经费期间}}）", "志愿服务", "{{服务人次}}", COUNT, RIGHT, max(MONTHS_W, HOUSEHOLDS_W)),
+    ("受理\n（{{经费期间}}）", "民生诉求（件）", "{{诉求受理}}", COUNT, RIGHT, MONTHS_W),
+    ("办结\n（{{经费期间}}）", "民生诉求（件）", "{{诉求办结}}", COUNT, RIGHT, MONTHS_W),
+    ("办结率\n（%）", "民生诉求（件）", "{{办结率}}", RATE, RIGHT, 7),
+    ("按期\n办结率\n（%）", "民生诉求（件）", "{{按期办结率}}", RATE, RIGHT, 7),
+    ("满意率\n（%）", "民生诉求（件）", "{{满意率}}", RATE, RIGHT, 7),
+    ("超期\n未结", "民生诉求（件）", "{{超期未结}}", COUNT, RIGHT, COUNT_W),
     ("小区数\n（个）", "小区", "{{小区}}", COUNT, RIGHT, max(COUNT_W, 6.5)),
     ("红色物业\n覆盖率\n（%）", "小区", "{{红色物业覆盖率}}", RATE, RIGHT, 8),
 ]
 # the 合计 row: sums by the engine where a column adds up; the rates and a count of 达标 are the domain's own
 QUARTERLY_TOTALS = {"社区": "合计", "执行率": "{{合计执行率}}", "达标": "{{合计达标}}", "序号": "",
-                    "红色物业覆盖率": "{{合计红色物业覆盖率}}"}
+                    **{rate: f"{{{{合计{rate}}}}}" for rate in ("办结率", "按期办结率", "满意率", "红色物业覆盖率")}}
 
 
 def quarterly_columns(groups_apart: bool = True,
@@ -127,6 +133,21 @@ def quarterly_columns(groups_apart: bool = True,
         return columns
     return [("党小组", "党组织数（个）", *rest) if rest[0] == "{{党小组}}" else (label, group, *rest)
             for label, group, *rest in columns]
+
+
+def _signature_spans(columns: list, row: int, wider: bool) -> list[str]:
+    """The five signature cells: spread evenly across the table's width (the PDF places them by the same shares),
+    or where the layouts before the wider ledgers had them."""
+    last = get_column_letter(len(columns))
+    if not wider:
+        return [f"A{row}:D{row}", f"E{row}:H{row}", f"I{row}:L{row}", f"M{row}:P{row}", f"Q{row}:{last}{row}"]
+    widths = [width for *_rest, width in columns]
+    starts = [1]
+    for share in (0.2, 0.4, 0.6, 0.8):      # each cell starts at the first column past its share of the width
+        starts.append(next(i for i in range(starts[-1] + 1, len(widths) + 1)
+                           if sum(widths[:i - 1]) >= share * sum(widths)))
+    ends = [start - 1 for start in starts[1:]] + [len(columns)]
+    return [f"{get_column_letter(a)}{row}:{get_column_letter(b)}{row}" for a, b in zip(starts, ends)]
 
 
 def make_quarterly(path: Path, groups_apart: bool = True, wider: bool = True) -> None:
@@ -157,7 +178,7 @@ def make_quarterly(path: Path, groups_apart: bool = True, wider: bool = True) ->
     ws.merge_cells("J6:O6")
     _cell(ws, "J6", "报告期：{{报告期}}", align=Alignment(horizontal="center", vertical="center"))
     ws.merge_cells(f"S6:{last}6")
-    units = "个、人、户、元、平方米" + ("、家、项、支、次、人次" if wider else "")
+    units = "个、人、户、元、平方米" + ("、家、项、支、次、人次、件" if wider else "")
     _cell(ws, "S6", f"计量单位：{units}", align=RIGHT)
     ws.row_dimensions[6].height = 20
 
@@ -203,9 +224,8 @@ def make_quarterly(path: Path, groups_apart: bool = True, wider: bool = True) ->
     _cell(ws, "A12", "填表说明：{{填表说明}}", font=small, align=note)
     ws.row_dimensions[12].height = 42
 
-    signatures = [("A14:D14", "单位负责人："), ("E14:H14", "统计负责人："), ("I14:L14", "填表人："),
-                  ("M14:P14", "联系电话："), (f"Q14:{last}14", "报出日期：{{报出日期}}")]
-    for span, text in signatures:
+    signatures = ["单位负责人：", "统计负责人：", "填表人：", "联系电话：", "报出日期：{{报出日期}}"]
+    for span, text in zip(_signature_spans(columns, 14, wider), signatures):
         ws.merge_cells(span)
         _cell(ws, span.split(":")[0], text, align=LEFT)
     ws.row_dimensions[14].height = 24
