@@ -84,9 +84,11 @@ def _quarterly_file(folder: Path) -> Path:
     top = {f: 49999 for f in used.fields}
     top.update({"党员数": 499999, "户数": 4999999, "阵地面积": Decimal("4999999.99"), "执行率": Decimal("100.0")})
     top.update(dict.fromkeys(("年度预算", "拨入", "支出", "结余"), Decimal("4999999999.99")))
-    top.update({"报到党员": 4999999, "服务人次": 4999999, "红色物业覆盖率": Decimal("100.0")})
+    rates = ("红色物业覆盖率", "办结率", "按期办结率", "满意率")
+    top.update({"报到党员": 4999999, "服务人次": 4999999, **dict.fromkeys(rates, Decimal("100.0"))})
     rows = [dict(top, 社区=name, 达标="是") for name in ("幸福社区", "和平社区")]
-    totals = {"合计执行率": Decimal("100.0"), "合计达标": "1000/1000", "合计红色物业覆盖率": Decimal("100.0")}
+    totals = {"合计执行率": Decimal("100.0"), "合计达标": "1000/1000",
+              **{f"合计{rate}": Decimal("100.0") for rate in rates}}
     for field in totals:
         for row in rows:
             row.pop(field, None)
