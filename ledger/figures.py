@@ -213,7 +213,8 @@ def street_figures(session: Session, on: date, community_id: int | None = None) 
     post_names = {p.code: p.name for p in posts}
     rows: dict[int, dict] = {
         cid: {"name": name, "code": code, "households": households, "orgs": {}, "grid_households": None,
-              "workers": {p.name: 0 for p in posts}, "funds": {}, "venue_area": ZERO, "cases": CaseFigures(), **dict.fromkeys(_COUNTS, 0)}
+              "workers": {p.name: 0 for p in posts}, "funds": {}, "venue_area": ZERO, "cases": CaseFigures(),
+              **dict.fromkeys(_COUNTS, 0)}
         for cid, name, code, households in session.execute(only(
             select(Community.id, Community.name, Community.code, Community.households), Community.id))}
 

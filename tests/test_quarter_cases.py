@@ -65,6 +65,10 @@ JIA = CaseFigures(accepted=4, resolved=3, resolved_in_time=2, rated=2, satisfied
 YI = CaseFigures(accepted=3, resolved=1, resolved_in_time=1, rated=1, satisfied=0, overdue_open=2)
 
 
+def rates(c: CaseFigures) -> tuple:
+    return c.resolved_rate, c.in_time_rate, c.satisfaction_rate
+
+
 def test_the_deadlines_the_figures_rest_on(street):
     _ledger, made = street
     assert {k: str(r["due_on"]) for k, r in made.items()} == {
@@ -78,16 +82,15 @@ def test_the_quarters_case_figures_by_hand(street):
     a, b = report.figures.rows
     assert (a.name, a.cases, b.name, b.cases) == ("甲社区", JIA, "乙社区", YI)
     # 办结率 3/4, 按期 2/3, 满意 2/2; 乙: 1/3, 1/1, 0/1
-    assert (a.cases.resolved_rate, a.cases.in_time_rate, a.cases.satisfaction_rate) == (D("75.0"), D("66.7"), D("100.0"))
-    assert (b.cases.resolved_rate, b.cases.in_time_rate, b.cases.satisfaction_rate) == (D("33.3"), D("100.0"), D("0.0"))
+    assert rates(a.cases) == (D("75.0"), D("66.7"), D("100.0"))
+    assert rates(b.cases) == (D("33.3"), D("100.0"), D("0.0"))
     # the street's from the sums: 4/7 = 57.14…, 3/4, 2/3 = 66.66… (not the communities' rates averaged)
     assert report.figures.total.cases == CaseFigures(7, 4, 3, 3, 2, 3)
-    assert [report.values[k] for k in ("cases_accepted", "cases_resolved_rate", "cases_in_time_rate",
-                                       "cases_satisfaction", "cases_overdue")] == [7, D("57.1"), D("75.0"), D("66.7"), 3]
+    keys = ("cases_accepted", "cases_resolved_rate", "cases_in_time_rate", "cases_satisfaction", "cases_overdue")
+    assert [report.values[k] for k in keys] == [7, D("57.1"), D("75.0"), D("66.7"), 3]
     # the second quarter: Y2 accepted, not handled, past 06-18 as Y4 is: 办结率 0/1; nothing handled, nothing rated
     assert report.previous["cases_accepted"] == 1 and report.previous["cases_resolved_rate"] == D("0.0")
-    assert [report.change(k) for k in ("cases_accepted", "cases_resolved_rate", "cases_in_time_rate",
-                                       "cases_satisfaction", "cases_overdue")] == [6, D("57.1"), None, None, 1]
+    assert [report.change(k) for k in keys] == [6, D("57.1"), None, None, 1]
     # year to date: a first quarter is not compared with the fourth
     assert quarter.report(ledger, "2026-Q1").change("cases_accepted") is None
 
