@@ -109,7 +109,7 @@ def test_the_accounts_the_trail_and_the_tables_are_out_of_reach_even_of_an_admin
         assert "permission denied" in refused(c, "TRUNCATE audit_entry")
         assert "permission denied" in refused(c, "CREATE TABLE mine (id int)")
         assert "permission denied" in refused(c, "SET session_replication_role = replica")
-        assert "permission denied" in refused(c, f'ALTER ROLE "领导丁" PASSWORD \'x\'')
+        assert "permission denied" in refused(c, 'ALTER ROLE "领导丁" PASSWORD \'x\'')
         assert "admin option" in refused(c, f'GRANT "{office.roles.group(ADMIN)}" TO "领导丁"')
     promote = "SELECT sl_account_set('领导丁', '管理员', false, NULL, NULL, '数据库')"
     with connect(office, "领导丁") as c:
