@@ -4,7 +4,8 @@
     python -m bench.office --db postgresql+psycopg://…/db   # the same on a server (an empty database)
     python -m bench.office --processes 4 --ops 50           # a fixed amount of work instead of a time
 
-Every process signs in as one of the office's people and, at random, edits the same few workers (adding
+Every process signs in with the office's accounts (their passwords; on a server each person connects as their
+own login role, so the server's row-level rules and privileges are part of what is tried) and, at random, edits the same few workers (adding
 1.00 to 专项附加扣除 from the version it read, retrying on a conflict), imports a small workbook, runs the
 month's draft pay, or reads the ledgers and the audit log as an account limited to one 社区. At the end:
 
@@ -25,6 +26,7 @@ import sys
 import tempfile
 import time
 import traceback
+import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -33,6 +35,7 @@ from pathlib import Path
 CONTESTED = 6          # workers every process edits: conflicts are the point
 STEP = Decimal("1.00")
 MONTH = "2026-01"
+PASSWORD = "办公室2026ok"
 
 
 @dataclass
@@ -50,7 +53,8 @@ class Tally:
 
 def prepare(url: str) -> dict:
     """A street-scale demo with the office's people; returns who they are and the contested workers."""
-    from ledger.access import CLERK, FINANCE, LEADER, Actor
+    from ledger.access import ADMIN, CLERK, FINANCE, LEADER, Actor
+    from ledger.accounts import create_user, login
     from ledger.app import Ledger
     from ledger.demo import load_demo
     from ledger.services import CommunityService, GridService, WorkerService
@@ -68,10 +72,22 @@ def prepare(url: str) -> dict:
         for worker_id in contested:
             WorkerService(ledger).update(worker_id, {"special_deduction": "0"})
         limited = communities[3]["id"]
-        people = {"clerk": [CLERK, None], "finance": [FINANCE, None], "limited_clerk": [CLERK, limited],
-                  "limited_leader": [LEADER, limited]}
+        # the office's accounts by the part each plays; a server's login names are unique on the whole server,
+        # so each run's names carry a mark of their own
+        mark = uuid.uuid4().hex[:6]
+        people = {"admin": (f"管理员{mark}", ADMIN, None), "clerk": (f"录入员{mark}", CLERK, None),
+                  "finance": (f"财务{mark}", FINANCE, None),
+                  "limited_clerk": (f"社区录入员{mark}", CLERK, communities[3]["name"]),
+                  "limited_leader": (f"社区领导{mark}", LEADER, communities[3]["name"])}
+        create_user(ledger, people["admin"][0], ADMIN, PASSWORD)
+        admin = login(ledger, people["admin"][0], PASSWORD, "命令行").ledger
+        try:
+            for account, role, community in list(people.values())[1:]:
+                create_user(admin, account, role, PASSWORD, community=community)
+        finally:
+            admin.close()
         grids = [g["code"] for g in GridService(ledger).list(community_id=limited)][:3]
-        return {"people": people, "contested": contested, "limited": limited,
+        return {"people": {part: account for part, (account, _role, _c) in people.items()}, "contested": contested, "limited": limited,
                 "limited_name": communities[3]["name"], "grids": grids}
     finally:
         ledger.close()
@@ -79,15 +95,12 @@ def prepare(url: str) -> dict:
 
 def work(url: str, setup: dict, index: int, ops: int | None, deadline: float | None, out: str) -> None:
     """One person's session: mixed work until `ops` actions are done or the deadline passes."""
-    from ledger.access import Actor
-    from ledger.app import Ledger
+    from ledger.accounts import login
     from ledger.errors import LedgerError
 
     rng = random.Random(index)
     tally = Tally()
-    ledger = Ledger.open(url, Actor(source="命令行"))
-    as_ = {name: ledger.as_actor(Actor(f"{name}{index}", role, community, "命令行"))
-           for name, (role, community) in setup["people"].items()}
+    as_ = {part: login(url, account, PASSWORD, "命令行").ledger for part, account in setup["people"].items()}
     actions = [(_edit, 45), (_limited_reads, 30), (_import, 10), (_pay, 10), (_audit_reads, 5)]
     try:
         while (ops is None or tally.ops < ops) and (deadline is None or time.time() < deadline):
@@ -103,7 +116,8 @@ def work(url: str, setup: dict, index: int, ops: int | None, deadline: float | N
             except Exception:  # noqa: BLE001 — counting them is the point
                 tally.tracebacks.append(traceback.format_exc(limit=6))
     finally:
-        ledger.close()
+        for ledger in as_.values():
+            ledger.close()
         Path(out).write_text(json.dumps(asdict(tally), ensure_ascii=False), encoding="utf-8")
 
 
@@ -184,10 +198,9 @@ def run_office(url: str, processes: int, ops: int | None = None, seconds: float 
 
 
 def verdict(url: str, setup: dict, tallies: list[Tally], processes: int) -> dict:
-    from ledger.access import Actor
-    from ledger.app import Ledger
+    from ledger.accounts import login
     from ledger.services import WorkerService
-    ledger = Ledger.open(url, Actor(source="命令行"))
+    ledger = login(url, setup["people"]["admin"], PASSWORD, "命令行").ledger
     try:
         lost = 0
         for worker_id in setup["contested"]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .fields import Field
@@ -61,6 +61,7 @@ class Child:
     model: type
     name: str                           # as the audit trail and the history name it
     via: str                            # the foreign key to the parent record
+    by_service: bool = False            # its rows are recorded by the entry of the parent's action (a case's steps)
 
 
 @dataclass(frozen=True)
@@ -207,8 +208,8 @@ def tables() -> dict[str, TableInfo]:
                                      called=d.name, read=d.read, write=d.write, personal=personal)
             for child in d.children:
                 name = child.model.__table__.name
-                out[name] = TableInfo(name, child.name, Owner(None, child.via), parent=d.table, called=child.name,
-                                      read=d.read, write=d.write)
+                out[name] = TableInfo(name, child.name, Owner(None, child.via), by_service=child.by_service,
+                                      parent=d.table, called=child.name, read=d.read, write=d.write)
         for t in TABLES:
             if isinstance(t.model, str):
                 out[t.model] = TableInfo(t.model, None, None, exempt=t.exempt, read=t.read, write=t.write)

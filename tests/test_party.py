@@ -12,7 +12,6 @@ from ledger.services.alerts import alerts
 from ledger.services.street import put_setting
 from ui import messages, tasks
 from ui.main_window import MainWindow
-from ui.org_details import OrgDialog
 
 TODAY = date(2026, 11, 23)
 

@@ -192,7 +192,7 @@ def _cells(ws) -> list[list]:
             for row in ws.iter_rows()]
 
 
-def test_a_quarter_closed_before_the_wider_ledgers_reprints_as_it_was_closed(street, tmp_path):
+def test_a_quarter_closed_before_the_wider_ledgers_reprints_as_it_was_closed(street, tmp_path, writes_around):
     _store_as_the_previous_release_did(street)      # today's ledgers have the wider records; Q3 was closed without
     report = quarter.report(street, Q3)
     assert report.figures.version == 2 and not report.figures.wider
@@ -209,7 +209,7 @@ def test_a_quarter_closed_before_the_wider_ledgers_reprints_as_it_was_closed(str
         assert "户数1,200户；党组织4个（另有党小组1个），党员38名。" in text
 
 
-def test_the_next_close_after_them_states_the_wider_figures_without_comparing_them(street, tmp_path):
+def test_the_next_close_after_them_states_the_wider_figures_without_comparing_them(street, tmp_path, writes_around):
     _store_as_the_previous_release_did(street)
     quarter.close_quarter(street, "2026-Q4", today=date(2027, 1, 5))
     report = quarter.report(street, "2026-Q4")

@@ -17,6 +17,7 @@ from ledger.access import ADMIN, CLERK, FINANCE, LEADER, Actor
 from ledger.accounts import LoginFailed, change_password, create_user, login, update_user
 from ledger.app import Ledger
 from ledger.audit_chain import chain_findings, verify
+from ledger.conflicts import Conflict
 from ledger.db import SchemaBehind, upgrade_database
 from ledger.errors import PermissionDenied, ValidationError
 from ledger.idcard import make_id
@@ -108,7 +109,7 @@ def test_the_accounts_the_trail_and_the_tables_are_out_of_reach_even_of_an_admin
         assert "permission denied" in refused(c, "TRUNCATE audit_entry")
         assert "permission denied" in refused(c, "CREATE TABLE mine (id int)")
         assert "permission denied" in refused(c, "SET session_replication_role = replica")
-        assert "permission denied" in refused(c, f'ALTER ROLE "领导丁" PASSWORD \'x\'')
+        assert "permission denied" in refused(c, 'ALTER ROLE "领导丁" PASSWORD \'x\'')
         assert "admin option" in refused(c, f'GRANT "{office.roles.group(ADMIN)}" TO "领导丁"')
     promote = "SELECT sl_account_set('领导丁', '管理员', false, NULL, NULL, '数据库')"
     with connect(office, "领导丁") as c:
@@ -398,3 +399,18 @@ def test_finance_does_its_work_as_itself_and_no_more(office):
     with office.owner.db.engine.connect() as c:
         assert c.scalar(text("SELECT count(*) FROM audit_entry WHERE source = '数据库'")) == 0
         assert c.scalar(text("SELECT count(*) FROM audit_entry WHERE action = '审批工资表' AND user_name = '财务丙'")) == 1
+
+
+def test_a_clerk_told_of_a_colleagues_newer_save_learns_who_made_it(office):
+    """The conflict names the colleague from the record's history, which a 台账录入员 reads on the server only
+    through the record-history function (the whole trail is not theirs to read)."""
+    clerk = login(office.url, "录入员乙", PASSWORD).ledger
+    try:
+        mine = WorkerService(clerk).list()[0]
+        WorkerService(office.admin).update(mine["id"], {"phone": "13900001111"}, version=mine["version"])
+        with pytest.raises(Conflict) as refused_save:
+            WorkerService(clerk).update(mine["id"], {"phone": "13900002222"}, version=mine["version"])
+        assert "“管理员甲”" in str(refused_save.value) and "联系电话" in str(refused_save.value)
+        assert WorkerService(clerk).get(mine["id"])["phone"] == "13900001111"
+    finally:
+        clerk.close()

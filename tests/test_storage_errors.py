@@ -6,7 +6,6 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -14,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 
 from ledger import backup, paths, storage_errors
-from ledger.storage_errors import (DamagedDatabase, DiskError, DiskFull, FileInUse, NoAccess, StorageError,
+from ledger.storage_errors import (DamagedDatabase, DiskError, DiskFull, FileInUse, NoAccess,
                                    storage_error)
 from tests import small_disks
 

@@ -16,7 +16,6 @@ from ui import messages, tasks
 from ui.audit_view import RecordHistoryDialog
 from ui.batch_edit import BatchEditDialog
 from ui.main_window import MainWindow
-from ui.record_dialog import RecordDialog
 from ui.recycle_bin_dialog import RecycleBinDialog
 
 WORKERS = (("张华", "二岗", "8"), ("李敏", "三岗", "9"), ("王强", "二岗", "10"))

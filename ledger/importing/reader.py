@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from . import file_kinds, limits
-from .file_kinds import CSV, HTML, XLS, XLSX, XML, file_kind
+from .file_kinds import HTML, XLS, XLSX, XML, file_kind
 from .limits import MAX_COLUMNS, SheetRows, too_big
 from .sheet import ImportFileError, Sheet
 from .text_files import open_text

@@ -7,8 +7,7 @@ changes with it. The most recent import that is not yet undone is the one undone
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select

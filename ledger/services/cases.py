@@ -372,4 +372,4 @@ CASES = LedgerDef(
     page=PageHint("诉", 90, unit="件", facets=("community", "category", "status", "overdue", "found_on"),
                   hidden=("grid", "reporter", "phone", "reported_on", "assigned_on", "limit_days", "result",
                           "feedback_on", "rated_on", "reopened_on", "supervised_on", "note")),
-    children=(Child(CaseStep, "诉求办理", "case_id"),))
+    children=(Child(CaseStep, "诉求办理", "case_id", by_service=True),))
