@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy.orm import Session, aliased
 
-from .case_flow import FAIRLY_SATISFIED, SATISFIED, Step, state_on
+from .case_flow import FAIRLY_SATISFIED, RATE, RESOLVE, SATISFIED, UNSATISFIED, Step, state_on
 from .models import Case, CaseStep
 from .money import round_half_up
 
@@ -92,17 +92,15 @@ def case_figures(session: Session, on: date, community_id: int | None = None) ->
     if community_id is not None:
         cases = cases.where(Case.community_id == community_id)
     found = {cid: (community, found_on) for cid, community, found_on in session.execute(cases)}
-    steps: dict[int, list[tuple[Step, date | None]]] = {}
-    stmt = (select(CaseStep.case_id, CaseStep.kind, CaseStep.done_on, CaseStep.handler, CaseStep.limit_days,
-                   CaseStep.result, CaseStep.rating, CaseStep.due_on)
-            .where(CaseStep.done_on <= on).order_by(CaseStep.case_id, CaseStep.done_on, CaseStep.id))
-    for case_id, kind, done_on, handler, limit_days, result, rating, due in session.execute(stmt):
-        if case_id in found:
-            steps.setdefault(case_id, []).append((Step(kind, done_on, handler, limit_days, result, rating), due))
+    # A case of an earlier year counts only in 超期未结: replay only those that may still be open at the end of `on`
+    replayed = cases.with_only_columns(Case.id).where(or_(Case.found_on >= first, _maybe_open(on)))
+    steps = _steps_by_case(session, replayed, on)
     counts: dict[int, list[int]] = {}
     for case_id, (community, found_on) in found.items():
-        state = state_on(found_on, steps.get(case_id, ()), on)
         row = counts.setdefault(community, [0] * 6)
+        if found_on < first and case_id not in steps:
+            continue   # 办结 by the end of the day (or never given a 办理期限): not 超期
+        state = state_on(found_on, steps.get(case_id, ()), on)
         if found_on >= first:
             row[0] += 1
             if state.resolved:
@@ -113,6 +111,35 @@ def case_figures(session: Session, on: date, community_id: int | None = None) ->
                 row[4] += state.rating in (SATISFIED, FAIRLY_SATISFIED)
         row[5] += state.overdue(on)
     return {community: CaseFigures(*row) for community, row in counts.items()}
+
+
+def _maybe_open(on: date) -> ColumnElement[bool]:
+    """A case that may not be 办结 at the end of `on`: none of its 处置 taken by then stands unless a 不满意 came
+    after it (only a reopening, a first 不满意, undoes a 处置: case_flow.changes). The cases left out are 办结 by
+    their own steps, so this spares reading their steps, never changes a figure: those read are replayed."""
+    handled, unsatisfied = aliased(CaseStep), aliased(CaseStep)
+    sent_back = (select(unsatisfied.id)
+                 .where(unsatisfied.case_id == handled.case_id, unsatisfied.kind == RATE,
+                        unsatisfied.rating == UNSATISFIED, unsatisfied.done_on <= on,
+                        or_(unsatisfied.done_on > handled.done_on,
+                            and_(unsatisfied.done_on == handled.done_on, unsatisfied.id > handled.id))))
+    standing = (select(handled.id)
+                .where(handled.case_id == Case.id, handled.kind == RESOLVE, handled.done_on <= on,
+                       ~sent_back.exists()))
+    return ~standing.exists()
+
+
+def _steps_by_case(session: Session, cases: Select, on: date) -> dict[int, list[tuple[Step, date | None]]]:
+    """The steps taken by `on` of these cases, each case's in the order they were taken, with the 办理期限 each
+    set."""
+    stmt = (select(CaseStep.case_id, CaseStep.kind, CaseStep.done_on, CaseStep.handler, CaseStep.limit_days,
+                   CaseStep.result, CaseStep.rating, CaseStep.due_on)
+            .where(CaseStep.done_on <= on, CaseStep.case_id.in_(cases))
+            .order_by(CaseStep.case_id, CaseStep.done_on, CaseStep.id))
+    steps: dict[int, list[tuple[Step, date | None]]] = {}
+    for case_id, kind, done_on, handler, limit_days, result, rating, due in session.execute(stmt):
+        steps.setdefault(case_id, []).append((Step(kind, done_on, handler, limit_days, result, rating), due))
+    return steps
 
 
 __all__ = ["CaseFigures", "case_figures", "total", "percent"]

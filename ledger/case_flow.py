@@ -216,7 +216,11 @@ def advance(state: CaseState, step: Step, calendar: WorkCalendar, history: bool 
 
 def reopens(state: CaseState, step: Step) -> bool:
     """A first 不满意 sends the case back to 处置; a second one closes it."""
-    return step.kind == RATE and step.rating == UNSATISFIED and state.reopened_on is None
+    return _reopening(step, state.reopened_on)
+
+
+def _reopening(step: Step, reopened_on: date | None) -> bool:
+    return step.kind == RATE and step.rating == UNSATISFIED and reopened_on is None
 
 
 def due_set(state: CaseState, step: Step, calendar: WorkCalendar) -> date | None:
@@ -228,36 +232,44 @@ def due_set(state: CaseState, step: Step, calendar: WorkCalendar) -> date | None
     return None
 
 
-def effect(state: CaseState, step: Step, due: date | None = None) -> CaseState:
-    """What a step does to a case, unchecked; `due` is the 办理期限 it sets (due_set, or as recorded then)."""
+def changes(step: Step, due: date | None, reopened_on: date | None) -> dict[str, Any]:
+    """What a step does to a case, unchecked: the columns it sets. `due` is the 办理期限 it sets (due_set, or as
+    recorded then); `reopened_on` the case's before the step (a first 不满意 reopens, a second closes)."""
     kind, on = step.kind, step.on
     if kind == ESCALATE:
-        return replace(state, reported_on=on)
+        return {"reported_on": on}
     if kind == ASSIGN:
-        return replace(state, assigned_on=on, handler=step.handler, limit_days=step.limit_days, due_on=due)
+        return {"assigned_on": on, "handler": step.handler, "limit_days": step.limit_days, "due_on": due}
     if kind == RESOLVE:
-        return replace(state, resolved_on=on, result=step.result)
+        return {"resolved_on": on, "result": step.result}
     if kind == FEEDBACK:
-        return replace(state, feedback_on=on)
-    if kind == RATE and reopens(state, step):
+        return {"feedback_on": on}
+    if kind == RATE and _reopening(step, reopened_on):
         # back to 处置: the earlier 处置 and 反馈 no longer stand, a new deadline does
-        return replace(state, reopened_on=on, resolved_on=None, result=None, feedback_on=None, rating=None,
-                       rated_on=None, due_on=due)
+        return {"reopened_on": on, "resolved_on": None, "result": None, "feedback_on": None, "rating": None,
+                "rated_on": None, "due_on": due}
     if kind == RATE:
-        return replace(state, rating=step.rating, rated_on=on)
+        return {"rating": step.rating, "rated_on": on}
     if kind == SUPERVISE:
-        return replace(state, supervised_on=on)
-    return state   # 登记: the case itself
+        return {"supervised_on": on}
+    return {}   # 登记: the case itself
+
+
+def effect(state: CaseState, step: Step, due: date | None = None) -> CaseState:
+    """The case after a step, unchecked; `due` is the 办理期限 it sets (due_set, or as recorded then)."""
+    changed = changes(step, due, state.reopened_on)
+    return replace(state, **changed) if changed else state
 
 
 def state_on(found_on: date, steps: Iterable[tuple[Step, date | None]], day: date) -> CaseState:
     """The case as it stood at the end of `day`, from its recorded steps (each with the 办理期限 it set then),
-    given in the order they were taken."""
-    state = registered(found_on)
+    given in the order they were taken: `effect` step by step, with one CaseState made at the end (a quarter's
+    figures replay every case of the year)."""
+    values: dict[str, Any] = {"found_on": found_on}
     for step, due in steps:
         if step.on is not None and step.on <= day:
-            state = effect(state, step, due)
-    return state
+            values.update(changes(step, due, values.get("reopened_on")))
+    return CaseState(**values)
 
 
 def _reopen_stated(state: CaseState, on: date, calendar: WorkCalendar) -> CaseState:
