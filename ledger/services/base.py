@@ -109,17 +109,33 @@ class LedgerService:
         with self.ledger.reading() as session:
             return self.prepare(session, raw, record_id)[1]
 
-    def create(self, raw: dict[str, Any]) -> Record:
+    def create(self, raw: dict[str, Any], details: bool = True) -> Record:
+        """Add a record; returns it as `get` does, or with details=False as `list` does (read in the same
+        transaction: what a form's save puts back into its table)."""
         with self.ledger.unit("ledger.write") as session:
             obj = self.save(session, raw)
             record_id = obj.id
-        return self.get(record_id)
+            saved = None if details else self._saved(session, obj)
+        return self.get(record_id) if saved is None else self._mask([saved])[0]
 
-    def update(self, record_id: int, raw: dict[str, Any], version: int | None = None) -> Record:
-        """Change a record; `version` is the one the person saw (a newer stored one refuses the save)."""
+    def update(self, record_id: int, raw: dict[str, Any], version: int | None = None,
+               details: bool = True) -> Record:
+        """Change a record; `version` is the one the person saw (a newer stored one refuses the save).
+        Returns the record as `create` does."""
         with self.ledger.unit("ledger.write") as session:
-            self.save(session, raw, record_id, version=version)
-        return self.get(record_id)
+            obj = self.save(session, raw, record_id, version=version)
+            saved = None if details else self._saved(session, obj)
+        return self.get(record_id) if saved is None else self._mask([saved])[0]
+
+    def _saved(self, session: Session, obj) -> Record:
+        """The record just written, as `list` shows it, from the object in hand when the ledger reads its own
+        table (no query for what was just written), else by its select."""
+        if type(self)._select is LedgerService._select:
+            row = {attr.key: getattr(obj, attr.key) for attr in inspect(self.model).column_attrs}
+            record = self._to_record(row, community_names(session) if self.community_field else {})
+            self._enrich(session, [record])
+            return record
+        return self._listed(session, self._select(session).where(self.model.id == obj.id))[0]
 
     def check_many(self, changes: Sequence[tuple[int, dict[str, Any], int | None]]) -> dict[int, list[str]]:
         """What `update_many` would refuse, record by record, without writing (a batch's preview)."""
