@@ -1,18 +1,24 @@
 """Run the benchmarks and print each workload's time against its baseline, measured in the same run.
 
-    python -m bench.run            # all workloads
-    python -m bench.run demo pay   # some of them
+    python -m bench.run                    # all workloads
+    python -m bench.run page startup pay   # some of them
+    python -m bench.run --quick page       # fewer repeats and pages (a first look on a busy machine)
 
-Each module in WORKLOADS has run() -> list of (name, ours_seconds, baseline_seconds, target_ratio).
-The machine is noisy: read the ratios, not the seconds. Benchmarks are not tests and assert nothing.
+Each module in WORKLOADS has run() -> list of (name, ours_seconds, baseline_seconds, target_ratio[, ours peak
+RSS MB, baseline peak RSS MB]); a module whose run() takes `quick` is told. Sides run in processes of their
+own report their peak RSS (bench/child.py). The machine is noisy: read the ratios, not the seconds.
+Benchmarks are not tests and assert nothing.
 """
 from __future__ import annotations
 
 import importlib
+import inspect
 import sys
 import time
 
 WORKLOADS = {
+    "page": "bench.page_open",
+    "startup": "bench.startup",
     "demo": "bench.demo_load",
     "gui": "bench.gui_table",
     "pay": "bench.pay",
@@ -32,7 +38,8 @@ def best_of(func, repeat: int = 3) -> float:
 
 
 def main(argv: list[str]) -> int:
-    chosen = argv or list(WORKLOADS)
+    quick = "--quick" in argv
+    chosen = [a for a in argv if a != "--quick"] or list(WORKLOADS)
     rows = []
     for key in chosen:
         try:
@@ -41,22 +48,23 @@ def main(argv: list[str]) -> int:
             print(f"{key}: 尚未提供（{exc.name}）")
             continue
         print(f"== {key} ==", flush=True)
-        for row in module.run():
-            name, ours, baseline = row[:3]
-            target = row[3] if len(row) > 3 else None
-            rows.append((name, ours, baseline, target))
-            _print_row(name, ours, baseline, target)
-    print("\n汇总 (workload / ours s / baseline s / ratio / target)")
+        told = {"quick": quick} if "quick" in inspect.signature(module.run).parameters else {}
+        for row in module.run(**told):
+            row = tuple(row) + (None,) * (6 - len(row))
+            rows.append(row)
+            _print_row(*row)
+    print("\n汇总 (workload / ours s / baseline s / ratio / target / peak RSS MB ours, baseline)")
     for row in rows:
         _print_row(*row)
     return 0
 
 
-def _print_row(name, ours, baseline, target) -> None:
+def _print_row(name, ours, baseline, target, ours_rss=None, baseline_rss=None) -> None:
     ratio = ours / baseline if baseline else float("inf")
     verdict = "" if target is None else ("  ok" if ratio <= target else "  OVER TARGET")
     limit = "" if target is None else f" ≤{target}×"
-    print(f"{name:<48} {ours:9.3f} {baseline:9.3f} {ratio:7.2f}×{limit}{verdict}", flush=True)
+    rss = "" if ours_rss is None else f"  RSS {ours_rss:.0f}" + ("" if baseline_rss is None else f" / {baseline_rss:.0f}") + " MB"
+    print(f"{name:<48} {ours:9.3f} {baseline:9.3f} {ratio:7.2f}×{limit}{verdict}{rss}", flush=True)
 
 
 if __name__ == "__main__":

@@ -31,13 +31,19 @@ COMMAND_MODULES = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _global_parser() -> argparse.ArgumentParser:
+    """The options that come before a command; alone, they start the window."""
     parser = argparse.ArgumentParser(prog="streetledger", description=f"{APP_NAME}：街道办台账、工资与报表",
                                      epilog="不带命令运行时启动图形界面。")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     parser.add_argument("--db", metavar="PATH_OR_URL",
                         help="数据库文件路径或 PostgreSQL 地址（默认：数据目录下的 streetledger.sqlite）")
     parser.add_argument("--user", metavar="NAME", help="登录用户名（数据库有账号时必填；密码从提示或 STREETLEDGER_PASSWORD 读取）")
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _global_parser()
     sub = parser.add_subparsers(dest="command", metavar="命令")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
@@ -49,6 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     if (argv if argv is not None else sys.argv[1:])[:1] == ["--version"]:
         print(f"{APP_NAME} {__version__}")  # answered before every feature module is imported
         return 0
+    window = _window_args(argv if argv is not None else sys.argv[1:])
+    if window is not None:
+        return _start_gui(window)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -85,6 +94,24 @@ def main(argv: list[str] | None = None) -> int:
             named = f"无法打开数据库（{args.db or '默认数据库'}）：{reason}"
         print(f"错误：{named}", file=sys.stderr)
         return 1
+
+
+def _window_args(argv: list[str]) -> argparse.Namespace | None:
+    """The options of a start of the window (no command, no help), read without importing every command's module:
+    the window appears that much sooner. None for anything else."""
+    if any(a in ("-h", "--help", "--version") for a in argv):
+        return None
+    parser = _global_parser()
+    parser.error = _refuse   # the full parser says what is wrong, once
+    try:
+        args, rest = parser.parse_known_args(argv)
+    except ValueError:
+        return None
+    return None if rest else args
+
+
+def _refuse(message: str):
+    raise ValueError(message)
 
 
 def _start_gui(args) -> int:

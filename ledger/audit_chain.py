@@ -41,6 +41,7 @@ from typing import Any
 from sqlalchemy import Text, cast, func, select, text
 from sqlalchemy.orm import Session
 
+from .db import WRITING
 from .models import AuditEntry
 
 VERSION = 1
@@ -82,8 +83,10 @@ def append(session: Session, entries: list[dict[str, Any]]) -> None:
             session.execute(_TABLE.insert().inline(), rows[start:start + BATCH])
         return
     # Take SQLite's write lock before reading the head: a transaction that has written nothing yet reads
-    # outside any lock, and another writer could append between that read and this insert.
-    session.execute(text("UPDATE audit_entry SET id = id WHERE 0"))
+    # outside any lock, and another writer could append between that read and this insert. A Ledger.unit
+    # began with the lock (BEGIN IMMEDIATE).
+    if not session.connection().get_execution_options().get(WRITING, False):
+        session.execute(text("UPDATE audit_entry SET id = id WHERE 0"))
     head = session.execute(select(_TABLE.c.id, _TABLE.c.chain_hash).order_by(_TABLE.c.id.desc()).limit(1)).first()
     last_id, previous = (head.id, head.chain_hash or "") if head is not None else (0, "")
     ids = range(last_id + 1, last_id + 1 + len(entries))

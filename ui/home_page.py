@@ -77,6 +77,7 @@ class HomePage(QWidget):
         self.window = window
         self.stale = True
         self.loading = None
+        self._charts_stale = False   # the ledgers changed while the page was hidden: the charts count again when shown
         self._again = False
         self.community_id: int | None = None
         self.alerts: list[Alert] = []
@@ -173,12 +174,19 @@ class HomePage(QWidget):
     def activate(self) -> None:
         if self.stale and self.loading is None:
             self.load()
+        if self._charts_stale:
+            self._charts_stale = False
+            self.charts.refresh()
 
     def mark_stale(self) -> None:
+        """The ledgers changed: count again now if the page is on screen, else when it is shown (a save on
+        another page then costs no figures)."""
         self.stale = True
-        self.charts.refresh()
         if self.isVisible():
             self.load()
+            self.charts.refresh()
+        else:
+            self._charts_stale = True
 
     def refresh(self) -> None:
         self.stale = True

@@ -285,9 +285,10 @@ class RecordDialog(QDialog):
         raw = self.raw()
         try:
             if self.record_id is None:
-                record = self.service.create(raw)
+                record = self.service.create(raw, details=False)   # the row for the table is what comes back
             elif raw or self.force_update():
-                record = self.service.update(self.record_id, raw, version=(self.record or {}).get("version"))
+                record = self.service.update(self.record_id, raw, version=(self.record or {}).get("version"),
+                                             details=False)
             else:
                 record = self.record
         except ValidationError as exc:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from ..models import Community, Street
@@ -22,12 +22,13 @@ from ..scope import all_community_ids
 class Facts:
     """Live answers: one query per question, for a form's single record."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, memo: dict[str, Any] | None = None):
         self.session = session
-        self._memo: dict[str, Any] = {}
+        self._memo: dict[str, Any] = {} if memo is None else memo
 
     def memo(self, name: str, compute: Callable[[], Any]) -> Any:
-        """A value computed once per Facts (the pay standard in force, the street)."""
+        """A value computed once per Facts (the pay standard in force, the street); live facts share theirs
+        across one session until it writes (a form's save asks for the pay standard in two rules)."""
         if name not in self._memo:
             self._memo[name] = compute()
         return self._memo[name]
@@ -104,4 +105,18 @@ class PrefetchedFacts(Facts):
 def facts_for(session: Session) -> Facts:
     """The prefetched facts an import put on the session, else live ones."""
     facts = session.info.get("facts")
-    return facts if facts is not None else Facts(session)
+    return facts if facts is not None else Facts(session, session.info.setdefault(_LIVE_MEMO, {}))
+
+
+_LIVE_MEMO = "live_facts_memo"
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_after_flush(session: Session, _context) -> None:
+    session.info.pop(_LIVE_MEMO, None)   # what was remembered may have just changed
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_after_writing(state) -> None:
+    if not state.is_select:
+        state.session.info.pop(_LIVE_MEMO, None)

@@ -13,7 +13,7 @@ from ..fields import Field
 from ..models import Budget, Community, FundEntry
 from ..money import from_fen, round_half_up
 from ..settings import FUND_CEILING
-from .base import LedgerService, community_names
+from .base import LedgerService, community_names, plain_rows
 from .facts import facts_for
 
 CATEGORIES = ("社区工作经费", "党组织服务群众专项经费", "网格化管理经费", "共建项目资金", "其他")
@@ -62,7 +62,7 @@ class FundService(LedgerService):
             if community_id is not None:
                 stmt = stmt.where(FundEntry.community_id == community_id)
             names = community_names(session)
-            return self._mask([self._to_record(r, names) for r in session.execute(stmt.order_by(FundEntry.id)).mappings()])
+            return self._mask([self._to_record(r, names) for r in plain_rows(session, stmt.order_by(FundEntry.id))])
 
     def repeated_entry(self, session, attrs) -> str | None:
         """The stored entry that a new one without 凭证号 repeats (same 日期, 社区, 经费类别, 收支, 金额 and 项目名称),
