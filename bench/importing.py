@@ -22,7 +22,7 @@ from ledger.app import Ledger
 from ledger.bankcard import luhn_digit
 from ledger.idcard import make_id
 from ledger.importing import import_file
-from ledger.models import Community, Street, Worker
+from ledger.models import Community, Street
 from ledger.services.street import init_street
 
 from .import_baseline import COLUMNS, insert_rows

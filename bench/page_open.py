@@ -75,7 +75,7 @@ def _every_page(db: str) -> None:
     from ui import tasks
     from ui.app import make_application
     from ui.main_window import PAGES, MainWindow
-    app = make_application()
+    app = make_application()  # noqa: F841 (kept alive while the window is measured)
     ledger = Ledger.open(db, Actor(source="界面"))
     window = MainWindow(ledger)
     window.resize(1366, 768)

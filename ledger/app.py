@@ -41,9 +41,11 @@ class Ledger:
     @classmethod
     def on(cls, db: Database, actor: Actor) -> "Ledger":
         """An opened database as a person: the audit trail and the community limit attached to its sessions."""
+        from .services import facts    # here: the services import this module
         for factory in (db.sessions, db.writes):
             audit.install(factory)
             scope.install(factory)
+            facts.install(factory)
         return cls(db, actor)
 
     def as_actor(self, actor: Actor) -> "Ledger":

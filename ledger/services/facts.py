@@ -111,12 +111,16 @@ def facts_for(session: Session) -> Facts:
 _LIVE_MEMO = "live_facts_memo"
 
 
-@event.listens_for(Session, "after_flush")
-def _forget_after_flush(session: Session, _context) -> None:
-    session.info.pop(_LIVE_MEMO, None)   # what was remembered may have just changed
+def install(session_factory) -> None:
+    """Forget the remembered live facts of a session of this factory once it writes (what was remembered may
+    have just changed). Attached per factory, as the audit hook and the limit are: a listener added to the
+    Session class while a session is executing would change the list being run."""
 
+    @event.listens_for(session_factory, "after_flush")
+    def _forget_after_flush(session: Session, _context) -> None:
+        session.info.pop(_LIVE_MEMO, None)
 
-@event.listens_for(Session, "do_orm_execute")
-def _forget_after_writing(state) -> None:
-    if not state.is_select:
-        state.session.info.pop(_LIVE_MEMO, None)
+    @event.listens_for(session_factory, "do_orm_execute")
+    def _forget_after_writing(state) -> None:
+        if not state.is_select:
+            state.session.info.pop(_LIVE_MEMO, None)
