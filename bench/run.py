@@ -3,9 +3,10 @@
     python -m bench.run                    # all workloads
     python -m bench.run page startup pay   # some of them
     python -m bench.run --quick page       # fewer repeats and pages (a first look on a busy machine)
+    python -m bench.run --pg URL server    # PostgreSQL (also run when STREETLEDGER_TEST_PG is set)
 
 Each module in WORKLOADS has run() -> list of (name, ours_seconds, baseline_seconds, target_ratio[, ours peak
-RSS MB, baseline peak RSS MB]); a module whose run() takes `quick` is told. Sides run in processes of their
+RSS MB, baseline peak RSS MB]); a module whose run() takes `quick` is told, one that takes `url` the server's. Sides run in processes of their
 own report their peak RSS (bench/child.py). The machine is noisy: read the ratios, not the seconds.
 Benchmarks are not tests and assert nothing.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import sys
 import time
 
@@ -24,6 +26,7 @@ WORKLOADS = {
     "pay": "bench.pay",
     "import": "bench.importing",
     "reports": "bench.reports",
+    "server": "bench.server",
 }
 
 
@@ -39,7 +42,11 @@ def best_of(func, repeat: int = 3) -> float:
 
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
-    chosen = [a for a in argv if a != "--quick"] or list(WORKLOADS)
+    url = os.environ.get("STREETLEDGER_TEST_PG")
+    if "--pg" in argv:
+        at = argv.index("--pg")
+        url, argv = argv[at + 1], argv[:at] + argv[at + 2:]
+    chosen = [a for a in argv if a != "--quick"] or [key for key in WORKLOADS if key != "server" or url]
     rows = []
     for key in chosen:
         try:
@@ -48,7 +55,8 @@ def main(argv: list[str]) -> int:
             print(f"{key}: 尚未提供（{exc.name}）")
             continue
         print(f"== {key} ==", flush=True)
-        told = {"quick": quick} if "quick" in inspect.signature(module.run).parameters else {}
+        wants = inspect.signature(module.run).parameters
+        told = {k: v for k, v in (("quick", quick), ("url", url)) if k in wants}
         for row in module.run(**told):
             row = tuple(row) + (None,) * (6 - len(row))
             rows.append(row)
