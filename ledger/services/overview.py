@@ -1,4 +1,4 @@
-"""The key figures of the street (or one community) for the 首页: the sums of its communities' figures today."""
+"""The 首页's figures: the street's (or one community's) key figures today, its warnings and the quarter's charts."""
 from __future__ import annotations
 
 from dataclasses import dataclass
