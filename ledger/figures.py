@@ -34,7 +34,6 @@ from .case_figures import CaseFigures, case_figures
 from .models import Grid, PartyOrg, Venue, Worker
 from .money import round_half_up
 from .paystandard import Post
-from .shared_reads import shared
 from .party import BRANCHES, PARTY_GROUP, OrgRow, members_by_community, org_counts, reported_by_community
 from .services.activities import activities_by_community
 from .services.base import communities
@@ -47,6 +46,7 @@ from .services.projects import projects_by_community
 from .services.registrations import registered_by_community
 from .services.teams import teams_by_community
 from .services.venues import meets_standard
+from .shared_reads import shared
 
 ZERO = Decimal("0.00")
 
@@ -375,7 +375,8 @@ def household_findings(session: Session) -> list[tuple[str, str]]:
     tolerance = settings.get(session, "households_gap_percent")
     grids = grid_households(session)
     out = []
-    for cid, name, _code, households in sorted(communities(session), key=lambda c: (c.code is None, c.code or "", c.id)):
+    by_code = sorted(communities(session), key=lambda c: (c.code is None, c.code or "", c.id))
+    for cid, name, _code, households in by_code:
         why = households_gap(households, grids.get(cid, (0, 0))[1], tolerance)
         if why:
             out.append((name, why))
