@@ -14,7 +14,6 @@ import sys
 from ledger import APP_NAME, __version__
 from ledger.errors import LedgerError
 from ledger.storage_errors import DamagedDatabase, storage_error
-from sqlalchemy.exc import DBAPIError, OperationalError
 
 # Feature modules, each with register(subparsers). Order is the order of `--help`.
 COMMAND_MODULES = (
@@ -62,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         return _start_gui(args)
+    from sqlalchemy.exc import DBAPIError, OperationalError   # not before the window: it imports all of SQLAlchemy
+
     from .session import open_ledger, restore_hint
     try:
         if getattr(args, "opens_itself", False):

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session, aliased
 from .case_flow import FAIRLY_SATISFIED, RATE, RESOLVE, SATISFIED, UNSATISFIED, Step, state_on
 from .models import Case, CaseStep
 from .money import round_half_up
+from .shared_reads import shared
 
 PERCENT = Decimal("0.1")
 
@@ -88,12 +90,13 @@ def case_figures(session: Session, on: date, community_id: int | None = None) ->
     Reads through mapped attributes, so a community-limited account gets its own community only.
     """
     first = date(on.year, 1, 1)
-    cases = select(Case.id, Case.community_id, Case.found_on).where(Case.found_on <= on)
+    cases = select(Case.id).where(Case.found_on <= on)
     if community_id is not None:
         cases = cases.where(Case.community_id == community_id)
-    found = {cid: (community, found_on) for cid, community, found_on in session.execute(cases)}
+    found = {c.id: (c.community_id, c.found_on) for c in case_rows(session, on)
+             if community_id in (None, c.community_id)}
     # A case of an earlier year counts only in 超期未结: replay only those that may still be open at the end of `on`
-    replayed = cases.with_only_columns(Case.id).where(or_(Case.found_on >= first, _maybe_open(on)))
+    replayed = cases.where(or_(Case.found_on >= first, _maybe_open(on)))
     steps = _steps_by_case(session, replayed, on)
     counts: dict[int, list[int]] = {}
     for case_id, (community, found_on) in found.items():
@@ -111,6 +114,21 @@ def case_figures(session: Session, on: date, community_id: int | None = None) ->
                 row[4] += state.rating in (SATISFIED, FAIRLY_SATISFIED)
         row[5] += state.overdue(on)
     return {community: CaseFigures(*row) for community, row in counts.items()}
+
+
+def case_rows(session: Session, on: date) -> list[Any]:
+    """The cases found by `on`: what the figures and the 超期 warnings need of each."""
+    return shared(session, ("cases", on), lambda: list(session.execute(
+        select(Case.id, Case.community_id, Case.found_on, Case.number, Case.category, Case.handler, Case.due_on,
+               Case.supervised_on, Case.resolved_on).where(Case.found_on <= on))))
+
+
+def overdue_cases(session: Session, today: date, community_id: int | None = None) -> list[Any]:
+    """The cases past their 办理期限 on `today` and not 办结, oldest deadline first (mapped reads: the limit applies).
+    A 办理期限 falls after the day the case was found, so the cases found by today hold every one."""
+    late = [c for c in case_rows(session, today) if c.resolved_on is None and c.due_on is not None
+            and c.due_on < today and community_id in (None, c.community_id)]
+    return sorted(late, key=lambda c: (c.due_on, c.id))
 
 
 def _maybe_open(on: date) -> ColumnElement[bool]:
@@ -142,4 +160,4 @@ def _steps_by_case(session: Session, cases: Select, on: date) -> dict[int, list[
     return steps
 
 
-__all__ = ["CaseFigures", "case_figures", "total", "percent"]
+__all__ = ["CaseFigures", "case_figures", "overdue_cases", "total", "percent"]

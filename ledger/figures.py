@@ -24,17 +24,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import BigInteger, func, select, type_coerce
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import settings
 from .case_figures import CaseFigures, case_figures
-from .models import Community, Grid, PartyOrg, Venue, Worker
+from .models import Grid, PartyOrg, Venue, Worker
 from .money import round_half_up
 from .paystandard import Post
 from .party import BRANCHES, PARTY_GROUP, OrgRow, members_by_community, org_counts, reported_by_community
 from .services.activities import activities_by_community
+from .services.base import communities
 from .services.estates import estates_by_community, red_coverage
 from .services.funds import CATEGORIES as FUND_CATEGORIES
 from .services.funds import execution_rate, fund_summary
@@ -44,6 +46,7 @@ from .services.projects import projects_by_community
 from .services.registrations import registered_by_community
 from .services.teams import teams_by_community
 from .services.venues import meets_standard
+from .shared_reads import shared
 
 ZERO = Decimal("0.00")
 
@@ -206,17 +209,13 @@ class StreetFigures:
 
 def street_figures(session: Session, on: date, community_id: int | None = None) -> StreetFigures:
     """Every community's figures as of `on` (funds: the year to `on`), or one community's, in a few queries."""
-    def only(stmt, column):
-        return stmt.where(column == community_id) if community_id is not None else stmt
-
     posts: tuple[Post, ...] = standard_in_force(session, on).posts
     post_names = {p.code: p.name for p in posts}
     rows: dict[int, dict] = {
         cid: {"name": name, "code": code, "households": households, "orgs": {}, "grid_households": None,
               "workers": {p.name: 0 for p in posts}, "funds": {}, "venue_area": ZERO, "cases": CaseFigures(),
               **dict.fromkeys(_COUNTS, 0)}
-        for cid, name, code, households in session.execute(only(
-            select(Community.id, Community.name, Community.code, Community.households), Community.id))}
+        for cid, name, code, households in communities(session) if community_id in (None, cid)}
 
     orgs = load_orgs(session, community_id)
     for cid, counts in org_counts(orgs, on).items():
@@ -230,13 +229,8 @@ def street_figures(session: Session, on: date, community_id: int | None = None) 
         if cid in rows:
             rows[cid]["grids"], rows[cid]["grid_households"] = n, households
 
-    # On the roster on the day: 在岗 and started on or before it (an unknown start counts).
-    started = (Worker.started_on.is_(None)) | (Worker.started_on <= on)
-    for cid, post, title, n in session.execute(only(
-            select(Worker.community_id, Worker.post, Worker.title, func.count())
-            .where(Worker.status == "在岗", started), Worker.community_id)
-            .group_by(Worker.community_id, Worker.post, Worker.title)):
-        if cid not in rows:
+    for cid, post, title, status, n in worker_counts(session, on):
+        if cid not in rows or status != "在岗":
             continue
         name = post_names.get(post, f"{post}岗")
         rows[cid]["workers"][name] = rows[cid]["workers"].get(name, 0) + n
@@ -248,9 +242,7 @@ def street_figures(session: Session, on: date, community_id: int | None = None) 
             rows[s.community_id]["funds"][s.category] = FundFigures(s.budget, s.allocated, s.spent)
 
     cfg = settings.get_all(session)
-    for cid, kind, tier, area, served in session.execute(only(
-            select(Venue.community_id, Venue.kind, Venue.tier, Venue.floor_area, Venue.households_served),
-            Venue.community_id)):
+    for _id, _name, cid, kind, tier, area, served in venue_rows(session):
         if cid not in rows:
             continue
         row = rows[cid]
@@ -311,21 +303,52 @@ def registered_members(session: Session, on: date, orgs: list[OrgRow],
 
 
 def load_orgs(session: Session, community_id: int | None = None) -> list[OrgRow]:
-    """What counting needs of every party organisation (of one community, if given)."""
-    stmt = select(PartyOrg.id, PartyOrg.parent_id, PartyOrg.community_id, PartyOrg.category, PartyOrg.members_total,
-                  PartyOrg.founded_on, PartyOrg.members_reported)
-    if community_id is not None:
-        stmt = stmt.where(PartyOrg.community_id == community_id)
-    return [OrgRow(*row) for row in session.execute(stmt)]
+    """What counting and the 换届 warnings need of every party organisation (of one community, if given)."""
+    def read() -> list[OrgRow]:
+        stmt = select(PartyOrg.id, PartyOrg.parent_id, PartyOrg.community_id, PartyOrg.category,
+                      PartyOrg.members_total, PartyOrg.founded_on, PartyOrg.members_reported, PartyOrg.name,
+                      PartyOrg.term_start, PartyOrg.term_years)
+        return [OrgRow(*row) for row in session.execute(stmt)]
+    return [o for o in shared(session, "orgs", read) if community_id in (None, o.community_id)]
+
+
+def grid_rows(session: Session) -> list[Any]:
+    """Every grid's id, name, community and 户数."""
+    return shared(session, "grids", lambda: list(session.execute(
+        select(Grid.id, Grid.name, Grid.community_id, Grid.households))))
 
 
 def grid_households(session: Session, community_id: int | None = None) -> dict[int, tuple[int, int]]:
     """Per community: its number of grids and 网格户数合计 (the sum of the grids' 户数)."""
-    total = type_coerce(func.sum(Grid.households), BigInteger)
-    stmt = select(Grid.community_id, func.count(), total).group_by(Grid.community_id)
-    if community_id is not None:
-        stmt = stmt.where(Grid.community_id == community_id)
-    return {cid: (n, int(households or 0)) for cid, n, households in session.execute(stmt)}
+    out: dict[int, tuple[int, int]] = {}
+    for grid in grid_rows(session):
+        if community_id in (None, grid.community_id):
+            n, households = out.get(grid.community_id, (0, 0))
+            out[grid.community_id] = (n + 1, households + (grid.households or 0))
+    return out
+
+
+def venue_rows(session: Session) -> list[Any]:
+    """Every venue's id, name, community and what judging it against the standard needs."""
+    return shared(session, "venues", lambda: list(session.execute(
+        select(Venue.id, Venue.name, Venue.community_id, Venue.kind, Venue.tier, Venue.floor_area,
+               Venue.households_served))))
+
+
+def worker_counts(session: Session, on: date) -> list[Any]:
+    """Workers per community, post, title and status: those 在岗 on `on` (started on or before it, an unknown
+    start counting) and those 离职."""
+    started = (Worker.started_on.is_(None)) | (Worker.started_on <= on)
+    stmt = (select(Worker.community_id, Worker.post, Worker.title, Worker.status, func.count())
+            .where(((Worker.status == "在岗") & started) | (Worker.status == "离职"))
+            .group_by(Worker.community_id, Worker.post, Worker.title, Worker.status))
+    return shared(session, ("workers", on), lambda: list(session.execute(stmt)))
+
+
+def workers_left(session: Session, on: date, community_id: int | None = None) -> int:
+    """离职 workers (of one community, if given)."""
+    return sum(n for cid, _post, _title, status, n in worker_counts(session, on)
+               if status == "离职" and community_id in (None, cid))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -351,10 +374,9 @@ def household_findings(session: Session) -> list[tuple[str, str]]:
     """(社区名称, why) for every community whose 户数 and 网格户数合计 differ by more than the office's tolerance."""
     tolerance = settings.get(session, "households_gap_percent")
     grids = grid_households(session)
-    communities = sorted(session.execute(select(Community.id, Community.code, Community.name, Community.households)),
-                         key=lambda c: (c.code is None, c.code or "", c.id))
     out = []
-    for cid, _code, name, households in communities:
+    by_code = sorted(communities(session), key=lambda c: (c.code is None, c.code or "", c.id))
+    for cid, name, _code, households in by_code:
         why = households_gap(households, grids.get(cid, (0, 0))[1], tolerance)
         if why:
             out.append((name, why))

@@ -79,6 +79,9 @@ class OrgRow(NamedTuple):
     members_total: int | None
     founded_on: date | None
     members_reported: int | None = None   # 在职党员报到数 as the organisation states it
+    name: str = ""                        # the rest is what the 换届 warnings need
+    term_start: date | None = None
+    term_years: int | None = None
 
 
 def standing(founded_on: date | None, on: date) -> bool:

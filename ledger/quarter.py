@@ -28,7 +28,8 @@ from . import audit, catalog, clock
 from .app import Ledger
 from .case_figures import CaseFigures
 from .errors import LedgerError, PermissionDenied
-from .figures import ORG_COLUMNS, PARTY_ORG_COLUMNS, ZERO, CommunityFigures, FundFigures, street_figures, total_of
+from .figures import (ORG_COLUMNS, PARTY_ORG_COLUMNS, ZERO, CommunityFigures, FundFigures, StreetFigures, street_figures,
+                      total_of)
 from .models import FundEntry, QuarterSnapshot
 from .money import round_half_up
 from .services.base import current_street
@@ -354,11 +355,27 @@ class QuarterReport:
 
 def compute(session: Session, quarter: Quarter, now: datetime | None = None) -> QuarterFigures:
     """Every community's figures as of the quarter's last day, from the ledgers (ledger/figures.py)."""
+    return _counted(session, quarter, street_figures(session, quarter.last_day), now)
+
+
+def _counted(session: Session, quarter: Quarter, counted: StreetFigures, now: datetime | None = None) -> QuarterFigures:
     street = current_street(session)
-    counted = street_figures(session, quarter.last_day)
     return QuarterFigures(quarter=quarter, street=street.name if street else "", posts=counted.posts,
                           rows=counted.rows, computed_at=now or clock.now(),
                           venue_standard=counted.venue_standard)
+
+
+def quarter_of(ledger: Ledger, session: Session, counted: StreetFigures) -> QuarterFigures:
+    """The figures of the quarter holding `counted.on`, as the 首页 charts show them: frozen if it is closed, else as
+    of its last day (the figures counted already, when that day is theirs)."""
+    quarter = Quarter.containing(counted.on)
+    snap = _snapshot(session, quarter)
+    if snap is not None:
+        found = QuarterFigures.from_json(snap.figures, snap.closed_at, snap.closed_by)
+    else:
+        found = _counted(session, quarter, counted if counted.on == quarter.last_day
+                         else street_figures(session, quarter.last_day))
+    return _limit(ledger, found, None)
 
 
 # ---------------------------------------------------------------------------------------------------------

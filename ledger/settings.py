@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from .case_flow import LIMIT_SETTINGS, MAX_LIMIT
 from .models import Setting
 from .money import LIMIT
+from .shared_reads import shared
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def get(session: Session, key: str) -> int:
 
 
 def get_all(session: Session) -> dict[str, int]:
-    stored = dict(session.execute(select(Setting.key, Setting.value)).all())
+    stored = shared(session, "settings", lambda: dict(session.execute(select(Setting.key, Setting.value)).all()))
     return {s.key: int(stored[s.key]) if s.key in stored else s.default for s in SPECS}
 
 

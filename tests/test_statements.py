@@ -1,13 +1,17 @@
 """What a form's save costs the database: the statements of saving one worker, and the row it gives back."""
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import event
 
 from ledger.services import CommunityService, WorkerService
+from ledger.services.overview import home
 from tests.helpers import worker
 from ui import tasks
 from ui.main_window import MainWindow
@@ -27,6 +31,61 @@ def statements(ledger) -> Iterator[list[str]]:
         yield sent
     finally:
         event.remove(engine, "before_cursor_execute", note)
+
+
+def tables_read(sent: list[str]) -> Counter:
+    """How many statements read each table: the tables a SELECT names in its own FROM and JOINs (a subquery that
+    only narrows the rows, in parentheses, is not a read of its own)."""
+    read: Counter = Counter()
+    for statement in sent:
+        if not statement.lstrip().upper().startswith("SELECT"):
+            continue
+        outer = statement
+        while re.search(r"\([^()]*\)", outer):
+            outer = re.sub(r"\([^()]*\)", "", outer)
+        read.update({name for name in re.findall(r'\b(?:FROM|JOIN)\s+"?(\w+)', outer, re.IGNORECASE)})
+    return read
+
+
+def test_the_home_figures_on_a_quarters_last_day_read_each_table_once(demo_ledger):
+    with statements(demo_ledger) as sent:
+        shown = home(demo_ledger, today=date(2026, 12, 31))
+    read = tables_read(sent)
+    assert max(read.values()) == 1, read
+    # the figures, the warnings and the charts: 社区, 党组织, 工作者, 经费, 民生诉求 … each read once
+    assert {"community", "party_org", "grid", "venue", "worker", "fund_entry", "budget", "civic_case", "case_step",
+            "setting", "estate"} <= set(read)
+    assert len(sent) <= 22, "\n".join(sent)
+    assert shown.overview.communities == len(shown.quarter.rows) > 0
+
+
+def test_the_home_figures_read_the_rows_of_no_day_once(demo_ledger):
+    """On another day the charts count to the quarter's last day and the cards to today: the rows cut at a day are
+    read once for each day, every other table once."""
+    with statements(demo_ledger) as sent:
+        home(demo_ledger, today=date(2026, 11, 23))
+    read = tables_read(sent)
+    per_day = {"worker", "fund_entry", "pay_standard", "partner_unit", "joint_project", "registration",
+               "volunteer_team", "volunteer_activity", "civic_case", "case_step"}
+    assert all(n == 1 for table, n in read.items() if table not in per_day), read
+    assert all(read[table] <= 2 for table in per_day), read
+    assert len(sent) <= 32, "\n".join(sent)
+
+
+def test_a_home_refresh_is_one_transaction_of_at_most_32_statements(qtbot, demo_ledger):
+    window = MainWindow(demo_ledger)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("home")
+    qtbot.waitUntil(lambda: not page.stale and not tasks.running_tasks(), timeout=30000)
+    with statements(demo_ledger) as sent:
+        page.refresh()
+        qtbot.waitUntil(lambda: not page.stale and not tasks.running_tasks(), timeout=30000)
+    assert len(sent) <= 32, "\n".join(sent)
+    assert sum(1 for s in sent if s.strip().upper().startswith("BEGIN")) <= 1
+    assert tables_read(sent)["community"] == 1
+    assert page.cards["communities"].figure.text() != "—" and len(page.charts.charts) == 3
+    window.close()
 
 
 def test_saving_one_worker_from_a_form_takes_at_most_ten_statements(ledger):

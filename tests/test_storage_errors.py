@@ -212,7 +212,7 @@ def test_the_window_names_a_full_disk_at_start_up_and_offers_no_restore(qtbot, t
     monkeypatch.setattr(restore_dialog.RestoreDialog, "exec", lambda self: pytest.fail("a restore was offered"))
     shown = []
     monkeypatch.setattr(messages, "error", lambda parent, title, text, details="": shown.append((text, details)))
-    settings = SimpleNamespace(text=lambda key: "")
+    settings = SimpleNamespace(text=lambda key: "", geometry=lambda name: None)
     code, again = app_module._session(QApplication.instance(), SimpleNamespace(db=str(path), user=None), settings,
                                       None)
     assert (code, again) == (1, False)

@@ -12,6 +12,7 @@ from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QHorizontalStackedBar
 from ledger import quarter  # noqa: E402
 from ledger.access import Actor  # noqa: E402
 from ledger.services import CommunityService  # noqa: E402
+from ledger.services.overview import home  # noqa: E402
 from tests.test_quarter import build_street  # noqa: E402
 from ui.home_charts import HomeCharts  # noqa: E402
 
@@ -24,12 +25,17 @@ def street(sqlite_ledger):
     return sqlite_ledger
 
 
+def drawn(qtbot, ledger) -> HomeCharts:
+    """The charts of the 首页's figures on TODAY."""
+    widget = HomeCharts()
+    qtbot.addWidget(widget)
+    widget.show_figures(home(ledger, today=TODAY).quarter)
+    return widget
+
+
 @pytest.fixture
 def charts(qtbot, street):
-    widget = HomeCharts(street, today=TODAY)
-    qtbot.addWidget(widget)
-    qtbot.waitUntil(lambda: widget.figures is not None and len(widget.charts) == 3, timeout=10000)
-    return widget
+    return drawn(qtbot, street)
 
 
 def values(bar_set) -> list[float]:
@@ -73,29 +79,23 @@ def test_choosing_a_community_redraws_at_once(qtbot, charts, street):
 
 def test_a_closed_quarter_is_drawn_from_its_frozen_figures(qtbot, street):
     quarter.close_quarter(street, "2026-Q3", today=date(2026, 10, 15))
-    widget = HomeCharts(street, today=TODAY)
-    qtbot.addWidget(widget)
-    qtbot.waitUntil(lambda: len(widget.charts) == 3, timeout=10000)
+    widget = drawn(qtbot, street)
     assert "已关账" in widget.caption.text()
 
 
 def test_a_community_account_sees_its_own_community(qtbot, street):
     yi = CommunityService(street).id_by_name("乙社区")
     clerk = street.as_actor(Actor("乙社区录入员", "台账录入员", yi))
-    widget = HomeCharts(clerk, today=TODAY)
-    qtbot.addWidget(widget)
-    qtbot.waitUntil(lambda: len(widget.charts) == 3, timeout=10000)
+    widget = drawn(qtbot, clerk)
     assert [values(s) for s in widget.charts[0].series()[0].barSets()] == [[0], [0], [0]]
 
 
 def test_many_communities_get_a_bar_each_tall_enough_for_its_name(qtbot, ledger):
     for n in range(1, 41):
         CommunityService(ledger).create({"name": f"第{n}幸福社区"})
-    widget = HomeCharts(ledger, today=TODAY)
-    qtbot.addWidget(widget)
+    widget = drawn(qtbot, ledger)
     widget.resize(1090, 900)                                  # the 首页's charts at 1366×768
     widget.show()
-    qtbot.waitUntil(lambda: len(widget.charts) == 3, timeout=10000)
     axis = next(a for a in widget.charts[0].axes() if isinstance(a, QBarCategoryAxis))
     names = axis.categories()
     assert len(names) == 30 and all(name.startswith("第") and name.endswith("幸福") for name in names)

@@ -54,6 +54,16 @@ def run(args) -> int:
 
 def _session(app, args, settings, instance) -> tuple[int, bool]:
     """Sign in and show the main window until it closes; returns (exit code, whether to open again)."""
+    from .start_window import StartWindow
+    start = StartWindow(settings)
+    start.show_now()   # painted before the storage layer is imported: on a PC that scans each file, seconds sooner
+    try:
+        return _signed_in(app, args, settings, instance, start)
+    finally:
+        start.close()
+
+
+def _signed_in(app, args, settings, instance, start) -> tuple[int, bool]:
     from .login_dialog import open_and_sign_in
     from .single_instance import bring_to_front
     warnings: list[str] = []
@@ -77,6 +87,7 @@ def _session(app, args, settings, instance) -> tuple[int, bool]:
     from .main_window import MainWindow
     window = MainWindow(ledger, settings)
     window.show_initially()
+    start.close()
     instance.activated.connect(lambda _args: bring_to_front(window))
     for text in warnings:
         window.statusBar().showMessage(text, 20000)

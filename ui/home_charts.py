@@ -1,11 +1,11 @@
 """首页 charts: the quarterly summary's indicators drawn with QtCharts, for the whole 街道 or one 社区.
 
-The figures are those of ledger.quarter for the current quarter (frozen if it is closed), computed once off
-the GUI thread; choosing another 社区 only filters them, so it redraws at once.
+The figures are those of ledger.quarter for the current quarter (frozen if it is closed), counted so far with the
+首页's own figures (ledger/services/overview.py `home`); choosing another 社区 only filters them, so it redraws at
+once.
 """
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from PySide6.QtCharts import (QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QHorizontalStackedBarSeries,
@@ -14,12 +14,9 @@ from PySide6.QtCore import QMargins, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from ledger.app import Ledger
 from ledger.money import round_half_up
-from ledger.quarter import ORG_COLUMNS, CommunityFigures, Quarter, QuarterFigures, figures
+from ledger.quarter import ORG_COLUMNS, CommunityFigures, QuarterFigures
 from ledger.services.funds import CATEGORIES as FUND_CATEGORIES
-
-from .tasks import run_task
 
 # the PDF's palette: party red, gold, slate blue, greys
 PALETTE = ("#B22222", "#D4A017", "#4A6FA5", "#7F8C8D", "#2E8B57", "#8E5B9E")
@@ -198,13 +195,10 @@ class HomeCharts(QWidget):
 
     loaded = Signal()        # emitted after the charts were drawn (tests wait for it)
 
-    def __init__(self, ledger: Ledger, parent: QWidget | None = None, today: date | None = None):
+    def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.ledger = ledger
-        self.quarter = Quarter.containing(today or date.today())
         self.community_id: int | None = None
         self.figures: QuarterFigures | None = None
-        self.task = None
         self.charts: list[QChart] = []
         self.caption = QLabel("正在统计……")
         self.caption.setStyleSheet("color: #666;")
@@ -221,7 +215,6 @@ class HomeCharts(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.caption)
         layout.addLayout(grid, 1)
-        self.refresh()
 
     def set_community(self, community_id: int | None) -> None:
         """Show one 社区 (or the whole 街道 with None); the figures are already there, so this is immediate."""
@@ -229,21 +222,12 @@ class HomeCharts(QWidget):
         if self.figures is not None:
             self._draw()
 
-    def refresh(self) -> None:
-        """Recompute the quarter's figures from the ledgers (after an edit or an import)."""
-        if self.task is not None:
-            return
-        ledger, q = self.ledger, self.quarter
-        self.task = run_task(self, "正在统计图表数据", lambda progress: figures(ledger, q), self._loaded,
-                             self._failed, show_progress=False)
-
-    def _loaded(self, result: QuarterFigures) -> None:
-        self.task = None
-        self.figures = result
+    def show_figures(self, figures: QuarterFigures) -> None:
+        """Draw the quarter's figures (the 首页 counts them with its own, in one read)."""
+        self.figures = figures
         self._draw()
 
-    def _failed(self, exc: BaseException) -> None:
-        self.task = None
+    def show_failure(self, exc: BaseException) -> None:
         self.caption.setText(f"图表无法显示：{exc}")
         self.loaded.emit()
 

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QGridLayout
 
 from ledger import catalog
 from ledger.progress import Progress
-from ledger.services.alerts import Alert, alerts
-from ledger.services.overview import Overview, overview
+from ledger.services.alerts import Alert
+from ledger.services.overview import Home, Overview, home
 
 from .table_model import TupleTableModel
 from .tasks import run_task
@@ -77,7 +77,6 @@ class HomePage(QWidget):
         self.window = window
         self.stale = True
         self.loading = None
-        self._charts_stale = False   # the ledgers changed while the page was hidden: the charts count again when shown
         self._again = False
         self.community_id: int | None = None
         self.alerts: list[Alert] = []
@@ -160,7 +159,7 @@ class HomePage(QWidget):
         alerts_layout.addLayout(row)
         alerts_layout.addWidget(self.alert_view, 1)
         from .home_charts import HomeCharts
-        self.charts = HomeCharts(window.ledger)
+        self.charts = HomeCharts()
         self.tabs = QTabWidget()
         self.tabs.addTab(alerts_tab, "需要关注")
         scroller = QScrollArea()   # the charts keep a readable size and scroll on a small screen
@@ -174,9 +173,6 @@ class HomePage(QWidget):
     def activate(self) -> None:
         if self.stale and self.loading is None:
             self.load()
-        if self._charts_stale:
-            self._charts_stale = False
-            self.charts.refresh()
 
     def mark_stale(self) -> None:
         """The ledgers changed: count again now if the page is on screen, else when it is shown (a save on
@@ -184,14 +180,10 @@ class HomePage(QWidget):
         self.stale = True
         if self.isVisible():
             self.load()
-            self.charts.refresh()
-        else:
-            self._charts_stale = True
 
     def refresh(self) -> None:
         self.stale = True
         self.load()
-        self.charts.refresh()
 
     def set_scope(self, community_id: int | None, grid_id: int | None, community_name: str = "") -> None:
         if community_id != self.community_id:
@@ -207,25 +199,25 @@ class HomePage(QWidget):
         self._again = False
         ledger, community_id = self.window.ledger, self.community_id
 
-        def fetch(progress: Progress) -> tuple[Overview, list[Alert]]:
-            progress.report(0, 2, "正在统计")
-            figures = overview(ledger, community_id)
-            progress.report(1, 2, "正在检查换届、网格、阵地和经费")
-            return figures, alerts(ledger, community_id=community_id)
+        def fetch(progress: Progress) -> Home:
+            progress.report(0, 1, "正在统计")
+            return home(ledger, community_id)
 
         self.loading = run_task(self, "正在统计首页数据", fetch, self._loaded, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         self.loading = None
+        self.charts.show_failure(exc)
         from .tasks import show_error
         show_error(self, "首页", exc)
 
-    def _loaded(self, result: tuple[Overview, list[Alert]]) -> None:
+    def _loaded(self, result: Home) -> None:
         self.loading = None
         self.stale = False
         if self._again:
             self.load()
-        figures, found = result
+        figures, found = result.overview, result.alerts
+        self.charts.show_figures(result.quarter)
         scope = self.window.scope_community_name() if self.community_id is not None else ""
         self.heading.setText(f"{figures.street or '街道'}{'　' + scope if scope else ''}　台账概览")
         today = date.today()

@@ -26,6 +26,7 @@ from ledger.services.street import init_street, street_name
 from . import messages
 from .icons import BLUE, GOLD, GREY, RED, app_icon, glyph_icon
 from .settings_store import UiSettings
+from .start_window import place, show_placed
 from .tasks import cancel_all, run_task
 
 
@@ -142,8 +143,7 @@ class MainWindow(QMainWindow):
             QShortcut(QKeySequence(sequence), self, activated=slot)
         for n, page in enumerate(PAGES[:9], 1):
             QShortcut(QKeySequence(f"Ctrl+{n}"), self, activated=lambda key=page.key: self.show_page(key))
-        geometry = self.ui_settings.geometry("main")
-        self._placed = geometry is not None and self.restoreGeometry(geometry)
+        self._placed = place(self, self.ui_settings)
         if not self._placed:
             self.resize(1280, 760)
         splitter = self.ui_settings.geometry("splitter")
@@ -156,17 +156,7 @@ class MainWindow(QMainWindow):
             self.show_workspace(self.ui_settings.text("window/page") or "home")
 
     def show_initially(self) -> None:
-        """Where it was last time; the first time maximized on a laptop screen, else a comfortable size."""
-        if self._placed:
-            self.show()
-            return
-        screen = self.screen().availableGeometry()
-        if screen.width() < 1600 or screen.height() < 900:
-            self.showMaximized()
-        else:
-            self.resize(1440, 900)
-            self.move(screen.center() - self.rect().center())
-            self.show()
+        show_placed(self, self._placed)
 
     # --- building -------------------------------------------------------------------------------------
     def _build_workspace(self) -> QWidget:

@@ -19,6 +19,7 @@ from ..catalog import LedgerDef
 from ..errors import LedgerError, NotFound, Problem, ValidationError
 from ..fields import Field, parse_record
 from ..models import Community, Street
+from ..shared_reads import shared
 from . import recycle_bin
 from .facts import facts_for
 
@@ -30,12 +31,18 @@ def community_ids(session: Session) -> dict[str, int]:
     return {name: cid for cid, name in session.execute(select(Community.id, Community.name))}
 
 
+def communities(session: Session) -> list[Any]:
+    """Every 社区's id, name, code and 户数 (the figures and the names of a refresh read them once)."""
+    return shared(session, "communities", lambda: list(session.execute(
+        select(Community.id, Community.name, Community.code, Community.households))))
+
+
 def community_names(session: Session) -> dict[int, str]:
-    return {cid: name for cid, name in session.execute(select(Community.id, Community.name))}
+    return {c.id: c.name for c in communities(session)}
 
 
 def current_street(session: Session) -> Street | None:
-    return session.scalars(select(Street).order_by(Street.id)).first()
+    return shared(session, "street", lambda: session.scalars(select(Street).order_by(Street.id)).first())
 
 
 class LedgerService:

@@ -357,16 +357,6 @@ def _last_number(session: Session, facts, year: int) -> int:
     return max((int(t) for t in tails if t.isdigit()), default=0)
 
 
-def overdue_cases(session: Session, today: date, community_id: int | None = None) -> list[Any]:
-    """The cases past their 办理期限 on `today` and not 办结, oldest deadline first (mapped reads: the limit applies)."""
-    stmt = (select(Case.id, Case.number, Case.community_id, Case.category, Case.handler, Case.due_on,
-                   Case.supervised_on, Case.content)
-            .where(Case.resolved_on.is_(None), Case.due_on < today).order_by(Case.due_on, Case.id))
-    if community_id is not None:
-        stmt = stmt.where(Case.community_id == community_id)
-    return list(session.execute(stmt))
-
-
 CASES = LedgerDef(
     "cases", "民生诉求", Case, FIELDS, CaseService, label="number",
     page=PageHint("诉", 90, unit="件", facets=("community", "category", "status", "overdue", "found_on"),

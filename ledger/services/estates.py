@@ -12,6 +12,7 @@ from ..errors import Problem
 from ..fields import Field
 from ..models import Estate
 from ..money import round_half_up
+from ..shared_reads import shared
 from .base import LedgerService
 from .facts import facts_for
 from .grids import name_grids, resolve_grid
@@ -72,9 +73,8 @@ def estates_by_community(session: Session, community_id: int | None = None) -> d
     """Per community: its estates and how many of them are 红色物业 (the ledger keeps no history: today's)."""
     red = func.sum(case((Estate.red_property.is_(True), 1), else_=0))
     stmt = select(Estate.community_id, func.count(), red).group_by(Estate.community_id)
-    if community_id is not None:
-        stmt = stmt.where(Estate.community_id == community_id)
-    return {cid: (n, int(r or 0)) for cid, n, r in session.execute(stmt)}
+    counted = shared(session, "estates", lambda: {cid: (n, int(r or 0)) for cid, n, r in session.execute(stmt)})
+    return {cid: n for cid, n in counted.items() if community_id in (None, cid)}
 
 
 ESTATES = LedgerDef(

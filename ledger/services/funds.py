@@ -13,6 +13,7 @@ from ..fields import Field
 from ..models import Budget, Community, FundEntry
 from ..money import from_fen, round_half_up
 from ..settings import FUND_CEILING
+from ..shared_reads import shared
 from .base import LedgerService, community_names, plain_rows
 from .facts import facts_for
 
@@ -135,6 +136,11 @@ def execution_rate(spent: Decimal, budget: Decimal) -> Decimal | None:
 def fund_summary(session, year: int, until: date | None = None, community_id: int | None = None) -> list[FundSummary]:
     """Per community and category: budget, 累计拨入, 累计支出 (to `until`, default year end), in one SQL pass."""
     until = until or date(year, 12, 31)
+    return shared(session, ("fund_summary", year, until, community_id),
+                  lambda: _fund_summary(session, year, until, community_id))
+
+
+def _fund_summary(session, year: int, until: date, community_id: int | None) -> list[FundSummary]:
     fen = type_coerce(FundEntry.amount, BigInteger)  # sum the stored integer fen, exact on every backend
     stmt = (select(FundEntry.community_id, FundEntry.category,
                    type_coerce(func.sum(case((FundEntry.direction == "拨入", fen), else_=0)), BigInteger),
@@ -145,9 +151,8 @@ def fund_summary(session, year: int, until: date | None = None, community_id: in
         stmt = stmt.where(FundEntry.community_id == community_id)
     moved = {(c, k): (from_fen(a or 0), from_fen(s or 0)) for c, k, a, s in session.execute(stmt)}
     bstmt = select(Budget.community_id, Budget.category, Budget.amount).where(Budget.year == year)
-    if community_id is not None:
-        bstmt = bstmt.where(Budget.community_id == community_id)
-    budgets = {(c, k): amount for c, k, amount in session.execute(bstmt)}
+    budgets = {(c, k): amount for c, k, amount in shared(session, ("budgets", year), lambda: list(session.execute(bstmt)))
+               if community_id in (None, c)}
     names = community_names(session)
     order = {name: i for i, name in enumerate(CATEGORIES)}
     keys = sorted(set(moved) | set(budgets), key=lambda k: (names.get(k[0], ""), order.get(k[1], 99)))

@@ -1,15 +1,18 @@
-"""The key figures of the street (or one community) for the 首页: the sums of its communities' figures today."""
+"""The 首页's figures: the street's (or one community's) key figures today, its warnings and the quarter's charts."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..app import Ledger
-from ..figures import street_figures
-from ..models import Community, Worker
+from ..figures import StreetFigures, street_figures, total_of, workers_left
+from ..models import Community
+from ..quarter import QuarterFigures, quarter_of
+from ..shared_reads import sharing
+from .alerts import Alert, alerts_in
 from .base import current_street
 from .estates import red_coverage
 from .funds import execution_rate
@@ -66,24 +69,40 @@ def is_empty(ledger: Ledger) -> bool:
         return session.scalar(select(Community.id).limit(1)) is None
 
 
-def overview(ledger: Ledger, community_id: int | None = None, today: date | None = None) -> Overview:
+@dataclass(frozen=True)
+class Home:
+    """What the 首页 shows: the key figures, the warnings and the current quarter's figures for the charts."""
+
+    overview: Overview
+    alerts: list[Alert]
+    quarter: QuarterFigures
+
+
+def home(ledger: Ledger, community_id: int | None = None, today: date | None = None) -> Home:
+    """The 首页's figures in one transaction: the street's figures as of today give the overview (the street's or
+    one community's); the charts are the quarterly summary's, as of the quarter's last day. The rows that do not
+    depend on the day (社区, settings, 党组织, 网格, 阵地, 小区, 预算) are read once for all three and the warnings."""
     today = today or date.today()
     own = ledger.actor.community_id
     community_id = own if own is not None else community_id
-    with ledger.reading() as session:
+    with ledger.reading() as session, sharing(session):
+        counted = street_figures(session, today)   # the limit on the session keeps an account to its community
         street = current_street(session)
-        counted = street_figures(session, today, community_id)
-        left = select(func.count()).select_from(Worker).where(Worker.status == "离职")
-        if community_id is not None:
-            left = left.where(Worker.community_id == community_id)
-        workers_left = session.scalar(left) or 0
-    t = counted.total
+        shown = overview_of(counted, street.name if street else None, community_id,
+                            workers_left(session, today, community_id))
+        return Home(shown, alerts_in(session, today, community_id), quarter_of(ledger, session, counted))
+
+
+def overview_of(counted: StreetFigures, street: str | None, community_id: int | None, left: int) -> Overview:
+    """The overview of the street, or of one community, from the street's figures."""
+    rows = [r for r in counted.rows if community_id in (None, r.community_id)]
+    t = total_of(rows, counted.posts)
     fund = t.fund
     return Overview(
-        street=street.name if street else None, communities=len(counted.rows), grids=t.grids,
+        street=street, communities=len(rows), grids=t.grids,
         households=t.households, grid_households=t.grid_households, orgs=t.org_total, party_groups=t.party_groups,
-        branches=t.branches, members=t.members, workers=t.workers_total, workers_left=workers_left,
-        venues=t.venues, venue_area=t.venue_area, year=today.year, budget=fund.budget, allocated=fund.allocated,
+        branches=t.branches, members=t.members, workers=t.workers_total, workers_left=left,
+        venues=t.venues, venue_area=t.venue_area, year=counted.on.year, budget=fund.budget, allocated=fund.allocated,
         spent=fund.spent, partners=t.partners, projects_active=t.projects_active, projects_done=t.projects_done,
         reported=t.reported, reported_by_orgs=t.reported_by_orgs, teams=t.teams, activities=t.activities,
         service_visits=t.service_visits, estates=t.estates, red_estates=t.red_estates)
