@@ -22,6 +22,7 @@ from ..models import Community, Street
 from ..shared_reads import shared
 from . import recycle_bin
 from .facts import facts_for
+from .grid_refs import name_grids, resolve_grid
 
 Record = dict[str, Any]
 
@@ -93,6 +94,7 @@ class LedgerService:
     def _listed(self, session: Session, stmt) -> list[Record]:
         names = community_names(session)
         records = [self._to_record(row, names) for row in plain_rows(session, stmt.order_by(self.model.id))]
+        self._name_grid(session, records)
         self._enrich(session, records)
         return records
 
@@ -102,6 +104,7 @@ class LedgerService:
             if row is None:
                 self._missing(session, record_id)
             record = self._to_record(row, community_names(session))
+            self._name_grid(session, [record])
             self._enrich(session, [record])
             record.update(self._details(session, record))
         return self._mask([record])[0]
@@ -248,6 +251,8 @@ class LedgerService:
         merged = {**self._current(existing), **clean} if existing is not None else dict(clean)
         bad = {p.field for p in problems}
         self._resolve(session, merged, problems, row, bad)
+        if (grid := _grid_field(type(self))) is not None:
+            resolve_grid(session, merged, problems, row, grid.label)
         if not problems:
             self._check(session, merged, problems, existing, row)
         return merged, problems
@@ -340,7 +345,14 @@ class LedgerService:
         if self.community_field:
             out.pop(self.community_field, None)
             out["community_id"] = obj.community_id
+        if (grid := _grid_field(type(self))) is not None:
+            out.pop(grid.key, None)
+            out["grid_id"] = obj.grid_id
         return out
+
+    def _name_grid(self, session: Session, records: list[Record]) -> None:
+        if _grid_field(type(self)) is not None:
+            name_grids(session, records)
 
     def _before_delete(self, session: Session, obj) -> None:
         """A ledger's own reasons to refuse a deletion (rows that use the record are checked for every ledger)."""
@@ -418,6 +430,12 @@ def _listed_keys(service: type[LedgerService], row_keys: tuple[str, ...]) -> tup
         wanted.append("community_id")
     present = set(row_keys)
     return tuple(dict.fromkeys(k for k in wanted if k in present))
+
+
+@cache
+def _grid_field(service: type[LedgerService]) -> Field | None:
+    """The ledger's reference to a 网格 (所属网格, 报到网格), resolved and named for every ledger by grid_refs."""
+    return next((f for f in service.fields if f.refers == "grids"), None)
 
 
 @cache

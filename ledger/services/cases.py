@@ -22,10 +22,9 @@ from ..case_flow import (ACTIONS, ASSIGN, CATEGORIES, DATE_OF, ESCALATE, LABELS,
 from ..catalog import Child, LedgerDef, PageHint
 from ..errors import PermissionDenied, Problem, ValidationError
 from ..fields import Field
-from ..models import Case, CaseStep, Grid
+from ..models import Case, CaseStep
 from .base import LedgerService, Record, bulk_insert
 from .facts import PrefetchedFacts, facts_for
-from .grids import resolve_grid
 from .holidays import calendar_of
 
 
@@ -128,16 +127,13 @@ class CaseService(LedgerService):
     # --- reading ----------------------------------------------------------------------------------------
     def _to_record(self, row, names):
         record = super()._to_record(row, names)
-        record["grid_id"] = row["grid_id"]
         record["due_on"] = row["due_on"]
         return record
 
     def _enrich(self, session, records):
-        grids = dict(session.execute(select(Grid.id, Grid.name)).all())
         calendar = calendar_of(session)
         today = date.today()
         for record in records:
-            record["grid"] = grids.get(record["grid_id"], "")
             state = CaseState.of(record)
             record["status"] = state.status
             late = state.overdue(today)
@@ -159,8 +155,6 @@ class CaseService(LedgerService):
 
     def _current(self, obj):
         out = super()._current(obj)
-        out.pop("grid", None)
-        out["grid_id"] = obj.grid_id
         out["due_on"] = obj.due_on
         return out
 
@@ -195,10 +189,6 @@ class CaseService(LedgerService):
         return found
 
     # --- registering (and importing with history) ----------------------------------------------------
-    def _resolve(self, session, attrs, problems, row, bad):
-        super()._resolve(session, attrs, problems, row, bad)
-        resolve_grid(session, attrs, problems, row)
-
     def _check(self, session, attrs, problems, existing, row):
         facts = facts_for(session)
         number = attrs.get("number")

@@ -15,7 +15,6 @@ from ..money import round_half_up
 from ..shared_reads import shared
 from .base import LedgerService
 from .facts import facts_for
-from .grids import name_grids, resolve_grid
 
 COMMITTEE = ("有", "无")
 
@@ -42,24 +41,11 @@ FIELDS = (
 class EstateService(LedgerService):
     match_on = ("community_id", "name")
 
-    def _resolve(self, session, attrs, problems, row, bad):
-        super()._resolve(session, attrs, problems, row, bad)
-        resolve_grid(session, attrs, problems, row)
-
-    def _current(self, obj):
-        out = super()._current(obj)
-        out["grid_id"] = obj.grid_id
-        out.pop("grid", None)
-        return out
-
     def _check(self, session, attrs, problems, existing, row):
         if self._taken(facts_for(session).find(Estate, community_id=attrs["community_id"], name=attrs["name"]), existing):
             problems.append(Problem("小区名称", f"本社区已有小区“{attrs['name']}”", row))
         if attrs.get("committee_founded_on") and attrs.get("owners_committee") != "有":
             problems.append(Problem("业委会成立日期", "业委会填“有”时才填写成立日期", row))
-
-    def _enrich(self, session, records):
-        name_grids(session, records)
 
 
 def red_coverage(red: int, estates: int) -> Decimal | None:

@@ -13,7 +13,6 @@ from ..models import PartyOrg
 from ..party import CATEGORIES, counted_as, default_term_years, term_end, term_state
 from .base import LedgerService
 from .facts import facts_for
-from .grids import name_grids, resolve_grid
 
 FIELDS = (
     Field("name", "组织名称", required=True, aliases=("党组织名称", "名称")),
@@ -52,7 +51,6 @@ class PartyOrgService(LedgerService):
         """Names of references, the term's 换届 state by the office's warning window, and how the community's
         figures count the organisation today (the page's 党组织 and 党小组 totals)."""
         names = dict(session.execute(select(PartyOrg.id, PartyOrg.name)).all())
-        name_grids(session, records)
         cfg = settings.get_all(session)
         today = date.today()
         for record in records:
@@ -77,9 +75,7 @@ class PartyOrgService(LedgerService):
     def _current(self, obj):
         out = super()._current(obj)
         out["parent_id"] = obj.parent_id
-        out["grid_id"] = obj.grid_id
         out.pop("parent", None)
-        out.pop("grid", None)
         return out
 
     def _resolve(self, session, attrs, problems, row, bad):
@@ -99,7 +95,6 @@ class PartyOrgService(LedgerService):
                         problems.append(Problem("上级组织", f"名为“{name}”的组织有{len(found)}个，无法确定是哪一个", row))
                 else:
                     attrs["parent_id"] = found[0].id
-        resolve_grid(session, attrs, problems, row)
 
     def _check(self, session, attrs, problems, existing, row):
         total, full, probation = attrs.get("members_total"), attrs.get("members_full"), attrs.get("members_probation")

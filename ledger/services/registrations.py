@@ -19,7 +19,6 @@ from ..idcard import parse_id
 from ..models import Registration, ServiceRecord
 from .base import LedgerService
 from .facts import facts_for
-from .grids import name_grids, resolve_grid
 from .workers import age_on
 
 STATUSES = ("在册", "已转出")
@@ -68,16 +67,6 @@ class RegistrationService(LedgerService):
         where = {k: attrs.get(k) for k in ("community_id", "name", "employer")}
         return None if None in where.values() else {**where, "id_number": None}
 
-    def _resolve(self, session, attrs, problems, row, bad):
-        super()._resolve(session, attrs, problems, row, bad)
-        resolve_grid(session, attrs, problems, row, "报到网格")
-
-    def _current(self, obj):
-        out = super()._current(obj)
-        out["grid_id"] = obj.grid_id
-        out.pop("grid", None)
-        return out
-
     def _check(self, session, attrs, problems, existing, row):
         facts = facts_for(session)
         number = attrs.get("id_number")
@@ -101,8 +90,7 @@ class RegistrationService(LedgerService):
                                               f"如确为两人，请填写身份证号", row))
 
     def _enrich(self, session, records):
-        """Names of the grids, and each member's service: how many times and how many hours in all."""
-        name_grids(session, records)
+        """Each member's service: how many times and how many hours in all."""
         hours = type_coerce(func.sum(type_coerce(ServiceRecord.hours, BigInteger)), BigInteger)
         stmt = select(ServiceRecord.registration_id, func.count(), hours).group_by(ServiceRecord.registration_id)
         if len(records) <= 500:   # a record's page, a community's few: not the whole street's services

@@ -13,7 +13,6 @@ from ..fields import Field
 from ..models import Activity, Team
 from .base import LedgerService
 from .facts import facts_for
-from .grids import name_grids, resolve_grid
 
 KINDS = ("党员志愿服务队", "红色物业", "调解", "巡逻", "文体", "其他")
 
@@ -36,16 +35,6 @@ FIELDS = (
 class TeamService(LedgerService):
     match_on = ("community_id", "name")
 
-    def _resolve(self, session, attrs, problems, row, bad):
-        super()._resolve(session, attrs, problems, row, bad)
-        resolve_grid(session, attrs, problems, row)
-
-    def _current(self, obj):
-        out = super()._current(obj)
-        out["grid_id"] = obj.grid_id
-        out.pop("grid", None)
-        return out
-
     def _check(self, session, attrs, problems, existing, row):
         facts = facts_for(session)
         if self._taken(facts.find(Team, community_id=attrs["community_id"], name=attrs["name"]), existing):
@@ -56,9 +45,6 @@ class TeamService(LedgerService):
                 held = session.scalar(select(func.count()).select_from(Activity).where(Activity.team_id == existing.id))
             if held:
                 problems.append(Problem("所属社区", f"该队伍已有{held}次活动记录，不能改到其他社区", row))
-
-    def _enrich(self, session, records):
-        name_grids(session, records)
 
 
 def teams_by_community(session: Session, on: date, community_id: int | None = None) -> dict[int, int]:
