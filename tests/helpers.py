@@ -1,10 +1,12 @@
-"""Small builders shared by tests: valid records a test can vary one field of."""
+"""Small builders shared by tests: valid records a test can vary one field of, and a save's refusal."""
 from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 
+from ledger.errors import ValidationError
 from ledger.idcard import make_id
 
 
@@ -28,3 +30,10 @@ def snapshot(ledger, model, with_version: bool = True) -> list[tuple]:
         table = model.__table__
         columns = [c for c in table.columns if with_version or c.name != "version"]
         return [tuple(r) for r in session.execute(select(*columns).order_by(table.c.id))]
+
+
+def refusals(service, raw: dict, record_id: int | None = None) -> list[str]:
+    """The problems a refused save states (a new record, or an edit of `record_id`), as the person reads them."""
+    with pytest.raises(ValidationError) as refused:
+        service.create(raw) if record_id is None else service.update(record_id, raw)
+    return [str(p) for p in refused.value.problems]

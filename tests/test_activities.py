@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from ledger.errors import ValidationError
 from ledger.services import LEDGERS
 from ledger.services.activities import activities_by_community
+from tests.helpers import refusals
 from tests.workbooks import communities
 
 
@@ -21,12 +21,6 @@ def street(ledger):
     return ledger
 
 
-def _refused(service, raw, record_id=None) -> list[str]:
-    with pytest.raises(ValidationError) as refused:
-        service.create(raw) if record_id is None else service.update(record_id, raw)
-    return [str(p) for p in refused.value.problems]
-
-
 def test_an_activity_names_a_team_of_its_own_community(street):
     activities = LEDGERS["activities"](street)
     here = activities.create({"held_on": "2025-04-01", "community": "幸福社区", "team": "红马甲", "name": "义诊",
@@ -35,14 +29,14 @@ def test_an_activity_names_a_team_of_its_own_community(street):
     teams = {(r["community"], r["name"]): r["id"] for r in LEDGERS["teams"](street).list()}
     assert here["team_id"] == teams[("幸福社区", "红马甲")] and there["team_id"] == teams[("和平社区", "红马甲")]
     assert (here["team"], here["hours"], here["served"]) == ("红马甲", Decimal("16.00"), 120)
-    assert _refused(activities, {"held_on": "2025-04-01", "community": "幸福社区", "team": "巡逻队", "name": "巡逻"}) == [
+    assert refusals(activities, {"held_on": "2025-04-01", "community": "幸福社区", "team": "巡逻队", "name": "巡逻"}) == [
         "队伍：本社区没有名为“巡逻队”的志愿服务队，请先在志愿服务队台账中登记"]
-    assert _refused(activities, {"held_on": "2020-04-30", "community": "幸福社区", "team": "红马甲", "name": "巡逻"}) == [
+    assert refusals(activities, {"held_on": "2020-04-30", "community": "幸福社区", "team": "红马甲", "name": "巡逻"}) == [
         "日期：早于“红马甲”的成立日期2020-05-01"]
-    assert _refused(activities, {"held_on": "2025-04-01", "community": "幸福社区", "team": "红马甲", "name": "义诊"}) == [
+    assert refusals(activities, {"held_on": "2025-04-01", "community": "幸福社区", "team": "红马甲", "name": "义诊"}) == [
         "活动名称：该队伍2025-04-01已有活动“义诊”"]
     # moved to another community without naming a team there, it would keep a team that is not that community's
-    assert _refused(activities, {"community": "和平社区"}, here["id"]) == ["队伍：“红马甲”不是本社区的志愿服务队，请重新选择队伍"]
+    assert refusals(activities, {"community": "和平社区"}, here["id"]) == ["队伍：“红马甲”不是本社区的志愿服务队，请重新选择队伍"]
     moved = activities.update(here["id"], {"community": "和平社区", "team": "红马甲", "name": "健康讲座"})
     assert moved["team_id"] == teams[("和平社区", "红马甲")]
 

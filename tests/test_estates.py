@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from ledger.errors import ValidationError
 from ledger.services import LEDGERS
 from ledger.services.estates import estates_by_community, red_coverage
+from tests.helpers import refusals
 from tests.workbooks import communities
 
 
@@ -17,21 +17,15 @@ def street(ledger):
     return ledger
 
 
-def _refused(service, raw) -> list[str]:
-    with pytest.raises(ValidationError) as refused:
-        service.create(raw)
-    return [str(p) for p in refused.value.problems]
-
-
 def test_an_estate_is_named_once_and_a_committee_date_needs_a_committee(street):
     estates = LEDGERS["estates"](street)
     made = estates.create({"name": "幸福家园", "community": "幸福社区", "owners_committee": "已成立",
                            "committee_founded_on": "2019.6", "red_property": "√", "fee_rate": "92.5"})
     assert (made["owners_committee"], made["red_property"], made["fee_rate"]) == ("有", True, Decimal("92.50"))
-    assert _refused(estates, {"name": "幸福家园", "community": "幸福社区"}) == ["小区名称：本社区已有小区“幸福家园”"]
-    assert _refused(estates, {"name": "阳光花园", "community": "幸福社区", "owners_committee": "无",
+    assert refusals(estates, {"name": "幸福家园", "community": "幸福社区"}) == ["小区名称：本社区已有小区“幸福家园”"]
+    assert refusals(estates, {"name": "阳光花园", "community": "幸福社区", "owners_committee": "无",
                               "committee_founded_on": "2020-01-01"}) == ["业委会成立日期：业委会填“有”时才填写成立日期"]
-    assert _refused(estates, {"name": "阳光花园", "community": "幸福社区", "fee_rate": "100.5"}) == [
+    assert refusals(estates, {"name": "阳光花园", "community": "幸福社区", "fee_rate": "100.5"}) == [
         "物业费收缴率：不能大于100"]
     assert estates.create({"name": "阳光花园", "community": "幸福社区"})["red_property"] is False
 

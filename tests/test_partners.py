@@ -5,9 +5,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from ledger.errors import ValidationError
 from ledger.services import LEDGERS
 from ledger.services.partners import partners_by_community
+from tests.helpers import refusals
 from tests.workbooks import communities
 
 
@@ -17,23 +17,17 @@ def street(ledger):
     return ledger
 
 
-def _refused(service, raw) -> list[str]:
-    with pytest.raises(ValidationError) as refused:
-        service.create(raw)
-    return [str(p) for p in refused.value.problems]
-
-
 def test_a_unit_signs_once_with_a_community_and_its_agreement_ends_after_it_began(street):
     partners = LEDGERS["partners"](street)
     partners.create({"name": "区税务局", "community": "幸福社区", "kind": "国企", "signed_on": "2024.3"})
-    assert _refused(partners, {"name": "区税务局", "community": "幸福社区"}) == ["单位名称：本社区已有共建单位“区税务局”"]
+    assert refusals(partners, {"name": "区税务局", "community": "幸福社区"}) == ["单位名称：本社区已有共建单位“区税务局”"]
     partners.create({"name": "区税务局", "community": "和平社区"})           # another community may sign it too
-    assert _refused(partners, {"name": "华联超市", "community": "幸福社区", "signed_on": "2025-05-01",
+    assert refusals(partners, {"name": "华联超市", "community": "幸福社区", "signed_on": "2025-05-01",
                                "expires_on": "2025-04-30"}) == ["协议到期日：早于签约日期2025-05-01"]
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
-    assert _refused(partners, {"name": "华联超市", "community": "幸福社区", "signed_on": tomorrow})[0].startswith(
+    assert refusals(partners, {"name": "华联超市", "community": "幸福社区", "signed_on": tomorrow})[0].startswith(
         "签约日期：")                                                    # not signed yet: not a 共建单位
-    assert _refused(partners, {"name": "华联超市", "community": "幸福社区", "kind": "个体户"}) == [
+    assert refusals(partners, {"name": "华联超市", "community": "幸福社区", "kind": "个体户"}) == [
         "单位类型：“个体户”不在可选值中（机关/事业单位/国有企业/非公企业/社会组织/物业企业/其他）"]
 
 

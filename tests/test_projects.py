@@ -5,9 +5,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from ledger.errors import ValidationError
 from ledger.services import LEDGERS
 from ledger.services.projects import state_on, projects_by_community
+from tests.helpers import refusals
 from tests.workbooks import communities
 
 
@@ -17,22 +17,16 @@ def street(ledger):
     return ledger
 
 
-def _refused(service, raw) -> list[str]:
-    with pytest.raises(ValidationError) as refused:
-        service.create(raw)
-    return [str(p) for p in refused.value.problems]
-
-
 def test_a_list_entry_is_once_in_its_list_and_a_finished_project_has_finished(street):
     projects = LEDGERS["projects"](street)
     projects.create({"name": "加装电梯", "community": "幸福社区", "list_type": "需求清单"})
     projects.create({"name": "加装电梯", "community": "幸福社区", "list_type": "项目", "status": "进行中"})
-    assert _refused(projects, {"name": "加装电梯", "community": "幸福社区", "list_type": "需求"}) == [
+    assert refusals(projects, {"name": "加装电梯", "community": "幸福社区", "list_type": "需求"}) == [
         "项目名称：本社区的需求清单中已有“加装电梯”"]
-    assert _refused(projects, {"name": "义诊", "community": "幸福社区", "list_type": "项目", "start_on": "2025-05-01",
+    assert refusals(projects, {"name": "义诊", "community": "幸福社区", "list_type": "项目", "start_on": "2025-05-01",
                                "end_on": "2025-04-01"}) == ["完成日期：早于开始日期2025-05-01"]
     soon = (date.today() + timedelta(days=10)).isoformat()
-    assert _refused(projects, {"name": "义诊", "community": "幸福社区", "list_type": "项目", "status": "已完成",
+    assert refusals(projects, {"name": "义诊", "community": "幸福社区", "list_type": "项目", "status": "已完成",
                                "end_on": soon}) == ["完成日期：状态为已完成，完成日期不能晚于今天"]
     projects.create({"name": "义诊", "community": "幸福社区", "list_type": "项目", "status": "实施中", "end_on": soon})
     assert {r["status"] for r in projects.list()} == {"征集中", "实施中"}   # a need is 征集中 until taken up

@@ -11,6 +11,7 @@ from ledger.errors import PermissionDenied, ValidationError
 from ledger.idcard import make_id
 from ledger.services import LEDGERS
 from ledger.services.registrations import registered_by_community
+from tests.helpers import refusals
 from tests.workbooks import communities
 
 ID_ZHANG = make_id("150206", date(1985, 3, 1), 123)
@@ -28,23 +29,17 @@ def street(ledger):
     return ledger
 
 
-def _refused(service, raw) -> list[str]:
-    with pytest.raises(ValidationError) as refused:
-        service.create(raw)
-    return [str(p) for p in refused.value.problems]
-
-
 def test_a_member_registers_once_and_is_of_age(street):
     members = LEDGERS["registrations"](street)
-    assert _refused(members, {"name": "张华", "id_number": ID_ZHANG, "employer": "区法院", "community": "和平社区",
+    assert refusals(members, {"name": "张华", "id_number": ID_ZHANG, "employer": "区法院", "community": "和平社区",
                               "registered_on": "2025-01-01"}) == [
         "身份证号：已登记为幸福社区的报到党员“张华”，同一人不能重复报到"]
-    assert _refused(members, {"name": "刘洋", "employer": "第一中学", "community": "幸福社区",
+    assert refusals(members, {"name": "刘洋", "employer": "第一中学", "community": "幸福社区",
                               "registered_on": "2025-01-01"}) == [
         "姓名：本社区已有工作单位为“第一中学”的报到党员“刘洋”；如确为两人，请填写身份证号"]
-    assert _refused(members, {"name": "王小明", "id_number": ID_YOUNG, "employer": "第一中学", "community": "幸福社区",
+    assert refusals(members, {"name": "王小明", "id_number": ID_YOUNG, "employer": "第一中学", "community": "幸福社区",
                               "registered_on": "2025-01-01"}) == ["报到日期：早于本人年满18周岁的日期，请核对"]
-    assert _refused(members, {"name": "王芳", "employer": "区医院", "community": "幸福社区"}) == ["报到日期：必填，不能为空"]
+    assert refusals(members, {"name": "王芳", "employer": "区医院", "community": "幸福社区"}) == ["报到日期：必填，不能为空"]
     moved = members.update(members.list()[0]["id"], {"status": "转出"})
     assert moved["status"] == "已转出"
 
@@ -65,12 +60,12 @@ def test_a_service_record_finds_its_member_by_id_or_by_community(street):
         ({"name": "张华", "community": "光明社区"}, ["报到社区：社区“光明社区”不存在，请先在社区台账中新建或导入该社区"]),
     ]
     for who, why in cases:
-        assert _refused(services, {**who, "served_on": "2024-05-01", "content": "巡逻"}) == why, who
-    assert _refused(services, {"name": "张华", "id_number": ID_ZHANG, "served_on": "2024-02-01", "content": "巡逻"}) == [
+        assert refusals(services, {**who, "served_on": "2024-05-01", "content": "巡逻"}) == why, who
+    assert refusals(services, {"name": "张华", "id_number": ID_ZHANG, "served_on": "2024-02-01", "content": "巡逻"}) == [
         "服务日期：早于该党员的报到日期2024-03-01"]
-    assert _refused(services, {"name": "张华", "community": "幸福社区", "served_on": "2024-04-01",
+    assert refusals(services, {"name": "张华", "community": "幸福社区", "served_on": "2024-04-01",
                                "content": "清理楼道"}) == ["服务内容：该党员2024-04-01已有服务记录“清理楼道”"]
-    assert _refused(services, {"name": "张华", "id_number": ID_ZHANG, "served_on": "2024-05-01", "content": "巡逻",
+    assert refusals(services, {"name": "张华", "id_number": ID_ZHANG, "served_on": "2024-05-01", "content": "巡逻",
                                "hours": "25"}) == ["时长：不能大于24"]
 
 
@@ -108,7 +103,7 @@ def test_a_community_clerk_records_service_only_for_its_own_members(street):
     services = LEDGERS["registration-services"](clerk)
     assert services.list() == [] and services.count() == 0
     # found by the number alone, the member is still another community's
-    assert _refused(services, {"name": "张华", "id_number": ID_ZHANG, "served_on": "2024-05-01", "content": "巡逻"}) == [
+    assert refusals(services, {"name": "张华", "id_number": ID_ZHANG, "served_on": "2024-05-01", "content": "巡逻"}) == [
         "报到社区：您的账号只能录入和平社区的记录"]
     mine = services.create({"name": "赵敏", "community": "和平社区", "served_on": "2024-05-01", "content": "巡逻"})
     assert [r["id"] for r in services.list()] == [mine["id"]]

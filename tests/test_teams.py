@@ -8,6 +8,7 @@ import pytest
 from ledger.errors import ValidationError
 from ledger.services import LEDGERS
 from ledger.services.teams import teams_by_community
+from tests.helpers import refusals
 from tests.workbooks import communities
 
 
@@ -18,21 +19,15 @@ def street(ledger):
     return ledger
 
 
-def _refused(service, raw, record_id=None) -> list[str]:
-    with pytest.raises(ValidationError) as refused:
-        service.create(raw) if record_id is None else service.update(record_id, raw)
-    return [str(p) for p in refused.value.problems]
-
-
 def test_a_team_is_named_once_in_its_community_and_its_grid_is_the_communitys(street):
     teams = LEDGERS["teams"](street)
     team = teams.create({"name": "红马甲", "community": "幸福社区", "grid": "01", "kind": "治安巡逻", "members": "12"})
     assert (team["grid"], team["kind"]) == ("第一网格", "巡逻")
-    assert _refused(teams, {"name": "红马甲", "community": "幸福社区"}) == ["队伍名称：本社区已有志愿服务队“红马甲”"]
-    assert _refused(teams, {"name": "巡逻队", "community": "和平社区", "grid": "01"}) == [
+    assert refusals(teams, {"name": "红马甲", "community": "幸福社区"}) == ["队伍名称：本社区已有志愿服务队“红马甲”"]
+    assert refusals(teams, {"name": "巡逻队", "community": "和平社区", "grid": "01"}) == [
         "所属网格：本社区没有编号或名称为“01”的网格"]
     # moved to another community, the grid it had is not that community's
-    assert _refused(teams, {"community": "和平社区"}, team["id"]) == [
+    assert refusals(teams, {"community": "和平社区"}, team["id"]) == [
         "所属网格：“第一网格”不属于所选社区，请重新选择所属网格"]
     moved = teams.update(team["id"], {"community": "和平社区", "grid": ""})
     assert (moved["community"], moved["grid"]) == ("和平社区", "")
@@ -43,7 +38,7 @@ def test_a_team_with_activities_stays_in_its_community_and_is_not_deleted(street
     team = teams.create({"name": "红马甲", "community": "幸福社区"})
     LEDGERS["activities"](street).create({"held_on": "2025-04-01", "community": "幸福社区", "team": "红马甲",
                                           "name": "义诊"})
-    assert _refused(teams, {"community": "和平社区"}, team["id"]) == ["所属社区：该队伍已有1次活动记录，不能改到其他社区"]
+    assert refusals(teams, {"community": "和平社区"}, team["id"]) == ["所属社区：该队伍已有1次活动记录，不能改到其他社区"]
     with pytest.raises(ValidationError, match="志愿服务队“红马甲”下还有1条志愿服务活动"):
         teams.delete(team["id"])
 
