@@ -105,11 +105,21 @@ def head_revision(engine: Engine) -> str:
     return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
 
 
+NEWER = "这个数据库已由更新版本的街道台账使用过，本程序无法打开：请安装最新版本"
+
+
+def known_revision(engine: Engine, revision: str) -> bool:
+    """Whether this program's migrations know the revision (a later release's database has one it does not)."""
+    return any(r.revision == revision for r in ScriptDirectory.from_config(alembic_config(engine)).walk_revisions())
+
+
 def upgrade(engine: Engine, revision: str = "head") -> Path | None:
     """Apply pending migrations; returns the copy made aside first, if one was made."""
     current = current_revision(engine)
     if current == head_revision(engine) and revision == "head":
         return None
+    if current is not None and not known_revision(engine, current):
+        raise SchemaBehind(NEWER)
     copy = None
     path = sqlite_file(engine.url.render_as_string(hide_password=False))
     if current is not None and path is not None and path.exists():
@@ -119,7 +129,8 @@ def upgrade(engine: Engine, revision: str = "head") -> Path | None:
 
 
 class SchemaBehind(LedgerError):
-    """A server database whose schema or rules are older than this program: its owner must run `upgrade`."""
+    """A database whose schema is not this program's: an older server database (its owner must run `upgrade`),
+    or one a later release has used."""
 
 
 @dataclass
@@ -231,8 +242,9 @@ def check_server_schema(engine: Engine) -> None:
         if current is None:
             raise SchemaBehind("这个数据库还没有建立：请数据库所有者运行 " + upgrade_command(url).replace(" upgrade", " init --name 街道名称"))
         if current != head:
-            raise SchemaBehind(f"数据库的结构版本（{current}）比本程序旧（{head}），需要先升级：请数据库所有者运行 "
-                               + upgrade_command(url))
+            if not known_revision(engine, current):
+                raise SchemaBehind(NEWER)
+            raise SchemaBehind("这个数据库的结构比本程序旧，需要先升级：请数据库所有者运行 " + upgrade_command(url))
         owner, database, made = connection.execute(text(
             "SELECT tableowner, current_database(), to_regprocedure('public.sl_setup_digest()') IS NOT NULL "
             "FROM pg_tables WHERE schemaname = 'public' AND tablename = 'alembic_version'")).one()

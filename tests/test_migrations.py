@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from alembic import command
 from sqlalchemy import text
 
@@ -147,3 +148,18 @@ def test_a_database_of_the_last_release_gains_the_wider_ledgers_and_keeps_its_cl
         assert quarter.figures(ledger, "2026-Q4").total.activities == 1     # an open quarter counts the new ledgers
     finally:
         ledger.close()
+
+
+def test_a_database_a_later_release_used_is_refused_in_words_and_left_as_it_is(tmp_path, data_dir):
+    from ledger.db import SchemaBehind
+    path = tmp_path / "later.sqlite"
+    open_database(path).dispose()
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.begin() as c:
+        c.execute(text("UPDATE alembic_version SET version_num = '0099_later'"))
+    engine.dispose()
+    before = path.read_bytes()
+    with pytest.raises(SchemaBehind, match="更新版本的街道台账") as refused:
+        open_database(path)
+    assert "0099" not in str(refused.value)
+    assert path.read_bytes() == before

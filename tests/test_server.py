@@ -414,3 +414,20 @@ def test_a_clerk_told_of_a_colleagues_newer_save_learns_who_made_it(office):
         assert WorkerService(clerk).get(mine["id"])["phone"] == "13900001111"
     finally:
         clerk.close()
+
+
+def test_a_database_behind_or_ahead_of_the_program_is_named_in_words_not_revision_codes(server_url):
+    from alembic import command
+
+    from ledger.db import alembic_config, make_engine
+    engine = make_engine(server_url)
+    command.upgrade(alembic_config(engine), "0004_pay_lock")
+    with pytest.raises(SchemaBehind) as behind:
+        Ledger.open(server_url, Actor(source="界面"))
+    assert "比本程序旧" in str(behind.value) and "upgrade" in str(behind.value) and "0004" not in str(behind.value)
+    with engine.begin() as c:
+        c.execute(text("UPDATE alembic_version SET version_num = '0099_later'"))
+    with pytest.raises(SchemaBehind, match="更新版本的街道台账") as ahead:
+        Ledger.open(server_url, Actor(source="界面"))
+    assert "0099" not in str(ahead.value)
+    engine.dispose()
