@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, aliased
 from .case_flow import FAIRLY_SATISFIED, RATE, RESOLVE, SATISFIED, UNSATISFIED, Step, state_on
 from .models import Case, CaseStep
 from .money import round_half_up
-from .shared_reads import shared
+from .shared_reads import shared_by_day
 
 PERCENT = Decimal("0.1")
 
@@ -90,14 +90,10 @@ def case_figures(session: Session, on: date, community_id: int | None = None) ->
     Reads through mapped attributes, so a community-limited account gets its own community only.
     """
     first = date(on.year, 1, 1)
-    cases = select(Case.id).where(Case.found_on <= on)
-    if community_id is not None:
-        cases = cases.where(Case.community_id == community_id)
     found = {c.id: (c.community_id, c.found_on) for c in case_rows(session, on)
              if community_id in (None, c.community_id)}
-    # A case of an earlier year counts only in 超期未结: replay only those that may still be open at the end of `on`
-    replayed = cases.where(or_(Case.found_on >= first, _maybe_open(on)))
-    steps = _steps_by_case(session, replayed, on)
+    steps = shared_by_day(session, ("case_steps", community_id), on,
+                          lambda days: _replayed(session, days, community_id))
     counts: dict[int, list[int]] = {}
     for case_id, (community, found_on) in found.items():
         row = counts.setdefault(community, [0] * 6)
@@ -118,9 +114,32 @@ def case_figures(session: Session, on: date, community_id: int | None = None) ->
 
 def case_rows(session: Session, on: date) -> list[Any]:
     """The cases found by `on`: what the figures and the 超期 warnings need of each."""
-    return shared(session, ("cases", on), lambda: list(session.execute(
+    return shared_by_day(session, "cases", on, lambda days: _case_rows(session, days))
+
+
+def _case_rows(session: Session, days: tuple[date, ...]) -> dict[date, list[Any]]:
+    """The cases found by each day, read once: those found by the last day, each day keeping its own."""
+    rows = list(session.execute(
         select(Case.id, Case.community_id, Case.found_on, Case.number, Case.category, Case.handler, Case.due_on,
-               Case.supervised_on, Case.resolved_on).where(Case.found_on <= on))))
+               Case.supervised_on, Case.resolved_on).where(Case.found_on <= max(days))))
+    return {day: [c for c in rows if c.found_on <= day] for day in days}
+
+
+def _replayed(session: Session, days: tuple[date, ...],
+              community_id: int | None) -> dict[date, dict[int, list[tuple[Step, date | None]]]]:
+    """The steps to replay for the figures as of each day, read once for all of them.
+
+    A case of an earlier year counts only in 超期未结: only those that may still be open at the end of a day are
+    replayed for it. One read serves every day: the steps of the cases any day replays, taken by the last day;
+    replaying a case a day would have spared, or a step after the day (state_on leaves it out), changes nothing.
+    """
+    cases = select(Case.id).where(Case.found_on <= max(days))
+    if community_id is not None:
+        cases = cases.where(Case.community_id == community_id)
+    first = date(min(days).year, 1, 1)
+    steps = _steps_by_case(session, cases.where(or_(Case.found_on >= first, *(_maybe_open(d) for d in days))),
+                           max(days))
+    return dict.fromkeys(days, steps)
 
 
 def overdue_cases(session: Session, today: date, community_id: int | None = None) -> list[Any]:

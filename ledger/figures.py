@@ -26,7 +26,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from . import settings
@@ -46,7 +46,7 @@ from .services.projects import projects_by_community
 from .services.registrations import registered_by_community
 from .services.teams import teams_by_community
 from .services.venues import meets_standard
-from .shared_reads import shared
+from .shared_reads import count_if, shared, shared_by_day, split_by_day
 
 ZERO = Decimal("0.00")
 
@@ -335,14 +335,23 @@ def venue_rows(session: Session) -> list[Any]:
                Venue.households_served))))
 
 
-def worker_counts(session: Session, on: date) -> list[Any]:
+def worker_counts(session: Session, on: date) -> list[tuple]:
     """Workers per community, post, title and status: those 在岗 on `on` (started on or before it, an unknown
     start counting) and those 离职."""
-    started = (Worker.started_on.is_(None)) | (Worker.started_on <= on)
-    stmt = (select(Worker.community_id, Worker.post, Worker.title, Worker.status, func.count())
-            .where(((Worker.status == "在岗") & started) | (Worker.status == "离职"))
+    return shared_by_day(session, "workers", on, lambda days: _worker_counts(session, days))
+
+
+def _worker_counts(session: Session, days: tuple[date, ...]) -> dict[date, list[tuple]]:
+    """worker_counts on each day, in one statement."""
+    def counted(on: date) -> ColumnElement[bool]:
+        started = (Worker.started_on.is_(None)) | (Worker.started_on <= on)
+        return ((Worker.status == "在岗") & started) | (Worker.status == "离职")
+
+    stmt = (select(Worker.community_id, Worker.post, Worker.title, Worker.status,
+                   *(count_if(counted(day)) for day in days))
+            .where(or_(*(counted(day) for day in days)))
             .group_by(Worker.community_id, Worker.post, Worker.title, Worker.status))
-    return shared(session, ("workers", on), lambda: list(session.execute(stmt)))
+    return split_by_day(session.execute(stmt), days, keys=4)
 
 
 def workers_left(session: Session, on: date, community_id: int | None = None) -> int:

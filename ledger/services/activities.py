@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import BigInteger, func, select, type_coerce
+from sqlalchemy import BigInteger, select, type_coerce
 from sqlalchemy.orm import Session
 
 from ..catalog import LedgerDef, PageHint
 from ..errors import Problem
 from ..fields import Field
 from ..models import Activity, Team
+from ..shared_reads import count_if, shared_by_day, split_by_day
 from .base import LedgerService
 from .facts import facts_for
 
@@ -75,12 +76,23 @@ class ActivityService(LedgerService):
 def activities_by_community(session: Session, first: date, last: date,
                             community_id: int | None = None) -> dict[int, tuple[int, int]]:
     """Per community: its activities held from `first` to `last`, and the residents they served (人次)."""
-    served = type_coerce(func.sum(Activity.served), BigInteger)
-    stmt = (select(Activity.community_id, func.count(), served)
-            .where(Activity.held_on >= first, Activity.held_on <= last).group_by(Activity.community_id))
+    return shared_by_day(session, ("activities", first, community_id), last,
+                         lambda days: _activities_to(session, first, days, community_id))
+
+
+def _activities_to(session: Session, first: date, days: tuple[date, ...],
+                   community_id: int | None) -> dict[date, dict[int, tuple[int, int]]]:
+    """activities_by_community from `first` to each day, in one statement."""
+    columns = []
+    for day in days:
+        held = Activity.held_on <= day
+        columns += [count_if(held), type_coerce(count_if(held, Activity.served), BigInteger)]
+    stmt = (select(Activity.community_id, *columns)
+            .where(Activity.held_on >= first, Activity.held_on <= max(days)).group_by(Activity.community_id))
     if community_id is not None:
         stmt = stmt.where(Activity.community_id == community_id)
-    return {cid: (n, int(visits or 0)) for cid, n, visits in session.execute(stmt)}
+    return {day: {cid: (n, int(visits or 0)) for cid, n, visits in rows}
+            for day, rows in split_by_day(session.execute(stmt), days).items()}
 
 
 ACTIVITIES = LedgerDef(

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, case, extract, func, select, type_coerce
+from sqlalchemy import BigInteger, extract, select, type_coerce
 
 from ..catalog import LedgerDef, PageHint
 from ..errors import Problem
@@ -13,7 +13,7 @@ from ..fields import Field
 from ..models import Budget, Community, FundEntry
 from ..money import from_fen, round_half_up
 from ..settings import FUND_CEILING
-from ..shared_reads import shared
+from ..shared_reads import count_if, shared, shared_by_day, split_by_day
 from .base import LedgerService, community_names, plain_rows
 from .facts import facts_for
 
@@ -136,20 +136,35 @@ def execution_rate(spent: Decimal, budget: Decimal) -> Decimal | None:
 def fund_summary(session, year: int, until: date | None = None, community_id: int | None = None) -> list[FundSummary]:
     """Per community and category: budget, 累计拨入, 累计支出 (to `until`, default year end), in one SQL pass."""
     until = until or date(year, 12, 31)
-    return shared(session, ("fund_summary", year, until, community_id),
-                  lambda: _fund_summary(session, year, until, community_id))
+    return shared_by_day(session, ("fund_summary", year, community_id), until,
+                         lambda days: _fund_summaries(session, year, days, community_id))
 
 
-def _fund_summary(session, year: int, until: date, community_id: int | None) -> list[FundSummary]:
+def _fund_summaries(session, year: int, days: tuple[date, ...],
+                    community_id: int | None) -> dict[date, list[FundSummary]]:
+    """fund_summary to each day, the entries read in one statement."""
     fen = type_coerce(FundEntry.amount, BigInteger)  # sum the stored integer fen, exact on every backend
-    stmt = (select(FundEntry.community_id, FundEntry.category,
-                   type_coerce(func.sum(case((FundEntry.direction == "拨入", fen), else_=0)), BigInteger),
-                   type_coerce(func.sum(case((FundEntry.direction == "支出", fen), else_=0)), BigInteger))
-            .where(extract("year", FundEntry.entry_date) == year, FundEntry.entry_date <= until)
+
+    def summed(condition):
+        return type_coerce(count_if(condition, fen), BigInteger)
+
+    columns = []
+    for day in days:
+        by_then = FundEntry.entry_date <= day
+        columns += [count_if(by_then), summed(by_then & (FundEntry.direction == "拨入")),
+                    summed(by_then & (FundEntry.direction == "支出"))]
+    stmt = (select(FundEntry.community_id, FundEntry.category, *columns)
+            .where(extract("year", FundEntry.entry_date) == year, FundEntry.entry_date <= max(days))
             .group_by(FundEntry.community_id, FundEntry.category))
     if community_id is not None:
         stmt = stmt.where(FundEntry.community_id == community_id)
-    moved = {(c, k): (from_fen(a or 0), from_fen(s or 0)) for c, k, a, s in session.execute(stmt)}
+    return {day: _fund_summary(session, year, rows, community_id)
+            for day, rows in split_by_day(session.execute(stmt), days, keys=2).items()}
+
+
+def _fund_summary(session, year: int, entries: list[tuple], community_id: int | None) -> list[FundSummary]:
+    """The summary of one day from its entries' sums (community, category, entries, 拨入, 支出) and the budgets."""
+    moved = {(c, k): (from_fen(a or 0), from_fen(s or 0)) for c, k, _n, a, s in entries}
     bstmt = select(Budget.community_id, Budget.category, Budget.amount).where(Budget.year == year)
     budgets = {(c, k): amount for c, k, amount in shared(session, ("budgets", year), lambda: list(session.execute(bstmt)))
                if community_id in (None, c)}

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from ..catalog import LedgerDef, PageHint
 from ..errors import Problem
 from ..fields import Field
 from ..models import Partner
+from ..shared_reads import count_if, shared_by_day, split_by_day
 from .base import LedgerService
 from .facts import facts_for
 
@@ -58,10 +59,18 @@ def in_force(on: date):
 
 def partners_by_community(session: Session, on: date, community_id: int | None = None) -> dict[int, int]:
     """共建单位数 per community: the units whose agreement is in force on `on`."""
-    stmt = select(Partner.community_id, func.count()).where(*in_force(on)).group_by(Partner.community_id)
+    return shared_by_day(session, ("partners", community_id), on,
+                         lambda days: _partners_on(session, days, community_id))
+
+
+def _partners_on(session: Session, days: tuple[date, ...], community_id: int | None) -> dict[date, dict[int, int]]:
+    """共建单位数 per community on each day, in one statement."""
+    on_days = [and_(*in_force(day)) for day in days]
+    stmt = (select(Partner.community_id, *(count_if(c) for c in on_days)).where(or_(*on_days))
+            .group_by(Partner.community_id))
     if community_id is not None:
         stmt = stmt.where(Partner.community_id == community_id)
-    return dict(session.execute(stmt).all())
+    return {day: dict(rows) for day, rows in split_by_day(session.execute(stmt), days).items()}
 
 
 PARTNERS = LedgerDef(

@@ -8,23 +8,31 @@ from sqlalchemy.orm import Session
 
 from ..models import PayStandardVersion
 from ..paystandard import PayStandard, default_standard
+from ..shared_reads import shared_by_day
 
 
 def version_in_force(session: Session, on: date) -> PayStandardVersion | None:
     """The stored version effective on `on`; the earliest one for dates before it; None if none is stored.
 
     A month's pay is reckoned by the standard in force on the month's last day."""
-    version = session.scalars(select(PayStandardVersion).where(PayStandardVersion.effective_from <= on)
-                              .order_by(PayStandardVersion.effective_from.desc())).first()
-    if version is None:
-        version = session.scalars(select(PayStandardVersion).order_by(PayStandardVersion.effective_from)).first()
-    return version
+    return versions_in_force(session, (on,))[on]
+
+
+def versions_in_force(session: Session, days: tuple[date, ...]) -> dict[date, PayStandardVersion | None]:
+    """The version in force on each day (as `version_in_force`), read in one statement while one is in force."""
+    stored = session.scalars(select(PayStandardVersion).where(PayStandardVersion.effective_from <= max(days))
+                             .order_by(PayStandardVersion.effective_from.desc())).all()
+    earliest = stored[-1] if stored else \
+        session.scalars(select(PayStandardVersion).order_by(PayStandardVersion.effective_from)).first()
+    return {day: next((v for v in stored if v.effective_from <= day), earliest) for day in days}
 
 
 def standard_in_force(session: Session, on: date) -> PayStandard:
     """The standard of the version in force on `on`; the default if none is stored."""
-    version = version_in_force(session, on)
-    return PayStandard.from_json(version.spec) if version is not None else default_standard()
+    def read(days: tuple[date, ...]) -> dict[date, PayStandard]:
+        return {day: PayStandard.from_json(version.spec) if version is not None else default_standard()
+                for day, version in versions_in_force(session, days).items()}
+    return shared_by_day(session, "pay_standard", on, read)
 
 
 def store_standard(session: Session, standard: PayStandard) -> PayStandardVersion:

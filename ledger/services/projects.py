@@ -11,6 +11,7 @@ from ..errors import Problem
 from ..fields import Field
 from ..models import Project
 from ..settings import FUND_CEILING
+from ..shared_reads import shared
 from .base import LedgerService
 from .facts import facts_for
 
@@ -75,8 +76,9 @@ def projects_by_community(session: Session, on: date, community_id: int | None =
             .group_by(Project.community_id, Project.status, Project.start_on, Project.end_on))
     if community_id is not None:
         stmt = stmt.where(Project.community_id == community_id)
+    # the rows do not depend on the day: one read serves every day a refresh counts at
     out: dict[int, tuple[int, int]] = {}
-    for cid, status, start, end, n in session.execute(stmt):
+    for cid, status, start, end, n in shared(session, ("projects", community_id), lambda: list(session.execute(stmt))):
         state = state_on(status, start, end, on)
         if state is not None:
             active, done = out.get(cid, (0, 0))

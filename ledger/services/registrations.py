@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, case, func, select, type_coerce
+from sqlalchemy import BigInteger, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from .. import scope
@@ -17,6 +17,7 @@ from ..errors import Problem
 from ..fields import Field
 from ..idcard import parse_id
 from ..models import Registration, ServiceRecord
+from ..shared_reads import count_if, shared_by_day, split_by_day
 from .base import LedgerService
 from .facts import facts_for
 from .workers import age_on
@@ -199,12 +200,23 @@ def _community_name(session: Session, community_id: int) -> str:
 
 def registered_by_community(session: Session, on: date, community_id: int | None = None) -> dict[int, tuple[int, int]]:
     """Per community that has registrations by `on`: (members 在册 and registered by then, registrations by then)."""
-    registered = func.sum(case((Registration.status == REGISTERED, 1), else_=0))
-    stmt = (select(Registration.community_id, registered, func.count()).where(Registration.registered_on <= on)
+    return shared_by_day(session, ("registrations", community_id), on,
+                         lambda days: _registered_on(session, days, community_id))
+
+
+def _registered_on(session: Session, days: tuple[date, ...],
+                   community_id: int | None) -> dict[date, dict[int, tuple[int, int]]]:
+    """registered_by_community on each day, in one statement."""
+    columns = []
+    for day in days:
+        by_then = Registration.registered_on <= day
+        columns += [count_if(by_then), count_if(by_then & (Registration.status == REGISTERED))]
+    stmt = (select(Registration.community_id, *columns).where(Registration.registered_on <= max(days))
             .group_by(Registration.community_id))
     if community_id is not None:
         stmt = stmt.where(Registration.community_id == community_id)
-    return {cid: (int(n or 0), total) for cid, n, total in session.execute(stmt)}
+    return {day: {cid: (int(n or 0), total) for cid, total, n in rows}
+            for day, rows in split_by_day(session.execute(stmt), days).items()}
 
 
 REGISTRATIONS = LedgerDef(

@@ -11,6 +11,7 @@ from ..catalog import LedgerDef, PageHint
 from ..errors import Problem
 from ..fields import Field
 from ..models import Activity, Team
+from ..shared_reads import count_if, shared_by_day, split_by_day
 from .base import LedgerService
 from .facts import facts_for
 
@@ -49,11 +50,16 @@ class TeamService(LedgerService):
 
 def teams_by_community(session: Session, on: date, community_id: int | None = None) -> dict[int, int]:
     """志愿服务队数 per community: the teams founded by `on` (or without a founding date)."""
-    stmt = (select(Team.community_id, func.count()).where(or_(Team.founded_on.is_(None), Team.founded_on <= on))
-            .group_by(Team.community_id))
+    return shared_by_day(session, ("teams", community_id), on, lambda days: _teams_on(session, days, community_id))
+
+
+def _teams_on(session: Session, days: tuple[date, ...], community_id: int | None) -> dict[date, dict[int, int]]:
+    """志愿服务队数 per community on each day, in one statement."""
+    founded = [or_(Team.founded_on.is_(None), Team.founded_on <= day) for day in days]
+    stmt = select(Team.community_id, *(count_if(f) for f in founded)).where(or_(*founded)).group_by(Team.community_id)
     if community_id is not None:
         stmt = stmt.where(Team.community_id == community_id)
-    return dict(session.execute(stmt).all())
+    return {day: dict(rows) for day, rows in split_by_day(session.execute(stmt), days).items()}
 
 
 TEAMS = LedgerDef(
