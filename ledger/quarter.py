@@ -365,16 +365,13 @@ def _counted(session: Session, quarter: Quarter, counted: StreetFigures, now: da
                           venue_standard=counted.venue_standard)
 
 
-def quarter_of(ledger: Ledger, session: Session, counted: StreetFigures) -> QuarterFigures:
-    """The figures of the quarter holding `counted.on`, as the 首页 charts show them: frozen if it is closed, else as
-    of its last day (the figures counted already, when that day is theirs)."""
+def quarter_of(ledger: Ledger, session: Session, counted: StreetFigures,
+               closed: QuarterFigures | None) -> QuarterFigures:
+    """The figures of the quarter holding `counted.on`, as the 首页 charts show them: `closed`, its frozen figures,
+    if it is closed, else as of its last day (the figures counted already, when that day is theirs)."""
     quarter = Quarter.containing(counted.on)
-    snap = _snapshot(session, quarter)
-    if snap is not None:
-        found = QuarterFigures.from_json(snap.figures, snap.closed_at, snap.closed_by)
-    else:
-        found = _counted(session, quarter, counted if counted.on == quarter.last_day
-                         else street_figures(session, quarter.last_day))
+    found = closed or _counted(session, quarter, counted if counted.on == quarter.last_day
+                               else street_figures(session, quarter.last_day))
     return _limit(ledger, found, None)
 
 
@@ -393,11 +390,14 @@ def _snapshot(session: Session, quarter: Quarter) -> QuarterSnapshot | None:
     return session.scalar(select(QuarterSnapshot).where(QuarterSnapshot.quarter == quarter.code))
 
 
-def _figures_in(session: Session, quarter: Quarter) -> QuarterFigures:
+def closed_figures(session: Session, quarter: Quarter) -> QuarterFigures | None:
+    """A closed quarter's figures as they were frozen; None while it is open."""
     snap = _snapshot(session, quarter)
-    if snap is not None:
-        return QuarterFigures.from_json(snap.figures, snap.closed_at, snap.closed_by)
-    return compute(session, quarter)
+    return None if snap is None else QuarterFigures.from_json(snap.figures, snap.closed_at, snap.closed_by)
+
+
+def _figures_in(session: Session, quarter: Quarter) -> QuarterFigures:
+    return closed_figures(session, quarter) or compute(session, quarter)
 
 
 def _limit(ledger: Ledger, figures: QuarterFigures, community_id: int | None) -> QuarterFigures:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ..app import Ledger
 from ..figures import StreetFigures, street_figures, total_of, workers_left
 from ..models import Community
-from ..quarter import QuarterFigures, quarter_of
+from ..quarter import Quarter, QuarterFigures, closed_figures, quarter_of
 from ..shared_reads import sharing
 from .alerts import Alert, alerts_in
 from .base import current_street
@@ -80,17 +80,22 @@ class Home:
 
 def home(ledger: Ledger, community_id: int | None = None, today: date | None = None) -> Home:
     """The 首页's figures in one transaction: the street's figures as of today give the overview (the street's or
-    one community's); the charts are the quarterly summary's, as of the quarter's last day. The rows that do not
-    depend on the day (社区, settings, 党组织, 网格, 阵地, 小区, 预算) are read once for all three and the warnings."""
+    one community's); the charts are the quarterly summary's, as of the quarter's last day. Each table is read
+    once for all three and the warnings: the rows that do not depend on the day (社区, settings, 党组织, 网格, 阵地,
+    小区, 预算) as they are, the rows cut at a day (工作者, 经费, 民生诉求 …) for today and the quarter's last day
+    at once (ledger/shared_reads.py) — for today alone when the quarter is closed and its figures are frozen."""
     today = today or date.today()
     own = ledger.actor.community_id
     community_id = own if own is not None else community_id
-    with ledger.reading() as session, sharing(session):
-        counted = street_figures(session, today)   # the limit on the session keeps an account to its community
-        street = current_street(session)
-        shown = overview_of(counted, street.name if street else None, community_id,
-                            workers_left(session, today, community_id))
-        return Home(shown, alerts_in(session, today, community_id), quarter_of(ledger, session, counted))
+    with ledger.reading() as session:
+        quarter = Quarter.containing(today)
+        closed = closed_figures(session, quarter)
+        with sharing(session, days={today} if closed else {today, quarter.last_day}):
+            counted = street_figures(session, today)   # the limit on the session keeps an account to its community
+            street = current_street(session)
+            shown = overview_of(counted, street.name if street else None, community_id,
+                                workers_left(session, today, community_id))
+            return Home(shown, alerts_in(session, today, community_id), quarter_of(ledger, session, counted, closed))
 
 
 def overview_of(counted: StreetFigures, street: str | None, community_id: int | None, left: int) -> Overview:
