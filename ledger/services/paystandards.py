@@ -3,21 +3,22 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from ..models import PayStandardVersion
 from ..paystandard import PayStandard, default_standard
 
 
-def version_in_force(session: Session, on: date) -> PayStandardVersion | None:
-    """The stored version effective on `on`; the earliest one for dates before it; None if none is stored.
+def version_in_force(session: Session, on: date) -> Row | None:
+    """The stored version effective on `on` (its row: id, name, spec…); the earliest one for dates before it;
+    None if none is stored. A month's pay is reckoned by the standard in force on the month's last day.
 
-    A month's pay is reckoned by the standard in force on the month's last day."""
-    version = session.scalars(select(PayStandardVersion).where(PayStandardVersion.effective_from <= on)
-                              .order_by(PayStandardVersion.effective_from.desc())).first()
+    Read through Core: a street-wide table, and a pay run in a fresh process then needs no ORM set-up."""
+    t = PayStandardVersion.__table__
+    version = session.execute(select(t).where(t.c.effective_from <= on).order_by(t.c.effective_from.desc())).first()
     if version is None:
-        version = session.scalars(select(PayStandardVersion).order_by(PayStandardVersion.effective_from)).first()
+        version = session.execute(select(t).order_by(t.c.effective_from)).first()
     return version
 
 
