@@ -509,6 +509,7 @@ class Payroll:
             raise PayrollError(f"上一个月{month_label(previous_month(month))}的工资表还没有生成："
                                f"请先生成并审批{month_label(expected)}的工资表")
 
+    @bulk.collector_paused()
     def _compute(self, session: Session, month: str, pays_bonus: bool | None, progress: Progress) -> int:
         """Compute the month's draft and write its lines; returns the run's id.
 
