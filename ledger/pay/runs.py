@@ -25,6 +25,7 @@ from ..app import Ledger
 from ..errors import LedgerError, NotFound, Problem, ValidationError
 from ..models import (Appraisal, Certificate, Community, LevelChange, PayAdjustment, PayLine, PayRun,
                       PayStandardVersion, PostChange, Worker, YearOpening)
+from ..models.base import Scaled
 from ..money import format_yuan, from_fen, parse_amount
 from ..paystandard import QUALIFICATIONS, PayStandard, default_standard
 from ..progress import SILENT, Progress
@@ -36,9 +37,11 @@ from .columns import EMPLOYER_KEYS, KEYS, MONEY_KEYS, PayFigures, label
 DRAFT, APPROVED = "草稿", "已审批"
 ADD, DEDUCT = "补发", "扣款"
 
-# Untyped views of the tables: amounts pass as the integer fen they are stored as, with no per-value conversion.
+# Views of the tables without the amounts' conversion: amounts pass as the integer fen they are stored as, with
+# no per-value work (pay_line's amounts typed as the BIGINT they are, which the bulk insert's arrays need).
 # They serve the computation, which is street-wide bookkeeping; what a person reads goes through `_stored`.
-_lines = table("pay_line", *(column(c.name) for c in PayLine.__table__.columns))
+_lines = table("pay_line", *(column(c.name, BigInteger() if isinstance(c.type, Scaled) else c.type)
+                             for c in PayLine.__table__.columns))
 _workers = table("worker", *(column(c) for c in (
     "id", "name", "id_number", "community_id", "post", "level", "dual_role", "qualification",
     "bank_account", "contribution_base", "special_deduction", "status")), column("started_on", Date))
