@@ -11,8 +11,11 @@ that server and drops them afterwards (the city-scale demo takes about half a mi
   `executemany` of the same rows (bench/import_baseline.py) into a table made `LIKE worker INCLUDING ALL`: the
   same columns, checks and indexes, without the server's audit triggers, which would otherwise write an entry of
   their own for each of the baseline's rows;
-- the month's first pay run in a fresh process vs psycopg inserting the same pay_run and pay_line rows (over the
-  link, the next month's, once the first is approved: months are run in order);
+- the month's first pay run in a fresh process, by a finance officer signed in as their own login role (as an
+  office works: the server's row-level security applies), vs psycopg as the owner COPYing the same pay_run and
+  pay_line rows into the real tables with the run's one audit entry (their foreign keys, the pay lock and the
+  trail's check at commit are part of writing pay lines); over the link, the next month's, once the first is
+  approved (months are run in order). Measured last: the accounts it makes turn sign-in on;
 - the 经费 page's service read (`FundService.list()`, 99,200 rows) in a fresh process vs psycopg fetching the same
   columns and naming each row's 社区;
 - each of them again through bench/slow_link.py (1 ms each way), against its time on the local server;

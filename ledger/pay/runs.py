@@ -2,8 +2,9 @@
 
 Every action is one unit of work under "pay.write" (reads under "pay.read"), all or nothing. An approved run
 is never touched again by any function here: re-running, adjusting or discarding it is refused, and a
-correction goes into a later month as a 其他补发 or 其他扣款 line with its reason. Lines are written with one
-Core executemany of integer fen, which keeps a city of 10,000 workers within a few tenths of a second.
+correction goes into a later month as a 其他补发 or 其他扣款 line with its reason. A run reads each table it needs
+once and writes its lines as integer fen in one batched insert (ledger.bulk), all through Core, which keeps a
+city of 10,000 workers within a few tenths of a second, even as a fresh process's first action.
 """
 from __future__ import annotations
 
@@ -567,7 +568,7 @@ class Payroll:
             grades=dict(session.execute(select(_appraisals.c.worker_id, _appraisals.c.grade)
                                         .where(_appraisals.c.year == year)).all()) if pays_bonus else None)
         progress.report(1, 4, "计算")
-        rows = _computed(run_id, std, workers, month_facts)
+        rows = _lines_of(run_id, std, workers, month_facts)
         progress.report(2, 4, "写入")
         if run is not None:
             session.execute(delete(_lines).where(_lines.c.run_id == run_id))
@@ -588,7 +589,7 @@ class _MonthFacts:
     grades: dict[int, str] | None                             # the year's grades, when the run pays 奖励性绩效
 
 
-def _computed(run_id: int, std: CompiledStandard, workers: Sequence[Any], facts: _MonthFacts) -> list[tuple]:
+def _lines_of(run_id: int, std: CompiledStandard, workers: Sequence[Any], facts: _MonthFacts) -> list[tuple]:
     """The run's lines as tuples of the columns of _INSERTED."""
     rows = []
     levels, posts = facts.history
