@@ -11,12 +11,11 @@ evaluates the table's row-level security afresh, which doubled the time of a cit
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 from operator import itemgetter
-
-import re
 
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
