@@ -248,3 +248,33 @@ def test_a_paid_worker_cannot_be_deleted(ledger, staff):
         WorkerService(ledger).delete(staff["chief"])
     assert snapshot(ledger, Worker) == before
     WorkerService(ledger).delete(staff["left"])  # never paid: may go
+
+
+def test_a_runs_statements_do_not_grow_with_the_workers(ledger, staff):
+    """A city's run costs the database what a street's does: its lines go in one batched insert, and each table
+    the run needs is read once, whatever the number of workers."""
+    from sqlalchemy import event
+    pay = Payroll(ledger)
+
+    def sent_by_a_run() -> list[str]:
+        sent: list[str] = []
+
+        def note(_conn, _cursor, statement, _params, _context, _many) -> None:
+            sent.append(statement)
+
+        event.listen(ledger.db.engine, "before_cursor_execute", note)
+        try:
+            pay.run("2026-06")
+        finally:
+            event.remove(ledger.db.engine, "before_cursor_execute", note)
+        pay.discard("2026-06")
+        return sent
+
+    few = sent_by_a_run()
+    ws = WorkerService(ledger)
+    for i in range(5):
+        ws.create(worker(name="新人" + "甲乙丙丁戊"[i], id_number=make_id("150203", date(1992, 5, 1 + i), 20 + i), level="3"))
+    more = sent_by_a_run()
+    assert len(more) == len(few) <= 17, "\n".join(more)
+    assert sum(s.lstrip().upper().startswith("INSERT INTO PAY_LINE") for s in more) == 1
+    assert pay.runs() == []

@@ -2,8 +2,9 @@
 
 Every action is one unit of work under "pay.write" (reads under "pay.read"), all or nothing. An approved run
 is never touched again by any function here: re-running, adjusting or discarding it is refused, and a
-correction goes into a later month as a 其他补发 or 其他扣款 line with its reason. Lines are written with one
-Core executemany of integer fen, which keeps a city of 10,000 workers within a few tenths of a second.
+correction goes into a later month as a 其他补发 or 其他扣款 line with its reason. A run reads each table it needs
+once and writes its lines as integer fen in one batched insert (ledger.bulk), all through Core, which keeps a
+city of 10,000 workers within a few tenths of a second, even as a fresh process's first action.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from decimal import Decimal
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, column, delete, func, insert, or_, select, table, type_coerce
+from sqlalchemy import BigInteger, Date, column, delete, func, insert, or_, select, table, type_coerce, update
 from sqlalchemy.orm import Session
 
 from .. import audit, bulk, scope, settings
@@ -25,25 +26,33 @@ from ..app import Ledger
 from ..errors import LedgerError, NotFound, Problem, ValidationError
 from ..models import (Appraisal, Certificate, Community, LevelChange, PayAdjustment, PayLine, PayRun,
                       PayStandardVersion, PostChange, Worker, YearOpening)
+from ..models.base import Scaled
 from ..money import format_yuan, from_fen, parse_amount
 from ..paystandard import QUALIFICATIONS, PayStandard, default_standard
 from ..progress import SILENT, Progress
 from ..services.paystandards import standard_in_force, version_in_force
 from ..values import parse_date
-from .calc import CompiledStandard, Extras, PayError, WorkerFacts, YearToDate, explain, figures, restore_line
+from .calc import CompiledStandard, Extras, PayError, WorkerFacts, YearToDate, explain, line_values, restore_line
 from .columns import EMPLOYER_KEYS, KEYS, MONEY_KEYS, PayFigures, label
 
 DRAFT, APPROVED = "草稿", "已审批"
 ADD, DEDUCT = "补发", "扣款"
 
-# Untyped views of the tables: amounts pass as the integer fen they are stored as, with no per-value conversion.
+# Views of the tables without the amounts' conversion: amounts pass as the integer fen they are stored as, with
+# no per-value work (pay_line's amounts typed as the BIGINT they are, which the bulk insert's arrays need).
 # They serve the computation, which is street-wide bookkeeping; what a person reads goes through `_stored`.
-_lines = table("pay_line", *(column(c.name) for c in PayLine.__table__.columns))
+_lines = table("pay_line", *(column(c.name, BigInteger() if isinstance(c.type, Scaled) else c.type)
+                             for c in PayLine.__table__.columns))
 _workers = table("worker", *(column(c) for c in (
     "id", "name", "id_number", "community_id", "post", "level", "dual_role", "qualification",
     "bank_account", "contribution_base", "special_deduction", "status")), column("started_on", Date))
 _openings = table("year_opening", *(column(c) for c in (
     "worker_id", "year", "cum_gross", "cum_insurance", "cum_special", "cum_tax", "months")))
+# Core views of the rest a run reads and writes (typed: dates and flags come back as Python values).
+_runs = PayRun.__table__
+_standards = PayStandardVersion.__table__
+_communities = Community.__table__
+_appraisals = Appraisal.__table__
 _adjustments = table("pay_adjustment", *(column(c) for c in (
     "id", "month", "worker_id", "kind", "amount", "taxable", "reason")))
 
@@ -240,9 +249,10 @@ class Payroll:
         """Create or recompute the month's draft from the current data; refused for an approved month."""
         month = month_key(month)
         with self.ledger.unit("pay.run") as session:
-            run = self._compute(session, month, pays_bonus, progress)
-            summary = self._summary(session, run)
-            audit.record(session, "生成工资表", "工资表", run.id, month, [
+            run_id = self._compute(session, month, pays_bonus, progress)
+            summary = self._summary(session, session.execute(select(_runs).where(_runs.c.id == run_id)).one(),
+                                    street_wide=True)
+            audit.record(session, "生成工资表", "工资表", run_id, month, [
                 {"field": "人数", "old": None, "new": summary.workers},
                 {"field": "实发合计", "old": None, "new": format_yuan(summary.net)}])
         return summary
@@ -443,7 +453,7 @@ class Payroll:
                          [{"field": "人数", "old": None, "new": len(rows)}])
             draft = session.scalar(select(PayRun.month).where(PayRun.status == DRAFT, PayRun.month.like(f"{year:04d}-%")))
             if draft:
-                self._compute(session, draft, None, SILENT)
+                self._recompute(session, draft)
             return len(rows)
 
     # internals -----------------------------------------------------------------------------------------------
@@ -454,29 +464,34 @@ class Payroll:
         return run
 
     def _recompute(self, session: Session, month: str) -> None:
-        """The month's draft again after a 补发/扣款 changed: the whole street's, as bookkeeping of the change.
+        """The month's draft again after a 补发/扣款 or the opening figures changed: the whole street's, as
+        bookkeeping of the change.
 
         An account limited to one 社区 may enter its community's 补发/扣款 but not run the street's pay; the draft
         still follows its entry (every other line is computed from unchanged data to the same figures)."""
         with scope.unlimited(session):
             self._compute(session, month, None, SILENT)
 
-    def _summary(self, session: Session, run: PayRun) -> RunSummary:
-        """The run's totals as the account sees it: a community-limited account, its community's lines."""
-        c = _stored
+    def _summary(self, session: Session, run: Any, street_wide: bool = False) -> RunSummary:
+        """The run's totals as the account sees it: a community-limited account, its community's lines.
+
+        `street_wide` sums the stored lines without the limit, for the pay run itself (a street-wide action:
+        access.STREET_WIDE), whose session then needs no ORM at all; `run` is a PayRun or a row of pay_run."""
+        c = (lambda name: _lines.c[name]) if street_wide else _stored
         count, gross, deduct, net, er = session.execute(
-            select(func.count(PayLine.id), func.coalesce(func.sum(c("gross")), 0),
+            select(func.count(c("id")), func.coalesce(func.sum(c("gross")), 0),
                    func.coalesce(func.sum(c("deduct_total")), 0), func.coalesce(func.sum(c("net")), 0),
                    func.coalesce(func.sum(sum(c(key) for key in EMPLOYER_KEYS)), 0))
-            .where(PayLine.run_id == run.id)).one()
-        name = session.scalar(select(PayStandardVersion.name).where(PayStandardVersion.id == run.standard_id)) \
+            .where(c("run_id") == run.id)).one()
+        name = session.scalar(select(_standards.c.name).where(_standards.c.id == run.standard_id)) \
             if run.standard_id else None
         gross, deduct, net, er = (from_fen(int(total)) for total in (gross, deduct, net, er))
         return RunSummary(run.month, run.status, run.pays_bonus, int(count), gross, deduct, net, er, name,
                           run.computed_at, run.approved_at, run.approved_by)
 
-    def _check_order(self, session: Session, month: str) -> None:
-        runs = dict(session.execute(select(PayRun.month, PayRun.status)).all())
+    @staticmethod
+    def _check_order(runs: dict[str, str], month: str) -> None:
+        """Months are run in order: refused for an approved month, or one that is not the next to run."""
         if runs.get(month) == APPROVED:
             raise PayrollError(f"{month_label(month)}的工资表已审批，数字不能再改；更正请在以后月份的工资表中"
                                f"添加其他补发或其他扣款")
@@ -498,11 +513,18 @@ class Payroll:
             raise PayrollError(f"上一个月{month_label(previous_month(month))}的工资表还没有生成："
                                f"请先生成并审批{month_label(expected)}的工资表")
 
-    def _compute(self, session: Session, month: str, pays_bonus: bool | None, progress: Progress) -> PayRun:
-        self._check_order(session, month)
+    @bulk.collector_paused()
+    def _compute(self, session: Session, month: str, pays_bonus: bool | None, progress: Progress) -> int:
+        """Compute the month's draft and write its lines; returns the run's id.
+
+        Street-wide bookkeeping (a pay run is refused to a limited account, and a limited account's 补发/扣款
+        recomputes under scope.unlimited), so it reads and writes the tables through Core: no ORM object is
+        loaded or flushed, which spares a fresh process the mappers' set-up and the catalog's imports."""
+        progress.report(0, 4, "读取台账")
+        runs = session.execute(select(_runs.c.id, _runs.c.month, _runs.c.status, _runs.c.pays_bonus)).all()
+        self._check_order({r.month: r.status for r in runs}, month)
         first, last = month_bounds(month)
         year = first.year
-        progress.report(0, 4, "读取台账")
         version = version_in_force(session, last)
         standard = PayStandard.from_json(version.spec) if version else default_standard()
         problems = standard.validate()
@@ -510,20 +532,21 @@ class Payroll:
             raise PayrollError(f"工资标准“{standard.name}”有误，无法计算：" + "；".join(map(str, problems[:5])))
         std = CompiledStandard(standard)
 
-        run = session.scalar(select(PayRun).where(PayRun.month == month))
-        bonus_run = session.scalar(select(PayRun.month).where(
-            PayRun.pays_bonus.is_(True), PayRun.month.like(f"{year:04d}-%"), PayRun.month != month))
+        run = next((r for r in runs if r.month == month), None)
+        bonus_run = next((r.month for r in runs if r.pays_bonus and r.month[:4] == month[:4] and r.month != month), None)
         if pays_bonus is None:
             pays_bonus = run.pays_bonus if run is not None else (first.month == standard.bonus_month and not bonus_run)
         if pays_bonus and bonus_run:
             raise PayrollError(f"{year}年的奖励性绩效已在{month_label(bonus_run)}的工资表中发放，不能重复发放")
+        values = {"pays_bonus": bool(pays_bonus), "standard_id": version.id if version else None,
+                  "computed_at": datetime.now()}
         if run is None:
-            run = PayRun(month=month, status=DRAFT)
-            session.add(run)
-        run.pays_bonus = bool(pays_bonus)
-        run.standard_id = version.id if version else None
-        run.computed_at = datetime.now()
-        session.flush()
+            run_id = session.execute(insert(_runs).values(month=month, status=DRAFT, **values)).inserted_primary_key[0]
+        else:
+            run_id = run.id
+            session.execute(update(_runs).where(_runs.c.id == run_id).values(**values))
+        approved = [r.id for r in sorted(runs, key=attrgetter("month"))
+                    if r.status == APPROVED and r.month[:4] == month[:4] and r.month < month]
 
         w = _workers.c
         workers = session.execute(
@@ -531,46 +554,68 @@ class Payroll:
                    w.bank_account, w.contribution_base, w.special_deduction)
             .where(w.status == "在岗", or_(w.started_on.is_(None), w.started_on <= last))
             .order_by(w.community_id, w.post, w.level.desc(), w.id)).all()
-        communities = dict(session.execute(select(Community.id, Community.name)).all())
-        levels, posts = _history_after(session, last)
-        quals = _qualifications(session, last)
-        before = _year_to_date(session, year, month)
-        grades = dict(session.execute(select(Appraisal.worker_id, Appraisal.grade).where(Appraisal.year == year)).all()) \
-            if pays_bonus else {}
         extras = _extras(session, month)
         paid = {r.id for r in workers} if extras else set()
         stray = [wid for wid in extras if wid not in paid]
         if stray:
-            names = "、".join(n for (n,) in session.execute(select(Worker.name).where(Worker.id.in_(stray[:5]))))
+            names = "、".join(n for (n,) in session.execute(select(w.name).where(w.id.in_(stray[:5]))))
             raise PayrollError(f"{names} 在{month_label(month)}不发工资（不在岗或尚未参加社区工作），"
                                f"其名下的其他补发/扣款无法计入，请删除或改到发薪的月份")
+        month_facts = _MonthFacts(
+            communities=dict(session.execute(select(_communities.c.id, _communities.c.name)).all()),
+            history=_history_after(session, last), qualifications=_qualifications(session, last),
+            before=_year_to_date(session, year, approved), extras=extras,
+            grades=dict(session.execute(select(_appraisals.c.worker_id, _appraisals.c.grade)
+                                        .where(_appraisals.c.year == year)).all()) if pays_bonus else None)
         progress.report(1, 4, "计算")
-        rows = []
-        run_id = run.id
-        nothing_before, no_extras = YearToDate(), Extras()
-        bonus = {grade: Extras(grade, True) for grade in set(grades.values())}
-        # kept lean: this loop runs once per worker, 10,000 times for a city
-        for wid, name, number, cid, post, level, dual, roster_qual, account, base, special in workers:
-            if levels:
-                level = levels.get(wid, level)
-            if posts:
-                post = posts.get(wid, post)
-            qual = _highest(roster_qual, quals[wid]) if wid in quals else _ROSTER.get(roster_qual)
-            extra = extras.get(wid)
-            if pays_bonus:
-                grade = grades.get(wid)
-                extra = bonus.get(grade) if extra is None else replace(extra, appraisal=grade, pays_bonus=True)
-            facts = WorkerFacts(wid, post, level, bool(dual), qual, base, special or 0)
-            try:
-                line = figures(std, facts, before.get(wid, nothing_before), extra or no_extras)
-            except PayError as exc:
-                raise PayrollError(f"{name}（{communities.get(cid, '')}）：{exc}") from None
-            rows.append((run_id, wid, communities.get(cid, ""), name, number, account) + _figures_of(line))
+        rows = _lines_of(run_id, std, workers, month_facts)
         progress.report(2, 4, "写入")
-        session.execute(delete(_lines).where(_lines.c.run_id == run.id))
+        if run is not None:
+            session.execute(delete(_lines).where(_lines.c.run_id == run_id))
         bulk.insert_values(session, _lines, _INSERTED, rows)   # fen as computed: the columns store integer fen
         progress.report(3, 4, "完成")
-        return run
+        return run_id
+
+
+@dataclass(frozen=True)
+class _MonthFacts:
+    """What a run reads besides the roster, by worker id (money in fen)."""
+
+    communities: dict[int, str]
+    history: tuple[dict[int, int], dict[int, int]]            # levels and posts as they were (_history_after)
+    qualifications: dict[int, tuple[list[str], set[str]]]
+    before: dict[int, YearToDate]
+    extras: dict[int, Extras]
+    grades: dict[int, str] | None                             # the year's grades, when the run pays 奖励性绩效
+
+
+def _lines_of(run_id: int, std: CompiledStandard, workers: Sequence[Any], facts: _MonthFacts) -> list[tuple]:
+    """The run's lines as tuples of the columns of _INSERTED."""
+    rows = []
+    levels, posts = facts.history
+    quals, before, extras, grades, communities = (facts.qualifications, facts.before, facts.extras, facts.grades,
+                                                  facts.communities)
+    nothing_before, no_extras = YearToDate(), Extras()
+    bonus = {grade: Extras(grade, True) for grade in set(grades.values())} if grades is not None else {}
+    # kept lean: this loop runs once per worker, 10,000 times for a city
+    for wid, name, number, cid, post, level, dual, roster_qual, account, base, special in workers:
+        if levels:
+            level = levels.get(wid, level)
+        if posts:
+            post = posts.get(wid, post)
+        qual = _highest(roster_qual, quals[wid]) if wid in quals else _ROSTER.get(roster_qual)
+        extra = extras.get(wid)
+        if grades is not None:
+            grade = grades.get(wid)
+            extra = bonus.get(grade) if extra is None else replace(extra, appraisal=grade, pays_bonus=True)
+        worker = WorkerFacts(wid, post, level, bool(dual), qual, base, special or 0)
+        community = communities.get(cid, "")
+        try:
+            values = line_values(std, worker, before.get(wid, nothing_before), extra or no_extras)
+        except PayError as exc:
+            raise PayrollError(f"{name}（{community}）：{exc}") from None
+        rows.append((run_id, wid, community, name, number, account) + values)
+    return rows
 
 
 def _negative(session: Session, run_id: int) -> list[NegativeLine]:
@@ -579,23 +624,22 @@ def _negative(session: Session, run_id: int) -> list[NegativeLine]:
         select(c.worker_id, c.worker_name, c.community, c.net).where(c.run_id == run_id, c.net < 0).order_by(c.id))]
 
 
-# A written line: who was paid, then every figure of the declaration, by name (a tuple each, for speed).
+# A written line: who was paid, then every figure of the declaration in its order (calc.line_values).
 _INSERTED = ("run_id", "worker_id", "community", "worker_name", "id_number", "bank_account", *KEYS)
-_figures_of = attrgetter(*KEYS)
 
 
 def _history_after(session: Session, last: date) -> tuple[dict[int, int], dict[int, int]]:
     """Levels and posts as they were in the month, for workers with a change taking effect after it."""
     levels: dict[int, int] = {}
-    for wid, old in session.execute(select(LevelChange.worker_id, LevelChange.old_level)
-                                    .where(LevelChange.effective_on > last)
-                                    .order_by(LevelChange.effective_on.desc(), LevelChange.id.desc())):
+    c = LevelChange.__table__.c
+    for wid, old in session.execute(select(c.worker_id, c.old_level).where(c.effective_on > last)
+                                    .order_by(c.effective_on.desc(), c.id.desc())):
         if old is not None:
             levels[wid] = old   # the earliest later change wins: it is the last one written here
     posts: dict[int, int] = {}
-    for wid, old in session.execute(select(PostChange.worker_id, PostChange.old_post)
-                                    .where(PostChange.effective_on > last)
-                                    .order_by(PostChange.effective_on.desc(), PostChange.id.desc())):
+    c = PostChange.__table__.c
+    for wid, old in session.execute(select(c.worker_id, c.old_post).where(c.effective_on > last)
+                                    .order_by(c.effective_on.desc(), c.id.desc())):
         if old is not None:
             posts[wid] = old
     return levels, posts
@@ -639,15 +683,14 @@ def _highest(roster: str | None, certificates: tuple[list[str], set[str]] | None
     return best
 
 
-def _year_to_date(session: Session, year: int, month: str) -> dict[int, YearToDate]:
-    """Each worker's cumulative figures before `month`: the latest approved line of the year, else the opening."""
+def _year_to_date(session: Session, year: int, runs: list[int]) -> dict[int, YearToDate]:
+    """Each worker's cumulative figures before the month: the latest line of the year's approved runs before it
+    (`runs`, in month order), else the opening."""
     out: dict[int, YearToDate] = {}
     o = _openings.c
     for wid, g, ins, sp, tax, months in session.execute(select(
             o.worker_id, o.cum_gross, o.cum_insurance, o.cum_special, o.cum_tax, o.months).where(o.year == year)):
         out[wid] = YearToDate(gross=g, insurance=ins, special=sp, tax=tax, months=months)
-    runs = session.execute(select(PayRun.id).where(PayRun.status == APPROVED, PayRun.month.like(f"{year:04d}-%"),
-                                                   PayRun.month < month).order_by(PayRun.month)).scalars().all()
     if not runs:
         return out
     c = _lines.c

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from ..models import PayStandardVersion
@@ -11,19 +11,20 @@ from ..paystandard import PayStandard, default_standard
 from ..shared_reads import shared_by_day
 
 
-def version_in_force(session: Session, on: date) -> PayStandardVersion | None:
-    """The stored version effective on `on`; the earliest one for dates before it; None if none is stored.
-
-    A month's pay is reckoned by the standard in force on the month's last day."""
+def version_in_force(session: Session, on: date) -> Row | None:
+    """The stored version effective on `on` (its row: id, name, spec…); the earliest one for dates before it;
+    None if none is stored. A month's pay is reckoned by the standard in force on the month's last day."""
     return versions_in_force(session, (on,))[on]
 
 
-def versions_in_force(session: Session, days: tuple[date, ...]) -> dict[date, PayStandardVersion | None]:
-    """The version in force on each day (as `version_in_force`), read in one statement while one is in force."""
-    stored = session.scalars(select(PayStandardVersion).where(PayStandardVersion.effective_from <= max(days))
-                             .order_by(PayStandardVersion.effective_from.desc())).all()
-    earliest = stored[-1] if stored else \
-        session.scalars(select(PayStandardVersion).order_by(PayStandardVersion.effective_from)).first()
+def versions_in_force(session: Session, days: tuple[date, ...]) -> dict[date, Row | None]:
+    """The version in force on each day (as `version_in_force`), read in one statement while one is in force.
+
+    Read through Core: a street-wide table, and a pay run in a fresh process then needs no ORM set-up."""
+    t = PayStandardVersion.__table__
+    stored = session.execute(select(t).where(t.c.effective_from <= max(days))
+                             .order_by(t.c.effective_from.desc())).all()
+    earliest = stored[-1] if stored else session.execute(select(t).order_by(t.c.effective_from)).first()
     return {day: next((v for v in stored if v.effective_from <= day), earliest) for day in days}
 
 
