@@ -26,6 +26,8 @@ Record = dict[str, Any]
 _SEARCHED_BY_PINYIN = ("text", "choice", "ref", "rooms")
 _NEG_INF = float("-inf")
 _NO_DATE = date.min   # blank dates sort first, like blank numbers
+_ABSENT = object()    # a key a record did not have
+_SHAREABLE = frozenset({str, date, type(None)})
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,6 @@ class TableData:
         self.totals = tuple(totals)
         self.scope = scope
         self.flag = flag
-        self.records: list[Record] = []
         self.rows: list[tuple[str, ...]] = []
         self.hay: list[str] | None = [] if index else None
         self.flags: list[str | None] = []
@@ -97,6 +98,14 @@ class TableData:
         self.grids: list[int | None] = []
         self.facet_values: dict[str, list[str]] = {f.label: [] for f in self.facets}
         self.total_values: dict[str, list[int]] = {t.label: [] for t in self.totals}
+        # The records themselves are kept as one tuple of values per row (key order in _keys), the repeated
+        # texts and dates of a column as one object: a dict per record and a string per repeated 社区 name
+        # made a 100,000-row ledger several times larger than its cells. `records` gives them back as dicts.
+        self._keys: list[str] = []
+        self._at: dict[str, int] = {}
+        self._packed: list[tuple] = []
+        self._same: dict[str, dict] = {}      # per record key: the one object kept for each repeated value
+        self._own: set[str] = set()           # the keys whose values are not shared
         self.version = 0   # bumped by every change, so a search text made meanwhile is not taken
         self._shown = self._shown_indices(shown)
         self._sort_keys: dict[str, list] = {}
@@ -115,16 +124,6 @@ class TableData:
             return list(range(len(self.fields)))
         wanted = set(shown)
         return [i for i, key in enumerate(self.keys) if key in wanted]
-
-    def _render_rows(self, records: list[Record]) -> list[tuple[str, ...]]:
-        """Each record's cells as Field.render shows them. A text value is its own rendering, so it skips
-        the call: a fifth of the work on a 100,000-row ledger."""
-        pairs = [(f.key, f.render) for f in self.fields]
-        try:
-            return [tuple([v if (v := r.get(k)).__class__ is str else render(v) for k, render in pairs])
-                    for r in records]
-        except (TypeError, ValueError):  # a value of an unexpected type: show it as text rather than fail
-            return [tuple([_safe_render(f, r.get(f.key)) for f in self.fields]) for r in records]
 
     def _haystacks(self, rows: list[tuple[str, ...]], shown: list[int]) -> list[str]:
         """Per row: the shown cells, lowercased, then the 拼音首字母 of its shown Chinese text cells.
@@ -146,23 +145,28 @@ class TableData:
             return text
         return [t + "\t" + "\t".join(s) for t, s in zip(text, zip(*spoken))]
 
+    def add(self, records: list[Record]) -> None:
+        """Put more records in (rows after the ones already there); the table keeps none of the dicts."""
+        if records:
+            self._extend(records)
+            self._changed()
+
     def _extend(self, records: list[Record]) -> None:
-        rows = self._render_rows(records)
-        self.records.extend(records)
+        columns = self._pack(records)
+        rows = self._render(records, columns)
         self.rows.extend(rows)
         if self.hay is not None:
             self.hay.extend(self._haystacks(rows, self._shown))
         flag = self.flag
         self.flags.extend([flag(r) for r in records] if flag else [None] * len(records))
-        self.ids.extend([r.get("id") for r in records])
-        key = self.scope.community
-        self.communities.extend([r.get(key) for r in records] if key else [None] * len(records))
-        key = self.scope.grid
-        self.grids.extend([r.get(key) for r in records] if key else [None] * len(records))
+        self.ids.extend(columns["id"] if "id" in columns else [r.get("id") for r in records])
+        for key, out in ((self.scope.community, self.communities), (self.scope.grid, self.grids)):
+            out.extend(columns[key] if key in columns else [r.get(key) for r in records] if key else
+                       [None] * len(records))
         for facet in self.facets:
             if facet.value is not None:
                 value = facet.value
-                values = [value(r) or "" for r in records]
+                values = self._shared("facet " + facet.label, [value(r) or "" for r in records])
             else:
                 column = self.keys.index(facet.key)
                 values = [row[column] for row in rows]
@@ -170,12 +174,102 @@ class TableData:
         hundredths: dict[str, list[int]] = {}
         for total in self.totals:
             if total.key not in hundredths:
-                hundredths[total.key] = [_hundredths(r.get(total.key)) for r in records]
+                amounts = columns.get(total.key) or [r.get(total.key) for r in records]
+                hundredths[total.key] = list(map(_hundredths, amounts))
             values = hundredths[total.key]
             if total.where is not None:
                 key, wanted = total.where
-                values = [v if r.get(key) == wanted else 0 for v, r in zip(values, records)]
+                where = columns.get(key) or [r.get(key) for r in records]
+                values = [v if w == wanted else 0 for v, w in zip(values, where)]
             self.total_values[total.label].extend(values)
+
+    def _pack(self, records: list[Record]) -> dict[str, list]:
+        """Keep the records as tuples of their values; returns their values by key (None where absent)."""
+        keys = self._keys
+        new = set().union(*records).difference(keys)
+        if new:
+            keys += [k for k in records[0] if k in new] + sorted(new.difference(records[0]))
+            self._at = {k: i for i, k in enumerate(keys)}
+        columns: dict[str, list] = {}
+        stored = []
+        for key in keys:
+            try:
+                values = list(map(itemgetter(key), records))
+            except KeyError:   # a key some records lack (a worker's doubts): absent stays absent in the dict
+                values = [r.get(key, _ABSENT) for r in records]
+                stored.append(self._shared(key, values))
+                columns[key] = [None if v is _ABSENT else v for v in stored[-1]]
+                continue
+            stored.append(self._shared(key, values))
+            columns[key] = stored[-1]
+        self._packed.extend(zip(*stored))
+        return columns
+
+    def _shared(self, key: str, values: list) -> list:
+        """A column's repeated texts and dates as one object each (a 社区 name, a category, a day): the read gives
+        a new string for every row. Whether a column repeats is decided by its first rows; columns of other
+        values, or of mostly distinct ones (凭证号, 金额), are left as they are."""
+        same = self._same.get(key)
+        if same is None:
+            if key in self._own or not set(map(type, values)) <= _SHAREABLE or \
+                    len(values) > 50 and len(set(values)) * 2 > len(values):
+                self._own.add(key)
+                return values
+            same = self._same[key] = {}
+        try:
+            return list(map(same.setdefault, values, values))
+        except TypeError:   # a value that cannot be looked up (a list): the column keeps its own
+            return values
+
+    def _render(self, records: list[Record], columns: dict[str, list]) -> list[tuple[str, ...]]:
+        """Each record's cells as Field.render shows them: a text is its own cell, and a column of repeated
+        values is rendered once per distinct value (its cells are then one string each, too)."""
+        cells = []
+        for f in self.fields:
+            values = columns.get(f.key)
+            if values is None:
+                values = [r.get(f.key) for r in records]
+            try:
+                cells.append(self._cells(f, values))
+            except (TypeError, ValueError):  # a value of an unexpected type: show it as text rather than fail
+                cells.append([_safe_render(f, v) for v in values])
+        return list(zip(*cells)) if cells else [()] * len(records)
+
+    def _cells(self, f: Field, values: list) -> list[str]:
+        render = f.render
+        if f.key in self._same:   # few distinct values
+            shown = {v: v if v.__class__ is str else render(v) for v in set(values)}
+            return list(map(shown.__getitem__, values))
+        return [v if v.__class__ is str else render(v) for v in values]
+
+    # --- the records, as dicts again ------------------------------------------------------------------
+    @property
+    def records(self) -> Sequence[Record]:
+        """Every row's record as the service listed it (each made anew when asked for)."""
+        return _Records(self)
+
+    def record(self, row: int) -> Record:
+        values = self._packed[row]
+        return {k: v for k, v in zip(self._keys, values) if v is not _ABSENT}
+
+    def value(self, row: int, key: str) -> Any:
+        """One value of a row's record (None when it has none)."""
+        at = self._at.get(key)
+        values = self._packed[row]
+        if at is None or at >= len(values) or values[at] is _ABSENT:
+            return None
+        return values[at]
+
+    def column(self, key: str) -> list:
+        """The values of a record key, row by row (None where a record has none)."""
+        at = self._at.get(key)
+        if at is None:
+            return [None] * len(self._packed)
+        try:
+            values = list(map(itemgetter(at), self._packed))
+        except IndexError:   # rows kept before a record brought the key
+            values = [v[at] if at < len(v) else None for v in self._packed]
+        return values if _ABSENT not in values else [None if v is _ABSENT else v for v in values]
 
     # --- the search text, possibly made after the table is shown ----------------------------------------
     @property
@@ -218,7 +312,7 @@ class TableData:
         self._base = None
 
     def _columns(self) -> list[list]:
-        columns = [self.records, self.rows, self.flags, self.ids, self.communities, self.grids,
+        columns = [self._packed, self.rows, self.flags, self.ids, self.communities, self.grids,
                    *self.facet_values.values(), *self.total_values.values()]
         return columns + [self.hay] if self.hay is not None else columns
 
@@ -264,10 +358,7 @@ class TableData:
             if kind in _SEARCHED_BY_PINYIN or kind == "idcard":
                 values = []
             else:
-                try:
-                    values = list(map(itemgetter(key), self.records))
-                except KeyError:
-                    values = [r.get(key) for r in self.records]
+                values = self.column(key)
             # Without blanks the values are their own keys (one pass fewer over 100,000 rows).
             if kind == "int":
                 keys = values if None not in values else [_NEG_INF if v is None else v for v in values]
@@ -365,6 +456,21 @@ class TableData:
         if kind in ("money", "decimal"):
             return f"{Decimal(value) / 100:,.2f}{total.unit}"
         return f"{value:,}{total.unit}"
+
+
+class _Records(Sequence):
+    """A table's records as a read-only list of dicts."""
+
+    def __init__(self, table: TableData):
+        self._table = table
+
+    def __len__(self) -> int:
+        return len(self._table.rows)
+
+    def __getitem__(self, row):
+        if isinstance(row, slice):
+            return [self._table.record(i) for i in range(*row.indices(len(self)))]
+        return self._table.record(row)
 
 
 def _picker(indices: list[int]) -> Callable[[tuple], tuple]:

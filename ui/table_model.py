@@ -92,7 +92,7 @@ class LedgerTableModel(QAbstractTableModel):
                 row = self.visible[index.row()]
                 text = self._rows[row][index.column()]
                 # a stored value that fails its check says why (records carry such doubts by field key)
-                doubt = self.table.records[row].get("doubts", {}).get(self.table.keys[index.column()])  # type: ignore[union-attr]
+                doubt = (self.table.value(row, "doubts") or {}).get(self.table.keys[index.column()])  # type: ignore[union-attr]
             except (IndexError, AttributeError):
                 return None
             if doubt:
@@ -127,8 +127,8 @@ class LedgerTableModel(QAbstractTableModel):
         if table is None:
             return [[None] * len(columns) for _row in rows]
         fields = [table.fields[c] for c in columns]
-        records, visible = table.records, self.visible
-        return [[cell_value(f, records[visible[r]].get(f.key)) for f in fields] for r in rows]
+        value, visible = table.value, self.visible
+        return [[cell_value(f, value(visible[r], f.key)) for f in fields] for r in rows]
 
     # --- for the page ---------------------------------------------------------------------------------
     def record_id(self, row: int) -> int | None:
@@ -139,7 +139,7 @@ class LedgerTableModel(QAbstractTableModel):
 
     def record(self, row: int) -> dict | None:
         try:
-            return self.table.records[self.visible[row]]  # type: ignore[union-attr]
+            return self.table.record(self.visible[row])  # type: ignore[union-attr]
         except (IndexError, AttributeError):
             return None
 
