@@ -34,8 +34,12 @@ if TYPE_CHECKING:
     from .record_dialog import RecordDialog
 
 ALL = "全部"
+# A ledger is read this many records at a time, each batch kept as the table's cells before the next is read.
+READ_ROWS = 10000
 # Above this many rows the search text is made after the table is shown, in a second background step.
 INDEX_LATER_ROWS = 20000
+# A page of more rows than this lets go of them while another page is shown (see LedgerPage.release).
+KEEP_ROWS = 5000
 
 
 class LedgerPage(QWidget):
@@ -58,6 +62,8 @@ class LedgerPage(QWidget):
         self.deleting = None        # the running deletion, for tests
         self._again = False
         self._pending_select: int | None = None
+        self._released = False                 # left for another page: its rows were let go
+        self._where: tuple[list[int], int | None] = ([], None)   # the selection and top row when it was left
         self._state = window.ui_settings.page_state(self.key)
         self._hidden = set(self._state.get("hidden", spec.hidden))
         self._hidden &= set(self.keys)
@@ -188,9 +194,26 @@ class LedgerPage(QWidget):
 
     # --- page protocol (called by the main window) -------------------------------------------------------
     def activate(self) -> None:
-        """The page became visible: load it if it was never loaded or its data changed elsewhere."""
+        """The page became visible: load it if it was never loaded, was let go, or its data changed elsewhere."""
+        self._released = False
         if self.stale and self.loading is None:
             self.load()
+
+    def release(self) -> None:
+        """The page was left for another: a large ledger lets go of its rows, cells and search text (100,000
+        经费 entries hold some 70 MB), keeping what the clerk chose — search, filters, sort, columns, the
+        selected row — so that coming back reads the ledger anew and shows it as it was left. A small one
+        is kept: it costs little, and coming back to it is instant."""
+        self._released = True
+        if self.table is None or len(self.table.rows) <= KEEP_ROWS:
+            return
+        top = self.model.record_id(self.view.rowAt(0))
+        self._where = (self._selected_ids(), top)
+        self.table = None
+        self.answer = []
+        self._answered = None
+        self.model.set_table(None)
+        self.stale = True
 
     def mark_stale(self) -> None:
         self.stale = True
@@ -235,12 +258,17 @@ class LedgerPage(QWidget):
 
         def fetch(progress: Progress) -> TableData:
             progress.report(0, 0, f"正在读取{spec.title}台账")
-            records = service.list()
-            if spec.derive:
-                spec.derive(records)
-            return TableData(fields, records, facets=spec.facets, totals=spec.totals, scope=spec.scope,
-                             shown=shown, flag=spec.flag, index=len(records) <= INDEX_LATER_ROWS,
-                             progress=progress)
+            table = TableData(fields, [], facets=spec.facets, totals=spec.totals, scope=spec.scope, shown=shown,
+                              flag=spec.flag, index=False)
+            for records in service.list_in_batches(READ_ROWS):
+                if spec.derive:
+                    spec.derive(records)
+                table.add(records)
+                del records   # before the next batch is read: the page never holds all the records as dicts
+                progress.report(0, 0, f"已读取{spec.title} {len(table.rows):,} 条")
+            if len(table.rows) <= INDEX_LATER_ROWS:
+                table.set_index(table.make_index(progress))
+            return table
 
         self.loading = run_task(self, f"正在加载{spec.title}台账", fetch, self._loaded, self._load_failed)
 
@@ -248,6 +276,9 @@ class LedgerPage(QWidget):
         self.loading = None
         if self._again:
             self.load()
+        if self._released and len(table.rows) > KEEP_ROWS:   # left while it loaded: read again when shown
+            self.stale = True
+            return
         first = self.table is None
         self.table = table
         self.stale = False
@@ -259,9 +290,19 @@ class LedgerPage(QWidget):
         self.status.setText("")
         if not table.indexed:
             self._make_index()
+        self._return()
         if self._pending_select is not None:
             self.select_record(self._pending_select)
             self._pending_select = None
+
+    def _return(self) -> None:
+        """Back on the page after it was let go: the rows it showed at the top and the selection, as they were."""
+        selected, top = self._where
+        self._where = ([], None)
+        row = self.model.row_of_id(top) if top is not None else None
+        if row is not None:
+            self.view.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+        self._restore_selection(selected)
 
     def _load_failed(self, exc: BaseException) -> None:
         self.loading = None

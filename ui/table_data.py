@@ -91,7 +91,7 @@ class TableData:
         self.scope = scope
         self.flag = flag
         self.rows: list[tuple[str, ...]] = []
-        self.hay: list[str] | None = [] if index else None
+        self.hay: list[bytes] | None = [] if index else None
         self.flags: list[str | None] = []
         self.ids: list[int] = []
         self.communities: list[int | None] = []
@@ -125,13 +125,15 @@ class TableData:
         wanted = set(shown)
         return [i for i, key in enumerate(self.keys) if key in wanted]
 
-    def _haystacks(self, rows: list[tuple[str, ...]], shown: list[int]) -> list[str]:
-        """Per row: the shown cells, lowercased, then the 拼音首字母 of its shown Chinese text cells.
+    def _haystacks(self, rows: list[tuple[str, ...]], shown: list[int]) -> list[bytes]:
+        """Per row: the shown cells, lowercased, then the 拼音首字母 of its shown Chinese text cells, in UTF-8.
 
         The initials are looked up per distinct value of a column and joined column-wise, because the
-        ledgers repeat the same names and communities many times."""
+        ledgers repeat the same names and communities many times. UTF-8 keeps the digits, dates and
+        initials that make most of a row at a byte a character (a str with one Chinese character takes two
+        for each); a word typed, in UTF-8 too, is found in it exactly where it is found in the text."""
         if not shown:
-            return [""] * len(rows)
+            return [b""] * len(rows)
         cells_of = (lambda row: row) if len(shown) == len(self.fields) else _picker(shown)
         texts = [i for i in shown if self.fields[i].kind in _SEARCHED_BY_PINYIN]
         spoken = []
@@ -142,8 +144,8 @@ class TableData:
                 spoken.append([initials.get(c, "") for c in column])
         text = ["\t".join(cells_of(row)).lower() for row in rows]
         if not spoken:
-            return text
-        return [t + "\t" + "\t".join(s) for t, s in zip(text, zip(*spoken))]
+            return [t.encode() for t in text]
+        return [(t + "\t" + "\t".join(s)).encode() for t, s in zip(text, zip(*spoken))]
 
     def add(self, records: list[Record]) -> None:
         """Put more records in (rows after the ones already there); the table keeps none of the dicts."""
@@ -276,17 +278,17 @@ class TableData:
     def indexed(self) -> bool:
         return self.hay is not None
 
-    def make_index(self, progress: Progress = SILENT) -> tuple[int, list[str]]:
+    def make_index(self, progress: Progress = SILENT) -> tuple[int, list[bytes]]:
         """The search text of every row (safe to run in a worker thread); give it to set_index."""
         version, rows, shown = self.version, list(self.rows), list(self._shown)
-        hay: list[str] = []
+        hay: list[bytes] = []
         step = 20000
         for start in range(0, len(rows), step):
             progress.report(start, len(rows), "正在建立搜索索引")
             hay.extend(self._haystacks(rows[start:start + step], shown))
         return version, hay
 
-    def set_index(self, made: tuple[int, list[str]]) -> bool:
+    def set_index(self, made: tuple[int, list[bytes]]) -> bool:
         """Take a search text from make_index; refused (False) if the rows changed meanwhile."""
         version, hay = made
         if version != self.version or len(hay) != len(self.rows):
@@ -426,11 +428,11 @@ class TableData:
         """The row indices to show, in order. Given the previous query and its answer, a search that only
         narrows (more letters typed) filters that answer instead of every row. Without the search text
         (not indexed yet) the search is left out."""
-        terms = query.terms() if self.hay is not None else []
+        terms = [t.encode() for t in query.terms()] if self.hay is not None else []
         rows = None
         if previous is not None and terms:
             before, answer = previous
-            old = before.terms()
+            old = [t.encode() for t in before.terms()]
             if before.base() == query.base() and old and len(terms) >= len(old) and \
                     all(o in n for o, n in zip(old, terms)):
                 rows = answer
