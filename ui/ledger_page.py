@@ -12,7 +12,7 @@ import importlib
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
@@ -60,6 +60,7 @@ class LedgerPage(QWidget):
         self.stale = True
         self.loading = None
         self.deleting = None        # the running deletion, for tests
+        self._indexing: TableData | None = None   # the table whose search text is being made
         self._again = False
         self._pending_select: int | None = None
         self._released = False                 # left for another page: its rows were let go
@@ -103,6 +104,7 @@ class LedgerPage(QWidget):
         self.import_button.clicked.connect(lambda: self.window.open_import(self.key))
         self.refresh_button.clicked.connect(self.refresh)
         self.search.textChanged.connect(self._search_changed)
+        self.search.installEventFilter(self)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search, activated=self.search.clear,
                   context=Qt.ShortcutContext.WidgetShortcut)
 
@@ -210,6 +212,7 @@ class LedgerPage(QWidget):
         top = self.model.record_id(self.view.rowAt(0))
         self._where = (self._selected_ids(), top)
         self.table = None
+        self._indexing = None
         self.answer = []
         self._answered = None
         self.model.set_table(None)
@@ -288,8 +291,7 @@ class LedgerPage(QWidget):
             self._restore_columns()
         self.apply(narrow=False)
         self.status.setText("")
-        if not table.indexed:
-            self._make_index()
+        self._index_when_wanted()
         self._return()
         if self._pending_select is not None:
             self.select_record(self._pending_select)
@@ -310,13 +312,25 @@ class LedgerPage(QWidget):
         from .tasks import show_error
         show_error(self, f"加载{self.spec.title}台账", exc)
 
+    def _index_when_wanted(self) -> None:
+        """Make the search text when a search needs it: a small ledger's at once, a large one's (a fifth of
+        what its page holds) when the clerk goes to the search box or a search is to be shown again."""
+        table = self.table
+        if table is None or table.indexed or self._indexing is table:
+            return
+        if len(table.rows) <= INDEX_LATER_ROWS or self.query.text or self.search.hasFocus():
+            self._make_index()
+
     def _make_index(self) -> None:
         table = self.table
         if table is None:
             return
         self.status.setText("正在建立搜索索引…")
+        self._indexing = table
 
         def done(made) -> None:
+            if self._indexing is table:
+                self._indexing = None
             if table is self.table and table.set_index(made):
                 self.status.setText("")
                 if self.query.text:
@@ -325,6 +339,11 @@ class LedgerPage(QWidget):
                 self._make_index()   # the rows changed meanwhile: make it again
 
         run_task(self, "建立搜索索引", table.make_index, done, show_progress=False)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.search and event.type() == QEvent.Type.FocusIn:
+            self._index_when_wanted()   # about to search: the search text is made while the clerk types
+        return super().eventFilter(watched, event)
 
     # --- filtering, searching, sorting ----------------------------------------------------------------
     def _fill_facets(self) -> None:
@@ -365,6 +384,7 @@ class LedgerPage(QWidget):
 
     def _search_changed(self, text: str) -> None:
         self.query = _replace(self.query, text=text)
+        self._index_when_wanted()
         self.apply()
 
     def apply(self, narrow: bool = True) -> None:
@@ -502,7 +522,7 @@ class LedgerPage(QWidget):
         self._state["hidden"] = sorted(self._hidden)
         if self.table is not None and self.table.set_shown([k for k in self.keys if k not in self._hidden]):
             # Searching covers the shown columns only: make the search text again.
-            self._make_index()
+            self._index_when_wanted()
 
     def reset_columns(self) -> None:
         self._state = {}
@@ -510,7 +530,7 @@ class LedgerPage(QWidget):
         if self.table is not None:
             self._restore_columns()
             if self.table.set_shown([k for k in self.keys if k not in self._hidden]):
-                self._make_index()
+                self._index_when_wanted()
 
     def save_state(self) -> None:
         self._state["hidden"] = sorted(self._hidden)

@@ -1,12 +1,14 @@
-"""A ledger's records rendered once for the table: display strings, search text, sort keys and footer sums.
+"""A ledger's records kept compactly for the table: cells, search text, sort keys and footer sums.
 
 Pure Python (no Qt), so it is built off the GUI thread and measured by bench/gui_table.py without a window.
 Searching and sorting are list operations on row indices over text prepared here; the table model only shows
 rows of it. That is what keeps 100,000 rows responsive: a QSortFilterProxyModel over the same rows was
 100–240× slower than doing the same in Python and resetting the model.
 
-The search text (cells plus 拼音首字母) costs about as much again as rendering the cells, so a page can show
-its table first and make the search text right after (`make_index` / `set_index`), off the GUI thread.
+Each record is one tuple of its values, a column's repeated texts and dates one object; a cell is rendered
+when it is shown (`cell`, `rows`), a column when it is sorted or searched. The search text (cells plus
+拼音首字母) is a fifth of what a large ledger's table holds, so a page can show its table first and make the
+search text when a search needs it (`make_index` / `set_index`), off the GUI thread.
 """
 from __future__ import annotations
 
@@ -90,7 +92,6 @@ class TableData:
         self.totals = tuple(totals)
         self.scope = scope
         self.flag = flag
-        self.rows: list[tuple[str, ...]] = []
         self.hay: list[bytes] | None = [] if index else None
         self.flags: list[str | None] = []
         self.ids: list[int] = []
@@ -98,14 +99,16 @@ class TableData:
         self.grids: list[int | None] = []
         self.facet_values: dict[str, list[str]] = {f.label: [] for f in self.facets}
         self.total_values: dict[str, list[int]] = {t.label: [] for t in self.totals}
-        # The records themselves are kept as one tuple of values per row (key order in _keys), the repeated
-        # texts and dates of a column as one object: a dict per record and a string per repeated 社区 name
-        # made a 100,000-row ledger several times larger than its cells. `records` gives them back as dicts.
+        # The records are kept as one tuple of values per row (key order in _keys), the repeated texts and
+        # dates of a column as one object: a dict per record, a tuple of cells beside it and a string per
+        # repeated 社区 name made a 100,000-row ledger several times larger. The cells are rendered when
+        # shown (`rows`, `cell`), and `records` gives the records back as dicts.
         self._keys: list[str] = []
         self._at: dict[str, int] = {}
         self._packed: list[tuple] = []
         self._same: dict[str, dict] = {}      # per record key: the one object kept for each repeated value
         self._own: set[str] = set()           # the keys whose values are not shared
+        self._gaps: set[str] = set()          # the keys some records did not have
         self.version = 0   # bumped by every change, so a search text made meanwhile is not taken
         self._shown = self._shown_indices(shown)
         self._sort_keys: dict[str, list] = {}
@@ -125,24 +128,23 @@ class TableData:
         wanted = set(shown)
         return [i for i, key in enumerate(self.keys) if key in wanted]
 
-    def _haystacks(self, rows: list[tuple[str, ...]], shown: list[int]) -> list[bytes]:
-        """Per row: the shown cells, lowercased, then the 拼音首字母 of its shown Chinese text cells, in UTF-8.
+    def _haystacks(self, cells: list[list[str]], shown: list[int], count: int) -> list[bytes]:
+        """Per row: the shown cells (`cells`, a list per shown column), lowercased, then the 拼音首字母 of its
+        shown Chinese text cells, in UTF-8.
 
         The initials are looked up per distinct value of a column and joined column-wise, because the
         ledgers repeat the same names and communities many times. UTF-8 keeps the digits, dates and
         initials that make most of a row at a byte a character (a str with one Chinese character takes two
         for each); a word typed, in UTF-8 too, is found in it exactly where it is found in the text."""
         if not shown:
-            return [b""] * len(rows)
-        cells_of = (lambda row: row) if len(shown) == len(self.fields) else _picker(shown)
-        texts = [i for i in shown if self.fields[i].kind in _SEARCHED_BY_PINYIN]
+            return [b""] * count
         spoken = []
-        for i in texts:
-            column = [row[i] for row in rows]
-            initials = {c: pinyin.initials(c) for c in set(column) if not c.isascii()}
-            if initials:
-                spoken.append([initials.get(c, "") for c in column])
-        text = ["\t".join(cells_of(row)).lower() for row in rows]
+        for i, column in zip(shown, cells):
+            if self.fields[i].kind in _SEARCHED_BY_PINYIN:
+                initials = {c: pinyin.initials(c) for c in set(column) if not c.isascii()}
+                if initials:
+                    spoken.append([initials.get(c, "") for c in column])
+        text = ["\t".join(row).lower() for row in zip(*cells)]
         if not spoken:
             return [t.encode() for t in text]
         return [(t + "\t" + "\t".join(s)).encode() for t, s in zip(text, zip(*spoken))]
@@ -155,10 +157,10 @@ class TableData:
 
     def _extend(self, records: list[Record]) -> None:
         columns = self._pack(records)
-        rows = self._render(records, columns)
-        self.rows.extend(rows)
+        count = len(records)
         if self.hay is not None:
-            self.hay.extend(self._haystacks(rows, self._shown))
+            cells = [self._render(i, columns.get(self.keys[i], [None] * count)) for i in self._shown]
+            self.hay.extend(self._haystacks(cells, self._shown, count))
         flag = self.flag
         self.flags.extend([flag(r) for r in records] if flag else [None] * len(records))
         self.ids.extend(columns["id"] if "id" in columns else [r.get("id") for r in records])
@@ -170,8 +172,7 @@ class TableData:
                 value = facet.value
                 values = self._shared("facet " + facet.label, [value(r) or "" for r in records])
             else:
-                column = self.keys.index(facet.key)
-                values = [row[column] for row in rows]
+                values = self._render(self.keys.index(facet.key), columns.get(facet.key, [None] * count))
             self.facet_values[facet.label].extend(values)
         hundredths: dict[str, list[int]] = {}
         for total in self.totals:
@@ -198,6 +199,7 @@ class TableData:
             try:
                 values = list(map(itemgetter(key), records))
             except KeyError:   # a key some records lack (a worker's doubts): absent stays absent in the dict
+                self._gaps.add(key)
                 values = [r.get(key, _ABSENT) for r in records]
                 stored.append(self._shared(key, values))
                 columns[key] = [None if v is _ABSENT else v for v in stored[-1]]
@@ -223,19 +225,14 @@ class TableData:
         except TypeError:   # a value that cannot be looked up (a list): the column keeps its own
             return values
 
-    def _render(self, records: list[Record], columns: dict[str, list]) -> list[tuple[str, ...]]:
-        """Each record's cells as Field.render shows them: a text is its own cell, and a column of repeated
+    def _render(self, column: int, values: list) -> list[str]:
+        """A column's cells as Field.render shows its values: a text is its own cell, and a column of repeated
         values is rendered once per distinct value (its cells are then one string each, too)."""
-        cells = []
-        for f in self.fields:
-            values = columns.get(f.key)
-            if values is None:
-                values = [r.get(f.key) for r in records]
-            try:
-                cells.append(self._cells(f, values))
-            except (TypeError, ValueError):  # a value of an unexpected type: show it as text rather than fail
-                cells.append([_safe_render(f, v) for v in values])
-        return list(zip(*cells)) if cells else [()] * len(records)
+        f = self.fields[column]
+        try:
+            return self._cells(f, values)
+        except (TypeError, ValueError):  # a value of an unexpected type: show it as text rather than fail
+            return [_safe_render(f, v) for v in values]
 
     def _cells(self, f: Field, values: list) -> list[str]:
         render = f.render
@@ -250,6 +247,23 @@ class TableData:
         """Every row's record as the service listed it (each made anew when asked for)."""
         return _Records(self)
 
+    @property
+    def rows(self) -> Sequence[tuple[str, ...]]:
+        """Every row's cells, as the table shows them (each row rendered when asked for)."""
+        return _Rows(self)
+
+    def cell(self, row: int, column: int) -> str:
+        f = self.fields[column]
+        value = self.value(row, f.key)
+        return value if value.__class__ is str else _safe_render(f, value)
+
+    def row(self, row: int) -> tuple[str, ...]:
+        return tuple([self.cell(row, column) for column in range(len(self.fields))])
+
+    def cells(self, column: int) -> list[str]:
+        """A column's cells, row by row."""
+        return self._render(column, self.column(self.keys[column]))
+
     def record(self, row: int) -> Record:
         values = self._packed[row]
         return {k: v for k, v in zip(self._keys, values) if v is not _ABSENT}
@@ -262,16 +276,17 @@ class TableData:
             return None
         return values[at]
 
-    def column(self, key: str) -> list:
-        """The values of a record key, row by row (None where a record has none)."""
+    def column(self, key: str, packed: list[tuple] | None = None) -> list:
+        """The values of a record key, row by row (of `packed`, some of the rows; None where a record has none)."""
+        packed = self._packed if packed is None else packed
         at = self._at.get(key)
         if at is None:
-            return [None] * len(self._packed)
+            return [None] * len(packed)
         try:
-            values = list(map(itemgetter(at), self._packed))
+            values = list(map(itemgetter(at), packed))
         except IndexError:   # rows kept before a record brought the key
-            values = [v[at] if at < len(v) else None for v in self._packed]
-        return values if _ABSENT not in values else [None if v is _ABSENT else v for v in values]
+            values = [v[at] if at < len(v) else None for v in packed]
+        return [None if v is _ABSENT else v for v in values] if key in self._gaps else values
 
     # --- the search text, possibly made after the table is shown ----------------------------------------
     @property
@@ -280,18 +295,20 @@ class TableData:
 
     def make_index(self, progress: Progress = SILENT) -> tuple[int, list[bytes]]:
         """The search text of every row (safe to run in a worker thread); give it to set_index."""
-        version, rows, shown = self.version, list(self.rows), list(self._shown)
+        version, packed, shown = self.version, list(self._packed), list(self._shown)
         hay: list[bytes] = []
         step = 20000
-        for start in range(0, len(rows), step):
-            progress.report(start, len(rows), "正在建立搜索索引")
-            hay.extend(self._haystacks(rows[start:start + step], shown))
+        for start in range(0, len(packed), step):
+            progress.report(start, len(packed), "正在建立搜索索引")
+            part = packed[start:start + step]
+            cells = [self._render(i, self.column(self.keys[i], part)) for i in shown]
+            hay.extend(self._haystacks(cells, shown, len(part)))
         return version, hay
 
     def set_index(self, made: tuple[int, list[bytes]]) -> bool:
         """Take a search text from make_index; refused (False) if the rows changed meanwhile."""
         version, hay = made
-        if version != self.version or len(hay) != len(self.rows):
+        if version != self.version or len(hay) != len(self._packed):
             return False
         self.hay = hay
         return True
@@ -314,7 +331,7 @@ class TableData:
         self._base = None
 
     def _columns(self) -> list[list]:
-        columns = [self._packed, self.rows, self.flags, self.ids, self.communities, self.grids,
+        columns = [self._packed, self.flags, self.ids, self.communities, self.grids,
                    *self.facet_values.values(), *self.total_values.values()]
         return columns + [self.hay] if self.hay is not None else columns
 
@@ -328,7 +345,7 @@ class TableData:
         index = self.row_of(record["id"])
         self._extend([record])
         if index is None:
-            index = len(self.rows) - 1
+            index = len(self._packed) - 1
             self._row_of[record["id"]] = index  # type: ignore[index]  # built by row_of above
         else:
             for column in self._columns():
@@ -373,7 +390,7 @@ class TableData:
             else:
                 # Rank the distinct texts by pinyin once, then sort rows by small integers: comparing
                 # ranks is several times cheaper than comparing pinyin strings row against row.
-                cells = list(map(itemgetter(column), self.rows))
+                cells = self.cells(column)
                 rank = {c: n for n, c in enumerate(sorted(set(cells), key=pinyin.sort_key))}
                 keys = list(map(rank.__getitem__, cells))
             self._sort_keys[key] = keys
@@ -387,7 +404,7 @@ class TableData:
             if other is not None:
                 found = other[::-1]   # the other direction, reversed (equal keys then come in reverse too)
             else:
-                found = list(range(len(self.rows)))
+                found = list(range(len(self._packed)))
                 if key is not None:
                     found.sort(key=self.sort_keys(key).__getitem__, reverse=descending)
             self._orders[(key, descending)] = found
@@ -448,7 +465,7 @@ class TableData:
 
     def sums(self, rows: list[int]) -> dict[str, int]:
         """Footer sums (hundredths for money and areas, units for counts) over the given rows."""
-        if len(rows) == len(self.rows):
+        if len(rows) == len(self._packed):
             return {label: sum(values) for label, values in self.total_values.items()}
         return {label: sum(map(values.__getitem__, rows)) for label, values in self.total_values.items()}
 
@@ -460,6 +477,21 @@ class TableData:
         return f"{value:,}{total.unit}"
 
 
+class _Rows(Sequence):
+    """A table's rows of cells as a read-only list."""
+
+    def __init__(self, table: TableData):
+        self._table = table
+
+    def __len__(self) -> int:
+        return len(self._table._packed)
+
+    def __getitem__(self, row):
+        if isinstance(row, slice):
+            return [self._table.row(i) for i in range(*row.indices(len(self)))]
+        return self._table.row(row)
+
+
 class _Records(Sequence):
     """A table's records as a read-only list of dicts."""
 
@@ -467,7 +499,7 @@ class _Records(Sequence):
         self._table = table
 
     def __len__(self) -> int:
-        return len(self._table.rows)
+        return len(self._table._packed)
 
     def __getitem__(self, row):
         if isinstance(row, slice):
