@@ -28,7 +28,7 @@ from .ledger_specs import LedgerSpec
 from .table_data import Query, TableData
 from .table_model import LedgerTableModel
 from .table_tools import RowActions, TableTools
-from .tasks import run_task
+from .tasks import collection_paused, run_task
 
 if TYPE_CHECKING:
     from .record_dialog import RecordDialog
@@ -263,14 +263,15 @@ class LedgerPage(QWidget):
             progress.report(0, 0, f"正在读取{spec.title}台账")
             table = TableData(fields, [], facets=spec.facets, totals=spec.totals, scope=spec.scope, shown=shown,
                               flag=spec.flag, index=False)
-            for records in service.list_in_batches(READ_ROWS):
-                if spec.derive:
-                    spec.derive(records)
-                table.add(records)
-                del records   # before the next batch is read: the page never holds all the records as dicts
-                progress.report(0, 0, f"已读取{spec.title} {len(table.rows):,} 条")
-            if len(table.rows) <= INDEX_LATER_ROWS:
-                table.set_index(table.make_index(progress))
+            with collection_paused():
+                for records in service.list_in_batches(READ_ROWS):
+                    if spec.derive:
+                        spec.derive(records)
+                    table.add(records)
+                    del records   # before the next batch is read: the page never holds all the records as dicts
+                    progress.report(0, 0, f"已读取{spec.title} {len(table.rows):,} 条")
+                if len(table.rows) <= INDEX_LATER_ROWS:
+                    table.set_index(table.make_index(progress))
             return table
 
         self.loading = run_task(self, f"正在加载{spec.title}台账", fetch, self._loaded, self._load_failed)
@@ -338,7 +339,11 @@ class LedgerPage(QWidget):
             elif table is self.table:
                 self._make_index()   # the rows changed meanwhile: make it again
 
-        run_task(self, "建立搜索索引", table.make_index, done, show_progress=False)
+        def make(progress: Progress):
+            with collection_paused():
+                return table.make_index(progress)
+
+        run_task(self, "建立搜索索引", make, done, show_progress=False)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
         if watched is self.search and event.type() == QEvent.Type.FocusIn:
