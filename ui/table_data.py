@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -143,11 +144,10 @@ class TableData:
             if self.fields[i].kind in _SEARCHED_BY_PINYIN:
                 initials = {c: pinyin.initials(c) for c in set(column) if not c.isascii()}
                 if initials:
-                    spoken.append([initials.get(c, "") for c in column])
-        text = ["\t".join(row).lower() for row in zip(*cells)]
-        if not spoken:
-            return [t.encode() for t in text]
-        return [(t + "\t" + "\t".join(s)).encode() for t, s in zip(text, zip(*spoken))]
+                    spoken.append(list(map(initials.get, column, repeat(""))))
+        # map over C functions: a 100,000-row ledger makes this text for every row
+        text = map(str.lower, map("\t".join, zip(*cells)))
+        return list(map(str.encode, map("\t".join, zip(text, *spoken)) if spoken else text))
 
     def add(self, records: list[Record]) -> None:
         """Put more records in (rows after the ones already there); the table keeps none of the dicts."""
