@@ -3,8 +3,9 @@ dialogs, 批量修改, and the tools every table has (ui.table_tools: 导出, �
 generic over ledger.services.LEDGERS with each ledger's particulars in ledger_specs. Rows pasted from Excel/WPS
 (Ctrl+V) open the import preview; deletions go to the 回收站, and every change is a step of the window's 撤销.
 
-Records are loaded through the service in a background task and rendered once (TableData); every keystroke,
-filter and header click then works on lists of row indices and resets the model.
+Records are read through the service in a background task, a batch at a time, and kept compactly (TableData);
+every keystroke, filter and header click then works on lists of row indices and resets the model. A large
+ledger's page lets go of its rows while another page is shown, and reads them again when shown (`release`).
 """
 from __future__ import annotations
 

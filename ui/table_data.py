@@ -507,14 +507,6 @@ class _Records(Sequence):
         return self._table.record(row)
 
 
-def _picker(indices: list[int]) -> Callable[[tuple], tuple]:
-    """itemgetter that returns a tuple even for one index."""
-    if len(indices) == 1:
-        only = indices[0]
-        return lambda row: (row[only],)
-    return itemgetter(*indices)
-
-
 def _safe_render(f: Field, value: object) -> str:
     try:
         return f.render(value)
