@@ -1,9 +1,10 @@
 """Opening a ledger page at city scale, the whole wait: from the click to rows shown and searchable.
 
 Ours drives the real LedgerPage offscreen in a fresh process on an open database: `refresh()` (what a click on
-the page does), then the event loop runs until the page has its table and its search index (the service's
-read, the table's cells and sums, the model reset, the search text made in the background). The first open
-of a process is the one timed: it is the one a clerk waits for.
+the page does), the event loop runs until the page shows its rows (the service's read, the table's cells and
+sums, the model reset), then "王" is typed in the search box and the loop runs until the page shows the rows
+found (the search text, which a large ledger makes for its first search, and the search). The first open of a
+process is the one timed: it is the one a clerk waits for.
 
 The baseline is the fastest practical way of doing the same work: sqlite3 fetching the same rows, and plain
 Python formatting the same cells (amounts in yuan, dates, 社区 names, the ID number's 性别/出生日期/年龄) and
@@ -31,8 +32,6 @@ PAGES = {"funds": "经费", "workers": "社区工作者"}
 
 
 def _ours(db: str, key: str) -> None:
-    from PySide6.QtCore import QEventLoop, QTimer
-
     from ledger.access import Actor
     from ledger.app import Ledger
     from ui.app import make_application
@@ -48,22 +47,26 @@ def _ours(db: str, key: str) -> None:
     page.resize(1366, 700)
     page.show()
     app.processEvents()
-    loop = QEventLoop()
-    poll = QTimer(interval=1)
-    poll.timeout.connect(lambda: loop.quit() if _ready(page) else None)
     start = time.perf_counter()
     page.refresh()
-    poll.start()
-    loop.exec()
+    _wait(lambda: page.loading is None and page.table is not None and not page.status.text())
+    page.search.setText("王")          # searchable: the search answers
+    _wait(lambda: page.table.indexed and not page.status.text())
     elapsed = time.perf_counter() - start
-    page.search.setText("王")          # searchable: the index answers
     rows = page.model.rowCount()
     ledger.close()
     report(elapsed, rows=len(page.table.rows), found=rows)
 
 
-def _ready(page) -> bool:
-    return page.loading is None and page.table is not None and page.table.indexed and not page.status.text()
+def _wait(ready) -> None:
+    """Run the event loop until `ready()`."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    loop = QEventLoop()
+    poll = QTimer(interval=1)
+    poll.timeout.connect(lambda: loop.quit() if ready() else None)
+    poll.start()
+    loop.exec()
+    poll.stop()
 
 
 def _every_page(db: str) -> None:

@@ -32,6 +32,9 @@ class FundsPage(QWidget):
     def activate(self) -> None:
         self.current().activate()
 
+    def release(self) -> None:
+        self.entries.release()
+
     def mark_stale(self) -> None:
         self.entries.stale = True
         self.summary.stale = True

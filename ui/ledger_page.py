@@ -3,8 +3,9 @@ dialogs, 批量修改, and the tools every table has (ui.table_tools: 导出, �
 generic over ledger.services.LEDGERS with each ledger's particulars in ledger_specs. Rows pasted from Excel/WPS
 (Ctrl+V) open the import preview; deletions go to the 回收站, and every change is a step of the window's 撤销.
 
-Records are loaded through the service in a background task and rendered once (TableData); every keystroke,
-filter and header click then works on lists of row indices and resets the model.
+Records are read through the service in a background task, a batch at a time, and kept compactly (TableData);
+every keystroke, filter and header click then works on lists of row indices and resets the model. A large
+ledger's page lets go of its rows while another page is shown, and reads them again when shown (`release`).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import importlib
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
@@ -28,14 +29,18 @@ from .ledger_specs import LedgerSpec
 from .table_data import Query, TableData
 from .table_model import LedgerTableModel
 from .table_tools import RowActions, TableTools
-from .tasks import run_task
+from .tasks import collection_paused, run_task
 
 if TYPE_CHECKING:
     from .record_dialog import RecordDialog
 
 ALL = "全部"
+# A ledger is read this many records at a time, each batch kept as the table's cells before the next is read.
+READ_ROWS = 10000
 # Above this many rows the search text is made after the table is shown, in a second background step.
 INDEX_LATER_ROWS = 20000
+# A page of more rows than this lets go of them while another page is shown (see LedgerPage.release).
+KEEP_ROWS = 5000
 
 
 class LedgerPage(QWidget):
@@ -56,8 +61,11 @@ class LedgerPage(QWidget):
         self.stale = True
         self.loading = None
         self.deleting = None        # the running deletion, for tests
+        self._indexing: TableData | None = None   # the table whose search text is being made
         self._again = False
         self._pending_select: int | None = None
+        self._released = False                 # left for another page: its rows were let go
+        self._where: tuple[list[int], int | None] = ([], None)   # the selection and top row when it was left
         self._state = window.ui_settings.page_state(self.key)
         self._hidden = set(self._state.get("hidden", spec.hidden))
         self._hidden &= set(self.keys)
@@ -97,6 +105,7 @@ class LedgerPage(QWidget):
         self.import_button.clicked.connect(lambda: self.window.open_import(self.key))
         self.refresh_button.clicked.connect(self.refresh)
         self.search.textChanged.connect(self._search_changed)
+        self.search.installEventFilter(self)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search, activated=self.search.clear,
                   context=Qt.ShortcutContext.WidgetShortcut)
 
@@ -188,9 +197,27 @@ class LedgerPage(QWidget):
 
     # --- page protocol (called by the main window) -------------------------------------------------------
     def activate(self) -> None:
-        """The page became visible: load it if it was never loaded or its data changed elsewhere."""
+        """The page became visible: load it if it was never loaded, was let go, or its data changed elsewhere."""
+        self._released = False
         if self.stale and self.loading is None:
             self.load()
+
+    def release(self) -> None:
+        """The page was left for another: a large ledger lets go of its rows, cells and search text (100,000
+        经费 entries hold some 70 MB), keeping what the clerk chose — search, filters, sort, columns, the
+        selected row — so that coming back reads the ledger anew and shows it as it was left. A small one
+        is kept: it costs little, and coming back to it is instant."""
+        self._released = True
+        if self.table is None or len(self.table.rows) <= KEEP_ROWS:
+            return
+        top = self.model.record_id(self.view.rowAt(0))
+        self._where = (self._selected_ids(), top)
+        self.table = None
+        self._indexing = None
+        self.answer = []
+        self._answered = None
+        self.model.set_table(None)
+        self.stale = True
 
     def mark_stale(self) -> None:
         self.stale = True
@@ -235,12 +262,18 @@ class LedgerPage(QWidget):
 
         def fetch(progress: Progress) -> TableData:
             progress.report(0, 0, f"正在读取{spec.title}台账")
-            records = service.list()
-            if spec.derive:
-                spec.derive(records)
-            return TableData(fields, records, facets=spec.facets, totals=spec.totals, scope=spec.scope,
-                             shown=shown, flag=spec.flag, index=len(records) <= INDEX_LATER_ROWS,
-                             progress=progress)
+            table = TableData(fields, [], facets=spec.facets, totals=spec.totals, scope=spec.scope, shown=shown,
+                              flag=spec.flag, index=False)
+            with collection_paused():
+                for records in service.list_in_batches(READ_ROWS):
+                    if spec.derive:
+                        spec.derive(records)
+                    table.add(records)
+                    del records   # before the next batch is read: the page never holds all the records as dicts
+                    progress.report(0, 0, f"已读取{spec.title} {len(table.rows):,} 条")
+                if len(table.rows) <= INDEX_LATER_ROWS:
+                    table.set_index(table.make_index(progress))
+            return table
 
         self.loading = run_task(self, f"正在加载{spec.title}台账", fetch, self._loaded, self._load_failed)
 
@@ -248,6 +281,9 @@ class LedgerPage(QWidget):
         self.loading = None
         if self._again:
             self.load()
+        if self._released and len(table.rows) > KEEP_ROWS:   # left while it loaded: read again when shown
+            self.stale = True
+            return
         first = self.table is None
         self.table = table
         self.stale = False
@@ -257,11 +293,20 @@ class LedgerPage(QWidget):
             self._restore_columns()
         self.apply(narrow=False)
         self.status.setText("")
-        if not table.indexed:
-            self._make_index()
+        self._index_when_wanted()
+        self._return()
         if self._pending_select is not None:
             self.select_record(self._pending_select)
             self._pending_select = None
+
+    def _return(self) -> None:
+        """Back on the page after it was let go: the rows it showed at the top and the selection, as they were."""
+        selected, top = self._where
+        self._where = ([], None)
+        row = self.model.row_of_id(top) if top is not None else None
+        if row is not None:
+            self.view.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+        self._restore_selection(selected)
 
     def _load_failed(self, exc: BaseException) -> None:
         self.loading = None
@@ -269,13 +314,25 @@ class LedgerPage(QWidget):
         from .tasks import show_error
         show_error(self, f"加载{self.spec.title}台账", exc)
 
+    def _index_when_wanted(self) -> None:
+        """Make the search text when a search needs it: a small ledger's at once, a large one's (a fifth of
+        what its page holds) when the clerk goes to the search box or a search is to be shown again."""
+        table = self.table
+        if table is None or table.indexed or self._indexing is table:
+            return
+        if len(table.rows) <= INDEX_LATER_ROWS or self.query.text or self.search.hasFocus():
+            self._make_index()
+
     def _make_index(self) -> None:
         table = self.table
         if table is None:
             return
         self.status.setText("正在建立搜索索引…")
+        self._indexing = table
 
         def done(made) -> None:
+            if self._indexing is table:
+                self._indexing = None
             if table is self.table and table.set_index(made):
                 self.status.setText("")
                 if self.query.text:
@@ -283,7 +340,16 @@ class LedgerPage(QWidget):
             elif table is self.table:
                 self._make_index()   # the rows changed meanwhile: make it again
 
-        run_task(self, "建立搜索索引", table.make_index, done, show_progress=False)
+        def make(progress: Progress):
+            with collection_paused():
+                return table.make_index(progress)
+
+        run_task(self, "建立搜索索引", make, done, show_progress=False)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.search and event.type() == QEvent.Type.FocusIn:
+            self._index_when_wanted()   # about to search: the search text is made while the clerk types
+        return super().eventFilter(watched, event)
 
     # --- filtering, searching, sorting ----------------------------------------------------------------
     def _fill_facets(self) -> None:
@@ -324,6 +390,7 @@ class LedgerPage(QWidget):
 
     def _search_changed(self, text: str) -> None:
         self.query = _replace(self.query, text=text)
+        self._index_when_wanted()
         self.apply()
 
     def apply(self, narrow: bool = True) -> None:
@@ -461,7 +528,7 @@ class LedgerPage(QWidget):
         self._state["hidden"] = sorted(self._hidden)
         if self.table is not None and self.table.set_shown([k for k in self.keys if k not in self._hidden]):
             # Searching covers the shown columns only: make the search text again.
-            self._make_index()
+            self._index_when_wanted()
 
     def reset_columns(self) -> None:
         self._state = {}
@@ -469,7 +536,7 @@ class LedgerPage(QWidget):
         if self.table is not None:
             self._restore_columns()
             if self.table.set_shown([k for k in self.keys if k not in self._hidden]):
-                self._make_index()
+                self._index_when_wanted()
 
     def save_state(self) -> None:
         self._state["hidden"] = sorted(self._hidden)

@@ -336,6 +336,7 @@ class MainWindow(QMainWindow):
             self.show_workspace(key)
             return self.pages[key]
         page = self.page(key)
+        left = self.current_page()
         self._current_key = key
         self.page_stack.setCurrentWidget(page)
         title = next(p.title for p in PAGES if p.key == key)
@@ -348,6 +349,8 @@ class MainWindow(QMainWindow):
                 self.nav.blockSignals(False)
         if hasattr(page, "activate"):
             page.activate()
+        if left is not None and left is not page and hasattr(left, "release"):
+            left.release()   # a hidden page keeps no rows: the window stays as small as the page shown
         return page
 
     def current_page(self) -> QWidget | None:

@@ -7,10 +7,15 @@ by character costs a dictionary lookup. Each distinct text is read once per proc
 """
 from __future__ import annotations
 
+import os
 import unicodedata
 from collections.abc import Iterable
 
-from pypinyin.pinyin_dict import pinyin_dict
+# Importing pypinyin loads its dictionary of 400,000 phrases (about 50 MB) and copies the character one, unless
+# told not to by its documented switches; reading character by character needs neither.
+os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
+os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
+from pypinyin.pinyin_dict import pinyin_dict  # noqa: E402 (after the switches)
 
 _SYLLABLES: dict[str, str] = {}      # character -> toneless syllable, '' when it has no reading
 INITIALS: dict[str, str] = {}        # text -> its initials, lowercased ('幸福社区' -> 'xfsq')

@@ -1,12 +1,14 @@
-"""A ledger's records rendered once for the table: display strings, search text, sort keys and footer sums.
+"""A ledger's records kept compactly for the table: cells, search text, sort keys and footer sums.
 
 Pure Python (no Qt), so it is built off the GUI thread and measured by bench/gui_table.py without a window.
 Searching and sorting are list operations on row indices over text prepared here; the table model only shows
 rows of it. That is what keeps 100,000 rows responsive: a QSortFilterProxyModel over the same rows was
 100–240× slower than doing the same in Python and resetting the model.
 
-The search text (cells plus 拼音首字母) costs about as much again as rendering the cells, so a page can show
-its table first and make the search text right after (`make_index` / `set_index`), off the GUI thread.
+Each record is one tuple of its values, a column's repeated texts and dates one object; a cell is rendered
+when it is shown (`cell`, `rows`), a column when it is sorted or searched. The search text (cells plus
+拼音首字母) is a fifth of what a large ledger's table holds, so a page can show its table first and make the
+search text when a search needs it (`make_index` / `set_index`), off the GUI thread.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -26,6 +29,8 @@ Record = dict[str, Any]
 _SEARCHED_BY_PINYIN = ("text", "choice", "ref", "rooms")
 _NEG_INF = float("-inf")
 _NO_DATE = date.min   # blank dates sort first, like blank numbers
+_ABSENT = object()    # a key a record did not have
+_SHAREABLE = frozenset({str, date, type(None)})
 
 
 @dataclass(frozen=True)
@@ -88,15 +93,23 @@ class TableData:
         self.totals = tuple(totals)
         self.scope = scope
         self.flag = flag
-        self.records: list[Record] = []
-        self.rows: list[tuple[str, ...]] = []
-        self.hay: list[str] | None = [] if index else None
+        self.hay: list[bytes] | None = [] if index else None
         self.flags: list[str | None] = []
         self.ids: list[int] = []
         self.communities: list[int | None] = []
         self.grids: list[int | None] = []
         self.facet_values: dict[str, list[str]] = {f.label: [] for f in self.facets}
         self.total_values: dict[str, list[int]] = {t.label: [] for t in self.totals}
+        # The records are kept as one tuple of values per row (key order in _keys), the repeated texts and
+        # dates of a column as one object: a dict per record, a tuple of cells beside it and a string per
+        # repeated 社区 name made a 100,000-row ledger several times larger. The cells are rendered when
+        # shown (`rows`, `cell`), and `records` gives the records back as dicts.
+        self._keys: list[str] = []
+        self._at: dict[str, int] = {}
+        self._packed: list[tuple] = []
+        self._same: dict[str, dict] = {}      # per record key: the one object kept for each repeated value
+        self._own: set[str] = set()           # the keys whose values are not shared
+        self._gaps: set[str] = set()          # the keys some records did not have
         self.version = 0   # bumped by every change, so a search text made meanwhile is not taken
         self._shown = self._shown_indices(shown)
         self._sort_keys: dict[str, list] = {}
@@ -116,86 +129,186 @@ class TableData:
         wanted = set(shown)
         return [i for i, key in enumerate(self.keys) if key in wanted]
 
-    def _render_rows(self, records: list[Record]) -> list[tuple[str, ...]]:
-        """Each record's cells as Field.render shows them. A text value is its own rendering, so it skips
-        the call: a fifth of the work on a 100,000-row ledger."""
-        pairs = [(f.key, f.render) for f in self.fields]
-        try:
-            return [tuple([v if (v := r.get(k)).__class__ is str else render(v) for k, render in pairs])
-                    for r in records]
-        except (TypeError, ValueError):  # a value of an unexpected type: show it as text rather than fail
-            return [tuple([_safe_render(f, r.get(f.key)) for f in self.fields]) for r in records]
-
-    def _haystacks(self, rows: list[tuple[str, ...]], shown: list[int]) -> list[str]:
-        """Per row: the shown cells, lowercased, then the 拼音首字母 of its shown Chinese text cells.
+    def _haystacks(self, cells: list[list[str]], shown: list[int], count: int) -> list[bytes]:
+        """Per row: the shown cells (`cells`, a list per shown column), lowercased, then the 拼音首字母 of its
+        shown Chinese text cells, in UTF-8.
 
         The initials are looked up per distinct value of a column and joined column-wise, because the
-        ledgers repeat the same names and communities many times."""
+        ledgers repeat the same names and communities many times. UTF-8 keeps the digits, dates and
+        initials that make most of a row at a byte a character (a str with one Chinese character takes two
+        for each); a word typed, in UTF-8 too, is found in it exactly where it is found in the text."""
         if not shown:
-            return [""] * len(rows)
-        cells_of = (lambda row: row) if len(shown) == len(self.fields) else _picker(shown)
-        texts = [i for i in shown if self.fields[i].kind in _SEARCHED_BY_PINYIN]
+            return [b""] * count
         spoken = []
-        for i in texts:
-            column = [row[i] for row in rows]
-            initials = {c: pinyin.initials(c) for c in set(column) if not c.isascii()}
-            if initials:
-                spoken.append([initials.get(c, "") for c in column])
-        text = ["\t".join(cells_of(row)).lower() for row in rows]
-        if not spoken:
-            return text
-        return [t + "\t" + "\t".join(s) for t, s in zip(text, zip(*spoken))]
+        for i, column in zip(shown, cells):
+            if self.fields[i].kind in _SEARCHED_BY_PINYIN:
+                initials = {c: pinyin.initials(c) for c in set(column) if not c.isascii()}
+                if initials:
+                    spoken.append(list(map(initials.get, column, repeat(""))))
+        # map over C functions: a 100,000-row ledger makes this text for every row
+        text = map(str.lower, map("\t".join, zip(*cells)))
+        return list(map(str.encode, map("\t".join, zip(text, *spoken)) if spoken else text))
+
+    def add(self, records: list[Record]) -> None:
+        """Put more records in (rows after the ones already there); the table keeps none of the dicts."""
+        if records:
+            self._extend(records)
+            self._changed()
 
     def _extend(self, records: list[Record]) -> None:
-        rows = self._render_rows(records)
-        self.records.extend(records)
-        self.rows.extend(rows)
+        columns = self._pack(records)
+        count = len(records)
         if self.hay is not None:
-            self.hay.extend(self._haystacks(rows, self._shown))
+            cells = [self._render(i, columns.get(self.keys[i], [None] * count)) for i in self._shown]
+            self.hay.extend(self._haystacks(cells, self._shown, count))
         flag = self.flag
         self.flags.extend([flag(r) for r in records] if flag else [None] * len(records))
-        self.ids.extend([r.get("id") for r in records])
-        key = self.scope.community
-        self.communities.extend([r.get(key) for r in records] if key else [None] * len(records))
-        key = self.scope.grid
-        self.grids.extend([r.get(key) for r in records] if key else [None] * len(records))
+        self.ids.extend(columns["id"] if "id" in columns else [r.get("id") for r in records])
+        for key, out in ((self.scope.community, self.communities), (self.scope.grid, self.grids)):
+            out.extend(columns[key] if key in columns else [r.get(key) for r in records] if key else
+                       [None] * len(records))
         for facet in self.facets:
             if facet.value is not None:
                 value = facet.value
-                values = [value(r) or "" for r in records]
+                values = self._shared("facet " + facet.label, [value(r) or "" for r in records])
             else:
-                column = self.keys.index(facet.key)
-                values = [row[column] for row in rows]
+                values = self._render(self.keys.index(facet.key), columns.get(facet.key, [None] * count))
             self.facet_values[facet.label].extend(values)
         hundredths: dict[str, list[int]] = {}
         for total in self.totals:
             if total.key not in hundredths:
-                hundredths[total.key] = [_hundredths(r.get(total.key)) for r in records]
+                amounts = columns.get(total.key) or [r.get(total.key) for r in records]
+                hundredths[total.key] = list(map(_hundredths, amounts))
             values = hundredths[total.key]
             if total.where is not None:
                 key, wanted = total.where
-                values = [v if r.get(key) == wanted else 0 for v, r in zip(values, records)]
+                where = columns.get(key) or [r.get(key) for r in records]
+                values = [v if w == wanted else 0 for v, w in zip(values, where)]
             self.total_values[total.label].extend(values)
+
+    def _pack(self, records: list[Record]) -> dict[str, list]:
+        """Keep the records as tuples of their values; returns their values by key (None where absent)."""
+        keys = self._keys
+        new = set().union(*records).difference(keys)
+        if new:
+            keys += [k for k in records[0] if k in new] + sorted(new.difference(records[0]))
+            self._at = {k: i for i, k in enumerate(keys)}
+        columns: dict[str, list] = {}
+        stored = []
+        for key in keys:
+            try:
+                values = list(map(itemgetter(key), records))
+            except KeyError:   # a key some records lack (a worker's doubts): absent stays absent in the dict
+                self._gaps.add(key)
+                values = [r.get(key, _ABSENT) for r in records]
+                stored.append(self._shared(key, values))
+                columns[key] = [None if v is _ABSENT else v for v in stored[-1]]
+                continue
+            stored.append(self._shared(key, values))
+            columns[key] = stored[-1]
+        self._packed.extend(zip(*stored))
+        return columns
+
+    def _shared(self, key: str, values: list) -> list:
+        """A column's repeated texts and dates as one object each (a 社区 name, a category, a day): the read gives
+        a new string for every row. Whether a column repeats is decided by its first rows; columns of other
+        values, or of mostly distinct ones (凭证号, 金额), are left as they are."""
+        same = self._same.get(key)
+        if same is None:
+            if key in self._own or not set(map(type, values)) <= _SHAREABLE or \
+                    len(values) > 50 and len(set(values)) * 2 > len(values):
+                self._own.add(key)
+                return values
+            same = self._same[key] = {}
+        try:
+            return list(map(same.setdefault, values, values))
+        except TypeError:   # a value that cannot be looked up (a list): the column keeps its own
+            return values
+
+    def _render(self, column: int, values: list) -> list[str]:
+        """A column's cells as Field.render shows its values: a text is its own cell, and a column of repeated
+        values is rendered once per distinct value (its cells are then one string each, too)."""
+        f = self.fields[column]
+        try:
+            return self._cells(f, values)
+        except (TypeError, ValueError):  # a value of an unexpected type: show it as text rather than fail
+            return [_safe_render(f, v) for v in values]
+
+    def _cells(self, f: Field, values: list) -> list[str]:
+        render = f.render
+        if f.key in self._same:   # few distinct values
+            shown = {v: v if v.__class__ is str else render(v) for v in set(values)}
+            return list(map(shown.__getitem__, values))
+        return [v if v.__class__ is str else render(v) for v in values]
+
+    # --- the records, as dicts again ------------------------------------------------------------------
+    @property
+    def records(self) -> Sequence[Record]:
+        """Every row's record as the service listed it (each made anew when asked for)."""
+        return _Records(self)
+
+    @property
+    def rows(self) -> Sequence[tuple[str, ...]]:
+        """Every row's cells, as the table shows them (each row rendered when asked for)."""
+        return _Rows(self)
+
+    def cell(self, row: int, column: int) -> str:
+        f = self.fields[column]
+        value = self.value(row, f.key)
+        return value if value.__class__ is str else _safe_render(f, value)
+
+    def row(self, row: int) -> tuple[str, ...]:
+        return tuple([self.cell(row, column) for column in range(len(self.fields))])
+
+    def cells(self, column: int) -> list[str]:
+        """A column's cells, row by row."""
+        return self._render(column, self.column(self.keys[column]))
+
+    def record(self, row: int) -> Record:
+        values = self._packed[row]
+        return {k: v for k, v in zip(self._keys, values) if v is not _ABSENT}
+
+    def value(self, row: int, key: str) -> Any:
+        """One value of a row's record (None when it has none)."""
+        at = self._at.get(key)
+        values = self._packed[row]
+        if at is None or at >= len(values) or values[at] is _ABSENT:
+            return None
+        return values[at]
+
+    def column(self, key: str, packed: list[tuple] | None = None) -> list:
+        """The values of a record key, row by row (of `packed`, some of the rows; None where a record has none)."""
+        packed = self._packed if packed is None else packed
+        at = self._at.get(key)
+        if at is None:
+            return [None] * len(packed)
+        try:
+            values = list(map(itemgetter(at), packed))
+        except IndexError:   # rows kept before a record brought the key
+            values = [v[at] if at < len(v) else None for v in packed]
+        return [None if v is _ABSENT else v for v in values] if key in self._gaps else values
 
     # --- the search text, possibly made after the table is shown ----------------------------------------
     @property
     def indexed(self) -> bool:
         return self.hay is not None
 
-    def make_index(self, progress: Progress = SILENT) -> tuple[int, list[str]]:
+    def make_index(self, progress: Progress = SILENT) -> tuple[int, list[bytes]]:
         """The search text of every row (safe to run in a worker thread); give it to set_index."""
-        version, rows, shown = self.version, list(self.rows), list(self._shown)
-        hay: list[str] = []
+        version, packed, shown = self.version, list(self._packed), list(self._shown)
+        hay: list[bytes] = []
         step = 20000
-        for start in range(0, len(rows), step):
-            progress.report(start, len(rows), "正在建立搜索索引")
-            hay.extend(self._haystacks(rows[start:start + step], shown))
+        for start in range(0, len(packed), step):
+            progress.report(start, len(packed), "正在建立搜索索引")
+            part = packed[start:start + step]
+            cells = [self._render(i, self.column(self.keys[i], part)) for i in shown]
+            hay.extend(self._haystacks(cells, shown, len(part)))
         return version, hay
 
-    def set_index(self, made: tuple[int, list[str]]) -> bool:
+    def set_index(self, made: tuple[int, list[bytes]]) -> bool:
         """Take a search text from make_index; refused (False) if the rows changed meanwhile."""
         version, hay = made
-        if version != self.version or len(hay) != len(self.rows):
+        if version != self.version or len(hay) != len(self._packed):
             return False
         self.hay = hay
         return True
@@ -218,7 +331,7 @@ class TableData:
         self._base = None
 
     def _columns(self) -> list[list]:
-        columns = [self.records, self.rows, self.flags, self.ids, self.communities, self.grids,
+        columns = [self._packed, self.flags, self.ids, self.communities, self.grids,
                    *self.facet_values.values(), *self.total_values.values()]
         return columns + [self.hay] if self.hay is not None else columns
 
@@ -232,7 +345,7 @@ class TableData:
         index = self.row_of(record["id"])
         self._extend([record])
         if index is None:
-            index = len(self.rows) - 1
+            index = len(self._packed) - 1
             self._row_of[record["id"]] = index  # type: ignore[index]  # built by row_of above
         else:
             for column in self._columns():
@@ -264,10 +377,7 @@ class TableData:
             if kind in _SEARCHED_BY_PINYIN or kind == "idcard":
                 values = []
             else:
-                try:
-                    values = list(map(itemgetter(key), self.records))
-                except KeyError:
-                    values = [r.get(key) for r in self.records]
+                values = self.column(key)
             # Without blanks the values are their own keys (one pass fewer over 100,000 rows).
             if kind == "int":
                 keys = values if None not in values else [_NEG_INF if v is None else v for v in values]
@@ -280,7 +390,7 @@ class TableData:
             else:
                 # Rank the distinct texts by pinyin once, then sort rows by small integers: comparing
                 # ranks is several times cheaper than comparing pinyin strings row against row.
-                cells = list(map(itemgetter(column), self.rows))
+                cells = self.cells(column)
                 rank = {c: n for n, c in enumerate(sorted(set(cells), key=pinyin.sort_key))}
                 keys = list(map(rank.__getitem__, cells))
             self._sort_keys[key] = keys
@@ -294,7 +404,7 @@ class TableData:
             if other is not None:
                 found = other[::-1]   # the other direction, reversed (equal keys then come in reverse too)
             else:
-                found = list(range(len(self.rows)))
+                found = list(range(len(self._packed)))
                 if key is not None:
                     found.sort(key=self.sort_keys(key).__getitem__, reverse=descending)
             self._orders[(key, descending)] = found
@@ -335,11 +445,11 @@ class TableData:
         """The row indices to show, in order. Given the previous query and its answer, a search that only
         narrows (more letters typed) filters that answer instead of every row. Without the search text
         (not indexed yet) the search is left out."""
-        terms = query.terms() if self.hay is not None else []
+        terms = [t.encode() for t in query.terms()] if self.hay is not None else []
         rows = None
         if previous is not None and terms:
             before, answer = previous
-            old = before.terms()
+            old = [t.encode() for t in before.terms()]
             if before.base() == query.base() and old and len(terms) >= len(old) and \
                     all(o in n for o, n in zip(old, terms)):
                 rows = answer
@@ -355,7 +465,7 @@ class TableData:
 
     def sums(self, rows: list[int]) -> dict[str, int]:
         """Footer sums (hundredths for money and areas, units for counts) over the given rows."""
-        if len(rows) == len(self.rows):
+        if len(rows) == len(self._packed):
             return {label: sum(values) for label, values in self.total_values.items()}
         return {label: sum(map(values.__getitem__, rows)) for label, values in self.total_values.items()}
 
@@ -367,12 +477,34 @@ class TableData:
         return f"{value:,}{total.unit}"
 
 
-def _picker(indices: list[int]) -> Callable[[tuple], tuple]:
-    """itemgetter that returns a tuple even for one index."""
-    if len(indices) == 1:
-        only = indices[0]
-        return lambda row: (row[only],)
-    return itemgetter(*indices)
+class _Rows(Sequence):
+    """A table's rows of cells as a read-only list."""
+
+    def __init__(self, table: TableData):
+        self._table = table
+
+    def __len__(self) -> int:
+        return len(self._table._packed)
+
+    def __getitem__(self, row):
+        if isinstance(row, slice):
+            return [self._table.row(i) for i in range(*row.indices(len(self)))]
+        return self._table.row(row)
+
+
+class _Records(Sequence):
+    """A table's records as a read-only list of dicts."""
+
+    def __init__(self, table: TableData):
+        self._table = table
+
+    def __len__(self) -> int:
+        return len(self._table._packed)
+
+    def __getitem__(self, row):
+        if isinstance(row, slice):
+            return [self._table.record(i) for i in range(*row.indices(len(self)))]
+        return self._table.record(row)
 
 
 def _safe_render(f: Field, value: object) -> str:

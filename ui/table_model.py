@@ -42,7 +42,6 @@ class LedgerTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.table: TableData | None = None
         self.visible: list[int] = []
-        self._rows: list[tuple[str, ...]] = []
         self._align: list[int] = []
         self._labels: list[str] = []
 
@@ -50,15 +49,13 @@ class LedgerTableModel(QAbstractTableModel):
     def set_table(self, table: TableData | None, visible: list[int] | None = None) -> None:
         self.beginResetModel()
         self.table = table
-        self._rows = table.rows if table is not None else []
         self._align = [_RIGHT if f.numeric else _LEFT for f in table.fields] if table is not None else []
         self._labels = [f.label for f in table.fields] if table is not None else []
-        self.visible = visible if visible is not None else (list(range(len(self._rows))) if table else [])
+        self.visible = visible if visible is not None else (list(range(len(table.rows))) if table else [])
         self.endResetModel()
 
     def set_visible(self, visible: list[int]) -> None:
         self.beginResetModel()
-        self._rows = self.table.rows if self.table is not None else []
         self.visible = visible
         self.endResetModel()
 
@@ -73,8 +70,8 @@ class LedgerTableModel(QAbstractTableModel):
         # Called for every painted cell and role: keep it short, and never raise into Qt.
         if role == _DISPLAY:
             try:
-                return self._rows[self.visible[index.row()]][index.column()]
-            except IndexError:
+                return self.table.cell(self.visible[index.row()], index.column())  # type: ignore[union-attr]
+            except (IndexError, AttributeError):
                 return None
         if role == _ALIGN:
             try:
@@ -90,9 +87,9 @@ class LedgerTableModel(QAbstractTableModel):
         if role == _TOOLTIP:
             try:
                 row = self.visible[index.row()]
-                text = self._rows[row][index.column()]
+                text = self.table.cell(row, index.column())  # type: ignore[union-attr]
                 # a stored value that fails its check says why (records carry such doubts by field key)
-                doubt = self.table.records[row].get("doubts", {}).get(self.table.keys[index.column()])  # type: ignore[union-attr]
+                doubt = (self.table.value(row, "doubts") or {}).get(self.table.keys[index.column()])  # type: ignore[union-attr]
             except (IndexError, AttributeError):
                 return None
             if doubt:
@@ -127,8 +124,8 @@ class LedgerTableModel(QAbstractTableModel):
         if table is None:
             return [[None] * len(columns) for _row in rows]
         fields = [table.fields[c] for c in columns]
-        records, visible = table.records, self.visible
-        return [[cell_value(f, records[visible[r]].get(f.key)) for f in fields] for r in rows]
+        value, visible = table.value, self.visible
+        return [[cell_value(f, value(visible[r], f.key)) for f in fields] for r in rows]
 
     # --- for the page ---------------------------------------------------------------------------------
     def record_id(self, row: int) -> int | None:
@@ -139,7 +136,7 @@ class LedgerTableModel(QAbstractTableModel):
 
     def record(self, row: int) -> dict | None:
         try:
-            return self.table.records[self.visible[row]]  # type: ignore[union-attr]
+            return self.table.record(self.visible[row])  # type: ignore[union-attr]
         except (IndexError, AttributeError):
             return None
 
