@@ -423,11 +423,11 @@ def plain_rows(session: Session, stmt) -> Iterator[dict[str, Any]]:
     result = session.execute(stmt)
     keys = tuple(result.keys())
     # An ORM select of columns passes each row through the ORM's loading (a getter per column, per row) only to give
-    # back the cursor's values: the rows are read from the cursor itself, the ORM's result giving their names (the
-    # community limit is in the SQL already). A statement whose cursor has other columns (an entity) keeps the
-    # ORM's rows.
+    # back the cursor's values: the rows are read from the cursor itself, all at once as the ORM would (so that no
+    # statement stays open), the ORM's result giving their names (the community limit is in the SQL already). A
+    # statement whose cursor has other columns (an entity) keeps the ORM's rows.
     raw = getattr(result, "raw", None)
-    rows = raw if raw is not None and len(raw.keys()) == len(keys) else result
+    rows = raw.fetchall() if raw is not None and len(raw.keys()) == len(keys) else result
     return (dict(zip(keys, row)) for row in rows)
 
 
