@@ -15,25 +15,28 @@ from ledger import APP_NAME, __version__
 from ledger.errors import LedgerError
 from ledger.storage_errors import DamagedDatabase, storage_error
 
-# Feature modules, each with register(subparsers). Order is the order of `--help`.
-COMMAND_MODULES = (
-    "cli.commands.basic",
-    "cli.commands.demo",
-    "cli.commands.trust",
-    "cli.commands.templates",
+# Feature modules, each with register(subparsers), and the commands each adds (export, import and template for
+# a module that registers kinds of file). Order is the order of `--help`. A command imports only the modules
+# that add it: `import workers` starts without the pay run's, the reports' or the cases' modules
+# (tests/test_cli_modules.py checks these lists against what each module registers).
+COMMAND_MODULES = {
+    "cli.commands.basic": ("init", "upgrade", "check", "settings"),
+    "cli.commands.demo": ("demo",),
+    "cli.commands.trust": ("user", "audit", "backup", "restore"),
+    "cli.commands.templates": ("report-template",),
     # Feature modules that register export/import/template kinds come before cli.commands.files.
-    "cli.commands.pay",
-    "cli.commands.reports",
-    "cli.commands.cases",
-    "cli.commands.importing",
-    "cli.commands.files",
-)
+    "cli.commands.pay": ("payroll", "grading", "export", "import", "template"),
+    "cli.commands.reports": ("quarter", "export"),
+    "cli.commands.cases": ("case",),
+    "cli.commands.importing": ("undo-import", "import", "template"),
+    "cli.commands.files": ("export", "import", "template"),
+}
 
 
-def _global_parser() -> argparse.ArgumentParser:
+def _global_parser(add_help: bool = True) -> argparse.ArgumentParser:
     """The options that come before a command; alone, they start the window."""
     parser = argparse.ArgumentParser(prog="streetledger", description=f"{APP_NAME}：街道办台账、工资与报表",
-                                     epilog="不带命令运行时启动图形界面。")
+                                     epilog="不带命令运行时启动图形界面。", add_help=add_help)
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     parser.add_argument("--db", metavar="PATH_OR_URL",
                         help="数据库文件路径或 PostgreSQL 地址（默认：数据目录下的 streetledger.sqlite）")
@@ -41,12 +44,31 @@ def _global_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser of the command `argv` names, made from the modules that add it; of every command when `argv`
+    names none it knows (for --help, and for argparse to list the commands when one is mistyped)."""
     parser = _global_parser()
     sub = parser.add_subparsers(dest="command", metavar="命令")
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
+    command = _command_named(argv) if argv is not None else None
+    for name, commands in COMMAND_MODULES.items():
+        if command is None or command in commands:
+            importlib.import_module(name).register(sub)
     return parser
+
+
+def _command_named(argv: list[str]) -> str | None:
+    """The command `argv` runs, if it is one of ours (None before a help or version option, and when none is named:
+    every command is listed then)."""
+    if "--version" in argv:
+        return None
+    parser = _global_parser(add_help=False)   # a command's own -h is the command's help
+    parser.error = _refuse
+    try:
+        _args, rest = parser.parse_known_args(argv)
+    except ValueError:
+        return None
+    known = {c for commands in COMMAND_MODULES.values() for c in commands}
+    return rest[0] if rest and rest[0] in known else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     window = _window_args(argv if argv is not None else sys.argv[1:])
     if window is not None:
         return _start_gui(window)
-    parser = build_parser()
+    parser = build_parser(argv if argv is not None else sys.argv[1:])
     args = parser.parse_args(argv)
     if args.command is None:
         return _start_gui(args)

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import re
 
+from .idcard import digit_codes
+
 _SEPARATORS = re.compile(r"[\s\-]")
 _UNIONPAY = re.compile(r"^62\d{14,17}$")
+_DOUBLED = bytes.maketrans(b"0123456789", b"0246813579")   # a digit doubled, its two digits summed (7 → 14 → 5)
 
 
 def luhn_ok(digits: str) -> bool:
     """Whether a string of digits ends in its Luhn check digit."""
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
+    # From the right, every second digit is doubled. Summed as codes (each the digit + 48) in C, without a
+    # Python step per digit: every 银行账号 of a 10,000-worker roster is checked each time its page opens.
+    right = digit_codes(digits)[::-1]
+    return (sum(right[::2]) + sum(right[1::2].translate(_DOUBLED)) - ord("0") * len(right)) % 10 == 0
 
 
 def luhn_digit(body: str) -> str:

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledger.idcard import check_digit, make_id, mask, parse_id
+from ledger.idcard import check_digit, make_id, mask, parse_id, read_id
 
 
 def test_known_valid_number():
@@ -51,3 +51,19 @@ def test_made_ids_parse_back(birth, seq):
 
 def test_mask_keeps_region_and_last_four():
     assert mask("11010519491231002X") == "110105********002X"
+
+
+def test_a_stored_number_reads_as_the_typed_one():
+    typed = parse_id(" 11010519491231002x ")
+    assert read_id("11010519491231002X") == typed
+    assert read_id("１１０１０５１９４９１２３１００２X") == parse_id("１１０１０５１９４９１２３１００２X")
+    with pytest.raises(ValueError, match="校验位不正确"):
+        read_id("110105194912310021")
+    with pytest.raises(ValueError, match="出生日期"):
+        read_id("110105194913310021")
+
+
+@given(st.text("0123456789", min_size=17, max_size=17))
+def test_check_digit_is_the_standards_weighted_sum(first17):
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    assert check_digit(first17) == "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights)) % 11]

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from ledger.errors import LedgerError
 from ledger.money import format_yuan
-from ledger.pay.runs import NegativePayError, Payroll, month_key, month_label
 from ledger.progress import Progress
 from ledger.values import parse_date
 
@@ -68,7 +67,13 @@ def _progress() -> Progress:
     return Progress(show_progress)
 
 
+def _payroll(ledger):
+    from ledger.pay.runs import Payroll   # the pay run's modules load only for a command that uses them
+    return Payroll(ledger)
+
+
 def _summary_line(s) -> str:
+    from ledger.pay.runs import month_label
     bonus = "，含奖励性绩效" if s.pays_bonus else ""
     return (f"{month_label(s.month)} {s.status}{bonus}：{s.workers}人，应发合计 {format_yuan(s.gross)}，"
             f"扣款合计 {format_yuan(s.deduct)}，实发合计 {format_yuan(s.net)}，单位缴费 {format_yuan(s.employer)}"
@@ -81,15 +86,16 @@ def _worker_id(ledger, text: str) -> int:
 
 
 def cmd_run(args, ledger) -> int:
-    summary = Payroll(ledger).run(args.month, args.bonus, progress=_progress())
+    summary = _payroll(ledger).run(args.month, args.bonus, progress=_progress())
     print(file=sys.stderr)
     print("已生成草稿：" + _summary_line(summary))
     return 0
 
 
 def cmd_approve(args, ledger) -> int:
+    from ledger.pay.runs import NegativePayError, month_key
     try:
-        summary = Payroll(ledger).approve(args.month, negative_reason=args.reason)
+        summary = _payroll(ledger).approve(args.month, negative_reason=args.reason)
     except NegativePayError as exc:
         raise LedgerError(f"{exc}（payroll approve {month_key(args.month)} --reason 原因）") from None
     print("已审批：" + _summary_line(summary))
@@ -97,7 +103,8 @@ def cmd_approve(args, ledger) -> int:
 
 
 def cmd_show(args, ledger) -> int:
-    pay = Payroll(ledger)
+    from ledger.pay.runs import month_key, month_label
+    pay = _payroll(ledger)
     if args.month is None:
         runs = pay.runs()
         for s in runs:
@@ -130,13 +137,14 @@ def cmd_show(args, ledger) -> int:
 
 
 def cmd_discard(args, ledger) -> int:
-    Payroll(ledger).discard(args.month)
+    from ledger.pay.runs import month_key, month_label
+    _payroll(ledger).discard(args.month)
     print(f"已删除{month_label(month_key(args.month))}的工资表草稿")
     return 0
 
 
 def cmd_adjust(args, ledger) -> int:
-    pay = Payroll(ledger)
+    pay = _payroll(ledger)
     added = pay.add_adjustment(args.month, _worker_id(ledger, args.worker), args.kind, args.amount, args.reason,
                                taxable=not args.untaxed)
     line = next(a for a in pay.adjustments(args.month) if a.id == added)
@@ -153,7 +161,7 @@ def _import_openings(ledger, path: Path, year: int, sheet: str | None, dry_run: 
     if dry_run:
         print(f"检查通过：{len(openings)}人的{year}年期初累计（未写入）")
         return 0
-    count = Payroll(ledger).set_openings(year, openings, first_row)
+    count = _payroll(ledger).set_openings(year, openings, first_row)
     print(f"已导入{count}人的{year}年期初累计")
     return 0
 
@@ -175,6 +183,7 @@ def cmd_grading_propose(args, ledger) -> int:
 
 def cmd_grading_approve(args, ledger) -> int:
     from ledger.pay.grading_service import GradingService
+    from ledger.pay.runs import month_key, month_label
     month = args.month or f"{args.year + 1}-01"
     ids = [_worker_id(ledger, w) for w in args.worker] if args.worker else None
     count = GradingService(ledger).approve(args.year, month, ids)
@@ -254,7 +263,7 @@ def import_openings(args, ledger, path: Path) -> int:
     if args.effective:
         year = parse_date(args.effective).year
     else:
-        nxt = Payroll(ledger).next_month_to_run()
+        nxt = _payroll(ledger).next_month_to_run()
         year = int(nxt[:4]) if nxt else date.today().year
     return _import_openings(ledger, path, year, args.sheet, args.dry_run)
 
@@ -271,7 +280,7 @@ def template_payscale(args, ledger, out: Path) -> str:
 @template_kind("openings", "期初累计表，列出在岗人员")
 def template_openings(args, ledger, out: Path) -> str:
     from exports.pay_sheets import write_openings
-    nxt = Payroll(ledger).next_month_to_run()
+    nxt = _payroll(ledger).next_month_to_run()
     year = int(nxt[:4]) if nxt else date.today().year
     write_openings(ledger, year, out)
     return f"已生成{year}年期初累计表：{out}"

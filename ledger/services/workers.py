@@ -11,7 +11,7 @@ from .. import bankcard, scope
 from ..catalog import Child, LedgerDef, PageHint
 from ..errors import NotFound, Problem, ValidationError
 from ..fields import Field
-from ..idcard import parse_id
+from ..idcard import IdCard, parse_id, read_id
 from ..models import Appraisal, Certificate, LevelChange, PostChange, Worker
 from ..paystandard import APPRAISAL_GRADES, EDUCATIONS, QUALIFICATIONS, PayStandard
 from ..settings import PAY_CEILING
@@ -62,9 +62,15 @@ def stored_doubts(id_number: str | None, bank_account: str | None) -> dict[str, 
     """What is wrong with a worker's stored personal numbers, by field key: a 身份证号 that fails its check
     (an error: sex and birth date cannot be derived) and a 银联 card number whose check digit fails (a warning).
     The messages never repeat the number, so they may be shown to anyone who may see the record."""
+    return checked_numbers(id_number, bank_account)[1]
+
+
+def checked_numbers(id_number: str | None, bank_account: str | None) -> tuple[IdCard | None, dict[str, str]]:
+    """A worker's stored 身份证号 read as a card (None when it fails its check), and stored_doubts."""
     doubts = {}
+    card = None
     try:
-        parse_id(id_number)
+        card = read_id(id_number)
     except ValueError as exc:
         text = str(exc)
         reason = ("校验位不正确" if "校验位" in text else "出生日期部分不是有效日期" if "出生日期" in text
@@ -73,7 +79,7 @@ def stored_doubts(id_number: str | None, bank_account: str | None) -> dict[str, 
     doubt = bankcard.doubt(bank_account)
     if doubt:
         doubts["bank_account"] = doubt
-    return doubts
+    return card, doubts
 
 
 def age_on(birth: date, on: date) -> int:
@@ -118,13 +124,12 @@ class WorkerService(LedgerService):
             # masked by the server (领导 on PostgreSQL): _enrich fills in what the server derives from it
             record["sex"] = record["birth_date"] = None
             return record
-        doubts = stored_doubts(row["id_number"], row["bank_account"])
-        if "id_number" in doubts:
+        card, doubts = checked_numbers(row["id_number"], row["bank_account"])
+        if card is None:
             # A stored number that no longer verifies (a digit changed outside the application) is listed and
             # exported as it is, with the doubt beside it, instead of failing the whole roster.
             record["sex"] = record["birth_date"] = None
         else:
-            card = parse_id(row["id_number"])
             record["sex"], record["birth_date"] = card.sex, card.birth_date
         if doubts:
             record["doubts"] = doubts
