@@ -86,11 +86,8 @@ class LedgerService:
         are some 110 MB of dicts, several times what the page keeps of them."""
         with self.ledger.reading() as session:
             names = community_names(session)
-            stmt = self._select(session).order_by(self.model.id).execution_options(yield_per=size)
-            result = session.execute(stmt)
-            keys = tuple(result.keys())
-            for rows in result.partitions():
-                records = [self._to_record(dict(zip(keys, row)), names) for row in rows]
+            for rows in plain_batches(session, self._select(session).order_by(self.model.id), size):
+                records = [self._to_record(row, names) for row in rows]
                 self._name_grid(session, records)
                 self._enrich(session, records)
                 yield self._mask(records)
@@ -442,9 +439,22 @@ def plain_rows(session: Session, stmt) -> Iterator[dict[str, Any]]:
     # back the cursor's values: the rows are read from the cursor itself, all at once as the ORM would (so that no
     # statement stays open), the ORM's result giving their names (the community limit is in the SQL already). A
     # statement whose cursor has other columns (an entity) keeps the ORM's rows.
-    raw = getattr(result, "raw", None)
-    rows = raw.fetchall() if raw is not None and len(raw.keys()) == len(keys) else result
+    rows = _cursor_of(result, keys).fetchall()
     return (dict(zip(keys, row)) for row in rows)
+
+
+def plain_batches(session: Session, stmt, size: int) -> Iterator[list[dict[str, Any]]]:
+    """The statement's rows as plain dicts (as plain_rows), `size` at a time from one streamed read."""
+    result = session.execute(stmt.execution_options(yield_per=size))
+    keys = tuple(result.keys())
+    for rows in _cursor_of(result, keys).partitions(size):
+        yield [dict(zip(keys, row)) for row in rows]
+
+
+def _cursor_of(result, keys: tuple[str, ...]):
+    """The cursor's own result where its columns are the statement's (see plain_rows), else the ORM's."""
+    raw = getattr(result, "raw", None)
+    return raw if raw is not None and len(raw.keys()) == len(keys) else result
 
 
 @cache
