@@ -60,7 +60,9 @@ def _checked(text: str) -> IdCard:
         birth = date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
     except ValueError:
         raise ValueError(f"出生日期 {text[6:14]} 不是有效日期") from None
-    if birth > date.today() or birth.year < 1900:
+    # A birth in or before 2000 is past whatever today is: only a later one needs the clock (date.today() was a
+    # fifth of checking a roster's 10,000 stored numbers)
+    if birth.year < 1900 or (birth.year > 2000 and birth > date.today()):
         raise ValueError(f"出生日期 {text[6:14]} 不合理")
     if check_digit(text[:17]) != text[17]:
         raise ValueError("校验位不正确，请核对号码")

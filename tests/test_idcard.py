@@ -1,7 +1,7 @@
 """身份证号 by GB 11643: check digit, derived sex and birth date, and Excel-mangled numbers explained."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
@@ -67,3 +67,15 @@ def test_a_stored_number_reads_as_the_typed_one():
 def test_check_digit_is_the_standards_weighted_sum(first17):
     weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
     assert check_digit(first17) == "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights)) % 11]
+
+
+@pytest.mark.parametrize("born", [date.today() + timedelta(days=1), date(1899, 12, 31)])
+def test_a_birth_date_in_the_future_or_before_1900_is_refused_as_unreasonable(born):
+    number = make_id("110105", born, 1)
+    with pytest.raises(ValueError, match="不合理"):
+        read_id(number)
+
+
+@pytest.mark.parametrize("born", [date.today(), date(2000, 12, 31), date(1900, 1, 1)])
+def test_a_birth_date_up_to_today_is_read(born):
+    assert read_id(make_id("110105", born, 1)).birth_date == born
