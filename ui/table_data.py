@@ -245,12 +245,12 @@ class TableData:
     @property
     def records(self) -> Sequence[Record]:
         """Every row's record as the service listed it (each made anew when asked for)."""
-        return _Records(self)
+        return _Each(self, self.record)
 
     @property
     def rows(self) -> Sequence[tuple[str, ...]]:
         """Every row's cells, as the table shows them (each row rendered when asked for)."""
-        return _Rows(self)
+        return _Each(self, self.row)
 
     def cell(self, row: int, column: int) -> str:
         f = self.fields[column]
@@ -477,34 +477,19 @@ class TableData:
         return f"{value:,}{total.unit}"
 
 
-class _Rows(Sequence):
-    """A table's rows of cells as a read-only list."""
+class _Each(Sequence):
+    """A table's rows as a read-only list, each made by `make(row)` when asked for (cells, or records)."""
 
-    def __init__(self, table: TableData):
-        self._table = table
-
-    def __len__(self) -> int:
-        return len(self._table._packed)
-
-    def __getitem__(self, row):
-        if isinstance(row, slice):
-            return [self._table.row(i) for i in range(*row.indices(len(self)))]
-        return self._table.row(row)
-
-
-class _Records(Sequence):
-    """A table's records as a read-only list of dicts."""
-
-    def __init__(self, table: TableData):
-        self._table = table
+    def __init__(self, table: TableData, make: Callable[[int], Any]):
+        self._table, self._make = table, make
 
     def __len__(self) -> int:
         return len(self._table._packed)
 
     def __getitem__(self, row):
         if isinstance(row, slice):
-            return [self._table.record(i) for i in range(*row.indices(len(self)))]
-        return self._table.record(row)
+            return [self._make(i) for i in range(*row.indices(len(self)))]
+        return self._make(row)
 
 
 def _safe_render(f: Field, value: object) -> str:
