@@ -10,10 +10,8 @@ evaluates the table's row-level security afresh, which doubled the time of a cit
 """
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from functools import partial
 from operator import itemgetter
 
@@ -86,18 +84,3 @@ def _array_types(columns, dialect) -> list[str] | None:
     return kinds if all(kind in _ARRAYS for kind in kinds) else None
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused for a bulk step.
-
-    The tens of thousands of row tuples such a step makes would trigger collections that walk the whole heap
-    (every imported module, SQLAlchemy's metadata, in the application the window too): a city's pay run spent
-    a third of its time in them. Rows and tuples form no cycles, so reference counting frees them all the same.
-    """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()

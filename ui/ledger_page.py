@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 
 from exports.ledger_export import KEY_FIELDS
 from exports.table import TableColumn
-from ledger import audit
+from ledger import audit, collector
 from ledger.errors import LedgerError, NotFound
 from ledger.progress import Progress
 
@@ -29,7 +29,7 @@ from .ledger_specs import LedgerSpec
 from .table_data import Query, TableData
 from .table_model import LedgerTableModel
 from .table_tools import RowActions, TableTools
-from .tasks import collection_paused, run_task
+from .tasks import run_task
 
 if TYPE_CHECKING:
     from .record_dialog import RecordDialog
@@ -264,7 +264,7 @@ class LedgerPage(QWidget):
             progress.report(0, 0, f"正在读取{spec.title}台账")
             table = TableData(fields, [], facets=spec.facets, totals=spec.totals, scope=spec.scope, shown=shown,
                               flag=spec.flag, index=False)
-            with collection_paused():
+            with collector.paused():
                 for records in service.list_in_batches(READ_ROWS):
                     if spec.derive:
                         spec.derive(records)
@@ -341,7 +341,7 @@ class LedgerPage(QWidget):
                 self._make_index()   # the rows changed meanwhile: make it again
 
         def make(progress: Progress):
-            with collection_paused():
+            with collector.paused():
                 return table.make_index(progress)
 
         run_task(self, "建立搜索索引", make, done, show_progress=False)

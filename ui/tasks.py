@@ -27,12 +27,9 @@ Usage::
 """
 from __future__ import annotations
 
-import gc
-import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
@@ -44,30 +41,6 @@ from ledger.progress import Cancelled, Progress
 from . import messages
 
 _RUNNING: set["Task"] = set()
-_PAUSES = {"count": 0, "enabled": False}
-_PAUSES_LOCK = threading.Lock()
-
-
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """Python's cycle collection held off while a large read builds its objects (records, tuples, strings: no
-    cycles among them, freed as soon as they are let go). Each full collection walks every object the
-    program has, and the allocations of a 100,000-row read set off several: about a third of a page's open.
-    Collections resume as usual afterwards; reads in several threads at once resume them when the last ends."""
-    with _PAUSES_LOCK:
-        if _PAUSES["count"] == 0:
-            _PAUSES["enabled"] = gc.isenabled()
-            gc.disable()
-        _PAUSES["count"] += 1
-    try:
-        yield
-    finally:
-        with _PAUSES_LOCK:
-            _PAUSES["count"] -= 1
-            if _PAUSES["count"] == 0 and _PAUSES["enabled"]:
-                gc.enable()
-
-
 class _Worker(QThread):
     progressed = Signal(int, int, str)
     succeeded = Signal(object)

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Date, column, delete, func, insert, or_, select, table, type_coerce, update
 from sqlalchemy.orm import Session
 
-from .. import audit, bulk, scope, settings
+from .. import audit, bulk, collector, scope, settings
 from ..app import Ledger
 from ..errors import LedgerError, NotFound, Problem, ValidationError
 from ..models import (Appraisal, Certificate, Community, LevelChange, PayAdjustment, PayLine, PayRun,
@@ -513,7 +513,7 @@ class Payroll:
             raise PayrollError(f"上一个月{month_label(previous_month(month))}的工资表还没有生成："
                                f"请先生成并审批{month_label(expected)}的工资表")
 
-    @bulk.collector_paused()
+    @collector.paused()
     def _compute(self, session: Session, month: str, pays_bonus: bool | None, progress: Progress) -> int:
         """Compute the month's draft and write its lines; returns the run's id.
 
