@@ -1,6 +1,7 @@
 """Small builders shared by tests: valid records a test can vary one field of, and a save's refusal."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -37,3 +38,17 @@ def refusals(service, raw: dict, record_id: int | None = None) -> list[str]:
     with pytest.raises(ValidationError) as refused:
         service.create(raw) if record_id is None else service.update(record_id, raw)
     return [str(p) for p in refused.value.problems]
+
+
+@contextmanager
+def shown_window(qtbot, ledger):
+    """The main window on `ledger` at 1366×768 (the smallest screen an office has), shown for the block."""
+    from ui.main_window import MainWindow
+    win = MainWindow(ledger)
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    try:
+        yield win
+    finally:
+        win.close()

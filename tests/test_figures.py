@@ -17,9 +17,8 @@ from ledger.quarter import Quarter
 from ledger.services import (BudgetService, CommunityService, FundService, GridService, PartyOrgService, VenueService,
                              WorkerService)
 from ledger.services.checks import run_checks
-from tests.helpers import worker
+from tests.helpers import shown_window, worker
 from ui import messages, tasks
-from ui.main_window import MainWindow
 
 TODAY = date.today()
 THIS_YEAR = date(TODAY.year, 1, 1)     # on or before today, inside this year and its current quarter's span
@@ -106,12 +105,8 @@ VENUES, AREA, WORKERS = 3, "850.50", 3
 def window(qtbot, ledger, monkeypatch):
     monkeypatch.setattr(messages, "warn", lambda *a, **k: pytest.fail(f"unexpected warning {a}"))
     build_street(ledger)
-    win = MainWindow(ledger)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    yield win
-    win.close()
+    with shown_window(qtbot, ledger) as win:
+        yield win
 
 
 def _page(qtbot, window, key):

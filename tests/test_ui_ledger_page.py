@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from ledger.idcard import make_id
 from ledger.models import LevelChange, Worker
 from ledger.services import CommunityService
-from tests.helpers import count
+from tests.helpers import count, shown_window
 from ui import messages, tasks
 from ui.main_window import MainWindow
 from ui.record_dialog import RecordDialog
@@ -24,12 +24,8 @@ GOOD_ID = make_id("150203", date(1985, 6, 15), 231)
 def window(qtbot, ledger):
     CommunityService(ledger).create({"name": "幸福社区"})
     CommunityService(ledger).create({"name": "和平社区"})
-    win = MainWindow(ledger)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    yield win
-    win.close()
+    with shown_window(qtbot, ledger) as win:
+        yield win
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import pytest
 
 from ledger.services import CommunityService, FundService
 from ledger.services.funds import FIELDS as FUND_FIELDS
+from tests.helpers import shown_window
 from ui import ledger_page, tasks
-from ui.main_window import MainWindow
 from ui.table_data import TableData
 
 ENTRIES = (("2026-03-01", "幸福社区", "拨入", "500.00", "王芳"), ("2026-03-02", "幸福社区", "支出", "12.30", "王芳"),
@@ -27,12 +27,8 @@ def window(qtbot, ledger, monkeypatch):
     for day, community, direction, amount, handler in ENTRIES:
         FundService(ledger).create({"entry_date": day, "community": community, "category": "其他",
                                     "direction": direction, "amount": amount, "handler": handler})
-    win = MainWindow(ledger)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    yield win
-    win.close()
+    with shown_window(qtbot, ledger) as win:
+        yield win
 
 
 def settled(qtbot, page) -> None:

@@ -11,7 +11,7 @@ from ledger.access import CLERK, Actor
 from ledger.idcard import make_id
 from ledger.models import AuditEntry, Worker
 from ledger.services import CommunityService, GridService, WorkerService
-from tests.helpers import count, snapshot
+from tests.helpers import count, shown_window, snapshot
 from ui import messages, tasks
 from ui.audit_view import RecordHistoryDialog
 from ui.batch_edit import BatchEditDialog
@@ -42,12 +42,8 @@ def window(qtbot, ledger, said):
         WorkerService(ledger).create({"name": name, "id_number": make_id("150203", date(1980 + n, 5, 1), 31 + n),
                                       "community": "幸福社区", "title": "社区工作者", "post": post, "level": level,
                                       "started_on": "2015.03"})
-    win = MainWindow(ledger)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    yield win
-    win.close()
+    with shown_window(qtbot, ledger) as win:
+        yield win
 
 
 def _page(qtbot, window, key):
