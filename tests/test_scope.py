@@ -107,3 +107,24 @@ def test_every_export_holds_only_the_accounts_community(street, tmp_path):
             leaked = [n for n in others if n in text] + [i for i in other_ids if i in text]
             assert leaked == [], f"{kind_name}{suffix} shows another community's: {leaked[:3]}"
             assert name in text or kind_name == "bank-list", f"{kind_name}{suffix} lost the account's own rows"
+
+
+@pytest.mark.parametrize("role", [CLERK, LEADER])
+def test_a_page_reads_in_batches_and_columns_what_the_account_may_list(street, role):
+    """A page reads a large ledger a batch at a time, column by column where it lists plainly: the same records, in
+    the same order, as `list()` gives the account — its community only, a 领导's personal numbers masked."""
+    ledger, own, _name = street
+    limited = ledger.as_actor(Actor("受限账号", role, own, "界面"))
+    plain, masked = [], 0
+    for key, service in LEDGERS.items():
+        listed = service(limited).list()
+        size = max(1, len(listed) // 3)
+        assert [r for batch in service(limited).list_in_batches(size) for r in batch] == listed, key
+        if service.lists_plainly():
+            plain.append(key)
+            columns = list(service(limited).columns_in_batches(size))
+            assert [r for batch in columns for r in batch.records()] == listed, key
+            personal = [f.key for f in service.fields if f.personal]
+            masked += sum("*" in str(v) for batch in columns for k in personal for v in batch[k])
+    assert {"funds", "communities", "partners"} <= set(plain)
+    assert (masked > 0) == (role == LEADER)

@@ -111,7 +111,7 @@ def test_sort_numbers_dates_and_text_by_pinyin():
 
 def test_facets_scope_and_sums():
     table = TableData(FIELDS, _records(), facets=(Facet("社区", "community"), Facet("年度", "day",
-                      lambda r: f"{r['day'].year}年" if r.get("day") else "")),
+                      lambda day: f"{day.year}年")),
                       totals=(Total("金额合计", "amount", "元"),), scope=Scope("community_id"))
     assert table.facet_choices("社区") == ["和平社区", "幸福社区"]
     rows = table.select(Query(facets=(("社区", "幸福社区"),)))
@@ -140,3 +140,33 @@ def test_pinyin_keys():
     assert pinyin.initials("绿地") == "ld"
     names = ["张三", "王芳", "章三", "阿明", "Zed"]
     assert sorted(names, key=pinyin.sort_key) == ["阿明", "王芳", "Zed", "张三", "章三"]
+
+
+def test_a_table_read_as_columns_is_the_table_read_as_records():
+    """A plainly listed ledger comes to its page as columns (no dict per row): the page must not differ."""
+    from ledger.services.columns import Columns
+    records = [dict(r) for _ in range(30) for r in _records()]   # enough rows for repeated values to be kept once
+    for i, record in enumerate(records):
+        record["id"] = i + 1
+    keys = tuple(records[0])
+    made = dict(facets=(Facet("社区", "community"), Facet("年度", "day", lambda day: f"{day.year}年")),
+                totals=(Total("金额合计", "amount", "元"), Total("达标金额", "amount", "元", ("ok", True))),
+                scope=Scope("community_id"), flag=lambda r: "核对" if r["level"] is None else None)
+    by_records = TableData(FIELDS, [], index=False, **made)
+    by_columns = TableData(FIELDS, [], index=False, **made)
+    for start in (0, 60):
+        part = records[start:start + 60]
+        by_records.add(part)
+        by_columns.add_columns(Columns(keys, [[r[k] for r in part] for k in keys]))
+    for table in (by_records, by_columns):
+        table.set_index(table.make_index())
+    assert list(by_columns.records) == list(by_records.records) == records
+    assert list(by_columns.rows) == list(by_records.rows)
+    assert by_columns.flags == by_records.flags and by_columns.flags.count("核对") == 30
+    assert by_columns.facet_choices("年度") == ["2019年", "2020年", "2021年"]
+    for query in (Query(text="wf"), Query(text="和平 2021"), Query(facets=(("年度", "2020年"),)),
+                  Query(community_id=11, sort_key="amount", descending=True)):
+        rows = by_columns.select(query)
+        assert rows == by_records.select(query)
+        assert by_columns.sums(rows) == by_records.sums(rows)
+    assert by_columns.sums(list(range(len(records)))) == {"金额合计": 133351 * 30, "达标金额": 133350 * 30}

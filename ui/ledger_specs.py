@@ -119,7 +119,7 @@ def _facet(field: Field) -> Facet:
     if field.key == "community":
         return COMMUNITY
     if field.kind == "date":  # a date filters by its year
-        return Facet("年度", field.key, lambda r, k=field.key: f"{r[k].year}年" if r.get(k) else "")
+        return Facet("年度", field.key, lambda day: f"{day.year}年")
     return Facet(field.label, field.key)
 
 

@@ -16,12 +16,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
 from ledger.fields import Field
 from ledger.progress import SILENT, Progress
+from ledger.services.columns import Columns
 
 from . import pinyin
 
@@ -35,11 +35,12 @@ _SHAREABLE = frozenset({str, date, type(None)})
 
 @dataclass(frozen=True)
 class Facet:
-    """A filter drop-down over one column (the cell text) or over a value computed from the record."""
+    """A filter drop-down over one column: its cell text, or what `value` makes of the column's value (a date's
+    year), worked out once per distinct value."""
 
     label: str
     key: str
-    value: Callable[[Record], str] | None = None
+    value: Callable[[Any], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ class TableData:
         step = 5000
         for start in range(0, len(records), step):
             progress.report(start, len(records), f"正在整理 {start:,} / {len(records):,} 条")
-            self._extend(records[start:start + step])
+            self._put(records[start:start + step])
         progress.report(len(records), len(records), f"已整理 {len(records):,} 条")
 
     # --- building ---------------------------------------------------------------------------------
@@ -129,60 +130,71 @@ class TableData:
         wanted = set(shown)
         return [i for i, key in enumerate(self.keys) if key in wanted]
 
-    def _haystacks(self, cells: list[list[str]], shown: list[int], count: int) -> list[bytes]:
-        """Per row: the shown cells (`cells`, a list per shown column), lowercased, then the 拼音首字母 of its
-        shown Chinese text cells, in UTF-8.
+    def _haystacks(self, values: list[list], shown: list[int], count: int) -> list[bytes]:
+        """Per row: its shown cells (of `values`, a list per shown column) lowercased, each Chinese text cell
+        followed by its 拼音首字母, in UTF-8.
 
-        The initials are looked up per distinct value of a column and joined column-wise, because the
-        ledgers repeat the same names and communities many times. UTF-8 keeps the digits, dates and
-        initials that make most of a row at a byte a character (a str with one Chinese character takes two
-        for each); a word typed, in UTF-8 too, is found in it exactly where it is found in the text."""
+        A column of repeated values (names, communities, days) is rendered and read once per distinct value, the
+        rows joined in C: a 100,000-row ledger makes this text for every row. UTF-8 keeps the digits, dates and
+        initials that make most of a row at a byte a character (a str with one Chinese character takes two for
+        each); a word typed, in UTF-8 too, is found in it exactly where it is found in the text."""
         if not shown:
             return [b""] * count
-        spoken = []
-        for i, column in zip(shown, cells):
-            if self.fields[i].kind in _SEARCHED_BY_PINYIN:
-                initials = {c: pinyin.initials(c) for c in set(column) if not c.isascii()}
-                if initials:
-                    spoken.append(list(map(initials.get, column, repeat(""))))
-        # map over C functions: a 100,000-row ledger makes this text for every row
-        text = map(str.lower, map("\t".join, zip(*cells)))
-        return list(map(str.encode, map("\t".join, zip(text, *spoken)) if spoken else text))
+        pieces = [self._each_distinct(self.fields[i], column, self._searched) for i, column in zip(shown, values)]
+        return list(map(str.encode, map("\t".join, zip(*pieces))))
+
+    def _searched(self, f: Field, values: list) -> list[str]:
+        """A column's part of the search text for each value: the cell lowercased, and the initials of Chinese text."""
+        cells = list(map(str.lower, self._rendered(f, values)))
+        if f.kind not in _SEARCHED_BY_PINYIN:
+            return cells
+        return [c if c.isascii() else f"{c}\t{pinyin.initials(c)}" for c in cells]
 
     def add(self, records: list[Record]) -> None:
         """Put more records in (rows after the ones already there); the table keeps none of the dicts."""
         if records:
-            self._extend(records)
+            self._put(records)
             self._changed()
 
-    def _extend(self, records: list[Record]) -> None:
-        columns = self._pack(records)
-        count = len(records)
+    def _put(self, records: list[Record]) -> None:
+        self._extend(self._pack(records), len(records), lambda: records)
+
+    def add_columns(self, columns: Columns) -> None:
+        """Put more records in given as columns (a service's columns_in_batches): no dict per row is made, unless
+        the table's flag asks for the records."""
+        count = len(columns)
+        if count:
+            self._extend(self._store(dict(zip(columns.keys, columns.values)), count, set()), count, columns.records)
+            self._changed()
+
+    def _extend(self, columns: dict[str, list], count: int, records: Callable[[], list[Record]]) -> None:
+        """The rows' flags, places in the tree, filter values, sums and (when kept) search text, from their values
+        by key (`columns`, None where a record has none)."""
         if self.hay is not None:
-            cells = [self._render(i, columns.get(self.keys[i], [None] * count)) for i in self._shown]
-            self.hay.extend(self._haystacks(cells, self._shown, count))
+            shown = [columns.get(self.keys[i], [None] * count) for i in self._shown]
+            self.hay.extend(self._haystacks(shown, self._shown, count))
         flag = self.flag
-        self.flags.extend([flag(r) for r in records] if flag else [None] * len(records))
-        self.ids.extend(columns["id"] if "id" in columns else [r.get("id") for r in records])
+        self.flags.extend([flag(r) for r in records()] if flag else [None] * count)
+        self.ids.extend(columns.get("id", [None] * count))
         for key, out in ((self.scope.community, self.communities), (self.scope.grid, self.grids)):
-            out.extend(columns[key] if key in columns else [r.get(key) for r in records] if key else
-                       [None] * len(records))
+            out.extend(columns[key] if key in columns else [None] * count)
         for facet in self.facets:
+            values = columns.get(facet.key, [None] * count)
             if facet.value is not None:
                 value = facet.value
-                values = self._shared("facet " + facet.label, [value(r) or "" for r in records])
+                named = {v: "" if v is None else value(v) or "" for v in set(values)}
+                values = self._shared("facet " + facet.label, list(map(named.__getitem__, values)))
             else:
-                values = self._render(self.keys.index(facet.key), columns.get(facet.key, [None] * count))
+                values = self._render(self.keys.index(facet.key), values)
             self.facet_values[facet.label].extend(values)
         hundredths: dict[str, list[int]] = {}
         for total in self.totals:
             if total.key not in hundredths:
-                amounts = columns.get(total.key) or [r.get(total.key) for r in records]
-                hundredths[total.key] = list(map(_hundredths, amounts))
+                hundredths[total.key] = list(map(_hundredths, columns.get(total.key, [None] * count)))
             values = hundredths[total.key]
             if total.where is not None:
                 key, wanted = total.where
-                where = columns.get(key) or [r.get(key) for r in records]
+                where = columns.get(key, [None] * count)
                 values = [v if w == wanted else 0 for v, w in zip(values, where)]
             self.total_values[total.label].extend(values)
 
@@ -191,21 +203,37 @@ class TableData:
         keys = self._keys
         new = set().union(*records).difference(keys)
         if new:
-            keys += [k for k in records[0] if k in new] + sorted(new.difference(records[0]))
-            self._at = {k: i for i, k in enumerate(keys)}
-        columns: dict[str, list] = {}
-        stored = []
+            self._add_keys([k for k in records[0] if k in new] + sorted(new.difference(records[0])))
+        given: dict[str, list] = {}
+        gaps: set[str] = set()
         for key in keys:
             try:
-                values = list(map(itemgetter(key), records))
+                given[key] = list(map(itemgetter(key), records))
             except KeyError:   # a key some records lack (a worker's doubts): absent stays absent in the dict
-                self._gaps.add(key)
-                values = [r.get(key, _ABSENT) for r in records]
-                stored.append(self._shared(key, values))
-                columns[key] = [None if v is _ABSENT else v for v in stored[-1]]
-                continue
+                gaps.add(key)
+                given[key] = [r.get(key, _ABSENT) for r in records]
+        return self._store(given, len(records), gaps)
+
+    def _add_keys(self, new: Sequence[str]) -> None:
+        self._keys += new
+        self._at = {k: i for i, k in enumerate(self._keys)}
+
+    def _store(self, given: dict[str, list], count: int, gaps: set[str]) -> dict[str, list]:
+        """Keep rows given as values by key (`gaps`: the keys some of them lack, marked _ABSENT) as one tuple each;
+        returns their values by key, shared where they repeat (None where absent)."""
+        new = [k for k in given if k not in self._at]
+        if new:
+            self._add_keys(new)
+        columns: dict[str, list] = {}
+        stored = []
+        for key in self._keys:
+            values = given.get(key)
+            if values is None:   # a key that rows before these brought
+                gaps.add(key)
+                values = [_ABSENT] * count
             stored.append(self._shared(key, values))
-            columns[key] = stored[-1]
+            columns[key] = [None if v is _ABSENT else v for v in stored[-1]] if key in gaps else stored[-1]
+        self._gaps |= gaps
         self._packed.extend(zip(*stored))
         return columns
 
@@ -229,17 +257,21 @@ class TableData:
         """A column's cells as Field.render shows its values: a text is its own cell, and a column of repeated
         values is rendered once per distinct value (its cells are then one string each, too)."""
         f = self.fields[column]
+        return self._each_distinct(f, values, self._rendered)
+
+    def _each_distinct(self, f: Field, values: list, make: Callable[[Field, list], list]) -> list:
+        """make(f, values), made once per distinct value for a column of repeated values."""
+        if f.key not in self._same:
+            return make(f, values)
+        distinct = list(set(values))
+        return list(map(dict(zip(distinct, make(f, distinct))).__getitem__, values))
+
+    @staticmethod
+    def _rendered(f: Field, values: list) -> list[str]:
         try:
-            return self._cells(f, values)
+            return f.render_many(values)
         except (TypeError, ValueError):  # a value of an unexpected type: show it as text rather than fail
             return [_safe_render(f, v) for v in values]
-
-    def _cells(self, f: Field, values: list) -> list[str]:
-        render = f.render
-        if f.key in self._same:   # few distinct values
-            shown = {v: v if v.__class__ is str else render(v) for v in set(values)}
-            return list(map(shown.__getitem__, values))
-        return [v if v.__class__ is str else render(v) for v in values]
 
     # --- the records, as dicts again ------------------------------------------------------------------
     @property
@@ -301,8 +333,7 @@ class TableData:
         for start in range(0, len(packed), step):
             progress.report(start, len(packed), "正在建立搜索索引")
             part = packed[start:start + step]
-            cells = [self._render(i, self.column(self.keys[i], part)) for i in shown]
-            hay.extend(self._haystacks(cells, shown, len(part)))
+            hay.extend(self._haystacks([self.column(self.keys[i], part) for i in shown], shown, len(part)))
         return version, hay
 
     def set_index(self, made: tuple[int, list[bytes]]) -> bool:
@@ -343,7 +374,7 @@ class TableData:
     def upsert(self, record: Record) -> int:
         """Put a saved record in (replacing the row with its id); returns its row index."""
         index = self.row_of(record["id"])
-        self._extend([record])
+        self._put([record])
         if index is None:
             index = len(self._packed) - 1
             self._row_of[record["id"]] = index  # type: ignore[index]  # built by row_of above

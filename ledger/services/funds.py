@@ -14,7 +14,8 @@ from ..models import Budget, Community, FundEntry
 from ..money import from_fen, round_half_up
 from ..settings import FUND_CEILING
 from ..shared_reads import count_if, shared, shared_by_day, split_by_day
-from .base import LedgerService, community_names, plain_rows
+from .base import LedgerService, community_names
+from .columns import plain_rows
 from .facts import facts_for
 
 CATEGORIES = ("社区工作经费", "党组织服务群众专项经费", "网格化管理经费", "共建项目资金", "其他")
