@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
-from ledger import APP_NAME
+from ledger import APP_NAME, collector
 from ledger.errors import LedgerError
 from ledger.storage_errors import StorageError
 
@@ -88,6 +88,7 @@ def _signed_in(app, args, settings, instance, start) -> tuple[int, bool]:
     window = MainWindow(ledger, settings)
     window.show_initially()
     start.close()
+    QTimer.singleShot(0, collector.settle)   # after the window's first paint
     instance.activated.connect(lambda _args: bring_to_front(window))
     for text in warnings:
         window.statusBar().showMessage(text, 20000)
