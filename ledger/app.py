@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, configure_mappers
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import audit, conflicts, scope
@@ -42,6 +42,10 @@ class Ledger:
     def on(cls, db: Database, actor: Actor) -> "Ledger":
         """An opened database as a person: the audit trail and the community limit attached to its sessions."""
         from .services import facts    # here: the services import this module
+        # The mappers' one-time set-up (some 20–40 ms) here, as the database opens, not inside the first ORM query
+        # of whatever runs first after it — the first page a clerk opens was paying for it. Later calls return at
+        # once (a server's sign-ins).
+        configure_mappers()
         for factory in (db.sessions, db.writes):
             audit.install(factory)
             scope.install(factory)

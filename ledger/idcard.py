@@ -2,29 +2,29 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date
-from operator import mul
+from functools import lru_cache
+from typing import NamedTuple
 
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _PATTERN = re.compile(r"^\d{17}[\dX]$")
 _STORED = re.compile(r"\d{17}[\dX]")   # a number as the application stores it: nothing to tidy
-_ZEROS = ord("0") * sum(_WEIGHTS)
 
 
-@dataclass(frozen=True)
-class IdCard:
+class IdCard(NamedTuple):
+    # A NamedTuple, not a frozen dataclass: as immutable (parse_id's cache shares cards), and made several times
+    # faster — a roster's 10,000 stored numbers are each read as a card when its page opens.
     number: str
     sex: str  # 男 / 女
     birth_date: date
 
 
 def check_digit(first17: str) -> str:
-    # Weighted in one pass over the digits' codes (each the digit + 48) rather than 17 int() calls: a roster of
-    # 10,000 workers is checked each time its page opens.
-    return _CHECK[(sum(map(mul, digit_codes(first17), _WEIGHTS)) - _ZEROS) % 11]
+    """The check digit of 17 digits (ASCII, full-width or any other decimal digits int() reads)."""
+    # The standard's weights 7, 9, 10, … 2 are 2**17 … 2**1 modulo 11, and 13 is 2 modulo 11: the weighted sum is,
+    # modulo 11, twice the digits read as one number in base 13. One int() in C instead of a step per digit: a
+    # roster of 10,000 workers is checked each time its page opens.
+    return _CHECK[2 * int(first17, 13) % 11]
 
 
 def digit_codes(digits: str) -> bytes:
@@ -56,8 +56,9 @@ def read_id(raw: object) -> IdCard:
 
 def _checked(text: str) -> IdCard:
     """The card of 18 tidy characters (17 digits and a digit or X), once its birth date and check digit verify."""
+    eight = int(text[6:14])   # the birth date's digits as one number: one int() rather than three
     try:
-        birth = date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+        birth = date(eight // 10000, eight // 100 % 100, eight % 100)
     except ValueError:
         raise ValueError(f"出生日期 {text[6:14]} 不是有效日期") from None
     # A birth in or before 2000 is past whatever today is: only a later one needs the clock (date.today() was a

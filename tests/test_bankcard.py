@@ -33,3 +33,11 @@ def test_a_unionpay_number_with_a_wrong_check_digit_is_doubted():
     assert doubt(f"{good[:4]} {good[4:8]}-{good[8:]}") is None   # separators as clerks type them
     assert "校验位" in doubt(bad)
     assert doubt("4" + bad[1:]) is None          # not 银联: its bank's own rules, not checked
+
+
+@given(st.text("0123456789 -", max_size=24))
+def test_a_unionpay_card_number_is_doubted_exactly_when_its_digits_fail_the_check(rest):
+    # 62 and 14–17 more digits, however a clerk spaced or hyphenated them, bare digits or not
+    account = "62" + rest
+    digits = account.replace(" ", "").replace("-", "")
+    assert (doubt(account) is not None) == (16 <= len(digits) <= 19 and not _luhn_by_the_book(digits))
