@@ -151,7 +151,7 @@ def test_a_table_read_as_columns_is_the_table_read_as_records():
     keys = tuple(records[0])
     made = dict(facets=(Facet("社区", "community"), Facet("年度", "day", lambda day: f"{day.year}年")),
                 totals=(Total("金额合计", "amount", "元"), Total("达标金额", "amount", "元", ("ok", True))),
-                scope=Scope("community_id"), flag=lambda r: "核对" if r["level"] is None else None)
+                scope=Scope("community_id"), flag=lambda c: ["核对" if level is None else None for level in c["level"]])
     by_records = TableData(FIELDS, [], index=False, **made)
     by_columns = TableData(FIELDS, [], index=False, **made)
     for start in (0, 60):

@@ -24,6 +24,7 @@ from exports.table import TableColumn
 from ledger import audit, collector
 from ledger.errors import LedgerError, NotFound
 from ledger.progress import Progress
+from ledger.services.columns import Columns
 
 from . import messages, undo
 from .ledger_specs import LedgerSpec
@@ -673,7 +674,9 @@ class LedgerPage(QWidget):
         """A dialog saved a record: put it in the table without reloading the ledger."""
         if self.table is not None:
             if self.spec.derive:
-                self.spec.derive([record])
+                columns = Columns.of([record])
+                self.spec.derive(columns)
+                record = columns.records()[0]
             self.table.upsert(record)
             self._fill_facets()
             self.apply(narrow=False)
@@ -730,18 +733,15 @@ class LedgerPage(QWidget):
 
 
 def _read_into(table: TableData, spec: LedgerSpec, service) -> Iterator[None]:
-    """Put the ledger's records into the table, a batch at a time (yielding after each); the page never holds all
-    of them as dicts. A ledger that lists plainly is read column by column, without a dict per row at all."""
-    if spec.derive is None and service.lists_plainly():
-        for columns in service.columns_in_batches(READ_ROWS):
-            table.add_columns(columns)
-            yield
-        return
-    for records in service.list_in_batches(READ_ROWS):
+    """Put the ledger's records into the table a batch at a time (yielding after each): the page never holds all
+    of them, nor one dict per row where the ledger lists plainly (read column by column)."""
+    plainly = service.lists_plainly()
+    batches = service.columns_in_batches(READ_ROWS) if plainly else map(Columns.of, service.list_in_batches(READ_ROWS))
+    for columns in batches:
         if spec.derive:
-            spec.derive(records)
-        table.add(records)
-        del records   # before the next batch is read
+            spec.derive(columns)
+        table.add_columns(columns)
+        del columns   # before the next batch is read
         yield
 
 

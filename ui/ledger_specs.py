@@ -14,11 +14,11 @@ from datetime import date
 from ledger import catalog
 from ledger.catalog import LedgerDef
 from ledger.fields import Field
+from ledger.services.columns import Columns
 from ledger.services.workers import age_on
 
 from .table_data import Facet, Scope, Total
 
-Record = dict
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,8 @@ class Extras:
 
     extra_fields: tuple[Field, ...] = ()       # derived columns, filled by `derive`
     extra_after: str | None = None             # the column the derived ones follow (default: at the end)
-    derive: Callable[[list[Record]], None] | None = None
-    flag: Callable[[Record], str | None] | None = None
+    derive: Callable[[Columns], None] | None = None         # adds the derived columns to a batch of records
+    flag: Callable[[Columns], list[str | None]] | None = None   # a row's flag (its colour), for a batch
     dialog: str = "ui.record_dialog:RecordDialog"   # module:class, imported when first opened
     totals: tuple[Total, ...] = ()             # footer figures of record keys that are not columns
 
@@ -42,8 +42,8 @@ class LedgerSpec:
     hidden: tuple[str, ...] = ()               # columns hidden until the clerk shows them
     extra_fields: tuple[Field, ...] = ()       # derived columns, filled by `derive`
     extra_after: str | None = None             # the column the derived ones follow (default: at the end)
-    derive: Callable[[list[Record]], None] | None = None
-    flag: Callable[[Record], str | None] | None = None
+    derive: Callable[[Columns], None] | None = None         # adds the derived columns to a batch of records
+    flag: Callable[[Columns], list[str | None]] | None = None   # a row's flag (its colour), for a batch
     scope: Scope = Scope()
     dialog: str = "ui.record_dialog:RecordDialog"   # module:class, imported when first opened
     count_unit: str = "条"
@@ -72,28 +72,28 @@ class LedgerSpec:
 COMMUNITY = Facet("社区", "community")
 
 
-# --- derived columns -----------------------------------------------------------------------------------
-def _worker_ages(records: list[Record]) -> None:
+# --- derived columns and row flags, a batch of listed records (Columns) at a time -------------------------
+def _worker_ages(columns: Columns) -> None:
     today = date.today()
-    for r in records:
-        birth = r.get("birth_date")
-        r["age"] = age_on(birth, today) if birth else None
+    births = columns.get("birth_date")
+    ages = {birth: age_on(birth, today) for birth in set(births) if birth}   # once per birthday
+    columns.put("age", [ages.get(birth) for birth in births])
 
 
-def _grid_flag(r: Record) -> str | None:
-    return "提醒" if r.get("household_warning") else None
-
-
-def _worker_flag(r: Record) -> str | None:
+def _worker_flag(columns: Columns) -> list[str | None]:
     """A stored number that fails its check (shown as stored, the reason in the cell's tooltip) comes first."""
-    if r.get("doubts"):
-        return "核对"
-    return "离职" if r.get("status") == "离职" else None
+    return ["核对" if doubts else "离职" if status == "离职" else None
+            for doubts, status in zip(columns.get("doubts"), columns.get("status"))]
 
 
-def _venue_state(records: list[Record]) -> None:
-    for r in records:
-        r["standard_state"] = {True: "达标", False: "未达标"}.get(r.get("meets_standard"), "不评定")
+def _venue_state(columns: Columns) -> None:
+    states = {True: "达标", False: "未达标"}
+    columns.put("standard_state", [states.get(meets, "不评定") for meets in columns.get("meets_standard")])
+
+
+def _flag_where(key: str, flag: str, test: Callable[[object], bool] = bool) -> Callable[[Columns], list]:
+    """Rows flagged `flag` where test(value of `key`) holds."""
+    return lambda columns: [flag if test(value) else None for value in columns.get(key)]
 
 
 # What the window adds to some ledgers' pages.
@@ -101,17 +101,18 @@ EXTRAS: dict[str, Extras] = {
     "orgs": Extras(extra_fields=(Field("term_end", "届满日期", "date", derived=True),
                                  Field("term_state", "换届状态", derived=True)), extra_after="term_years",
                    totals=(Total("社区党组织", "party_org", "个"), Total("党小组", "party_group", "个")),
-                   flag=lambda r: r.get("term_alert"), dialog="ui.org_details:OrgDialog"),
-    "grids": Extras(flag=_grid_flag),
+                   flag=lambda columns: [alert or None for alert in columns.get("term_alert")],
+                   dialog="ui.org_details:OrgDialog"),
+    "grids": Extras(flag=_flag_where("household_warning", "提醒")),
     "workers": Extras(extra_fields=(Field("age", "年龄", "int", derived=True),), derive=_worker_ages,
                       flag=_worker_flag, dialog="ui.worker_details:WorkerDialog"),
     "venues": Extras(extra_fields=(Field("per_100", "每百户面积", "decimal", derived=True),
                                    Field("standard_state", "达标情况", derived=True)), extra_after="households_served",
-                     derive=_venue_state, flag=lambda r: "未达标" if r.get("meets_standard") is False else None,
+                     derive=_venue_state, flag=_flag_where("meets_standard", "未达标", lambda meets: meets is False),
                      dialog="ui.venue_details:VenueDialog"),
-    "registrations": Extras(flag=lambda r: "离职" if r.get("status") == "已转出" else None,
+    "registrations": Extras(flag=_flag_where("status", "离职", lambda status: status == "已转出"),
                             dialog="ui.registration_details:RegistrationDialog"),
-    "cases": Extras(flag=lambda r: "逾期" if r.get("overdue") else None, dialog="ui.case_dialog:CaseDialog"),
+    "cases": Extras(flag=_flag_where("overdue", "逾期"), dialog="ui.case_dialog:CaseDialog"),
 }
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from ledger.fields import Field
 from ledger.progress import SILENT, Progress
-from ledger.services.columns import Columns
+from ledger.services.columns import ABSENT, Columns
 
 from . import pinyin
 
@@ -29,7 +29,6 @@ Record = dict[str, Any]
 _SEARCHED_BY_PINYIN = ("text", "choice", "ref", "rooms")
 _NEG_INF = float("-inf")
 _NO_DATE = date.min   # blank dates sort first, like blank numbers
-_ABSENT = object()    # a key a record did not have
 _SHAREABLE = frozenset({str, date, type(None)})
 
 
@@ -86,7 +85,7 @@ class TableData:
 
     def __init__(self, fields: Sequence[Field], records: list[Record], *, facets: Sequence[Facet] = (),
                  totals: Sequence[Total] = (), scope: Scope = Scope(), shown: Sequence[str] | None = None,
-                 flag: Callable[[Record], str | None] | None = None, index: bool = True,
+                 flag: Callable[[Columns], list[str | None]] | None = None, index: bool = True,
                  progress: Progress = SILENT):
         self.fields = tuple(fields)
         self.keys = [f.key for f in self.fields]
@@ -120,7 +119,7 @@ class TableData:
         step = 5000
         for start in range(0, len(records), step):
             progress.report(start, len(records), f"正在整理 {start:,} / {len(records):,} 条")
-            self._put(records[start:start + step])
+            self._ingest(Columns.of(records[start:start + step]))
         progress.report(len(records), len(records), f"已整理 {len(records):,} 条")
 
     # --- building ---------------------------------------------------------------------------------
@@ -152,29 +151,26 @@ class TableData:
 
     def add(self, records: list[Record]) -> None:
         """Put more records in (rows after the ones already there); the table keeps none of the dicts."""
-        if records:
-            self._put(records)
-            self._changed()
-
-    def _put(self, records: list[Record]) -> None:
-        self._extend(self._pack(records), len(records), lambda: records)
+        self.add_columns(Columns.of(records))
 
     def add_columns(self, columns: Columns) -> None:
-        """Put more records in given as columns (a service's columns_in_batches): no dict per row is made, unless
-        the table's flag asks for the records."""
-        count = len(columns)
-        if count:
-            self._extend(self._store(dict(zip(columns.keys, columns.values)), count, set()), count, columns.records)
+        """Put more records in, given as columns (a service's columns_in_batches: no dict per row is made)."""
+        if len(columns):
+            self._ingest(columns)
             self._changed()
 
-    def _extend(self, columns: dict[str, list], count: int, records: Callable[[], list[Record]]) -> None:
+    def _ingest(self, columns: Columns) -> None:
+        count = len(columns)
+        values = self._store(dict(zip(columns.keys, columns.values)), count, set(columns.sparse))
+        self._extend(values, count, columns)
+
+    def _extend(self, columns: dict[str, list], count: int, given: Columns) -> None:
         """The rows' flags, places in the tree, filter values, sums and (when kept) search text, from their values
         by key (`columns`, None where a record has none)."""
         if self.hay is not None:
             shown = [columns.get(self.keys[i], [None] * count) for i in self._shown]
             self.hay.extend(self._haystacks(shown, self._shown, count))
-        flag = self.flag
-        self.flags.extend([flag(r) for r in records()] if flag else [None] * count)
+        self.flags.extend(self.flag(given) if self.flag else [None] * count)
         self.ids.extend(columns.get("id", [None] * count))
         for key, out in ((self.scope.community, self.communities), (self.scope.grid, self.grids)):
             out.extend(columns[key] if key in columns else [None] * count)
@@ -198,28 +194,12 @@ class TableData:
                 values = [v if w == wanted else 0 for v, w in zip(values, where)]
             self.total_values[total.label].extend(values)
 
-    def _pack(self, records: list[Record]) -> dict[str, list]:
-        """Keep the records as tuples of their values; returns their values by key (None where absent)."""
-        keys = self._keys
-        new = set().union(*records).difference(keys)
-        if new:
-            self._add_keys([k for k in records[0] if k in new] + sorted(new.difference(records[0])))
-        given: dict[str, list] = {}
-        gaps: set[str] = set()
-        for key in keys:
-            try:
-                given[key] = list(map(itemgetter(key), records))
-            except KeyError:   # a key some records lack (a worker's doubts): absent stays absent in the dict
-                gaps.add(key)
-                given[key] = [r.get(key, _ABSENT) for r in records]
-        return self._store(given, len(records), gaps)
-
     def _add_keys(self, new: Sequence[str]) -> None:
         self._keys += new
         self._at = {k: i for i, k in enumerate(self._keys)}
 
     def _store(self, given: dict[str, list], count: int, gaps: set[str]) -> dict[str, list]:
-        """Keep rows given as values by key (`gaps`: the keys some of them lack, marked _ABSENT) as one tuple each;
+        """Keep rows given as values by key (`gaps`: the keys some of them lack, marked ABSENT) as one tuple each;
         returns their values by key, shared where they repeat (None where absent)."""
         new = [k for k in given if k not in self._at]
         if new:
@@ -230,9 +210,9 @@ class TableData:
             values = given.get(key)
             if values is None:   # a key that rows before these brought
                 gaps.add(key)
-                values = [_ABSENT] * count
+                values = [ABSENT] * count
             stored.append(self._shared(key, values))
-            columns[key] = [None if v is _ABSENT else v for v in stored[-1]] if key in gaps else stored[-1]
+            columns[key] = [None if v is ABSENT else v for v in stored[-1]] if key in gaps else stored[-1]
         self._gaps |= gaps
         self._packed.extend(zip(*stored))
         return columns
@@ -298,13 +278,13 @@ class TableData:
 
     def record(self, row: int) -> Record:
         values = self._packed[row]
-        return {k: v for k, v in zip(self._keys, values) if v is not _ABSENT}
+        return {k: v for k, v in zip(self._keys, values) if v is not ABSENT}
 
     def value(self, row: int, key: str) -> Any:
         """One value of a row's record (None when it has none)."""
         at = self._at.get(key)
         values = self._packed[row]
-        if at is None or at >= len(values) or values[at] is _ABSENT:
+        if at is None or at >= len(values) or values[at] is ABSENT:
             return None
         return values[at]
 
@@ -318,7 +298,7 @@ class TableData:
             values = list(map(itemgetter(at), packed))
         except IndexError:   # rows kept before a record brought the key
             values = [v[at] if at < len(v) else None for v in packed]
-        return [None if v is _ABSENT else v for v in values] if key in self._gaps else values
+        return [None if v is ABSENT else v for v in values] if key in self._gaps else values
 
     # --- the search text, possibly made after the table is shown ----------------------------------------
     @property
@@ -374,7 +354,7 @@ class TableData:
     def upsert(self, record: Record) -> int:
         """Put a saved record in (replacing the row with its id); returns its row index."""
         index = self.row_of(record["id"])
-        self._put([record])
+        self._ingest(Columns.of([record]))
         if index is None:
             index = len(self._packed) - 1
             self._row_of[record["id"]] = index  # type: ignore[index]  # built by row_of above

@@ -22,7 +22,7 @@ from ..fields import Field, parse_record
 from ..models import Community, Street
 from ..shared_reads import shared
 from . import recycle_bin
-from .columns import Columns, column_batches, plain_rows
+from .columns import Columns, column_batches
 from .facts import facts_for
 from .grid_refs import name_grids, resolve_grid
 
@@ -88,17 +88,13 @@ class LedgerService:
         are some 110 MB of dicts, several times what the page keeps of them."""
         with self.ledger.reading() as session:
             names = community_names(session)
-            for columns in column_batches(session, self._select(session).order_by(self.model.id), size):
-                records = [self._to_record(row, names) for row in columns.records()]
-                self._name_grid(session, records)
-                self._enrich(session, records)
-                yield self._mask(records)
-                del records   # before the next batch is read
+            for read in column_batches(session, self._select(session).order_by(self.model.id), size):
+                yield self._mask(self._records_of(session, read, names))
 
     @classmethod
     def lists_plainly(cls) -> bool:
-        """Whether a listed record is its row's own columns and the 社区 by name, nothing added by the ledger's hooks
-        (so that columns_in_batches can give the records column by column)."""
+        """Whether the ledger's listed records are made column by column: its rows' own columns, the 社区 by name
+        and what _add_columns adds, no hook of the ledger working on records one by one."""
         return cls._to_record is LedgerService._to_record and cls._enrich is LedgerService._enrich and \
             _grid_field(cls) is None
 
@@ -108,18 +104,10 @@ class LedgerService:
         read in dicts taken apart again by the table."""
         if not self.lists_plainly():
             raise TypeError(f"{type(self).__name__} adds to its records; read them with list_in_batches")
-        actor = self.ledger.actor
-        personal = () if actor.shows_personal else {f.key for f in self.fields if f.personal}
         with self.ledger.reading() as session:
             names = community_names(session)
             for read in column_batches(session, self._select(session).order_by(self.model.id), size):
-                keys = _kept_keys(type(self), read.keys)
-                values = [read[k] if k not in personal else [actor.personal(v) if v else v for v in read[k]]
-                          for k in keys]
-                if self.community_field:
-                    keys += (self.community_field,)
-                    values.append(list(map(names.get, read["community_id"], repeat(""))))
-                yield Columns(keys, values)
+                yield self._mask_columns(self._listed_columns(session, read, names))
 
     def get_many(self, record_ids: Sequence[int]) -> list[Record]:
         """Several records as `list` gives them (without their history), in the order of `record_ids`."""
@@ -134,21 +122,45 @@ class LedgerService:
 
     def _listed(self, session: Session, stmt) -> list[Record]:
         names = community_names(session)
-        records = [self._to_record(row, names) for row in plain_rows(session, stmt.order_by(self.model.id))]
+        return [record for read in column_batches(session, stmt.order_by(self.model.id))
+                for record in self._records_of(session, read, names)]
+
+    def get(self, record_id: int) -> Record:
+        with self.ledger.reading() as session:
+            records = self._listed(session, self._select(session).where(self.model.id == record_id))
+            if not records:
+                self._missing(session, record_id)
+            record = records[0]
+            record.update(self._details(session, record))
+        return self._mask([record])[0]
+
+    def _records_of(self, session: Session, read: Columns, names: dict[int, str]) -> list[Record]:
+        """The listed records of rows read by `_select` (unmasked)."""
+        if self.lists_plainly():
+            return self._listed_columns(session, read, names).records()
+        records = [self._to_record(row, names) for row in read.records()]
         self._name_grid(session, records)
         self._enrich(session, records)
         return records
 
-    def get(self, record_id: int) -> Record:
-        with self.ledger.reading() as session:
-            row = next(plain_rows(session, self._select(session).where(self.model.id == record_id)), None)
-            if row is None:
-                self._missing(session, record_id)
-            record = self._to_record(row, community_names(session))
-            self._name_grid(session, [record])
-            self._enrich(session, [record])
-            record.update(self._details(session, record))
-        return self._mask([record])[0]
+    def _listed_columns(self, session: Session, read: Columns, names: dict[int, str]) -> Columns:
+        """For a ledger that lists plainly: the listed records of rows read by `_select`, as columns (unmasked): the
+        row's columns a record carries, the 社区 by name, and what the ledger adds."""
+        keys = _kept_keys(type(self), read.keys)
+        columns = Columns(keys, [read[k] for k in keys])
+        if self.community_field:
+            columns.put(self.community_field, list(map(names.get, read["community_id"], repeat(""))))
+        self._add_columns(session, columns)
+        return columns
+
+    def _mask_columns(self, columns: Columns) -> Columns:
+        """_mask, column by column."""
+        actor = self.ledger.actor
+        if not actor.shows_personal:
+            for f in self.fields:
+                if f.personal and f.key in columns.keys:
+                    columns.put(f.key, [actor.personal(v) if v else v for v in columns[f.key]])
+        return columns
 
     def count(self) -> int:
         with self.ledger.reading() as session:
@@ -183,9 +195,7 @@ class LedgerService:
         table (no query for what was just written), else by its select."""
         if type(self)._select is LedgerService._select:
             row = {attr.key: getattr(obj, attr.key) for attr in inspect(self.model).column_attrs}
-            record = self._to_record(row, community_names(session) if self.community_field else {})
-            self._enrich(session, [record])
-            return record
+            return self._records_of(session, Columns.of([row]), community_names(session) if self.community_field else {})[0]
         return self._listed(session, self._select(session).where(self.model.id == obj.id))[0]
 
     def check_many(self, changes: Sequence[tuple[int, dict[str, Any], int | None]]) -> dict[int, list[str]]:
@@ -338,7 +348,7 @@ class LedgerService:
         return select(*_columns(self.model))
 
     def _to_record(self, row: dict[str, Any], names: dict[int, str]) -> Record:
-        """A listed record from a row of `_select` as a plain dict (plain_rows): the row's own columns that the
+        """A listed record from a row of `_select` as a plain dict: the row's own columns that the
         record carries, and the 社区 by name."""
         # a row of nothing else is the record itself (the row is a dict of our own, made for this record); else a
         # copy without the other columns (a subclass may still read them from the row), which is quicker per row
@@ -355,6 +365,10 @@ class LedgerService:
 
     def _enrich(self, session: Session, records: list[Record]) -> None:
         """Add what one query per page can tell (names of references, derived figures) to listed records."""
+
+    def _add_columns(self, session: Session, columns: Columns) -> None:
+        """What a ledger that lists plainly adds to its listed records (names of references, derived figures), a
+        read's rows at a time, column by column (Columns.put)."""
 
     def _details(self, session: Session, record: Record) -> Record:
         """What a single record's page shows beyond its row (history, children)."""

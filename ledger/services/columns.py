@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -18,12 +19,41 @@ from sqlalchemy.orm import Session
 _REPEATED = 50   # a column of more rows than this is converted once per distinct value when half or fewer differ
 
 
+class _Absent:
+    """The value of a key a row does not have (a worker without doubts): left out of its record, unlike None."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT = _Absent()
+
+
 @dataclass
 class Columns:
-    """Rows as columns: `values[i]` holds the value of `keys[i]` for every row, row by row."""
+    """Rows as columns: `values[i]` holds the value of `keys[i]` for every row, row by row; a key in `sparse` is
+    missing from some rows (ABSENT there)."""
 
     keys: tuple[str, ...]
     values: list[list[Any]]
+    sparse: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, records: list[dict[str, Any]]) -> Columns:
+        """Records as columns: the keys in the first record's order, then the others'."""
+        keys = list(records[0]) if records else []
+        keys += sorted(set().union(*records).difference(keys))
+        values, sparse = [], set()
+        for key in keys:
+            try:
+                values.append(list(map(itemgetter(key), records)))
+            except KeyError:
+                sparse.add(key)
+                values.append([r.get(key, ABSENT) for r in records])
+        return cls(tuple(keys), values, frozenset(sparse))
 
     def __len__(self) -> int:
         return len(self.values[0]) if self.values else 0
@@ -31,9 +61,25 @@ class Columns:
     def __getitem__(self, key: str) -> list[Any]:
         return self.values[self.keys.index(key)]
 
+    def get(self, key: str) -> list[Any]:
+        """A key's values, None for every row when no row has the key."""
+        return self[key] if key in self.keys else [None] * len(self)
+
+    def put(self, key: str, values: list[Any], sparse: bool = False) -> None:
+        """Set a key's values (a new key goes last); `sparse`: ABSENT marks the rows without it."""
+        if key in self.keys:
+            self.values[self.keys.index(key)] = values
+        else:
+            self.keys += (key,)
+            self.values.append(values)
+        if sparse:
+            self.sparse |= {key}
+
     def records(self) -> list[dict[str, Any]]:
         keys = self.keys
-        return [dict(zip(keys, row)) for row in zip(*self.values)]
+        if not self.sparse:
+            return [dict(zip(keys, row)) for row in zip(*self.values)]
+        return [{k: v for k, v in zip(keys, row) if v is not ABSENT} for row in zip(*self.values)]
 
 
 def column_batches(session: Session, stmt, size: int | None = None) -> Iterator[Columns]:
