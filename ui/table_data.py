@@ -16,7 +16,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from operator import itemgetter
 from typing import Any
 
 from ledger.fields import Field
@@ -100,13 +99,14 @@ class TableData:
         self.grids: list[int | None] = []
         self.facet_values: dict[str, list[str]] = {f.label: [] for f in self.facets}
         self.total_values: dict[str, list[int]] = {t.label: [] for t in self.totals}
-        # The records are kept as one tuple of values per row (key order in _keys), the repeated texts and
-        # dates of a column as one object: a dict per record, a tuple of cells beside it and a string per
-        # repeated 社区 name made a 100,000-row ledger several times larger. The cells are rendered when
-        # shown (`rows`, `cell`), and `records` gives the records back as dicts.
+        # The records are kept as one list of values per key (`_values`, in the order of `_keys`), the repeated
+        # texts and dates of a column as one object: a dict per record, a tuple of cells beside it and a string per
+        # repeated 社区 name made a 100,000-row ledger several times larger, and a list per key is no object per
+        # row for the garbage collector to walk. The cells are rendered when shown (`rows`, `cell`), and `records`
+        # gives the records back as dicts.
         self._keys: list[str] = []
         self._at: dict[str, int] = {}
-        self._packed: list[tuple] = []
+        self._values: list[list] = []
         self._same: dict[str, dict] = {}      # per record key: the one object kept for each repeated value
         self._own: set[str] = set()           # the keys whose values are not shared
         self._gaps: set[str] = set()          # the keys some records did not have
@@ -195,26 +195,30 @@ class TableData:
             self.total_values[total.label].extend(values)
 
     def _add_keys(self, new: Sequence[str]) -> None:
+        """Keys first brought by the rows being added: the rows before have none (ABSENT)."""
+        before = len(self.ids)
         self._keys += new
         self._at = {k: i for i, k in enumerate(self._keys)}
+        self._values += [[ABSENT] * before for _ in new]
+        if before:
+            self._gaps.update(new)
 
     def _store(self, given: dict[str, list], count: int, gaps: set[str]) -> dict[str, list]:
-        """Keep rows given as values by key (`gaps`: the keys some of them lack, marked ABSENT) as one tuple each;
-        returns their values by key, shared where they repeat (None where absent)."""
+        """Keep rows given as values by key (`gaps`: the keys some of them lack, marked ABSENT); returns their values
+        by key, shared where they repeat (None where absent)."""
         new = [k for k in given if k not in self._at]
         if new:
             self._add_keys(new)
         columns: dict[str, list] = {}
-        stored = []
-        for key in self._keys:
+        for key, kept in zip(self._keys, self._values):
             values = given.get(key)
             if values is None:   # a key that rows before these brought
                 gaps.add(key)
                 values = [ABSENT] * count
-            stored.append(self._shared(key, values))
-            columns[key] = [None if v is ABSENT else v for v in stored[-1]] if key in gaps else stored[-1]
+            values = self._shared(key, values)
+            kept.extend(values)
+            columns[key] = [None if v is ABSENT else v for v in values] if key in gaps else values
         self._gaps |= gaps
-        self._packed.extend(zip(*stored))
         return columns
 
     def _shared(self, key: str, values: list) -> list:
@@ -277,28 +281,23 @@ class TableData:
         return self._render(column, self.column(self.keys[column]))
 
     def record(self, row: int) -> Record:
-        values = self._packed[row]
-        return {k: v for k, v in zip(self._keys, values) if v is not ABSENT}
+        return {k: v for k, values in zip(self._keys, self._values) if (v := values[row]) is not ABSENT}
 
     def value(self, row: int, key: str) -> Any:
         """One value of a row's record (None when it has none)."""
         at = self._at.get(key)
-        values = self._packed[row]
-        if at is None or at >= len(values) or values[at] is ABSENT:
+        if at is None:
             return None
-        return values[at]
+        value = self._values[at][row]
+        return None if value is ABSENT else value
 
-    def column(self, key: str, packed: list[tuple] | None = None) -> list:
-        """The values of a record key, row by row (of `packed`, some of the rows; None where a record has none)."""
-        packed = self._packed if packed is None else packed
+    def column(self, key: str) -> list:
+        """The values of a record key, row by row (a copy; None where a record has none)."""
         at = self._at.get(key)
         if at is None:
-            return [None] * len(packed)
-        try:
-            values = list(map(itemgetter(at), packed))
-        except IndexError:   # rows kept before a record brought the key
-            values = [v[at] if at < len(v) else None for v in packed]
-        return [None if v is ABSENT else v for v in values] if key in self._gaps else values
+            return [None] * len(self.ids)
+        values = self._values[at]
+        return [None if v is ABSENT else v for v in values] if key in self._gaps else values[:]
 
     # --- the search text, possibly made after the table is shown ----------------------------------------
     @property
@@ -307,19 +306,21 @@ class TableData:
 
     def make_index(self, progress: Progress = SILENT) -> tuple[int, list[bytes]]:
         """The search text of every row (safe to run in a worker thread); give it to set_index."""
-        version, packed, shown = self.version, list(self._packed), list(self._shown)
+        version, shown = self.version, list(self._shown)
+        columns = [self.column(self.keys[i]) for i in shown]   # copies: the rows may change meanwhile
+        count = len(columns[0]) if columns else len(self.ids)
         hay: list[bytes] = []
         step = 20000
-        for start in range(0, len(packed), step):
-            progress.report(start, len(packed), "正在建立搜索索引")
-            part = packed[start:start + step]
-            hay.extend(self._haystacks([self.column(self.keys[i], part) for i in shown], shown, len(part)))
+        for start in range(0, count, step):
+            progress.report(start, count, "正在建立搜索索引")
+            part = [column[start:start + step] for column in columns]
+            hay.extend(self._haystacks(part, shown, min(step, count - start)))
         return version, hay
 
     def set_index(self, made: tuple[int, list[bytes]]) -> bool:
         """Take a search text from make_index; refused (False) if the rows changed meanwhile."""
         version, hay = made
-        if version != self.version or len(hay) != len(self._packed):
+        if version != self.version or len(hay) != len(self.ids):
             return False
         self.hay = hay
         return True
@@ -342,7 +343,7 @@ class TableData:
         self._base = None
 
     def _columns(self) -> list[list]:
-        columns = [self._packed, self.flags, self.ids, self.communities, self.grids,
+        columns = [*self._values, self.flags, self.ids, self.communities, self.grids,
                    *self.facet_values.values(), *self.total_values.values()]
         return columns + [self.hay] if self.hay is not None else columns
 
@@ -356,7 +357,7 @@ class TableData:
         index = self.row_of(record["id"])
         self._ingest(Columns.of([record]))
         if index is None:
-            index = len(self._packed) - 1
+            index = len(self.ids) - 1
             self._row_of[record["id"]] = index  # type: ignore[index]  # built by row_of above
         else:
             for column in self._columns():
@@ -415,7 +416,7 @@ class TableData:
             if other is not None:
                 found = other[::-1]   # the other direction, reversed (equal keys then come in reverse too)
             else:
-                found = list(range(len(self._packed)))
+                found = list(range(len(self.ids)))
                 if key is not None:
                     found.sort(key=self.sort_keys(key).__getitem__, reverse=descending)
             self._orders[(key, descending)] = found
@@ -476,7 +477,7 @@ class TableData:
 
     def sums(self, rows: list[int]) -> dict[str, int]:
         """Footer sums (hundredths for money and areas, units for counts) over the given rows."""
-        if len(rows) == len(self._packed):
+        if len(rows) == len(self.ids):
             return {label: sum(values) for label, values in self.total_values.items()}
         return {label: sum(map(values.__getitem__, rows)) for label, values in self.total_values.items()}
 
@@ -495,7 +496,7 @@ class _Each(Sequence):
         self._table, self._make = table, make
 
     def __len__(self) -> int:
-        return len(self._table._packed)
+        return len(self._table.ids)
 
     def __getitem__(self, row):
         if isinstance(row, slice):
