@@ -21,6 +21,8 @@ from datetime import date
 from operator import itemgetter
 from types import SimpleNamespace
 
+from ledger.services.columns import Columns
+
 TARGET = 2.0
 SEARCHES = {
     "workers": ("王", "王芳", "王", "", "1", "13", "139", "wf"),

@@ -57,12 +57,14 @@ def insert_values(session: Session, model_or_table, keys: Sequence[str], rows: S
         sql = f"{into} SELECT * FROM unnest({', '.join(f'{mark}::{kind}[]' for kind in arrays)})"
     else:
         sql = f"{into} VALUES ({', '.join([mark] * len(columns))})"
-    converters = [_converter(c) for c in columns]
-    plain = all(c is None for c in converters)
+    converted = [(at, conv) for at, conv in enumerate(map(_converter, columns)) if conv is not None]
     for start in range(0, len(rows), chunk):
         part = rows[start:start + chunk]
-        if not plain:
-            part = [tuple(v if conv is None else conv(v) for v, conv in zip(row, converters)) for row in part]
+        if converted:   # column by column: an amount per row, not a step per value of every row
+            values = list(zip(*part))
+            for at, conv in converted:
+                values[at] = tuple(map(conv, values[at]))
+            part = list(zip(*values))
         if arrays is not None:
             connection.exec_driver_sql(sql, tuple(map(list, zip(*part))))
         else:

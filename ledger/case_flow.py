@@ -9,7 +9,7 @@ No storage here: the services read and write (ledger/services/cases.py).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
 
@@ -97,7 +97,9 @@ class CaseState:
         return cls(**{f.name: get(f.name) for f in fields(cls)})
 
     def values(self) -> dict[str, Any]:
-        return asdict(self)
+        # its fields are dates, texts and numbers, so no deep copy (dataclasses.asdict's) is needed: that copy was
+        # a sixth of loading the city demo's 15,200 cases
+        return {name: getattr(self, name) for name in _STATE_FIELDS}
 
     @property
     def status(self) -> str:
@@ -134,6 +136,9 @@ class CaseState:
 
     def resolved_in_time(self) -> bool:
         return self.resolved and self.due_on is not None and self.resolved_on <= self.due_on
+
+
+_STATE_FIELDS = tuple(f.name for f in fields(CaseState))
 
 
 def registered(found_on: date) -> CaseState:
@@ -258,7 +263,8 @@ def changes(step: Step, due: date | None, reopened_on: date | None) -> dict[str,
 def effect(state: CaseState, step: Step, due: date | None = None) -> CaseState:
     """The case after a step, unchecked; `due` is the 办理期限 it sets (due_set, or as recorded then)."""
     changed = changes(step, due, state.reopened_on)
-    return replace(state, **changed) if changed else state
+    # vars() rather than dataclasses.replace, which looks up the fields anew for each step
+    return CaseState(**{**vars(state), **changed}) if changed else state
 
 
 def state_on(found_on: date, steps: Iterable[tuple[Step, date | None]], day: date) -> CaseState:

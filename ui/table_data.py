@@ -5,8 +5,9 @@ Searching and sorting are list operations on row indices over text prepared here
 rows of it. That is what keeps 100,000 rows responsive: a QSortFilterProxyModel over the same rows was
 100–240× slower than doing the same in Python and resetting the model.
 
-Each record is one tuple of its values, a column's repeated texts and dates one object; a cell is rendered
-when it is shown (`cell`, `rows`), a column when it is sorted or searched. The search text (cells plus
+The records come in as columns (a service's Columns) and stay so: a list of values per key, a column's repeated
+texts and dates one object; a cell is rendered when it is shown (`cell`, `rows`), a column when it is sorted or
+searched. The search text (cells plus
 拼音首字母) is a fifth of what a large ledger's table holds, so a page can show its table first and make the
 search text when a search needs it (`make_index` / `set_index`), off the GUI thread.
 """

@@ -195,7 +195,8 @@ class LedgerService:
         table (no query for what was just written), else by its select."""
         if type(self)._select is LedgerService._select:
             row = {attr.key: getattr(obj, attr.key) for attr in inspect(self.model).column_attrs}
-            return self._records_of(session, Columns.of([row]), community_names(session) if self.community_field else {})[0]
+            names = community_names(session) if self.community_field else {}
+            return self._records_of(session, Columns.of([row]), names)[0]
         return self._listed(session, self._select(session).where(self.model.id == obj.id))[0]
 
     def check_many(self, changes: Sequence[tuple[int, dict[str, Any], int | None]]) -> dict[int, list[str]]:
