@@ -20,7 +20,6 @@ from ledger.services.workers import age_on
 from .table_data import Facet, Scope, Total
 
 
-
 @dataclass(frozen=True)
 class Extras:
     """What the window adds to a ledger's declared page."""

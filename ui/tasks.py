@@ -41,6 +41,8 @@ from ledger.progress import Cancelled, Progress
 from . import messages
 
 _RUNNING: set["Task"] = set()
+
+
 class _Worker(QThread):
     progressed = Signal(int, int, str)
     succeeded = Signal(object)

@@ -155,11 +155,10 @@ class LedgerService:
 
     def _mask_columns(self, columns: Columns) -> Columns:
         """_mask, column by column."""
-        actor = self.ledger.actor
-        if not actor.shows_personal:
-            for f in self.fields:
-                if f.personal and f.key in columns.keys:
-                    columns.put(f.key, [actor.personal(v) if v else v for v in columns[f.key]])
+        hide = self.ledger.actor.personal
+        for key in self._masked_keys():
+            if key in columns.keys:
+                columns.put(key, [hide(v) if v else v for v in columns[key]])
         return columns
 
     def count(self) -> int:
@@ -436,15 +435,16 @@ class LedgerService:
         """The column the window's tree filters on: the record's community (a community's own id)."""
         return getattr(self.model, self.definition.owner.column)
 
+    def _masked_keys(self) -> list[str]:
+        """The personal fields the signed-in account sees masked (none for one that may read personal data)."""
+        return [] if self.ledger.actor.shows_personal else [f.key for f in self.fields if f.personal]
+
     def _mask(self, records: list[Record]) -> list[Record]:
-        actor = self.ledger.actor
-        if actor.shows_personal:
-            return records
-        personal = [f.key for f in self.fields if f.personal]
-        for record in records:
-            for key in personal:
+        hide = self.ledger.actor.personal
+        for key in self._masked_keys():
+            for record in records:
                 if record.get(key):
-                    record[key] = actor.personal(record[key])
+                    record[key] = hide(record[key])
         return records
 
     @staticmethod
